@@ -1,0 +1,227 @@
+"""Diagnostics: the catalogue of coded messages, and the error that carries them.
+
+Every problem found in a questionnaire file is a :class:`Diagnostic` with a stable code, a place
+(``file:line:column`` and the path inside the document), what is wrong and how to fix it. Tests
+assert on codes, never on wording. Message templates are marked with :func:`N_` so the web app
+can extract and translate them (``pybabel extract -k N_``) without the engine importing Babel.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it (gettext_noop)."""
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One entry of the catalogue: severity, a short slug and the message and hint templates."""
+
+    code: str
+    severity: str
+    slug: str
+    message: str
+    hint: str = ""
+
+
+_CATALOGUE: tuple[Code, ...] = (
+    # Y: reading the file
+    Code("Y100", ERROR, "yaml-syntax", N_("YAML syntax error: {problem}"),
+         N_("check indentation and quoting near this place; YAML uses spaces, not tabs")),
+    Code("Y101", ERROR, "encoding", N_("the file is not valid UTF-8 ({reason})"),
+         N_("save the file as UTF-8")),
+    Code("Y102", ERROR, "file-too-large",
+         N_("the file is {size} bytes; the limit is {limit} bytes"),
+         N_("split the questionnaire or remove unused content")),
+    Code("Y103", ERROR, "yaml-alias", N_("YAML anchors and aliases (&{name}, *{name}) are not allowed"),
+         N_("use a template ('templates:' and 'use:') to reuse a block")),
+    Code("Y104", ERROR, "yaml-tag", N_("unsupported YAML tag '{tag}'"),
+         N_("remove the tag; quote the value if you mean text")),
+    Code("Y105", ERROR, "duplicate-key",
+         N_("the key '{key}' appears twice in this mapping (first at line {first_line})"),
+         N_("remove or rename one of them")),
+    Code("Y106", ERROR, "too-deep", N_("the document is nested more than {limit} levels deep"),
+         N_("flatten the structure")),
+    Code("Y107", ERROR, "not-one-document", N_("the file must hold exactly one YAML document"),
+         N_("remove the extra '---' separators")),
+    Code("Y108", ERROR, "complex-key", N_("mapping keys must be plain text"),
+         N_("write the key as a simple word such as 'label'")),
+    # S: structure of the document
+    Code("S200", ERROR, "unknown-key", N_("unknown key '{key}' in {where}"),
+         N_("did you mean '{suggestion}'?")),
+    Code("S201", ERROR, "missing-key", N_("{where} needs '{key}'"), N_("add '{key}: ...'")),
+    Code("S202", ERROR, "wrong-type", N_("'{key}' must be {expected}, not {found}"),
+         N_("{example}")),
+    Code("S203", ERROR, "invalid-value", N_("'{value}' is not a valid value for '{key}'"),
+         N_("use one of: {allowed}")),
+    Code("S204", ERROR, "invalid-id", N_("'{value}' is not a valid id"),
+         N_("ids start with a letter and use only a-z, 0-9 and '_' (at most 64 characters)")),
+    Code("S205", ERROR, "duplicate-id", N_("the id '{id}' is already used at line {first_line}"),
+         N_("every section, group and question needs its own id; answers are stored under it")),
+    Code("S206", ERROR, "unknown-type", N_("unknown question type '{type}'"),
+         N_("did you mean '{suggestion}'? Types: {allowed}")),
+    Code("S207", ERROR, "unknown-choice-list", N_("unknown choice list '{name}'"),
+         N_("declare it under 'choice_lists:' or use one of: {allowed}")),
+    Code("S208", ERROR, "bad-range", N_("'{low_key}' ({low}) is greater than '{high_key}' ({high})"),
+         N_("swap the two values")),
+    Code("S209", ERROR, "unknown-template", N_("unknown template '{name}'"),
+         N_("declare it under 'templates:'; did you mean '{suggestion}'?")),
+    Code("S210", ERROR, "template-cycle", N_("template '{name}' uses itself ({chain})"),
+         N_("a template may use other templates, but never itself")),
+    Code("S211", ERROR, "template-parameter", N_("template '{name}': {problem}"),
+         N_("the template declares: {declared}")),
+    Code("S212", ERROR, "duplicate-code", N_("the choice code '{code}' is already used at line {first_line}"),
+         N_("codes are stored with the answers and must be unique within a list")),
+    Code("S213", ERROR, "invalid-item",
+         N_("an item needs 'type' (a question), 'items' (a group) or 'use' (a template)"),
+         N_("add one of these keys")),
+    Code("S214", ERROR, "invalid-pattern", N_("the pattern is not a valid regular expression: {problem}"),
+         N_("check the brackets and escapes")),
+    Code("S215", ERROR, "empty-list", N_("'{key}' must not be empty"), N_("add at least one entry")),
+    Code("S216", ERROR, "unknown-language", N_("unknown language '{lang}'"),
+         N_("use one of the languages declared in 'languages': {allowed}")),
+    Code("S217", WARNING, "empty-container", N_("{where} '{id}' contains no questions"),
+         N_("add questions or remove it")),
+    # R: references to the framework
+    Code("R300", ERROR, "unknown-provision", N_("unknown provision '{id}'"),
+         N_("declare it in the framework; did you mean '{suggestion}'?")),
+    Code("R301", ERROR, "no-framework", N_("'provisions' is used but the file declares no framework"),
+         N_("add a 'framework:' section with the provisions")),
+    Code("R302", WARNING, "provision-not-covered",
+         N_("{count} provisions of the framework are covered by no question: {ids}"),
+         N_("map a group or question to them with 'provisions: [...]'")),
+    Code("R303", ERROR, "unknown-level", N_("unknown obligation level '{level}'"),
+         N_("declare it under 'framework: levels:' or use one of: {allowed}")),
+    # C: conditions
+    Code("C400", ERROR, "condition-syntax", N_("condition syntax error: {problem}"),
+         N_("conditions look like: ${{q1}} = 'yes' and not answered(${{q2}})")),
+    Code("C401", ERROR, "unknown-reference", N_("unknown question ${{{ref}}}"),
+         N_("did you mean ${{{suggestion}}}?")),
+    Code("C402", ERROR, "forward-reference",
+         N_("${{{ref}}} is asked later in the questionnaire (line {line}); {key} can only use earlier answers"),
+         N_("move the question earlier, or the condition later")),
+    Code("C403", ERROR, "unknown-choice-code", N_("'{code}' is not a choice of ${{{ref}}}"),
+         N_("its codes are: {allowed}")),
+    Code("C404", ERROR, "type-mismatch", N_("type mismatch: {problem}"), N_("{fix}")),
+    Code("C405", ERROR, "cycle", N_("dependency cycle: {chain}"),
+         N_("an item cannot depend on itself or on what it contains")),
+    Code("C406", ERROR, "unknown-function", N_("unknown function '{name}'"),
+         N_("functions: {allowed}")),
+    Code("C407", ERROR, "condition-limit", N_("the condition is too large: {problem}"),
+         N_("split it, or simplify it")),
+    Code("C408", ERROR, "wrong-arguments", N_("{name}() takes {expected}, got {found}"),
+         N_("for example: {example}")),
+    Code("C409", ERROR, "self-misuse", N_("'.' (this answer) can only be used in constraints"),
+         N_("refer to a question by ${{id}}")),
+    # T: translations
+    Code("T500", WARNING, "missing-translation",
+         N_("{count} texts have no {lang} translation (first: {first})"),
+         N_("add '{lang}:' to each text, or run 'checklist validate -v' to list them all")),
+    Code("T501", ERROR, "empty-text", N_("the {lang} text is empty"), N_("write the text or remove the key")),
+)
+
+CATALOGUE: dict[str, Code] = {entry.code: entry for entry in _CATALOGUE}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a questionnaire, with its place and a fix hint."""
+
+    code: str
+    args: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    source: str = "<string>"
+    line: int = 0
+    column: int = 0
+    path: str = ""
+    details: tuple[Diagnostic, ...] = ()
+
+    @property
+    def severity(self) -> str:
+        return CATALOGUE[self.code].severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def message(self) -> str:
+        return _fill(CATALOGUE[self.code].message, self.args)
+
+    @property
+    def hint(self) -> str:
+        template = CATALOGUE[self.code].hint
+        if "{suggestion}" in template and not self.args.get("suggestion"):
+            return ""
+        return _fill(template, self.args)
+
+    def format(self) -> str:
+        """``FILE:LINE:COL: CODE message (hint)`` as printed by ``checklist validate``."""
+        hint = self.hint
+        text = f"{self.source}:{self.line}:{self.column}: {self.code} {self.message}"
+        return f"{text} ({hint})" if hint else text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code, "severity": self.severity, "message": self.message,
+            "hint": self.hint, "source": self.source, "line": self.line,
+            "column": self.column, "path": self.path,
+        }
+
+
+def _fill(template: str, args: dict[str, Any]) -> str:
+    try:
+        return template.format(**args)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+class QuestionnaireError(Exception):
+    """Raised by :func:`engine.load` with every diagnostic found (errors and warnings)."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        self.errors = tuple(d for d in self.diagnostics if d.is_error)
+        first = self.errors[0].format() if self.errors else "no errors"
+        super().__init__(f"{len(self.errors)} error(s) in questionnaire; first: {first}")
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """The closest candidate to a misspelt word, or an empty string."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else ""
+
+
+class Collector:
+    """Gathers diagnostics in one pass; identical reports from template instances are merged."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.items: list[Diagnostic] = []
+        self._seen: set[tuple[str, int, int, str]] = set()
+
+    def add(self, code: str, line: int, column: int, path: str = "", /, **args: Any) -> None:
+        assert code in CATALOGUE, code
+        key = (code, line, column, repr(sorted(args.items())))
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.items.append(Diagnostic(code, args, self.source, line, column, path))
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=lambda d: (d.line, d.column, d.code))

@@ -1,0 +1,335 @@
+"""Evaluating a set of answers: visibility, required answers, problems, completeness.
+
+:func:`evaluate` is a pure function of the questionnaire and the answers. :meth:`Evaluation.update`
+re-evaluates after some answers changed, touching only what depends on them (the dependency graph
+built at load time), and returns a new :class:`Evaluation`; the old one is left as it was.
+
+Rules, the same for every renderer:
+
+* an item is visible when its parent is visible and its ``show_if`` holds; conditions read only the
+  answers of visible questions (a hidden answer reads as nothing);
+* an answer to a hidden question is **kept** and reported in :attr:`Evaluation.not_applicable`;
+  it is excluded from required checks, validation and completeness;
+* a visible question is required when ``required`` is true or its condition holds; a required
+  question without an answer is *missing* (whether that blocks anything is the caller's choice:
+  drafts may be incomplete, submissions may not);
+* a visible answer is checked by its type's built-in checks, then by its constraints.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from .model import Group, Question, Questionnaire
+from .types import TYPES, Problem
+
+
+class Progress(NamedTuple):
+    """Counts over the visible questions of a section, group, provision or article."""
+
+    questions: int = 0  # visible questions that take an answer
+    answered: int = 0
+    required: int = 0
+    required_answered: int = 0
+    errors: int = 0  # visible answers that break a rule
+
+    def __add__(self, other: tuple[int, ...]) -> Progress:  # type: ignore[override]
+        return Progress(*(a + b for a, b in zip(self, other, strict=True)))
+
+    def __sub__(self, other: tuple[int, ...]) -> Progress:
+        return Progress(*(a - b for a, b in zip(self, other, strict=True)))
+
+    @property
+    def status(self) -> str:
+        """``not_started``, ``in_progress``, ``complete`` or ``has_errors``."""
+        if self.errors:
+            return "has_errors"
+        if self.answered == 0:
+            return "not_started" if self.required or self.questions else "complete"
+        if self.required_answered < self.required:
+            return "in_progress"
+        return "complete"
+
+    @property
+    def percent(self) -> int:
+        """Required answers given, in percent (answers given if nothing is required)."""
+        if self.required:
+            return self.required_answered * 100 // self.required
+        if self.questions:
+            return self.answered * 100 // self.questions
+        return 100
+
+
+_ZERO = Progress()
+
+
+class _Plan:
+    """Per-questionnaire tables for fast evaluation, computed once and cached on the index."""
+
+    def __init__(self, q: Questionnaire):
+        self.entries: list[tuple[str, str | None, Any, Question | None]] = []
+        self.position: dict[str, int] = {}
+        self.children: dict[str, tuple[str, ...]] = {}
+        self.containers: dict[str, tuple[str, ...]] = {}  # question -> its groups and section
+        self.provisions: dict[str, tuple[str, ...]] = {}
+        self.articles: dict[str, tuple[str, ...]] = {}
+        self.keys: dict[str, tuple[tuple[int, str], ...]] = {}  # question -> what its answer counts towards
+        self.answerable = tuple(question for question in q.questions if question.type != "note")
+        framework = q.framework
+        for item_id, item in q.index.items.items():
+            parent = q.index.parent.get(item_id)
+            self.position[item_id] = len(self.entries)
+            question = item if isinstance(item, Question) else None
+            self.entries.append((item_id, parent, item.show_if, question))
+            if isinstance(item, Group):
+                self.children[item_id] = tuple(child.id for child in item.items)
+            elif item.type != "note":
+                self.containers[item_id] = tuple(g.id for g in q.ancestors(item_id))
+                mapped = q.provisions_of(item_id)
+                self.provisions[item_id] = mapped
+                if framework is not None:
+                    arts = {framework.article_of(ref).id for ref in mapped  # type: ignore[union-attr]
+                            if framework.article_of(ref) is not None}
+                    self.articles[item_id] = tuple(sorted(arts))
+                else:
+                    self.articles[item_id] = ()
+                self.keys[item_id] = (tuple((0, g) for g in self.containers[item_id])
+                                      + tuple((1, p) for p in mapped)
+                                      + tuple((2, a) for a in self.articles[item_id]))
+
+    @staticmethod
+    def of(q: Questionnaire) -> _Plan:
+        plan = q.index.cache.get("evaluation_plan")
+        if plan is None:
+            plan = q.index.cache["evaluation_plan"] = _Plan(q)
+        return plan
+
+
+class Evaluation:
+    """The state of one set of answers. Read it; never change it (use :meth:`update`)."""
+
+    __slots__ = ("questionnaire", "answers", "visible", "values", "required", "problems", "missing",
+                 "not_applicable", "_contrib", "groups", "provisions", "articles")
+
+    def __init__(self, questionnaire: Questionnaire, answers: Mapping[str, Any]):
+        self.questionnaire = questionnaire
+        self.answers = answers
+        self.visible: dict[str, bool] = {}
+        self.values: dict[str, Any] = {}  # answers that count: visible and not empty
+        self.required: dict[str, bool] = {}  # visible questions -> required now
+        self.problems: dict[str, tuple[Problem, ...]] = {}  # visible answers that break rules
+        self.missing: set[str] = set()  # visible, required, unanswered
+        self.not_applicable: set[str] = set()  # answered but hidden: kept, not counted
+        self._contrib: dict[str, Progress] = {}
+        self.groups: dict[str, Progress] = {}
+        self.provisions: dict[str, Progress] = {}
+        self.articles: dict[str, Progress] = {}
+
+    # -- reading ---------------------------------------------------------------------------
+    def is_visible(self, item_id: str) -> bool:
+        return self.visible.get(item_id, False)
+
+    def is_required(self, question_id: str) -> bool:
+        return self.required.get(question_id, False)
+
+    def progress(self, item_id: str) -> Progress:
+        """Progress of a section or group (a question's own contribution for a question)."""
+        return self.groups.get(item_id) or self._contrib.get(item_id, _ZERO)
+
+    def status(self, item_id: str) -> str:
+        if not self.is_visible(item_id):
+            return "not_applicable"
+        return self.progress(item_id).status
+
+    @property
+    def total(self) -> Progress:
+        result = _ZERO
+        for section in self.questionnaire.sections:
+            if self.visible.get(section.id):
+                result = result + self.groups.get(section.id, _ZERO)
+        return result
+
+    def issues(self, include_missing: bool = True) -> dict[str, tuple[Problem, ...]]:
+        """Every visible question with something wrong: problems, and missing answers if asked."""
+        out = dict(self.problems)
+        if include_missing:
+            for qid in self.missing:
+                question = self.questionnaire.question(qid)
+                out[qid] = (Problem("required", {}, question.required_message or None),) + out.get(qid, ())
+        return out
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing and not self.problems
+
+    # -- computing -------------------------------------------------------------------------
+    def _compute_all(self) -> None:
+        plan = _Plan.of(self.questionnaire)
+        visible, values, answers = self.visible, self.values, self.answers
+        for item_id, parent, show_if, question in plan.entries:
+            shown = visible[parent] if parent is not None else True
+            if shown and show_if is not None:
+                shown = bool(show_if.fn(values, None))
+            visible[item_id] = shown
+            if question is not None:
+                answer = answers.get(item_id)
+                if answer is not None and shown and not _empty(answer):
+                    values[item_id] = answer
+        # The same rules as _check, unrolled for speed: this runs for every page view.
+        required_now, problems, missing, hidden = self.required, self.problems, self.missing, self.not_applicable
+        contrib_of = self._contrib
+        for question in plan.answerable:
+            qid = question.id
+            answer = answers.get(qid)
+            answered = answer is not None and answer != "" and answer != () and answer != []
+            if not visible[qid]:
+                if answered:
+                    hidden.add(qid)
+                contrib_of[qid] = _ZERO
+                continue
+            required = question.required
+            if required is not True and required is not False:
+                required = bool(required.fn(values, None))
+            required_now[qid] = required
+            errors = 0
+            if answered:
+                found = _validate(question, answer, values)
+                if found:
+                    problems[qid] = found
+                    errors = 1
+            elif required:
+                missing.add(qid)
+            contrib_of[qid] = Progress(1, int(answered), int(required), int(required and answered), errors)
+        self._sum(plan)
+
+    def _check(self, question: Question, plan: _Plan) -> Progress:
+        qid = question.id
+        visible = self.visible[qid]
+        answer = self.answers.get(qid)
+        answered = answer is not None and not _empty(answer)
+        self.problems.pop(qid, None)
+        self.missing.discard(qid)
+        self.not_applicable.discard(qid)
+        self.required.pop(qid, None)
+        if not visible:
+            if answered:
+                self.not_applicable.add(qid)
+            contrib = _ZERO
+        else:
+            required = question.required
+            if required is not True and required is not False:
+                required = bool(required.fn(self.values, None))
+            self.required[qid] = required
+            errors = 0
+            if answered:
+                found = _validate(question, answer, self.values)
+                if found:
+                    self.problems[qid] = found
+                    errors = 1
+            elif required:
+                self.missing.add(qid)
+            contrib = Progress(1, int(answered), int(required), int(required and answered), errors)
+        self._contrib[qid] = contrib
+        return contrib
+
+    def _sum(self, plan: _Plan) -> None:
+        totals: dict[tuple[int, str], list[int]] = {}  # (0 group | 1 provision | 2 article, id)
+        for gid in plan.children:
+            totals[0, gid] = [0, 0, 0, 0, 0]
+        for qid, contrib in self._contrib.items():
+            if contrib is _ZERO:
+                continue
+            a, b, c, d, e = contrib
+            for key in plan.keys[qid]:
+                acc = totals.get(key)
+                if acc is None:
+                    acc = totals[key] = [0, 0, 0, 0, 0]
+                acc[0] += a
+                acc[1] += b
+                acc[2] += c
+                acc[3] += d
+                acc[4] += e
+        tables: tuple[dict[str, Progress], ...] = ({}, {}, {})
+        for (kind, key), acc in totals.items():
+            tables[kind][key] = Progress(*acc)
+        self.groups, self.provisions, self.articles = tables
+
+    def update(self, answers: Mapping[str, Any], changed: Iterable[str]) -> Evaluation:
+        """A new evaluation for ``answers``, recomputing only what the ``changed`` ids affect."""
+        q = self.questionnaire
+        plan = _Plan.of(q)
+        new = Evaluation(q, answers)
+        new.visible, new.values, new.required = dict(self.visible), dict(self.values), dict(self.required)
+        new.problems, new.missing = dict(self.problems), set(self.missing)
+        new.not_applicable, new._contrib = set(self.not_applicable), dict(self._contrib)
+        new.groups, new.provisions, new.articles = dict(self.groups), dict(self.provisions), dict(self.articles)
+        dependents = q.index.dependents
+        entries, position = plan.entries, plan.position
+        heap = [position[item_id] for item_id in changed if item_id in position]
+        heapq.heapify(heap)
+        seen: set[int] = set()
+        recheck: set[str] = set()
+        while heap:
+            index = heapq.heappop(heap)
+            if index in seen:
+                continue
+            seen.add(index)
+            item_id, parent, show_if, question = entries[index]
+            shown = new.visible[parent] if parent is not None else True
+            if shown and show_if is not None:
+                shown = bool(show_if.fn(new.values, None))
+            was_shown = new.visible[item_id]
+            new.visible[item_id] = shown
+            if question is None:
+                if shown != was_shown:
+                    for child in plan.children[item_id]:
+                        heapq.heappush(heap, position[child])
+                continue
+            answer = answers.get(item_id)
+            old_value = new.values.get(item_id)
+            if answer is not None and shown and not _empty(answer):
+                new.values[item_id] = answer
+            else:
+                new.values.pop(item_id, None)
+            recheck.add(item_id)
+            if new.values.get(item_id) != old_value or shown != was_shown:
+                for dependent in dependents.get(item_id, ()):
+                    heapq.heappush(heap, position[dependent])
+                    recheck.add(dependent)
+        for qid in recheck:
+            item = q.index.items[qid]
+            if isinstance(item, Question) and item.type != "note":
+                old = new._contrib.get(qid, _ZERO)
+                contrib = new._check(item, plan)
+                if contrib != old:
+                    new._apply(qid, contrib - old, plan)
+        return new
+
+    def _apply(self, qid: str, delta: Progress, plan: _Plan) -> None:
+        for gid in plan.containers[qid]:
+            self.groups[gid] = self.groups[gid] + delta
+        for pid in plan.provisions[qid]:
+            self.provisions[pid] = self.provisions.get(pid, _ZERO) + delta
+        for aid in plan.articles[qid]:
+            self.articles[aid] = self.articles.get(aid, _ZERO) + delta
+
+
+def evaluate(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Evaluation:
+    """Evaluate ``answers`` (question id -> canonical value) against ``questionnaire``."""
+    evaluation = Evaluation(questionnaire, answers)
+    evaluation._compute_all()
+    return evaluation
+
+
+def _empty(value: Any) -> bool:
+    return bool(value == "" or value == () or value == [])
+
+
+def _validate(question: Question, value: Any, values: Mapping[str, Any]) -> tuple[Problem, ...]:
+    problems = TYPES[question.type].check(question, value)
+    for constraint in question.constraints:
+        if not constraint.rule.fn(values, value):
+            problems.append(Problem("constraint", {}, constraint.message or None))
+    return tuple(problems)

@@ -1,0 +1,1 @@
+"""PDF country profiles and data exports."""

@@ -1,0 +1,1 @@
+"""The Flask web app (filled in by the web foundation)."""
