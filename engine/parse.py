@@ -80,7 +80,7 @@ class Parser:
         self.languages: tuple[str, ...] = ()
         self.default_language = "en"
         self.templates: dict[str, Node] = {}
-        self._text_seen: set[tuple[int, int]] = set()
+        self._texts: dict[tuple[int, int, tuple[tuple[str, str], ...]], Text] = {}
 
     # -- entry point ----------------------------------------------------------------------
     def run(self, root: Node) -> Document:
@@ -242,10 +242,12 @@ class Parser:
                        expected="text or a {language: text} mapping", found="a list",
                        example="label: {en: Name, fr: Nom}")
             return EMPTY
-        place = (node.line, node.column)
-        if place not in self._text_seen:  # template texts count once, not once per instance
-            self._text_seen.add(place)
-            self.doc.texts.append(TextSlot(text, Where(node.line, node.column, path)))
+        key = (node.line, node.column, tuple(text.items()))
+        shared = self._texts.get(key)
+        if shared is not None:  # a template text: one object for all instances, counted once
+            return shared
+        self._texts[key] = text
+        self.doc.texts.append(TextSlot(text, Where(node.line, node.column, path)))
         return text
 
     # -- questionnaire settings -----------------------------------------------------------------
