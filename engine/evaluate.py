@@ -242,10 +242,10 @@ class Evaluation:
             if contrib is _ZERO:
                 continue
             a, b, c, d, e = contrib
-            for key in plan.keys[qid]:
-                acc = totals.get(key)
+            for target in plan.keys[qid]:
+                acc = totals.get(target)
                 if acc is None:
-                    acc = totals[key] = [0, 0, 0, 0, 0]
+                    acc = totals[target] = [0, 0, 0, 0, 0]
                 acc[0] += a
                 acc[1] += b
                 acc[2] += c

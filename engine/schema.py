@@ -50,6 +50,8 @@ def _kind(key: Key) -> dict[str, Any]:
             {"type": "object", "properties": {"framework": {"enum": ["articles", "provisions"]}},
              "required": ["framework"], "additionalProperties": False},
         ]}
+    if kind == "choice_lists":
+        return {"type": "object", "additionalProperties": {"type": "array", "items": {"$ref": "#/$defs/choice"}}}
     if kind == "items":
         return {"type": "array", "items": {"$ref": "#/$defs/item"}}
     container, _, node = kind.partition(":")

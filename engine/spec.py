@@ -8,7 +8,8 @@ Value kinds: ``id``, ``string``, ``text`` (a plain string or a ``{language: text
 ``int``, ``number``, ``bound`` (a number or a date), ``condition``, ``required`` (true, false or a
 condition), ``strings`` (a list of strings), ``provisions``, ``choices``, ``scalars`` (a mapping of
 parameter values), ``list:<node>`` (a list of nodes), ``map:<node>`` (a mapping of name to node),
-``node:<node>`` (one nested node), ``items`` (sections, groups, questions or template uses).
+``node:<node>`` (one nested node), ``choice_lists`` (names to lists of choices),
+``items`` (sections, groups, questions or template uses).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ NODES: dict[str, dict[str, Key]] = {
             "Languages to show, in order, when a text lacks the reader's language "
             "(default: the default language)."),
         Key("framework", "node:framework", "The reference framework questions map to (e.g. treaty provisions)."),
-        Key("choice_lists", "map:choice_list", "Named, reusable lists of choices."),
+        Key("choice_lists", "choice_lists", "Named, reusable lists of choices."),
         Key("templates", "map:template", "Reusable blocks of questions, instantiated with 'use:'."),
         Key("sections", "list:section", "The sections (chapters) of the questionnaire.", True),
     ),
