@@ -175,7 +175,7 @@ class Checker:
             rule = self.condition(raw, draft.id, this=info)
             if rule is not None:
                 constraints.append(Constraint(rule, message))
-        columns = tuple(self.build_column(col) for col in draft.columns)
+        columns = tuple(column for col in draft.columns for column in self.build_column(col))
         other_label = f.pop("other_label", EMPTY)
         question = Question(id=draft.id, required=required, show_if=self.cond(draft, "show_if"),
                             constraints=tuple(constraints), columns=columns, where=draft.where, **f)
@@ -185,9 +185,10 @@ class Checker:
             out.append(self.other_question(question, choices, other_label))
         return out
 
-    def build_column(self, draft: Draft) -> Question:
+    def build_column(self, draft: Draft) -> list[Question]:
+        """A table column, and its implied 'please specify' column if it has an 'other' choice."""
         f = dict(draft.fields)
-        f.pop("other_label", None)
+        other_label = f.pop("other_label", EMPTY)
         required = f.pop("required", False)
         local = {col.id: _column_info(col) for col in self._siblings(draft)}
         this = local.get(draft.id)
@@ -196,7 +197,13 @@ class Checker:
             rule = self.condition(raw, draft.id, this=this, local=local)
             if rule is not None:
                 constraints.append(Constraint(rule, message))
-        return Question(id=draft.id, required=required, constraints=tuple(constraints), where=draft.where, **f)
+        column = Question(id=draft.id, required=required, constraints=tuple(constraints), where=draft.where, **f)
+        choices = column.choices
+        if choices is None or not choices.other_codes:
+            return [column]
+        other = Question(id=draft.id + OTHER_SUFFIX, type="text", label=other_label or _other_label(choices),
+                         other_of=draft.id, max_length=1000, local_id=draft.id + OTHER_SUFFIX, where=draft.where)
+        return [column, other]
 
     def _siblings(self, column: Draft) -> list[Draft]:
         for draft in self.doc.order:

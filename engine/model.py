@@ -156,6 +156,7 @@ class Question:
     pattern_message: Text = EMPTY
     appearance: str | None = None
     placeholder: Text = EMPTY
+    rows: int | None = None  # long text: height of the box
     columns: tuple[Question, ...] = ()
     min_rows: int | None = None
     max_rows: int | None = None

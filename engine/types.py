@@ -295,7 +295,7 @@ class TableType(QuestionType):
                 cell = row.get(column.id)
                 kind = TYPES[column.type]
                 if kind.is_empty(cell):
-                    if column.required is True:
+                    if column.required is True or (column.other_of and _other_chosen(q, row, column.other_of)):
                         problems.append(Problem("required", {}, column.required_message or None,
                                                 index, column.id))
                     continue
@@ -327,6 +327,16 @@ TYPES: dict[str, QuestionType] = {
 #: Keys every question accepts, whatever its type.
 COMMON_KEYS = frozenset({"id", "type", "label", "hint", "guidance", "required", "required_message",
                          "show_if", "constraints", "provisions"})
+
+
+def _other_chosen(table: Question, row: dict[str, Any], column_id: str) -> bool:
+    """Whether a row chose an 'other' code in ``column_id`` (its 'please specify' cell is then needed)."""
+    column = table.column(column_id)
+    chosen = row.get(column_id)
+    if column is None or column.choices is None or chosen is None:
+        return False
+    codes = column.choices.other_codes
+    return chosen in codes if isinstance(chosen, str) else any(code in codes for code in chosen)
 
 
 def _has_lone_surrogate(text: str) -> bool:

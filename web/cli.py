@@ -78,9 +78,11 @@ def stats(files: tuple[str, ...]) -> None:
         click.echo("  question types: " + ", ".join(f"{k} {v}" for k, v in sorted(s.by_type.items())))
         if s.templates_used:
             click.echo("  template instances: " + ", ".join(f"{k} {v}" for k, v in sorted(s.templates_used.items())))
-        if s.provisions or s.articles:
+        if s.articles_covered or s.provisions_covered:
             click.echo(f"  framework: {s.articles_covered}/{s.articles} articles and "
                        f"{s.provisions_covered}/{s.provisions} provisions covered by questions")
+        elif s.articles or s.provisions:
+            click.echo(f"  framework: {s.articles} articles, {s.provisions} provisions (not mapped to questions)")
         click.echo(f"  translations ({s.texts} texts): "
                    + ", ".join(f"{lang} {s.coverage(lang):.1f} %" for lang in q.languages))
     if failed:

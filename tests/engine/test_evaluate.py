@@ -190,3 +190,30 @@ def test_coerce_values_through_types(q_basic: engine.Questionnaire) -> None:
     count = q_basic.question("count")
     assert engine.TYPES["number"].from_json(count, "3") == 3
     assert engine.TYPES["number"].from_json(count, "2.5") == Decimal("2.5")
+
+
+def test_other_choice_in_a_table_column_needs_its_specify_cell() -> None:
+    q = load(items("""
+        - id: activities
+          type: table
+          label: {en: Activities, fr: Activités}
+          columns:
+            - {id: kind, type: multiple_choice, choices: cats, label: {en: Kind, fr: Type}}
+            - {id: notes, type: long_text, rows: 3, label: {en: Notes, fr: Notes}}
+    """))
+    table = q.question("activities")
+    assert [c.id for c in table.columns] == ["kind", "kind_other", "notes"]
+    assert table.column("kind_other").other_of == "kind" and table.column("notes").rows == 3
+    ev = engine.evaluate(q, {"activities": ({"kind": ("a", "other")}, {"kind": ("a",)})})
+    assert {(p.row, p.column, p.code) for p in ev.problems["activities"]} == {(0, "kind_other", "required")}
+    ev = engine.evaluate(q, {"activities": ({"kind": ("other",), "kind_other": "Audit"},)})
+    assert "activities" not in ev.problems
+
+
+def test_every_type_specific_key_reaches_the_model() -> None:
+    from engine.model import Question
+    from engine.types import TYPES
+
+    fields = set(Question.__dataclass_fields__)
+    for kind in TYPES.values():
+        assert kind.keys - {"choices", "other_label"} <= fields, kind.name
