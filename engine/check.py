@@ -107,7 +107,8 @@ class Checker:
             for ref in refs:
                 self.dependents[ref].add(owner)
         where = Where(raw.node.line, raw.node.column, raw.path)
-        return Condition(raw.text, refs, compile_condition(tree, rename), where)
+        return Condition(raw.text, refs, compile_condition(tree, rename), where, tree,
+                         {} if local is not None else raw.scope)
 
     def check_order(self, refs: list[tuple[n.Ref, RefInfo]], raw: RawCondition, owner: str) -> None:
         """Conditions may only read earlier answers; an item never depends on itself or its content."""
@@ -223,8 +224,8 @@ class Checker:
             return bool(select(values.get(qid), *codes))
 
         self.dependents[qid].add(other_id)
-        show_if = Condition(f"any_selected(${{{qid}}}, {', '.join(repr(c) for c in codes)})",
-                            frozenset({qid}), shown, question.where)
+        source = f"any_selected(${{{qid}}}, {', '.join(repr(c) for c in codes)})"
+        show_if = Condition(source, frozenset({qid}), shown, question.where, parse(source))
         return Question(id=other_id, type="text", label=label or _other_label(choices), required=True,
                         show_if=show_if, provisions=question.provisions, other_of=qid,
                         max_length=1000, template=question.template,

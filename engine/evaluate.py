@@ -138,6 +138,13 @@ class Evaluation:
         """Progress of a section or group (a question's own contribution for a question)."""
         return self.groups.get(item_id) or self._contrib.get(item_id, _ZERO)
 
+    def progress_of(self, question_ids: Iterable[str]) -> Progress:
+        """Progress over some questions (e.g. those shown on one page)."""
+        result = _ZERO
+        for qid in question_ids:
+            result = result + self._contrib.get(qid, _ZERO)
+        return result
+
     def status(self, item_id: str) -> str:
         if not self.is_visible(item_id):
             return "not_applicable"

@@ -35,9 +35,18 @@ class Condition:
     refs: frozenset[str]
     fn: Compiled = field(repr=False, compare=False)
     where: Where = Where()
+    tree: Any = field(default=None, repr=False, compare=False)  # the parsed tree (engine.expr.nodes)
+    scope: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)  # names -> ids
 
     def __call__(self, values: Mapping[str, Any], this: Any = None) -> Any:
         return self.fn(values, this)
+
+    def as_json(self) -> Any:
+        """The tree as plain data, references resolved to question ids (for the browser)."""
+        from .expr.serialize import to_json
+
+        scope = self.scope
+        return to_json(self.tree, lambda name: scope.get(name, name))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,1 +1,51 @@
-"""The Flask web app (filled in by the web foundation)."""
+"""The Flask web app, by the tutorial's book: ``create_app`` builds and configures it, extensions
+are bound with ``init_app``, each area is a blueprint, deployment settings live in the instance
+folder and environment variables."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config as settings
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    root = Path(__file__).resolve().parent
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(settings.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.from_environment())
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.ensure_secret_key(app.instance_path)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(root.parent / "translations"))
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    from . import i18n, security, templating
+    from .extensions import babel, csrf, db, limiter, login_manager
+
+    db.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    app.context_processor(i18n.template_context)
+    templating.init_app(app)
+
+    from . import admin, auth, dashboard, fill, states
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(states.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(fill.bp)
+    return app

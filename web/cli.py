@@ -100,3 +100,196 @@ def schema(output: str) -> None:
     else:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
+
+
+# -- the web app ----------------------------------------------------------------------------------
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the app (threaded; for production use gunicorn, see docs/deploy.md)."""
+    from flask import current_app
+    from werkzeug.serving import run_simple
+
+    from . import catalog
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with app.app_context():  # load the published questionnaires before the first request
+        for version in catalog.current_versions():
+            catalog.questionnaire(version)
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Create the schema, or upgrade it to REVISION (default: the newest)."""
+    from .extensions import db
+    from .migrate import current, upgrade
+
+    upgrade(db, revision)
+    click.echo(f"database at revision {current(db)} ({_safe_url(db)})")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Downgrade the schema to REVISION."""
+    from .extensions import db
+    from .migrate import current, downgrade
+
+    downgrade(db, revision)
+    click.echo(f"database at revision {current(db)}")
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Print the schema revision of the database."""
+    from .extensions import db
+    from .migrate import current
+
+    click.echo(current(db) or "empty")
+
+
+def _safe_url(db: object) -> str:
+    return db.engine.url.render_as_string(hide_password=True)  # type: ignore[attr-defined]
+
+
+@cli.group("states")
+def states_group() -> None:
+    """The States (UN Member States)."""
+
+
+@states_group.command("load")
+def states_load() -> None:
+    """Load or update the 193 UN Member States, with names in six languages from CLDR."""
+    from .extensions import db
+    from .reference import load_states
+
+    added, updated = load_states(db.session)
+    db.session.commit()
+    click.echo(f"States: {added} added, {updated} updated")
+
+
+@cli.group("users")
+def users_group() -> None:
+    """Accounts."""
+
+
+@users_group.command("add")
+@click.option("--email", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", required=True, type=click.Choice(["secretariat_admin", "secretariat_reviewer",
+                                                         "focal_point", "contributor", "reader"]))
+@click.option("--state", "state_code", help="ISO 3166 alpha-3 code, e.g. KEN (focal points, contributors).")
+@click.option("--name", default="")
+@click.option("--assign", default="", help="Contributors: e.g. 'chapter:III article:15' (default: everything).")
+def users_add(email: str, password: str, role: str, state_code: str | None, name: str, assign: str) -> None:
+    """Create an account."""
+    from flask import current_app
+
+    from .admin.users import AccountError, set_account
+    from .extensions import db
+    from .models import User
+
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise click.ClickException(f"the password needs at least {minimum} characters")
+    try:
+        user = set_account(User(), email=email, role=role, state_code=state_code, name=name, assignments=assign,
+                           password=password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"created {user.email} ({user.role}{', ' + user.state.code if user.state else ''})")
+
+
+@users_group.command("list")
+def users_list() -> None:
+    """List the accounts."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import User
+
+    for user in db.session.scalars(select(User).order_by(User.role, User.email)):
+        state = user.state.code if user.state else "-"
+        flag = "" if user.active else "  (inactive)"
+        click.echo(f"{user.email:40} {user.role:22} {state:4} {user.name}{flag}")
+
+
+@users_group.command("reset-password")
+@click.option("--email", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_reset_password(email: str, password: str) -> None:
+    """Set a new password; the user's open sessions end."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import User
+
+    user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise click.ClickException(f"no account {email}")
+    user.set_password(password)
+    user.auth_version += 1
+    db.session.commit()
+    click.echo(f"password of {user.email} reset")
+
+
+@cli.group("questionnaires")
+def questionnaires_group() -> None:
+    """Questionnaire versions."""
+
+
+@questionnaires_group.command("publish")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def questionnaires_publish(file: str) -> None:
+    """Check FILE with the engine and store it as a new version (nothing is stored on error)."""
+    from . import catalog
+    from .extensions import db
+
+    try:
+        published = catalog.publish_file(file)
+    except catalog.PublishError as exc:
+        db.session.rollback()
+        for diagnostic in exc.diagnostics:
+            click.echo(diagnostic.format())
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    for warning in published.warnings:
+        click.echo(warning.format())
+    version = published.version
+    click.echo(f"published {version.questionnaire_id} version {version.version} ({version.content_hash[:12]})")
+
+
+@questionnaires_group.command("list")
+def questionnaires_list() -> None:
+    """List the stored versions."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import QuestionnaireVersion
+
+    for v in db.session.scalars(select(QuestionnaireVersion).order_by(QuestionnaireVersion.id)):
+        click.echo(f"{v.id:4} {v.questionnaire_id:24} {v.version:12} {v.status:10} {v.content_hash[:12]}")
+
+
+@cli.group("demo")
+def demo_group() -> None:
+    """Demo data for trying the app."""
+
+
+@demo_group.command("load")
+def demo_load() -> None:
+    """States, the shipped questionnaires, demo accounts (printed) and a few answers."""
+    from .demo import load_demo
+
+    for line in load_demo():
+        click.echo(line)

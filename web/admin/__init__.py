@@ -1,0 +1,104 @@
+"""Secretariat administration: accounts, roles, States, assignments, password resets."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from .. import catalog
+from ..access import require_roles
+from ..extensions import db
+from ..i18n import current_language
+from ..models import QuestionnaireVersion, State, User
+from .forms import PasswordForm, UserForm, role_label
+from .users import AccountError, apply_account
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/users")
+@require_roles("secretariat_admin")
+def users() -> str:
+    rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template("admin/users.html", users=rows, form=UserForm(), role_label=role_label)
+
+
+@bp.post("/users")
+@require_roles("secretariat_admin")
+def create_user() -> str | WerkzeugResponse:
+    form = UserForm()
+    form.password.flags.required = True
+    if form.validate_on_submit():
+        try:
+            user = apply_account(User(), form, new=True)
+        except AccountError as exc:
+            form.email.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("The account %(email)s was created.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template("admin/users.html", users=rows, form=form, role_label=role_label), 400
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require_roles("secretariat_admin")
+def edit_user(user_id: int) -> str | WerkzeugResponse:
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=None if request.method == "POST" else _form_data(user))
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            apply_account(user, form, new=False)
+        except AccountError as exc:
+            form.email.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("The account %(email)s was updated.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user.html", user=user, form=form, password_form=PasswordForm(),
+                           role_label=role_label), (400 if request.method == "POST" else 200)
+
+
+@bp.post("/users/<int:user_id>/password")
+@require_roles("secretariat_admin")
+def reset_password(user_id: int) -> str | WerkzeugResponse:
+    user = db.session.get(User, user_id) or abort(404)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data or "")
+        user.auth_version += 1  # every open session of this user ends
+        db.session.commit()
+        flash(_("The password of %(email)s was reset. Give the new password to its owner in person "
+                "or by a separate channel.", email=user.email), "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user.html", user=user, form=UserForm(obj=_form_data(user)),
+                           password_form=form, role_label=role_label), 400
+
+
+@bp.get("/questionnaires")
+@require_roles("secretariat_admin", "secretariat_reviewer")
+def questionnaires() -> str:
+    versions = db.session.scalars(select(QuestionnaireVersion).order_by(
+        QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.created_at.desc())).all()
+    return render_template("admin/questionnaires.html", versions=versions, current=catalog.current_versions())
+
+
+def _form_data(user: User) -> object:
+    class Data:
+        email = user.email
+        name = user.name
+        role = user.role
+        state = user.state.code if user.state else ""
+        active = user.active
+        assignments = " ".join(f"{a.scope}:{a.ref}" for a in user.assignments)
+        password = ""
+
+    return Data()
+
+
+def state_choices() -> list[tuple[str, str]]:
+    lang = current_language()
+    states = db.session.scalars(select(State)).all()
+    return sorted(((s.code, f"{s.name(lang)} ({s.code})") for s in states), key=lambda c: c[1].casefold())

@@ -1,0 +1,60 @@
+"""Creating and changing accounts: the rules, shared by the admin pages and the CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ROLES, Assignment, State, User
+from ..models.users import STATE_ROLES
+
+
+class AccountError(ValueError):
+    pass
+
+
+def set_account(user: User, *, email: str, role: str, state_code: str | None, name: str = "",
+                active: bool = True, assignments: str = "", password: str | None = None) -> User:
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise AccountError(_("Unknown role %(role)s.", role=role))
+    clash = db.session.scalars(select(User).where(User.email == email, User.id != user.id)).first()
+    if clash is not None:
+        raise AccountError(_("An account with this e-mail address already exists."))
+    state = None
+    if role in STATE_ROLES:
+        if not state_code:
+            raise AccountError(_("Focal points and contributors need a State."))
+        state = db.session.scalars(select(State).where(State.code == state_code.upper())).first()
+        if state is None:
+            raise AccountError(_("Unknown State %(code)s; load the States first.", code=state_code))
+    user.email, user.name, user.role, user.active = email, name.strip(), role, active
+    user.state = state
+    user.state_id = state.id if state else None
+    if password:
+        user.set_password(password)
+    user.assignments = _assignments(assignments) if role == "contributor" else []
+    if user.id is None:
+        db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _assignments(text: str) -> list[Assignment]:
+    out = []
+    for entry in text.split():
+        scope, _sep, ref = entry.partition(":")
+        if scope in ("chapter", "article") and ref:
+            out.append(Assignment(scope=scope, ref=ref))
+    return out
+
+
+def apply_account(user: User, form: Any, new: bool) -> User:
+    if new and not form.password.data:
+        raise AccountError(_("Give a first password."))
+    return set_account(user, email=form.email.data, role=form.role.data, state_code=form.state.data,
+                       name=form.name.data or "", active=bool(form.active.data),
+                       assignments=form.assignments.data or "", password=form.password.data or None)

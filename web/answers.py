@@ -1,0 +1,201 @@
+"""Saving answers without ever losing or silently overwriting one.
+
+Every change carries the version of the answer its author saw. A change based on an older
+version than the stored one is a **conflict**: nothing is overwritten, the caller gets both
+values, and the refused value is kept in the history too. The same change sent twice (same save
+key, or same value) is recorded once. Values posted for questions that the new answers hide are
+ignored; stored answers of hidden questions are kept (flagged "not applicable" by the engine).
+Values that do not parse are refused with a problem for their field; values that parse but break a
+rule are saved (a draft may be imperfect) and reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import g
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+import engine
+from engine.types import Problem
+
+from .db import db
+from .models import Answer, AnswerRevision, Response, User
+from .models.base import utcnow
+from .progress import refresh
+
+TEXT_TYPES = frozenset({"text", "long_text", "table"})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One answer a user wants stored: the raw (JSON) value and the version it was based on."""
+
+    question_id: str
+    value: Any
+    base_version: int  # 0: there was no answer yet
+    save_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    question_id: str
+    theirs: Any
+    their_version: int
+    mine: Any
+    updated_by: str
+    updated_at: datetime | None
+
+
+@dataclass
+class Result:
+    saved: dict[str, int] = field(default_factory=dict)  # question id -> new version
+    unchanged: dict[str, int] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    refused: dict[str, tuple[Problem, ...]] = field(default_factory=dict)  # not stored, shown to the user
+    ignored: list[str] = field(default_factory=list)  # hidden or not the user's to answer
+    evaluation: engine.Evaluation | None = None
+
+
+def stored(response: Response) -> dict[str, Answer]:
+    rows = db.session.scalars(select(Answer).where(Answer.response_id == response.id))
+    return {row.question_id: row for row in rows}
+
+
+def values(q: engine.Questionnaire, rows: dict[str, Answer]) -> dict[str, Any]:
+    """Stored JSON answers as engine values (answers to questions the version lacks are skipped)."""
+    out: dict[str, Any] = {}
+    for qid, row in rows.items():
+        if row.value is None or qid not in q.index.items:
+            continue
+        question = q.index.items[qid]
+        if not isinstance(question, engine.Question):
+            continue
+        try:
+            value = engine.TYPES[question.type].from_json(question, row.value)
+        except engine.InvalidAnswer:
+            continue  # kept in the database, shown as it was written, never silently dropped
+        if value is not None:
+            out[qid] = value
+    return out
+
+
+def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change], user: User, source: str,
+         language: str | None = None, may_answer: Any = None) -> Result:
+    """Apply ``changes`` in the current transaction (the caller commits)."""
+    result = Result()
+    rows = stored(response)
+    current = values(q, rows)
+    parsed: dict[str, tuple[Change, Any]] = {}
+    for change in changes:
+        item = q.index.items.get(change.question_id)
+        if not isinstance(item, engine.Question) or item.type == "note":
+            result.ignored.append(change.question_id)
+            continue
+        if may_answer is not None and not may_answer(change.question_id):
+            result.ignored.append(change.question_id)
+            continue
+        try:
+            value = engine.TYPES[item.type].from_json(item, change.value)
+        except engine.InvalidAnswer as exc:
+            result.refused[change.question_id] = (exc.problem,)
+            continue
+        parsed[change.question_id] = (change, value)
+    proposed = dict(current)
+    for qid, (_change, value) in parsed.items():
+        if value is None:
+            proposed.pop(qid, None)
+        else:
+            proposed[qid] = value
+    evaluation = engine.evaluate(q, proposed)
+    for qid, (change, value) in parsed.items():
+        if not evaluation.is_visible(qid) and value is not None:
+            result.ignored.append(qid)  # posted for a question the answers hide: the stored one stays
+            proposed.pop(qid, None)
+            if qid in current:
+                proposed[qid] = current[qid]
+            continue
+        question = q.question(qid)
+        json_value = engine.TYPES[question.type].to_json(question, value) if value is not None else None
+        _apply(response, rows, qid, change, json_value, user, source, language, result, question.type)
+    final = {qid: v for qid, v in proposed.items() if qid not in {c.question_id for c in result.conflicts}}
+    for conflict in result.conflicts:
+        if conflict.question_id in current:
+            final[conflict.question_id] = current[conflict.question_id]
+    result.evaluation = refresh(response, q, final)
+    if result.saved:
+        response.updated_at = utcnow()
+    db.session.flush()
+    return result
+
+
+def _apply(response: Response, rows: dict[str, Answer], qid: str, change: Change, json_value: Any, user: User,
+           source: str, language: str | None, result: Result, qtype: str) -> None:
+    session = db.session
+    row = rows.get(qid)
+    if change.save_key and _already_saved(response.id, qid, change.save_key):
+        result.unchanged[qid] = row.version if row else 0
+        return
+    if row is not None and row.value == json_value:
+        result.unchanged[qid] = row.version
+        return
+    if row is None and json_value is None:
+        result.unchanged[qid] = 0
+        return
+    lang = language if qtype in TEXT_TYPES and json_value is not None else None
+    now = utcnow()
+    if row is None:
+        if change.base_version != 0:
+            _conflict(response, qid, change, json_value, None, user, result)
+            return
+        row = Answer(response_id=response.id, question_id=qid, value=json_value, language=lang, version=1,
+                     updated_at=now, updated_by_id=user.id)
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:  # a colleague created it at the same moment
+            theirs = session.scalars(select(Answer).where(Answer.response_id == response.id,
+                                                          Answer.question_id == qid)).one()
+            _conflict(response, qid, change, json_value, theirs, user, result)
+            return
+        rows[qid] = row
+        old_value = None
+    else:
+        old_value = row.value
+        done = session.execute(
+            update(Answer).where(Answer.id == row.id, Answer.version == change.base_version)
+            .values(value=json_value, version=Answer.version + 1, language=lang, updated_at=now,
+                    updated_by_id=user.id)
+            .execution_options(synchronize_session=False))
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            session.refresh(row)
+            _conflict(response, qid, change, json_value, row, user, result)
+            return
+        session.refresh(row)
+    session.add(AnswerRevision(response_id=response.id, question_id=qid, version=row.version, old_value=old_value,
+                               new_value=json_value, language=lang, user_id=user.id, created_at=now, source=source,
+                               save_key=change.save_key, request_id=g.get("request_id")))
+    result.saved[qid] = row.version
+
+
+def _already_saved(response_id: int, qid: str, save_key: str) -> bool:
+    return db.session.scalars(select(AnswerRevision.id).where(
+        AnswerRevision.response_id == response_id, AnswerRevision.question_id == qid,
+        AnswerRevision.save_key == save_key, AnswerRevision.source != "conflict")).first() is not None
+
+
+def _conflict(response: Response, qid: str, change: Change, mine: Any, theirs: Answer | None, user: User,
+              result: Result) -> None:
+    """Keep the refused value in the history and report both values."""
+    author = db.session.get(User, theirs.updated_by_id) if theirs and theirs.updated_by_id else None
+    db.session.add(AnswerRevision(response_id=response.id, question_id=qid, version=theirs.version if theirs else 0,
+                                  old_value=theirs.value if theirs else None, new_value=mine, user_id=user.id,
+                                  source="conflict", save_key=None, request_id=g.get("request_id")))
+    result.conflicts.append(Conflict(
+        qid, theirs.value if theirs else None, theirs.version if theirs else 0, mine,
+        (author.name or author.email) if author else "", theirs.updated_at if theirs else None))

@@ -1,0 +1,69 @@
+"""Configuration: defaults here, then the instance folder's ``config.py``, then environment variables.
+
+No secret is written in code. ``SECRET_KEY`` comes from the environment or the instance config;
+for local use, :func:`ensure_secret_key` creates a random one in the instance folder (mode 0600).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # default: SQLite in the instance folder
+    "SQLALCHEMY_ECHO": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,  # True in production (see docs/deploy.md)
+    "SESSION_COOKIE_NAME": "checklist_session",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=0),
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),  # idle expiry: refreshed by each request
+    "SESSION_REFRESH_EACH_REQUEST": True,
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "WTF_CSRF_SSL_STRICT": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LANGUAGES": ("ar", "en", "es", "fr", "ru", "zh"),
+    "PREFERRED_URL_SCHEME": "http",
+    "QUESTIONNAIRE_DIR": str(Path(__file__).resolve().parent.parent / "questionnaires"),
+    "PRELOAD_QUESTIONNAIRES": False,
+    "PASSWORD_MIN_LENGTH": 12,
+    "PASSWORD_HASH_METHOD": "scrypt",  # a memory-hard modern scheme (Werkzeug)
+    "RATELIMIT_ENABLED": True,
+}
+
+#: Environment variables read at start-up (strings; booleans as 0/1, true/false).
+ENVIRONMENT = ("SECRET_KEY", "DATABASE_URL", "SESSION_COOKIE_SECURE", "RATELIMIT_STORAGE_URI",
+               "SERVER_NAME", "PREFERRED_URL_SCHEME", "PRELOAD_QUESTIONNAIRES", "LOGIN_RATE_LIMIT")
+
+
+def from_environment() -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in ENVIRONMENT:
+        raw = os.environ.get(f"CHECKLIST_{name}", os.environ.get(name))
+        if raw is None:
+            continue
+        if name in ("SESSION_COOKIE_SECURE", "PRELOAD_QUESTIONNAIRES"):
+            values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
+        else:
+            values[name] = raw
+    return values
+
+
+def ensure_secret_key(instance_path: str) -> str:
+    """A random key kept in ``instance/secret_key`` (created once, readable by the owner only)."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

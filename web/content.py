@@ -1,0 +1,110 @@
+"""Questionnaire content for display: texts in the reader's language, titles of groups and
+provisions, labels of answers. The questionnaire's own fallback rule applies; a text shown in
+another language is marked so that the template can say so discreetly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask_babel import gettext as _
+
+import engine
+from engine.model import Group, Question
+
+from .i18n import current_language
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text to show: the text, its language, and whether it is a fallback."""
+
+    text: str
+    lang: str
+    fallback: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def text(q: engine.Questionnaire, value: engine.Text, lang: str | None = None) -> Shown:
+    localized = q.text(value, lang or current_language())
+    return Shown(localized.text, localized.lang, localized.is_fallback)
+
+
+def provision_number(provision_id: str) -> str:
+    """'46.9.b' -> '46 (9) (b)': how paragraphs are cited."""
+    head, *rest = provision_id.split(".")
+    return head + "".join(f" ({part})" for part in rest)
+
+
+def group_title(q: engine.Questionnaire, group: Group, lang: str | None = None) -> Shown:
+    """A group's title, or one made from the provision or article it maps to."""
+    lang = lang or current_language()
+    if group.title:
+        return text(q, group.title, lang)
+    framework = q.framework
+    if framework is not None and len(group.provisions) == 1:
+        ref = group.provisions[0]
+        if ref in framework.provisions and group.template == "provision":
+            provision = framework.provisions[ref]
+            article = framework.articles[provision.article]
+            if len(article.provisions) == 1 and provision.id == article.id:
+                return Shown(_("Article %(number)s", number=article.id), lang, False)
+            return Shown(_("Article %(number)s", number=provision_number(ref)), lang, False)
+        if ref in framework.articles:
+            article = framework.articles[ref]
+            title = q.text(article.title, lang)
+            return Shown(_("Article %(number)s. %(title)s", number=ref, title=title.text), title.lang,
+                         title.is_fallback)
+    if group.template == "practices":
+        return Shown(_("Good practices"), lang, False)
+    return Shown(group.id, lang, True)
+
+
+def summary(q: engine.Questionnaire, group: Group, lang: str | None = None) -> Shown | None:
+    """The provision summary shown under a provision page's title."""
+    framework = q.framework
+    if framework is None or len(group.provisions) != 1 or group.provisions[0] not in framework.provisions:
+        return None
+    return text(q, framework.provisions[group.provisions[0]].summary, lang)
+
+
+def level_label(q: engine.Questionnaire, provision_id: str, lang: str | None = None) -> Shown | None:
+    framework = q.framework
+    if framework is None or provision_id not in framework.provisions:
+        return None
+    level = framework.level(framework.provisions[provision_id].level)
+    return text(q, level.label, lang) if level else None
+
+
+def choice_label(q: engine.Questionnaire, question: Question, code: str, lang: str | None = None) -> str:
+    choice = question.choices.get(code) if question.choices else None
+    return text(q, choice.label, lang).text if choice else code
+
+
+def display(q: engine.Questionnaire, question: Question, value: Any, lang: str | None = None) -> str:
+    """An answer as words in the reader's language (tables are rendered by the templates)."""
+    lang = lang or current_language()
+    if value is None:
+        return ""
+    kind = question.type
+    if kind == "single_choice":
+        return choice_label(q, question, value, lang)
+    if kind == "multiple_choice":
+        return "; ".join(choice_label(q, question, code, lang) for code in value)
+    if kind == "yes_no":
+        return _("Yes") if value else _("No")
+    if kind == "number":
+        return format_decimal(Decimal(str(value)), locale=lang)
+    if kind == "date":
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        return format_date(day, format="long", locale=lang)
+    return str(value)

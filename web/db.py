@@ -1,0 +1,115 @@
+"""The database: SQLAlchemy 2 bound to the app with ``init_app`` (no Flask-SQLAlchemy needed).
+
+SQLite (the embedded default) runs in WAL mode with a busy timeout; every state-changing request
+starts its transaction with ``BEGIN IMMEDIATE`` so that a read followed by a write cannot fail
+with "database is locked" (the deferred-upgrade trap). Read-only requests use ordinary deferred
+transactions and never block each other. PostgreSQL connections are checked before use, so a
+restarted server is reconnected to without restarting the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def default_url(instance_path: str) -> str:
+    return f"sqlite:///{Path(instance_path) / 'checklist.sqlite3'}"
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "busy_timeout=30000", "foreign_keys=ON", "synchronous=NORMAL"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        mode = "IMMEDIATE" if connection.get_execution_options().get("writes") else "DEFERRED"
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class _Bound:
+    """What the extension keeps per app: the engine and the two session factories."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.reader = sessionmaker(engine, expire_on_commit=False)
+        self.writer = sessionmaker(engine.execution_options(writes=True), expire_on_commit=False)
+
+
+class Database:
+    """``db.session`` is the session of the current app context (closed at teardown).
+
+    State lives in ``app.extensions`` (never on this object), so several apps can coexist.
+    """
+
+    def init_app(self, app: Flask) -> None:
+        url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
+        app.config["DATABASE_URL"] = url
+        app.extensions["database"] = _Bound(make_engine(url, echo=app.config.get("SQLALCHEMY_ECHO", False)))
+        app.teardown_appcontext(self._close)
+
+    @staticmethod
+    def _bound() -> _Bound:
+        bound: _Bound = current_app.extensions["database"]
+        return bound
+
+    @property
+    def engine(self) -> Engine:
+        return self._bound().engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def session(self) -> Session:
+        session: Session | None = g.get("_db_session")
+        if session is None:
+            writes = not has_request_context() or request.method in WRITE_METHODS
+            bound = self._bound()
+            session = g._db_session = (bound.writer if writes else bound.reader)()
+        return session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A separate write transaction (BEGIN IMMEDIATE on SQLite), committed or rolled back."""
+        with self._bound().writer() as session, session.begin():
+            yield session
+
+    def dispose(self, app: Flask) -> None:
+        app.extensions["database"].engine.dispose()
+
+    def _close(self, exc: BaseException | None) -> None:
+        session: Session | None = g.pop("_db_session", None)
+        if session is not None:
+            if exc is not None:
+                session.rollback()
+            session.close()
+
+
+db = Database()

@@ -1,0 +1,355 @@
+"""Completing a questionnaire: table of contents, one page per question area, saving and autosave.
+
+The server is the authority: it re-evaluates visibility with the engine on every save, stores only
+what the user may change, and never overwrites a colleague's newer answer (see ``web.answers``).
+The browser helper (``static/fill.js``) adds instant branching from the engine's condition trees,
+autosave and a local copy that survives a lost connection or an expired session; without
+JavaScript the same pages work with plain form posts.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+import engine
+
+from .. import access, catalog
+from ..answers import Change, Result, save, stored, values
+from ..content import display, group_title, level_label, summary, text
+from ..db import db
+from ..i18n import current_language
+from ..models import AnswerRevision, QuestionnaireVersion, Response, User
+from . import forms
+from .messages import message, messages_for
+from .pages import Page, pages
+
+bp = Blueprint("fill", __name__)
+
+
+class Context:
+    """Everything a page of a response needs, loaded once per request."""
+
+    def __init__(self, response_id: int):
+        self.response: Response = access.response(current_user, response_id)
+        self.q = catalog.questionnaire(self.response.version)
+        self.pages = pages(self.q)
+        self.rows = stored(self.response)
+        self.answers = values(self.q, self.rows)
+        self._evaluation: engine.Evaluation | None = None
+        self.can_edit = access.can_answer(current_user, self.response)
+
+    @property
+    def evaluation(self) -> engine.Evaluation:
+        if self._evaluation is None:
+            self._evaluation = engine.evaluate(self.q, self.answers)
+        return self._evaluation
+
+    def editable(self, question_id: str) -> bool:
+        return self.can_edit and access.can_answer_question(current_user, self.q, question_id)
+
+    def page(self, page_id: str) -> Page:
+        page = self.pages.by_id.get(page_id)
+        if page is None:
+            abort(404)
+        return page
+
+    def stored_json(self) -> dict[str, Any]:
+        return {qid: row.value for qid, row in self.rows.items()}
+
+    def versions(self) -> dict[str, int]:
+        return {qid: row.version for qid, row in self.rows.items()}
+
+    def page_status(self, page: Page) -> tuple[str, int]:
+        visible = [qid for qid in page.question_ids if self.evaluation.is_visible(qid)]
+        if not visible or not any(self.evaluation.is_visible(g.id) for g in (page.group,)):
+            return "not_applicable", 100
+        progress = self.evaluation.progress_of(visible)
+        return progress.status, progress.percent
+
+
+@bp.get("/responses/<int:response_id>")
+@login_required
+def overview(response_id: int) -> str:
+    ctx = Context(response_id)
+    sections = []
+    for section in ctx.q.sections:
+        items = []
+        for page in ctx.pages.in_section(section):
+            status, percent = ctx.page_status(page)
+            items.append({"page": page, "title": group_title(ctx.q, page.group), "status": status,
+                          "percent": percent, "article": _article_heading(ctx, page)})
+        sections.append({"section": section, "title": text(ctx.q, section.title), "items": items,
+                         "status": ctx.evaluation.status(section.id),
+                         "percent": ctx.evaluation.progress(section.id).percent})
+    return render_template("fill/overview.html", ctx=ctx, sections=sections, total=ctx.evaluation.total,
+                           resume=_resume_page(ctx))
+
+
+def _article_heading(ctx: Context, page: Page) -> str | None:
+    """Show an article's title once, above its first page in the table of contents."""
+    parent = page.trail[-1] if len(page.trail) > 1 else None
+    if parent is None or parent.kind == "section" or not parent.provisions:
+        return None
+    before = ctx.pages.list[page.index - 1] if page.index else None
+    if before is not None and before.trail and before.trail[-1].id == parent.id:
+        return None
+    return group_title(ctx.q, parent).text
+
+
+def _resume_page(ctx: Context) -> Page | None:
+    last = db.session.scalars(select(AnswerRevision.question_id).where(
+        AnswerRevision.response_id == ctx.response.id, AnswerRevision.user_id == current_user.id,
+        AnswerRevision.source != "conflict").order_by(AnswerRevision.id.desc())).first()
+    if last and last in ctx.pages.of_question:
+        return ctx.pages.of_question[last]
+    for page in ctx.pages.list:
+        if ctx.page_status(page)[0] in ("not_started", "in_progress", "has_errors"):
+            return page
+    return ctx.pages.list[0] if ctx.pages.list else None
+
+
+@bp.get("/responses/<int:response_id>/resume")
+@login_required
+def resume(response_id: int) -> WerkzeugResponse:
+    ctx = Context(response_id)
+    page = _resume_page(ctx)
+    if page is None:
+        return redirect(url_for("fill.overview", response_id=response_id))
+    return redirect(url_for("fill.page", response_id=response_id, page_id=page.id))
+
+
+@bp.get("/responses/<int:response_id>/pages/<page_id>")
+@login_required
+def page(response_id: int, page_id: str) -> str:
+    ctx = Context(response_id)
+    current = ctx.page(page_id)
+    form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+                                row_counts=_requested_rows(current))
+    return _render_page(ctx, current, form, entries, problems=ctx.evaluation.problems)
+
+
+def _requested_rows(page: Page) -> dict[str, int]:
+    counts = {}
+    for question in page.questions:
+        requested = request.args.get(f"rows-{question.id}", type=int)
+        if requested:
+            counts[question.id] = requested
+    return counts
+
+
+@bp.post("/responses/<int:response_id>/pages/<page_id>")
+@login_required
+def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[str, int]:
+    ctx = Context(response_id)
+    current = ctx.page(page_id)
+    if not ctx.can_edit:
+        abort(403)
+    counts = forms.posted_row_counts(current, request.form)
+    form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+                                formdata=request.form, row_counts=counts)
+    if not form.validate():  # only the CSRF token: answers are checked by the engine
+        abort(400)
+    action = request.form.get("_action")
+    changes, row_counts = forms.read_changes(current, form, request.form, ctx.editable, action)
+    result = save(ctx.response, ctx.q, changes, current_user, source="save", language=current_language(),
+                  may_answer=ctx.editable)
+    db.session.commit()
+    if result.conflicts:
+        return render_template("fill/conflict.html", ctx=ctx, page=current, conflicts=_conflicts(ctx, result)), 409
+    if result.refused:  # keep what was typed on screen, with the errors next to the fields
+        ctx = Context(response_id)
+        form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+                                    formdata=request.form, row_counts=counts)
+        problems = dict(ctx.evaluation.problems)
+        problems.update(result.refused)
+        return _render_page(ctx, current, form, entries, problems=problems), 400
+    rows = {f"rows-{qid}": n for qid, n in row_counts.items() if action and n}
+    target = current
+    if request.form.get("_go") == "next" and not action:
+        target = ctx.pages.neighbours(current)[1] or current
+        rows = {}
+    flash(_("Your answers are saved."), "success")
+    return redirect(url_for("fill.page", response_id=response_id, page_id=target.id, **rows)
+                    + (f"#{action.split(':')[1]}" if action and ":" in action else ""))
+
+
+@bp.post("/responses/<int:response_id>/autosave")
+@login_required
+def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugResponse:
+    ctx = Context(response_id)
+    if not ctx.can_edit:
+        return jsonify(error=_("You cannot change these answers."), code=403), 403
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("changes"), list):
+        return jsonify(error=_("The request could not be understood. Please go back and try again."), code=400), 400
+    changes = []
+    for item in payload["changes"][:500]:
+        if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+            continue
+        base = item.get("base")
+        key = item.get("key")
+        changes.append(Change(item["q"], item.get("value"), base if isinstance(base, int) and base >= 0 else 0,
+                              key[:64] if isinstance(key, str) and key else None))
+    result = save(ctx.response, ctx.q, changes, current_user, source="autosave", language=current_language(),
+                  may_answer=ctx.editable)
+    db.session.commit()
+    current = ctx.pages.by_id.get(str(payload.get("page", "")))
+    return jsonify(_autosave_reply(ctx, current, result))
+
+
+def _autosave_reply(ctx: Context, current: Page | None, result: Result) -> dict[str, Any]:
+    evaluation = result.evaluation or ctx.evaluation
+    reply: dict[str, Any] = {
+        "saved": result.saved, "unchanged": result.unchanged, "ignored": result.ignored,
+        "refused": {qid: [message(ctx.q, p) for p in problems] for qid, problems in result.refused.items()},
+        "conflicts": _conflicts(ctx, result), "problems": {}, "cells": {},
+    }
+    if current is not None:
+        for qid in current.question_ids:
+            own, cells = messages_for(ctx.q, ctx.q.question(qid), evaluation.problems.get(qid, ()))
+            reply["problems"][qid] = own
+            reply["cells"][qid] = {f"{row}-{col}": msgs for (row, col), msgs in cells.items()}
+        reply["visible"] = {qid: evaluation.is_visible(qid) for qid in current.question_ids}
+        visible = [qid for qid in current.question_ids if evaluation.is_visible(qid)]
+        progress = evaluation.progress_of(visible)
+        reply["page_status"] = progress.status if visible else "not_applicable"
+    reply["percent"] = ctx.response.percent
+    return reply
+
+
+def _conflicts(ctx: Context, result: Result) -> list[dict[str, Any]]:
+    out = []
+    for conflict in result.conflicts:
+        question = ctx.q.question(conflict.question_id)
+        out.append({
+            "q": conflict.question_id, "label": text(ctx.q, question.label).text,
+            "theirs": conflict.theirs, "their_version": conflict.their_version, "mine": conflict.mine,
+            "theirs_text": _as_text(ctx.q, question, conflict.theirs),
+            "mine_text": _as_text(ctx.q, question, conflict.mine),
+            "by": conflict.updated_by,
+            "at": conflict.updated_at.isoformat() if conflict.updated_at else None,
+            "mine_json": json.dumps(conflict.mine, ensure_ascii=False),
+        })
+    return out
+
+
+def _as_text(q: engine.Questionnaire, question: engine.Question, raw: Any) -> str:
+    if raw is None:
+        return ""
+    try:
+        value = engine.TYPES[question.type].from_json(question, raw)
+    except engine.InvalidAnswer:
+        return str(raw)
+    if question.type == "table":
+        return "\n".join(" | ".join(display(q, col, row.get(col.id)) for col in question.columns
+                                    if col.id in row) for row in value or ())
+    return display(q, question, value)
+
+
+@bp.post("/responses/<int:response_id>/resolve")
+@login_required
+def resolve(response_id: int) -> WerkzeugResponse:
+    """The conflict screen's choice: keep the colleague's value, or store mine on top of it."""
+    ctx = Context(response_id)
+    if not ctx.can_edit:
+        abort(403)
+    from flask_wtf.csrf import validate_csrf
+
+    validate_csrf(request.form.get("csrf_token"))
+    changes = []
+    for qid in request.form.getlist("q"):
+        if request.form.get(f"keep-{qid}") != "mine":
+            continue
+        try:
+            mine = json.loads(request.form.get(f"mine-{qid}", "null"))
+        except ValueError:
+            abort(400)
+        changes.append(Change(qid, mine, forms._int(request.form.get(f"version-{qid}"))))
+    result = save(ctx.response, ctx.q, changes, current_user, source="resolve", language=current_language(),
+                  may_answer=ctx.editable)
+    db.session.commit()
+    if result.conflicts:
+        return redirect(url_for("fill.overview", response_id=response_id))
+    flash(_("Your choice is saved. Both values are kept in the history."), "success")
+    page_id = request.form.get("page") or ""
+    if page_id in ctx.pages.by_id:
+        return redirect(url_for("fill.page", response_id=response_id, page_id=page_id))
+    return redirect(url_for("fill.overview", response_id=response_id))
+
+
+def _render_page(ctx: Context, current: Page, form: Any, entries: list[forms.Entry],
+                 problems: dict[str, tuple[engine.Problem, ...]]) -> str:
+    before, after = ctx.pages.neighbours(current)
+    messages = {}
+    cells = {}
+    for entry in entries:
+        own, cell = messages_for(ctx.q, entry.question, problems.get(entry.question.id, ()))
+        messages[entry.question.id] = own
+        cells[entry.question.id] = cell
+    client = _client_data(ctx, current)
+    provision = current.group.provisions[0] if len(current.group.provisions) == 1 else None
+    return render_template(
+        "fill/page.html", ctx=ctx, page=current, form=form, entries=entries, messages=messages, cells=cells,
+        before=before, after=after, title=group_title(ctx.q, current.group), summary=summary(ctx.q, current.group),
+        level=level_label(ctx.q, provision) if provision else None, provision=provision,
+        section_title=text(ctx.q, current.section.title), page_key=forms.page_key(),
+        client_json=json.dumps(client, ensure_ascii=False, default=str),
+        article=_article_of(ctx, current))
+
+
+def _article_of(ctx: Context, page: Page) -> Any:
+    for group in reversed(page.trail):
+        if group.provisions and group.kind == "group":
+            return group_title(ctx.q, group)
+    return None
+
+
+def _client_data(ctx: Context, page: Page) -> dict[str, Any]:
+    """What the browser needs for instant branching: condition trees and answers read from elsewhere."""
+    conditions = {}
+    outside: dict[str, Any] = {}
+    on_page = set(page.question_ids)
+    for question in page.questions:
+        for item in (*ctx.q.ancestors(question.id), question):
+            condition = item.show_if
+            if condition is None or item.id in conditions:
+                continue
+            conditions[item.id] = condition.as_json()
+            for ref in condition.refs:
+                if ref not in on_page and ref in ctx.evaluation.values:
+                    outside[ref] = ctx.rows[ref].value if ref in ctx.rows else None
+    chains = {qid: [g.id for g in ctx.q.ancestors(qid) if g.show_if is not None] for qid in page.question_ids}
+    return {"response": ctx.response.id, "page": page.id, "conditions": conditions, "outside": outside,
+            "chains": chains, "types": {q.id: q.type for q in page.questions},
+            "autosave": url_for("fill.autosave", response_id=ctx.response.id), "user": current_user.id}
+
+
+@bp.get("/responses/<int:response_id>/print")
+@login_required
+def print_response(response_id: int) -> str:
+    ctx = Context(response_id)
+    return render_template("fill/print.html", ctx=ctx, q=ctx.q, version=ctx.response.version, blank=False,
+                           pages=ctx.pages.list, state=ctx.response.state)
+
+
+@bp.get("/questionnaires/<int:version_id>/print")
+@login_required
+def print_blank(version_id: int) -> str:
+    version = db.session.get(QuestionnaireVersion, version_id)
+    if version is None or version.status != "published":
+        abort(404)
+    q = catalog.questionnaire(version)
+    return render_template("fill/print.html", ctx=None, q=q, version=version, blank=True, pages=pages(q).list,
+                           state=None)
+
+
+def author_name(user_id: int | None) -> str:
+    user = db.session.get(User, user_id) if user_id else None
+    return (user.name or user.email) if user else ""

@@ -1,0 +1,179 @@
+"""The form of one page, assembled at run time from the questionnaire (no per-question code).
+
+Field names are question ids (``p15_a.compliance``); table cells are ``<question>-<row>-<column>``.
+Next to the fields the page carries, per question, the version of the answer shown (``_v-<id>``)
+and a presence marker (``_p-<id>``: only questions the user may change are read back), plus a
+page key (``_k``) that makes a double submission count once.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+
+import engine
+from engine.model import Question
+
+from ..answers import Change
+from ..content import text
+from .fields import ADAPTERS
+from .pages import Page
+
+MAX_NEW_ROWS = 20
+
+
+@dataclass
+class Cell:
+    column: Question
+    name: str
+
+
+@dataclass
+class Row:
+    index: int
+    cells: list[Cell]
+
+
+@dataclass
+class Entry:
+    """One question of the page, as the template needs it."""
+
+    question: Question
+    name: str
+    editable: bool
+    version: int
+    rows: list[Row] = field(default_factory=list)  # tables only
+
+
+def _label(q: engine.Questionnaire, question: Question) -> str:
+    return text(q, question.label).text or question.id
+
+
+def build(q: engine.Questionnaire, page: Page, stored: Mapping[str, Any], versions: Mapping[str, int],
+          editable: Callable[[str], bool], formdata: MultiDict[str, Any] | None = None,
+          row_counts: Mapping[str, int] | None = None) -> tuple[FlaskForm, list[Entry]]:
+    """The page's form (bound to ``formdata`` if given, else filled with ``stored`` JSON answers)."""
+    fields: dict[str, Any] = {}
+    entries: list[Entry] = []
+    data: dict[str, Any] = {}
+    for question in page.questions:
+        entry = Entry(question, question.id, editable(question.id), versions.get(question.id, 0))
+        entries.append(entry)
+        if question.type == "note":
+            continue
+        if question.type == "table":
+            rows = stored.get(question.id) or []
+            count = (row_counts or {}).get(question.id, max(len(rows), 1))
+            count = max(1, min(count, len(rows) + MAX_NEW_ROWS, engine.types.MAX_ROWS))
+            for index in range(count):
+                row = Row(index, [])
+                for column in question.columns:
+                    name = f"{question.id}-{index}-{column.id}"
+                    fields[name] = ADAPTERS[column.type].field(q, column, _label(q, column))
+                    row.cells.append(Cell(column, name))
+                    if index < len(rows):
+                        data[name] = ADAPTERS[column.type].to_form(column, rows[index].get(column.id))
+                entry.rows.append(row)
+            continue
+        fields[question.id] = ADAPTERS[question.type].field(q, question, _label(q, question))
+        data[question.id] = ADAPTERS[question.type].to_form(question, stored.get(question.id))
+    form_class = type("PageForm", (FlaskForm,), fields)
+    if formdata is not None:
+        form = form_class(formdata=formdata)
+    else:
+        form = form_class(formdata=None, data=data)
+    return form, entries
+
+
+def page_key() -> str:
+    return uuid.uuid4().hex
+
+
+_ROW = re.compile(r"^(?P<q>.+)-(?P<row>\d+)-(?P<col>[a-z][a-z0-9_]*)$")
+
+
+def posted_row_counts(page: Page, formdata: MultiDict[str, Any]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    tables = {q.id for q in page.questions if q.type == "table"}
+    for name in formdata:
+        match = _ROW.match(name)
+        if match and match["q"] in tables:
+            counts[match["q"]] = max(counts.get(match["q"], 0), int(match["row"]) + 1)
+    return counts
+
+
+def read_changes(page: Page, form: FlaskForm, formdata: MultiDict[str, Any], editable: Callable[[str], bool],
+                 action: str | None) -> tuple[list[Change], dict[str, int]]:
+    """The changes the form carries (only questions present and editable), after a table action.
+
+    Returns the changes and the number of rows each table should show next.
+    """
+    key = formdata.get("_k") or page_key()
+    changes: list[Change] = []
+    row_counts: dict[str, int] = {}
+    for question in page.questions:
+        qid = question.id
+        if question.type == "note" or formdata.get(f"_p-{qid}") != "1" or not editable(qid):
+            continue
+        base = _int(formdata.get(f"_v-{qid}"))
+        if question.type == "table":
+            rows = _rows(question, form, posted_row_counts(page, formdata).get(qid, 0))
+            rows, shown = _table_action(qid, rows, action)
+            row_counts[qid] = shown
+            value: Any = [row for row in rows if row] or None
+        else:
+            value = ADAPTERS[question.type].from_form(question, form[qid].data)
+        changes.append(Change(qid, value, base, f"{key}:{qid}"))
+    return changes, row_counts
+
+
+def _rows(question: Question, form: FlaskForm, count: int) -> list[dict[str, Any]]:
+    rows = []
+    for index in range(count):
+        row: dict[str, Any] = {}
+        for column in question.columns:
+            name = f"{question.id}-{index}-{column.id}"
+            if name not in form:
+                continue
+            value = ADAPTERS[column.type].from_form(column, form[name].data)
+            if value is not None:
+                row[column.id] = value
+        rows.append(row)
+    return rows
+
+
+def _table_action(qid: str, rows: list[dict[str, Any]], action: str | None) -> tuple[list[dict[str, Any]], int]:
+    """Add, remove or move a row (the no-JavaScript buttons); returns rows and rows to show."""
+    shown = max(len(rows), 1)
+    if not action:
+        return rows, shown
+    verb, _sep, rest = action.partition(":")
+    target, _sep, index_text = rest.rpartition(":") if verb != "add" else (rest, "", "")
+    if target != qid:
+        return rows, shown
+    index = _int(index_text)
+    if verb == "add":
+        return rows, len(rows) + 1
+    if not 0 <= index < len(rows):
+        return rows, shown
+    if verb == "remove":
+        rows = rows[:index] + rows[index + 1:]
+        return rows, max(len(rows), 1)
+    if verb == "up" and index > 0:
+        rows[index - 1], rows[index] = rows[index], rows[index - 1]
+    elif verb == "down" and index + 1 < len(rows):
+        rows[index + 1], rows[index] = rows[index], rows[index + 1]
+    return rows, shown
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0

@@ -1,0 +1,104 @@
+"""Accounts, their role, their State and (for contributors) their assignment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import Base, UTCDateTime, utcnow
+from .states import State
+
+#: secretariat administrator, secretariat reviewer, State focal point, State contributor, reader
+ROLES = ("secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader")
+STATE_ROLES = ("focal_point", "contributor")
+SECRETARIAT_ROLES = ("secretariat_admin", "secretariat_reviewer")
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('secretariat_admin', 'secretariat_reviewer', 'focal_point', "
+                        "'contributor', 'reader')", name="known_role"),
+        CheckConstraint("(role IN ('focal_point', 'contributor')) = (state_id IS NOT NULL)",
+                        name="state_roles_have_a_state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Lower-case e-mail address, the login name.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    #: The State a focal point or contributor answers for; none for other roles.
+    state_id: Mapped[int | None] = mapped_column(ForeignKey("states.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Interface language chosen by the user (remembered across sessions).
+    language: Mapped[str | None] = mapped_column(String(8))
+    #: Bumped when the password is reset: every session opened before stops working.
+    auth_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    state: Mapped[State | None] = relationship(lazy="joined")
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="user", cascade="all, delete-orphan",
+                                                         lazy="selectin")
+
+    # -- Flask-Login ---------------------------------------------------------------------
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.auth_version}"
+
+    # -- passwords -------------------------------------------------------------------------
+    def set_password(self, password: str) -> None:
+        from flask import current_app
+
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    # -- roles -------------------------------------------------------------------------------
+    @property
+    def is_secretariat(self) -> bool:
+        return self.role in SECRETARIAT_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "secretariat_admin"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class Assignment(Base):
+    """Limits a contributor to some chapters or articles of the framework (none: everything)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("user_id", "scope", "ref", name="one_per_ref"),
+        CheckConstraint("scope IN ('chapter', 'article')", name="known_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: ``chapter`` or ``article``.
+    scope: Mapped[str] = mapped_column(String(16))
+    #: A chapter id (``III``) or article id (``15``) of the questionnaire's framework.
+    ref: Mapped[str] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship(back_populates="assignments")

@@ -1,0 +1,94 @@
+"""Security by default: headers, request ids, safe redirects, friendly error pages."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, g, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("web")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9\-]{8,64}")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def is_safe_redirect(target: str | None) -> bool:
+    """Only local paths: '/...' but not '//host', no scheme, no backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and not any(ord(c) < 32 for c in target)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    return target if target and is_safe_redirect(target) else default
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def assign_request_id() -> None:
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if request.endpoint and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str | Response, int]:
+        code = error.code or 500
+        if request.accept_mimetypes.best == "application/json" or request.is_json:
+            return _json_error(code, error.description or "")
+        return render_template("error.html", code=code, title=_error_title(code),
+                               request_id=g.get("request_id", "")), code
+
+    @app.errorhandler(Exception)
+    def crash(error: Exception) -> tuple[str | Response, int]:
+        log.exception("unhandled error, request id %s", g.get("request_id", "-"))
+        from .db import db
+
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the error page must still render
+            log.exception("rollback failed")
+        if request.is_json:
+            return _json_error(500, "")
+        return render_template("error.html", code=500, title=_error_title(500),
+                               request_id=g.get("request_id", "")), 500
+
+
+def _json_error(code: int, description: str) -> tuple[Response, int]:
+    from flask import jsonify
+
+    return jsonify(error=_error_title(code), code=code, request_id=g.get("request_id", "")), code
+
+
+def _error_title(code: int) -> str:
+    titles = {
+        400: _("The request could not be understood. Please go back and try again."),
+        403: _("You do not have access to this page."),
+        404: _("This page does not exist, or you do not have access to it."),
+        405: _("This action is not allowed here."),
+        409: _("Someone else changed this in the meantime."),
+        413: _("What you sent is too large."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+        503: _("The service is busy. Please try again in a moment."),
+    }
+    return titles.get(code, _("Something went wrong on our side. Your saved answers are safe."))

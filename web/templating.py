@@ -1,0 +1,50 @@
+"""Template helpers: translated labels of codes, localized formats, links."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import lazy_gettext as _l
+
+from .i18n import current_language
+
+STATUS_LABELS = {
+    "not_started": _l("Not started"),
+    "draft": _l("Draft"),
+    "in_progress": _l("In progress"),
+    "complete": _l("Complete"),
+    "has_errors": _l("Has errors"),
+    "not_applicable": _l("Not applicable"),
+    "submitted": _l("Submitted"),
+    "returned": _l("Returned with comments"),
+    "accepted": _l("Accepted"),
+}
+VERSION_STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "retired": _l("Retired")}
+
+
+def status_label(code: str) -> str:
+    return str(STATUS_LABELS.get(code, code))
+
+
+def version_status_label(code: str) -> str:
+    return str(VERSION_STATUS_LABELS.get(code, code))
+
+
+def region_name(code: str) -> str:
+    """A UN M49 region's name in the current language, from CLDR."""
+    return str(Locale.parse(current_language()).territories.get(code, code))
+
+
+def init_app(app: Flask) -> None:
+    from . import content
+    from .fill.humanize import condition_text
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        text=content.text, group_title=content.group_title, provision_summary=content.summary,
+        answer_text=content.display, condition_text=condition_text,
+        status_label=status_label, version_status_label=version_status_label, region_name=region_name,
+        format_date=format_date, format_datetime=format_datetime,
+        format_decimal=format_decimal, format_percent=format_percent,
+    )
