@@ -7,6 +7,7 @@ from .questionnaires import QuestionnaireVersion
 from .responses import Answer, AnswerRevision, Response
 from .states import State
 from .users import ROLES, Assignment, User
+from .workflow import Activity, Comment, Snapshot
 
-__all__ = ["ROLES", "Answer", "AnswerRevision", "Assignment", "Base", "QuestionnaireVersion", "Response",
-           "State", "User"]
+__all__ = ["ROLES", "Activity", "Answer", "AnswerRevision", "Assignment", "Base", "Comment", "QuestionnaireVersion",
+           "Response", "Snapshot", "State", "User"]

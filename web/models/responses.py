@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Json, UTCDateTime, utcnow
@@ -36,6 +36,12 @@ class Response(Base):
     required_total: Mapped[int] = mapped_column(Integer, default=0)
     required_answered: Mapped[int] = mapped_column(Integer, default=0)
     problems: Mapped[int] = mapped_column(Integer, default=0)
+    #: 1 for the first submission; each amendment after acceptance opens the next revision.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    #: Readers (delegates, donors) may see the profile of the accepted response.
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     state: Mapped[State] = relationship(lazy="joined")
     version: Mapped[QuestionnaireVersion] = relationship(lazy="joined")
