@@ -476,7 +476,7 @@ class Parser:
         if "use" in node.value:
             return self.instance(node, path, prefix, scope, depth, chain)
         if "type" in node.value:
-            return self.question(node, path, prefix, scope)
+            return self.question(node, path, prefix, scope, template=chain[-1] if chain else None)
         if "items" in node.value:
             return self.container(node, "group", path, prefix, scope, depth, chain=chain)
         self.c.add("S213", node.line, node.column, path)
@@ -539,7 +539,7 @@ class Parser:
             draft.conditions[key] = RawCondition(text, node, f"{path}.{key}", key, draft.scope)  # type: ignore[arg-type]
 
     def question(self, node: Node, path: str, prefix: str, scope: dict[str, str],
-                 column_of: str | None = None) -> Draft | None:
+                 column_of: str | None = None, template: str | None = None) -> Draft | None:
         type_node = node.value.get("type")
         qtype = self.scalar(type_node, "type") or ""
         kind = TYPES.get(qtype)
@@ -564,6 +564,8 @@ class Parser:
         f = draft.fields
         f["type"] = qtype
         f["local_id"] = local
+        if template is not None:
+            f["template"] = template
         for key in ("label", "hint", "guidance", "required_message", "other_label", "pattern_message", "placeholder"):
             f[key] = self.text(values.get(key), f"{path}.{key}")
         f["provisions"] = self.provisions(values.get("provisions"), f"{path}.provisions")

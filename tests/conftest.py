@@ -154,7 +154,7 @@ _TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
-    page = client.get(path).get_data(as_text=True)
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = _TOKEN.search(page)
     assert match, f"no CSRF token on {path}"
     return match.group(1)

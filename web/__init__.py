@@ -41,11 +41,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.context_processor(i18n.template_context)
     templating.init_app(app)
 
-    from . import admin, auth, dashboard, fill, states
+    from . import admin, auth, dashboard, fill, review, states
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(states.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(fill.bp)
+    app.register_blueprint(review.bp)
     return app

@@ -85,8 +85,12 @@ def values(q: engine.Questionnaire, rows: dict[str, Answer]) -> dict[str, Any]:
 
 
 def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change], user: User, source: str,
-         language: str | None = None, may_answer: Any = None) -> Result:
-    """Apply ``changes`` in the current transaction (the caller commits)."""
+         language: str | None = None, may_answer: Any = None, visible_only: bool = True) -> Result:
+    """Apply ``changes`` in the current transaction (the caller commits).
+
+    ``visible_only=False`` (migrations, imports of whole responses) stores answers of questions
+    the answers hide too: they are kept, flagged not applicable by the engine.
+    """
     result = Result()
     rows = stored(response)
     current = values(q, rows)
@@ -113,7 +117,7 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
             proposed[qid] = value
     evaluation = engine.evaluate(q, proposed)
     for qid, (change, value) in parsed.items():
-        if not evaluation.is_visible(qid) and value is not None:
+        if visible_only and not evaluation.is_visible(qid) and value is not None:
             result.ignored.append(qid)  # posted for a question the answers hide: the stored one stays
             proposed.pop(qid, None)
             if qid in current:

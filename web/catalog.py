@@ -31,6 +31,11 @@ def questionnaire(version: QuestionnaireVersion) -> engine.Questionnaire:
     return found
 
 
+def remember(q: engine.Questionnaire) -> None:
+    """Keep a model just loaded (e.g. at publication) so it is not loaded again."""
+    _cache[q.content_hash] = q
+
+
 def published() -> list[QuestionnaireVersion]:
     """Every published version, newest first."""
     query = (select(QuestionnaireVersion).where(QuestionnaireVersion.status == "published")

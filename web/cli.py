@@ -250,23 +250,83 @@ def questionnaires_group() -> None:
 
 @questionnaires_group.command("publish")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def questionnaires_publish(file: str) -> None:
-    """Check FILE with the engine and store it as a new version (nothing is stored on error)."""
-    from . import catalog
+@click.option("--map", "maps", multiple=True, metavar="OLD=NEW", help="Answers of question OLD move to NEW.")
+@click.option("--map-code", "map_codes", multiple=True, metavar="QUESTION:OLD=NEW",
+              help="Answers with choice code OLD of QUESTION become NEW.")
+@click.option("--confirm", "confirmed", multiple=True, metavar="QUESTION",
+              help="Publish although answers of QUESTION stay behind (kept, listed as without a home).")
+@click.option("--dry-run", is_flag=True, help="Check and show the changes; store nothing.")
+def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[str, ...], confirmed: tuple[str, ...],
+                           dry_run: bool) -> None:
+    """Check FILE, compare it with the live version and store it as a new version.
+
+    Nothing is stored if the file has errors, or if a change would strand stored answers (a
+    removed question, a changed type, a removed choice code) without --map or --confirm.
+    """
+    from pathlib import Path
+
+    import engine as engine_
+
+    from . import catalog, versions
     from .extensions import db
 
+    text = Path(file).read_bytes().decode("utf-8", errors="replace")
     try:
-        published = catalog.publish_file(file)
-    except catalog.PublishError as exc:
-        db.session.rollback()
+        loaded = engine_.load(Path(file).read_bytes(), source=file)
+    except engine_.QuestionnaireError as exc:
         for diagnostic in exc.diagnostics:
             click.echo(diagnostic.format())
+        raise click.ClickException(f"{len(exc.errors)} error(s): nothing was published") from None
+    for warning in loaded.warnings:
+        click.echo(warning.format())
+    mapping = versions.Mapping(confirmed=set(confirmed))
+    for item in maps:
+        old, _sep, new = item.partition("=")
+        mapping.questions[old.strip()] = new.strip()
+    for item in map_codes:
+        qid, _sep, rest = item.partition(":")
+        old, _sep, new = rest.partition("=")
+        mapping.codes.setdefault(qid.strip(), {})[old.strip()] = new.strip()
+    plan = versions.plan(loaded, mapping)
+    if plan.diff is not None:
+        click.echo(f"changes against version {plan.live.version}:")  # type: ignore[union-attr]
+        for line in describe(plan.diff):
+            click.echo("  " + line)
+    for error in plan.mapping_errors:
+        click.echo(f"mapping: {error}", err=True)
+    for blocker in plan.blockers:
+        click.echo(f"needs a decision: {blocker.kind} {blocker.question_id} ({blocker.answers} answer(s))"
+                   f"{' codes ' + ', '.join(blocker.detail['codes']) if 'codes' in blocker.detail else ''}"
+                   " -> use --map, --map-code or --confirm", err=True)
+    if not plan.can_publish:
+        raise click.ClickException("nothing was published")
+    if dry_run:
+        click.echo("dry run: nothing was published")
+        return
+    try:
+        version = versions.publish(plan, text, file, mapping, None)
+    except catalog.PublishError as exc:
+        db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    for warning in published.warnings:
-        click.echo(warning.format())
-    version = published.version
     click.echo(f"published {version.questionnaire_id} version {version.version} ({version.content_hash[:12]})")
+
+
+def describe(changes: object) -> list[str]:
+    """One line per change, template instances of the same change folded into one line."""
+    from collections import Counter
+
+    folded: Counter[tuple[str, str, str]] = Counter()
+    lines: list[str] = []
+    for change in changes.changes:  # type: ignore[attr-defined]
+        template = change.detail.get("template")
+        if template and change.kind not in ("added", "removed", "group_added", "group_removed"):
+            folded[(change.kind, template, change.detail.get("local_id", ""))] += 1
+            continue
+        lines.append(f"{change.kind:17} {change.item}{'  (critical)' if change.critical else ''}")
+    for (kind, template, local), count in sorted(folded.items()):
+        lines.append(f"{kind:17} {local or '(group)'} in {count} uses of template '{template}'")
+    return lines
 
 
 @questionnaires_group.command("list")

@@ -21,6 +21,25 @@ STATUS_LABELS = {
     "accepted": _l("Accepted"),
 }
 VERSION_STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "retired": _l("Retired")}
+REVISION_SOURCES = {
+    "save": _l("Saved"), "autosave": _l("Saved automatically"),
+    "conflict": _l("Refused: changed meanwhile by someone else"),
+    "resolve": _l("Chosen after a conflict"), "import": _l("Imported"), "migration": _l("Moved to a new version"),
+}
+ACTIVITIES = {
+    "created": _l("Started"), "submitted": _l("Submitted"), "returned": _l("Returned with comments"),
+    "accepted": _l("Accepted"), "amended": _l("Reopened for amendment"), "published": _l("Profile published"),
+    "unpublished": _l("Profile withdrawn"), "commented": _l("Comment added"), "resolved": _l("Comment resolved"),
+    "reopened": _l("Comment reopened"), "migrated": _l("Moved to a new questionnaire version"),
+}
+
+
+def revision_source_label(code: str) -> str:
+    return str(REVISION_SOURCES.get(code, code))
+
+
+def activity_label(code: str) -> str:
+    return str(ACTIVITIES.get(code, code))
 
 
 def status_label(code: str) -> str:
@@ -45,6 +64,7 @@ def init_app(app: Flask) -> None:
         text=content.text, group_title=content.group_title, provision_summary=content.summary,
         answer_text=content.display, condition_text=condition_text,
         status_label=status_label, version_status_label=version_status_label, region_name=region_name,
+        revision_source_label=revision_source_label, activity_label=activity_label,
         format_date=format_date, format_datetime=format_datetime,
         format_decimal=format_decimal, format_percent=format_percent,
     )

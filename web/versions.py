@@ -1,0 +1,303 @@
+"""Publishing new questionnaire versions safely, and moving responses onto them.
+
+A new version is checked by the engine, compared with the live version (``engine.diff``), and
+published only when every change that could strand stored answers is either mapped (old question
+id to new id, old choice code to new code) or explicitly confirmed. The decisions are recorded with
+the version. Responses move when their State (or the secretariat) chooses: answers carry over by
+id, mapped answers are copied to their new id, and answers without a home are kept, listed and
+shown read-only. Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+import engine
+from engine.diff import Diff, diff
+
+from . import catalog
+from .answers import Change, save, stored
+from .db import db
+from .models import Answer, QuestionnaireVersion, Response, User
+from .models.base import utcnow
+from .progress import refresh
+from .workflow import log
+
+
+@dataclass
+class Mapping:
+    """The author's decisions for critical changes."""
+
+    questions: dict[str, str] = field(default_factory=dict)  # old id -> new id
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)  # question id -> old code -> new code
+    confirmed: set[str] = field(default_factory=set)  # question ids whose answers may stay behind
+
+    def as_notes(self) -> dict[str, Any]:
+        return {"questions": self.questions, "codes": self.codes, "confirmed": sorted(self.confirmed)}
+
+    @classmethod
+    def from_notes(cls, notes: dict[str, Any]) -> Mapping:
+        data = notes.get("mapping", {})
+        return cls(dict(data.get("questions", {})), {k: dict(v) for k, v in data.get("codes", {}).items()},
+                   set(data.get("confirmed", [])))
+
+
+@dataclass
+class Blocker:
+    """A critical change with stored answers that needs a mapping or a confirmation."""
+
+    kind: str  # removed, retyped, codes_removed
+    question_id: str
+    answers: int
+    detail: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    loaded: engine.Loaded
+    live: QuestionnaireVersion | None
+    diff: Diff | None
+    blockers: list[Blocker]
+    mapping_errors: list[str]
+
+    @property
+    def can_publish(self) -> bool:
+        return not self.blockers and not self.mapping_errors
+
+
+def live_version(questionnaire_id: str) -> QuestionnaireVersion | None:
+    return db.session.scalars(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.questionnaire_id == questionnaire_id, QuestionnaireVersion.status == "published")
+        .order_by(QuestionnaireVersion.published_at.desc(), QuestionnaireVersion.id.desc())).first()
+
+
+def answer_counts(version: QuestionnaireVersion) -> dict[str, int]:
+    """How many responses on ``version`` have an answer to each question."""
+    rows = db.session.execute(
+        select(Answer.question_id, func.count()).join(Response, Response.id == Answer.response_id)
+        .where(Response.version_id == version.id, Answer.value.isnot(None)).group_by(Answer.question_id))
+    return {qid: count for qid, count in rows}
+
+
+def code_counts(version: QuestionnaireVersion, question_id: str) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    values = db.session.scalars(
+        select(Answer.value).join(Response, Response.id == Answer.response_id)
+        .where(Response.version_id == version.id, Answer.question_id == question_id, Answer.value.isnot(None)))
+    for value in values:
+        for code in (value if isinstance(value, list) else [value]):
+            counts[str(code)] += 1
+    return counts
+
+
+def plan(loaded: engine.Loaded, mapping: Mapping) -> Plan:
+    """Compare with the live version and list what still needs the author's decision."""
+    new = loaded.questionnaire
+    live = live_version(new.id)
+    if live is None:
+        return Plan(loaded, None, None, [], [])
+    old = catalog.questionnaire(live)
+    changes = diff(old, new)
+    counts = answer_counts(live)
+    blockers: list[Blocker] = []
+    for change in changes.critical:
+        qid = change.item
+        if qid in mapping.confirmed:
+            continue
+        if change.kind == "removed":
+            if counts.get(qid) and qid not in mapping.questions:
+                blockers.append(Blocker("removed", qid, counts[qid], change.detail))
+        elif change.kind == "retyped":
+            if counts.get(qid):
+                blockers.append(Blocker("retyped", qid, counts[qid], change.detail))
+        elif change.kind == "codes_removed":
+            used = code_counts(live, qid)
+            codes = [code for code in change.detail["codes"]  # type: ignore[union-attr]
+                     if used.get(code) and code not in mapping.codes.get(qid, {})]
+            if codes:
+                blockers.append(Blocker("codes_removed", qid, sum(used[c] for c in codes), {"codes": codes}))
+    return Plan(loaded, live, changes, blockers, _check_mapping(old, new, mapping))
+
+
+def _check_mapping(old: engine.Questionnaire, new: engine.Questionnaire, mapping: Mapping) -> list[str]:
+    errors = []
+    for source, target in mapping.questions.items():
+        a, b = old.index.items.get(source), new.index.items.get(target)
+        if not isinstance(a, engine.Question):
+            errors.append(f"{source}: no such question in the live version")
+        elif not isinstance(b, engine.Question):
+            errors.append(f"{target}: no such question in the new version")
+        elif a.type != b.type:
+            errors.append(f"{source} -> {target}: the types differ ({a.type}, {b.type})")
+    for qid, codes in mapping.codes.items():
+        question = new.index.items.get(mapping.questions.get(qid, qid))
+        if not isinstance(question, engine.Question) or question.choices is None:
+            errors.append(f"{qid}: not a choice question in the new version")
+            continue
+        for old_code, new_code in codes.items():
+            if new_code not in question.choices.codes:
+                errors.append(f"{qid}: '{new_code}' is not a choice of the new version (for '{old_code}')")
+    return errors
+
+
+def publish(plan_: Plan, text: str, source: str, mapping: Mapping, user: User | None,
+            draft: QuestionnaireVersion | None = None) -> QuestionnaireVersion:
+    if not plan_.can_publish:
+        raise catalog.PublishError("critical changes need a mapping or a confirmation")
+    summary = {}
+    if plan_.diff is not None:
+        for change in plan_.diff.changes:
+            summary[change.kind] = summary.get(change.kind, 0) + 1
+    notes = {"mapping": mapping.as_notes(), "previous": plan_.live.id if plan_.live else None, "changes": summary}
+    if draft is not None:
+        q = plan_.loaded.questionnaire
+        clash = db.session.scalars(select(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == q.id, QuestionnaireVersion.version == q.version,
+            QuestionnaireVersion.id != draft.id)).first()
+        if clash is not None:
+            raise catalog.PublishError(f"version {q.version} of {q.id} already exists; change 'version:' in the file")
+        draft.questionnaire_id, draft.version, draft.content_hash = q.id, q.version, q.content_hash
+        draft.source, draft.title, draft.status = text, dict(q.title), "published"
+        draft.published_at, draft.notes = utcnow(), notes
+        db.session.flush()
+        catalog.remember(q)
+        return draft
+    published = catalog.publish_text(text, source, user)
+    published.version.notes = notes
+    return published.version
+
+
+# -- moving responses ------------------------------------------------------------------------------
+@dataclass
+class Migration:
+    carried: int
+    mapped: list[tuple[str, str]]
+    orphans: list[str]
+
+
+def chain(start: QuestionnaireVersion, target: QuestionnaireVersion) -> list[QuestionnaireVersion]:
+    """The published versions from ``start`` (exclusive) to ``target`` (inclusive), in order."""
+    versions = db.session.scalars(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.questionnaire_id == start.questionnaire_id,
+        QuestionnaireVersion.status == "published").order_by(QuestionnaireVersion.published_at,
+                                                             QuestionnaireVersion.id)).all()
+    ids = [v.id for v in versions]
+    if start.id not in ids or target.id not in ids or ids.index(target.id) <= ids.index(start.id):
+        return []
+    return list(versions[ids.index(start.id) + 1: ids.index(target.id) + 1])
+
+
+def migrate(response: Response, target: QuestionnaireVersion, user: User) -> Migration:
+    """Move a response to ``target`` in one transaction, step by step through the versions between."""
+    steps = chain(response.version, target)
+    if not steps:
+        raise catalog.PublishError("not a later version of the same questionnaire")
+    taken = db.session.scalars(select(Response).where(Response.state_id == response.state_id,
+                                                      Response.version_id == target.id)).first()
+    if taken is not None:
+        raise catalog.PublishError("this State already has a response on that version")
+    mapping = Mapping()
+    for step in steps:  # compose the mappings of every version on the way
+        nxt = Mapping.from_notes(step.notes)
+        mapping.questions = {old: nxt.questions.get(new, new) for old, new in mapping.questions.items()}
+        for old, new in nxt.questions.items():
+            mapping.questions.setdefault(old, new)
+        for qid, codes in nxt.codes.items():
+            merged = mapping.codes.setdefault(qid, {})
+            merged.update({old: codes.get(new, new) for old, new in merged.items()})
+            for old, new in codes.items():
+                merged.setdefault(old, new)
+    q = catalog.questionnaire(target)
+    rows = stored(response)
+    changes: list[Change] = []
+    mapped: list[tuple[str, str]] = []
+    orphans: list[str] = []
+    carried = 0
+    for qid, row in rows.items():
+        if row.value is None:
+            continue
+        new_id = mapping.questions.get(qid, qid)
+        question = q.index.items.get(new_id)
+        if not isinstance(question, engine.Question):
+            orphans.append(qid)
+            continue
+        value = _recode(row.value, mapping.codes.get(qid, mapping.codes.get(new_id, {})))
+        try:
+            engine.TYPES[question.type].from_json(question, value)
+        except engine.InvalidAnswer:
+            orphans.append(qid)
+            continue
+        if new_id != qid:
+            target_row = rows.get(new_id)
+            changes.append(Change(new_id, value, target_row.version if target_row else 0))
+            mapped.append((qid, new_id))
+        elif value != row.value:
+            changes.append(Change(qid, value, row.version))
+            carried += 1
+        else:
+            carried += 1
+    response.version_id = target.id
+    response.version = target
+    db.session.flush()
+    if changes:
+        save(response, q, changes, user, source="migration", visible_only=False)
+    refresh(response, q, _values(q, stored(response)))
+    log(response, user, "migrated", to=target.version, mapped=mapped, orphans=sorted(orphans))
+    return Migration(carried, mapped, sorted(orphans))
+
+
+def _recode(value: Any, codes: dict[str, str]) -> Any:
+    if not codes:
+        return value
+    if isinstance(value, list):
+        return list(dict.fromkeys(codes.get(v, v) for v in value))
+    if isinstance(value, str):
+        return codes.get(value, value)
+    return value
+
+
+def _values(q: engine.Questionnaire, rows: dict[str, Answer]) -> dict[str, Any]:
+    from .answers import values
+
+    return values(q, rows)
+
+
+def orphans(response: Response) -> list[tuple[str, Any, engine.Question | None]]:
+    """Stored answers the response's version has no question for: (id, JSON value, old question)."""
+    q = catalog.questionnaire(response.version)
+    rows = stored(response)
+    moved = _moved_ids(response.version)
+    out = []
+    for qid, row in rows.items():
+        if row.value is None or isinstance(q.index.items.get(qid), engine.Question):
+            continue
+        target = moved.get(qid)
+        if target is not None and target in rows and rows[target].value is not None:
+            continue  # carried to its new id by a migration: the old row is only history
+        out.append((qid, row.value, _former_question(response.version, qid)))
+    return out
+
+
+def _moved_ids(version: QuestionnaireVersion) -> dict[str, str]:
+    """Old question id -> new id, from the mappings recorded with the versions up to ``version``."""
+    moved: dict[str, str] = {}
+    for other in db.session.scalars(select(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == version.questionnaire_id,
+            QuestionnaireVersion.id <= version.id)):
+        moved.update(Mapping.from_notes(other.notes or {}).questions)
+    return moved
+
+
+def _former_question(version: QuestionnaireVersion, qid: str) -> engine.Question | None:
+    older = db.session.scalars(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.questionnaire_id == version.questionnaire_id,
+        QuestionnaireVersion.status.in_(("published", "retired"))).order_by(QuestionnaireVersion.id.desc())).all()
+    for other in older:
+        item = catalog.questionnaire(other).index.items.get(qid)
+        if isinstance(item, engine.Question):
+            return item
+    return None
