@@ -34,6 +34,20 @@ ACTIVITIES = {
 }
 
 
+CHANGES = {
+    "added": _l("Question added"), "removed": _l("Question removed"), "moved": _l("Moved"),
+    "reworded": _l("Reworded"), "retyped": _l("Type changed"), "codes_removed": _l("Choice codes removed"),
+    "codes_added": _l("Choice codes added"), "relabelled": _l("Choice labels changed"),
+    "translated": _l("Translations added or changed"), "condition_changed": _l("Condition changed"),
+    "required_changed": _l("Required changed"), "group_added": _l("Group added"),
+    "group_removed": _l("Group removed"),
+}
+
+
+def change_label(code: str) -> str:
+    return str(CHANGES.get(code, code))
+
+
 def revision_source_label(code: str) -> str:
     return str(REVISION_SOURCES.get(code, code))
 
@@ -64,7 +78,7 @@ def init_app(app: Flask) -> None:
         text=content.text, group_title=content.group_title, provision_summary=content.summary,
         answer_text=content.display, condition_text=condition_text,
         status_label=status_label, version_status_label=version_status_label, region_name=region_name,
-        revision_source_label=revision_source_label, activity_label=activity_label,
+        revision_source_label=revision_source_label, activity_label=activity_label, change_label=change_label,
         format_date=format_date, format_datetime=format_datetime,
         format_decimal=format_decimal, format_percent=format_percent,
     )

@@ -102,3 +102,6 @@ def state_choices() -> list[tuple[str, str]]:
     lang = current_language()
     states = db.session.scalars(select(State)).all()
     return sorted(((s.code, f"{s.name(lang)} ({s.code})") for s in states), key=lambda c: c[1].casefold())
+
+
+from . import definitions, translations  # noqa: E402,F401  (their routes are on this blueprint)

@@ -1,0 +1,208 @@
+"""Questionnaire definitions in the browser: drafts, the editor, checks, previews, safe publishing."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+import engine
+from engine.diff import Diff
+
+from .. import catalog, versions
+from ..access import require_roles
+from ..db import db
+from ..fill.forms import build
+from ..fill.pages import pages
+from ..models import QuestionnaireVersion
+from . import bp
+
+MAX_SOURCE = 5 * 1024 * 1024
+
+
+def _draft(version_id: int) -> QuestionnaireVersion:
+    draft = db.session.get(QuestionnaireVersion, version_id)
+    if draft is None or draft.status != "draft":
+        abort(404)
+    return draft
+
+
+def _diagnostics(source: str) -> tuple[engine.Loaded | None, list[engine.Diagnostic]]:
+    try:
+        loaded = engine.load(source, source="draft.yaml")
+    except engine.QuestionnaireError as exc:
+        return None, list(exc.diagnostics)
+    return loaded, list(loaded.warnings)
+
+
+@bp.post("/questionnaires/<int:version_id>/draft")
+@require_roles("secretariat_admin")
+def new_draft(version_id: int) -> WerkzeugResponse:
+    """Start editing: a draft copy of a stored version."""
+    base = db.session.get(QuestionnaireVersion, version_id)
+    if base is None:
+        abort(404)
+    draft = QuestionnaireVersion(
+        questionnaire_id=base.questionnaire_id, version=f"draft-{secrets.token_hex(4)}", content_hash="",
+        source=base.source, title=base.title, status="draft", created_by_id=current_user.id,
+        notes={"based_on": base.id})
+    db.session.add(draft)
+    db.session.commit()
+    return redirect(url_for("admin.edit_draft", version_id=draft.id))
+
+
+@bp.route("/questionnaires/drafts/<int:version_id>", methods=["GET", "POST"])
+@require_roles("secretariat_admin")
+def edit_draft(version_id: int) -> str | tuple[str, int]:
+    draft = _draft(version_id)
+    status = 200
+    if request.method == "POST":
+        source = request.form.get("source", "")
+        if len(source.encode("utf-8")) > MAX_SOURCE:
+            abort(413)
+        draft.source = source.replace("\r\n", "\n")
+        db.session.commit()
+        flash(_("The draft is saved."), "success")
+    loaded, diagnostics = _diagnostics(draft.source)
+    if request.method == "POST" and loaded is None:
+        status = 200  # a draft may have errors; they are listed next to the lines
+    sections = [(s.id, s.title) for s in loaded.questionnaire.sections] if loaded else []
+    return render_template("admin/editor.html", draft=draft, diagnostics=diagnostics, loaded=loaded,
+                           sections=sections, message=_message), status
+
+
+def _message(diagnostic: engine.Diagnostic) -> str:
+    """A diagnostic in the user's language (the catalogue's templates are translated like the UI)."""
+    code = engine.CATALOGUE[diagnostic.code]
+    message = _(code.message)
+    try:
+        message = message.format(**diagnostic.args)
+    except (KeyError, IndexError, ValueError):
+        message = diagnostic.message
+    hint = diagnostic.hint and _(code.hint)
+    if hint:
+        try:
+            hint = hint.format(**diagnostic.args)
+        except (KeyError, IndexError, ValueError):
+            hint = diagnostic.hint
+    return f"{message} ({hint})" if hint else message
+
+
+@bp.post("/questionnaires/check")
+@require_roles("secretariat_admin")
+def check() -> WerkzeugResponse:
+    """Diagnostics for the editor while typing (JSON)."""
+    payload = request.get_json(silent=True) or {}
+    source = payload.get("source")
+    if not isinstance(source, str) or len(source.encode("utf-8")) > MAX_SOURCE:
+        return jsonify(error="bad request"), 400
+    _loaded, diagnostics = _diagnostics(source)
+    return jsonify(diagnostics=[{"line": d.line, "column": d.column, "code": d.code, "severity": d.severity,
+                                 "message": _message(d)} for d in diagnostics])
+
+
+@bp.get("/questionnaires/drafts/<int:version_id>/preview")
+@require_roles("secretariat_admin")
+def preview(version_id: int) -> str:
+    draft = _draft(version_id)
+    loaded, diagnostics = _diagnostics(draft.source)
+    if loaded is None:
+        return render_template("admin/preview.html", draft=draft, errors=diagnostics, q=None, blocks=[],
+                               section=None, message=_message)
+    q = loaded.questionnaire
+    section_id = request.args.get("section") or q.sections[0].id
+    section = next((s for s in q.sections if s.id == section_id), None)
+    if section is None:
+        abort(404)
+    ctx = _PreviewContext(q)
+    blocks = []
+    for page in pages(q).in_section(section)[:40]:
+        form, entries = build(q, page, {}, {}, lambda qid: True)
+        blocks.append((page, form, entries))
+    return render_template("admin/preview.html", draft=draft, errors=[], q=q, section=section, blocks=blocks,
+                           ctx=ctx, message=_message)
+
+
+class _PreviewContext:
+    """Enough of a response context for the question templates, with no answers."""
+
+    def __init__(self, q: engine.Questionnaire):
+        self.q = q
+        self.evaluation = engine.evaluate(q, {})
+        self.rows: dict[str, Any] = {}
+        self.answers: dict[str, Any] = {}
+        self.can_edit = False
+        self.response = None
+
+
+@bp.route("/questionnaires/drafts/<int:version_id>/publish", methods=["GET", "POST"])
+@require_roles("secretariat_admin")
+def publish_draft(version_id: int) -> str | WerkzeugResponse | tuple[str, int]:
+    draft = _draft(version_id)
+    loaded, diagnostics = _diagnostics(draft.source)
+    if loaded is None:
+        flash(_("The draft has errors: correct them before publishing."), "error")
+        return redirect(url_for("admin.edit_draft", version_id=draft.id))
+    mapping = _mapping_from_form()
+    plan = versions.plan(loaded, mapping)
+    if request.method == "POST" and request.form.get("confirm") == "1" and plan.can_publish:
+        try:
+            version = versions.publish(plan, draft.source, f"{loaded.questionnaire.id}.yaml", mapping,
+                                       current_user, draft=draft)
+        except catalog.PublishError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Version %(v)s is published. States move their answers to it when they choose.",
+                    v=version.version), "success")
+            return redirect(url_for("admin.questionnaires"))
+    candidates = _candidates(plan)
+    return render_template("admin/publish.html", draft=draft, loaded=loaded, plan=plan, mapping=mapping,
+                           summary=_summary(plan.diff), candidates=candidates, warnings=diagnostics,
+                           message=_message), (400 if request.method == "POST" else 200)
+
+
+def _mapping_from_form() -> versions.Mapping:
+    mapping = versions.Mapping()
+    for key, value in request.form.items():
+        if key.startswith("map-") and value:
+            mapping.questions[key[4:]] = value
+        elif key.startswith("confirm-") and value == "1":
+            mapping.confirmed.add(key[8:])
+        elif key.startswith("code-") and value:
+            qid, _sep, code = key[5:].partition("|")
+            mapping.codes.setdefault(qid, {})[code] = value
+    return mapping
+
+
+def _candidates(plan: versions.Plan) -> dict[str, list[str]]:
+    """For each removed question: the added questions of the same type it could map to."""
+    if plan.diff is None:
+        return {}
+    new = plan.diff.new
+    added = [c.item for c in plan.diff.of_kind("added")]
+    out: dict[str, list[str]] = {}
+    for blocker in plan.blockers:
+        if blocker.kind == "removed":
+            old = plan.diff.old.question(blocker.question_id)
+            out[blocker.question_id] = [qid for qid in added if new.question(qid).type == old.type]
+    return out
+
+
+def _summary(changes: Diff | None) -> list[tuple[str, str, int, bool]]:
+    """(kind, item or template use, count, critical) with template instances folded."""
+    if changes is None:
+        return []
+    folded: dict[tuple[str, str, bool], int] = {}
+    for change in changes.changes:
+        template = change.detail.get("template")
+        folds = template and change.kind not in ("added", "removed", "group_added", "group_removed")
+        key = (change.kind, f"{change.detail.get('local_id') or '-'} @ {template}" if folds else change.item,
+               change.critical)
+        folded[key] = folded.get(key, 0) + 1
+    return [(kind, item, count, critical) for (kind, item, critical), count in folded.items()]
