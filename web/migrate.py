@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -21,21 +22,28 @@ def alembic_config(database: Database) -> Config:
 
 
 def upgrade(database: Database, revision: str = "head") -> None:
-    assert database.engine is not None
-    config = alembic_config(database)
-    with database.engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-        connection.commit()
+    _run(database, command.upgrade, revision)
 
 
 def downgrade(database: Database, revision: str) -> None:
-    assert database.engine is not None
+    _run(database, command.downgrade, revision)
+
+
+def _run(database: Database, step: Any, revision: str) -> None:
     config = alembic_config(database)
     with database.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # SQLite rebuilds altered tables: foreign keys are checked after, not during
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+        step(config, revision)
         connection.commit()
+        if sqlite:
+            raw = connection.connection.driver_connection
+            problems = raw.execute("PRAGMA foreign_key_check").fetchall()  # type: ignore[union-attr]
+            raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+            if problems:
+                raise RuntimeError(f"foreign keys broken by the migration: {problems[:5]}")
 
 
 def current(database: Database) -> str | None:
