@@ -1,0 +1,77 @@
+"""Rendered profiles on disk: one file per (State, kind, language, cache key).
+
+The cache key (:func:`exports.profile.cache_key`) changes whenever the content can change, so a
+file, once written, is never stale and downloading it again costs a file read. Files are written
+beside their final name and renamed (never half a file); a lock file per State, kind and language
+makes concurrent requests, in any process, render a profile once; older files of the same profile
+are removed when a new one is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import engine
+
+from .pdf import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Rendered, render_pdf
+from .profile.model import KINDS
+
+_STATE = re.compile(r"[A-Z]{3}")
+_KEY = re.compile(r"[0-9a-f]{16,64}")
+
+Renderer = Callable[[str, Path], Rendered]
+
+
+class ProfileCache:
+    def __init__(self, folder: str | os.PathLike[str]):
+        self.folder = Path(folder)
+
+    def path(self, state: str, kind: str, lang: str, key: str) -> Path:
+        """Where the file for these values lives; the values are checked, never trusted as paths."""
+        if not _STATE.fullmatch(state) or kind not in KINDS or lang not in engine.UN_LANGUAGES \
+                or not _KEY.fullmatch(key):
+            raise ValueError("invalid profile cache entry")
+        return self.folder / state / f"{kind}-{lang}-{key[:32]}.pdf"
+
+    def get(self, state: str, kind: str, lang: str, key: str) -> Path | None:
+        path = self.path(state, kind, lang, key)
+        return path if path.is_file() else None
+
+    def get_or_render(self, state: str, kind: str, lang: str, key: str, make_html: Callable[[], str],
+                      render: Renderer | None = None, timeout: float = DEFAULT_TIMEOUT,
+                      memory: int | None = DEFAULT_MEMORY) -> tuple[Path, Rendered | None]:
+        """The cached file, rendering it first if needed: ``(path, rendered or None if cached)``."""
+        path = self.path(state, kind, lang, key)
+        if path.is_file():
+            return path, None
+        with self._lock(path.parent / f".{kind}-{lang}.lock"):
+            if path.is_file():  # another request rendered it while we waited
+                return path, None
+            html = make_html()
+            rendered = render(html, path) if render else render_pdf(html, path, timeout, memory)
+            self.prune(path)
+            return path, rendered
+
+    def prune(self, keep: Path) -> None:
+        """Remove the older files of the profile ``keep`` is the newest of."""
+        kind_lang = keep.name.rsplit("-", 1)[0]
+        for other in keep.parent.glob(f"{kind_lang}-*.pdf"):
+            if other != keep:
+                with contextlib.suppress(FileNotFoundError):
+                    other.unlink()
+
+    @contextlib.contextmanager
+    def _lock(self, path: Path) -> Iterator[None]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)

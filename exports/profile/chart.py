@@ -1,0 +1,39 @@
+"""Bar charts as SVG, made here from counts (no JavaScript, no text inside the SVG: the labels
+and figures sit in the HTML table around the bars, so they are translated, selectable and
+mirrored for right-to-left languages like any other text)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup
+
+#: Colours of the statuses, in the order of the segments: yes, in part, no, not answered.
+COLOURS = ("#2e7d32", "#f2a900", "#c62828", "#c9ced6")
+WIDTH = 200.0
+HEIGHT = 12.0
+
+
+def stacked_bar(counts: Sequence[int], rtl: bool = False, width: float = WIDTH, height: float = HEIGHT) -> Markup:
+    """One horizontal bar split in proportion to ``counts`` (drawn from the right when ``rtl``)."""
+    total = sum(max(0, int(count)) for count in counts)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="bar" viewBox="0 0 {width:g} {height:g}" '
+             f'width="{width:g}" height="{height:g}" preserveAspectRatio="none">',
+             f'<rect x="0" y="0" width="{width:g}" height="{height:g}" fill="#eef0f3"/>']
+    position = 0.0
+    for count, colour in zip(counts, COLOURS, strict=False):
+        count = max(0, int(count))
+        if not total or not count:
+            continue
+        length = width * count / total
+        x = width - position - length if rtl else position
+        parts.append(f'<rect x="{x:.2f}" y="0" width="{length:.2f}" height="{height:g}" fill="{colour}"/>')
+        position += length
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - only numbers and our own colour constants
+
+
+def swatch(index: int) -> Markup:
+    """The small coloured square of a legend entry."""
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="swatch" viewBox="0 0 10 10" width="10" '  # noqa: S704
+                  f'height="10"><rect width="10" height="10" fill="{COLOURS[index]}"/></svg>')  # our constants

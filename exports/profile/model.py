@@ -1,0 +1,63 @@
+"""What a country profile is made from: plain data that the caller (the web app, the CLI, a test)
+fills. Nothing here knows about Flask or the database; the questionnaire and the answers are the
+engine's own model and values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import engine
+
+KINDS = ("summary", "full")
+RESPONSE_STATUSES = ("draft", "submitted", "returned", "accepted")
+
+
+@dataclass(frozen=True)
+class FocalPoint:
+    """The national focal point shown on the cover (no e-mail or telephone: profiles are shared)."""
+
+    name: str = ""
+    position: str = ""
+    institution: str = ""
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    """One State's response, as a profile shows it.
+
+    ``answers`` are engine values keyed by question id (answers to hidden questions may be
+    included: the profile leaves them out, as the engine marks them not applicable);
+    ``answer_languages`` says which language each text answer was written in.
+    """
+
+    state_code: str  # ISO 3166-1 alpha-3
+    state_names: Mapping[str, str]  # {language: name}
+    region: str  # UN M49 code, e.g. "002"
+    questionnaire: engine.Questionnaire
+    answers: Mapping[str, Any]
+    answer_languages: Mapping[str, str] = field(default_factory=dict)
+    status: str = "draft"  # draft, submitted, returned or accepted
+    as_of: datetime | None = None  # when these answers were frozen (or last changed)
+    snapshot_number: int | None = None  # None: live answers, not a submission
+    revision: int = 1
+    answers_hash: str = ""  # fingerprint of the answers (the snapshot's SHA-256), if any
+    source_key: str = ""  # changes whenever the answers change (cache key)
+    focal_point: FocalPoint | None = None
+
+    def state_name(self, lang: str) -> str:
+        return str(self.state_names.get(lang) or self.state_names.get("en") or self.state_code)
+
+    def identity(self) -> dict[str, Any]:
+        """Everything but the answers themselves that the rendered file depends on."""
+        focal = self.focal_point
+        return {
+            "state": self.state_code, "names": dict(sorted(self.state_names.items())), "region": self.region,
+            "questionnaire": [self.questionnaire.id, self.questionnaire.version, self.questionnaire.content_hash],
+            "status": self.status, "as_of": self.as_of.isoformat() if self.as_of else None,
+            "snapshot": self.snapshot_number, "revision": self.revision, "answers_hash": self.answers_hash,
+            "source": self.source_key,
+            "focal": [focal.name, focal.position, focal.institution] if focal else None,
+        }

@@ -1,0 +1,169 @@
+"""Country profiles as PDF: the download route, and the glue between the database and
+:mod:`exports` (which knows nothing of Flask or the database).
+
+Who may download what is decided before anything is built or rendered: a State's users get their
+own State's profile, the secretariat every State's, readers only profiles the secretariat has
+published. Anything else answers 404, as elsewhere (``web/access.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, render_template, request, send_file
+from flask_babel import force_locale, get_translations
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import Select, select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+import engine
+from exports import profile as profiles
+from exports.cache import ProfileCache
+from exports.pdf import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Rendered, RenderError, render_pdf
+
+from .. import access
+from ..extensions import db
+from ..i18n import current_language
+from ..models import QuestionnaireVersion, Response, State, User
+from ..workflow import profile_source
+
+bp = Blueprint("profiles", __name__, url_prefix="/states")
+
+#: The questionnaire whose responses profiles show.
+QUESTIONNAIRE = "uncac_checklist"
+#: Answers shown on the cover as the national focal point (question ids of the checklist).
+FOCAL_POINT = {"name": "focal_name", "position": "focal_position", "institution": "focal_institution"}
+
+_slots: threading.BoundedSemaphore | None = None
+_slots_lock = threading.Lock()
+
+
+# -- the route ----------------------------------------------------------------------------------
+@bp.get("/<code>/profile.pdf")
+@login_required
+def download(code: str) -> WerkzeugResponse | tuple[str, int]:
+    lang = request.args.get("lang") or current_language()
+    kind = request.args.get("kind", "summary")
+    if lang not in engine.UN_LANGUAGES or kind not in profiles.KINDS:
+        abort(400)
+    state = access.state(current_user, code)  # another State's code: 404, before anything else
+    response = profile_response(current_user, state)
+    if response is None:
+        abort(404)
+    try:
+        path, _rendered = profile_file(response, lang, kind)
+    except RenderError as exc:
+        current_app.logger.error("profile %s %s %s failed: %s", state.code, kind, lang, exc)
+        return render_template("error.html", code=503, title=render_error_message(exc),
+                               request_id=g.get("request_id", "")), 503
+    name = f"{state.code}-profile-{kind}-{lang}.pdf"
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)
+
+
+def render_error_message(error: RenderError) -> str:
+    if error.code == "busy":
+        return _("Many profiles are being prepared right now. Please try again in a minute.")
+    if error.code in ("timeout", "memory"):
+        return _("This profile is too large to be prepared now. Please try the summary profile, or "
+                 "try again later.")
+    return _("The profile could not be prepared. The team has been told; please try again later.")
+
+
+# -- which response -----------------------------------------------------------------------------
+def profile_responses(user: User) -> Select[tuple[Response]]:
+    """Responses whose profile ``user`` may download (readers: published ones only)."""
+    query = (select(Response).join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
+             .where(QuestionnaireVersion.questionnaire_id == QUESTIONNAIRE))
+    return query.where(Response.id.in_(access.data_responses(user).with_only_columns(Response.id)))
+
+
+def profile_response(user: User, state: State) -> Response | None:
+    """The State's newest response that ``user`` may see as a profile."""
+    query = profile_responses(user).where(Response.state_id == state.id)
+    return db.session.scalars(query.order_by(Response.created_at.desc(), Response.id.desc())).first()
+
+
+@bp.app_template_global()
+def published_profiles() -> set[str]:
+    """Codes of the States whose profile the current user may download (for listings)."""
+    if not current_user.is_authenticated:
+        return set()
+    allowed = profile_responses(current_user).with_only_columns(Response.id)
+    query = select(State.code).join(Response, Response.state_id == State.id).where(Response.id.in_(allowed))
+    return set(db.session.scalars(query))
+
+
+@bp.app_template_global()
+def profile_questionnaire() -> str:
+    return QUESTIONNAIRE
+
+
+# -- building and rendering -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    folder: Path
+    timeout: float
+    memory: int | None
+    concurrency: int
+
+    @staticmethod
+    def current() -> Settings:
+        config = current_app.config
+        folder = config.get("PROFILE_DIR") or os.path.join(current_app.instance_path, "profiles")
+        return Settings(Path(folder), float(config.get("PROFILE_TIMEOUT", DEFAULT_TIMEOUT)),
+                        config.get("PROFILE_MEMORY", DEFAULT_MEMORY),
+                        int(config.get("PROFILE_CONCURRENCY") or os.cpu_count() or 1))
+
+
+def profile_data(response: Response) -> profiles.ProfileData:
+    """What the profile of ``response`` shows (from its latest submission, else its live answers)."""
+    source = profile_source(response)
+    state = response.state
+    snapshot = source.snapshot
+    focal = {field: str(source.answers.get(qid) or "") for field, qid in FOCAL_POINT.items()}
+    return profiles.ProfileData(
+        state_code=state.code, state_names=dict(state.names), region=state.region,
+        questionnaire=source.questionnaire, answers=source.answers, answer_languages=source.languages,
+        status=response.status, as_of=source.as_of, snapshot_number=snapshot.number if snapshot else None,
+        revision=snapshot.revision if snapshot else response.revision,
+        answers_hash=snapshot.answers_hash if snapshot else "", source_key=source.key,
+        focal_point=profiles.FocalPoint(**focal) if focal["name"] else None)
+
+
+def gettext_for(lang: str) -> Any:
+    """The interface catalog's ``gettext`` in ``lang`` (whatever the request's language)."""
+    with force_locale(lang):
+        translations = get_translations()
+    return translations.gettext
+
+
+def profile_file(response: Response, lang: str, kind: str, settings: Settings | None = None) -> tuple[
+        Path, Rendered | None]:
+    """The rendered profile (from the cache, or rendered now): ``(path, rendered or None)``."""
+    settings = settings or Settings.current()
+    data = profile_data(response)
+    gettext = gettext_for(lang)
+    key = profiles.cache_key(data, lang, kind, gettext)
+    cache = ProfileCache(settings.folder)
+    return cache.get_or_render(data.state_code, kind, lang, key,
+                               lambda: profiles.build_html(data, lang, kind, gettext),
+                               render=lambda html, path: _render_limited(html, path, settings))
+
+
+def _render_limited(html: str, path: Path, settings: Settings) -> Rendered:
+    """At most ``concurrency`` renders at once in this process; others wait a while, then give up."""
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(settings.concurrency)
+    if not _slots.acquire(timeout=settings.timeout):
+        raise RenderError("busy", "no free rendering slot")
+    try:
+        return render_pdf(html, path, settings.timeout, settings.memory)
+    finally:
+        _slots.release()
