@@ -1,0 +1,152 @@
+"""Figures across States on a small constructed data set: what counts for whom, the counts and the
+States behind them, charts with tables, CSV files, and escaping."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import add_user, login
+from tests.exports.small_checklist import complete
+from tests.web.data_helpers import HOSTILE, change, counts, rename_state, respond, restore_state
+
+KEN_ANSWERS = complete({
+    "p5_2.compliance": "partial", "p5_2.ta_needed": True, "p5_2.ta_categories": ["legal_advice", "capacity_building"],
+    "p5_2.ta_priority": "high",
+    "p15_a.compliance": "no", "p15_a.ta_needed": True, "p15_a.ta_categories": ["legal_advice"],
+    "p15_a.ta_priority": "low",
+})
+
+
+@pytest.fixture
+def world(app: Flask) -> dict[str, int]:
+    """KEN accepted and published; FRA a draft (with assistance answers made not applicable); BRA
+    submitted but not published."""
+    ids = {
+        "KEN": respond("KEN", KEN_ANSWERS, status="accepted", publish=True),
+        "FRA": respond("FRA", {"p5_1.compliance": "no", "p5_1.ta_needed": True,
+                               "p5_1.ta_categories": ["capacity_building"], "p5_1.ta_priority": "high",
+                               "p5_2.compliance": "partial", "p5_2.ta_needed": True,
+                               "p5_2.ta_categories": ["legal_advice"]}),
+        "BRA": respond("BRA", complete({"p5_1.compliance": "partial", "p5_1.ta_needed": False}), status="submitted"),
+    }
+    change(ids["FRA"], {"p5_2.compliance": "yes"}, state="FRA")  # its assistance answers are now not applicable
+    return ids
+
+
+def client_for(app: Flask, role: str, state: str | None = None) -> FlaskClient:
+    client = app.test_client()
+    login(client, add_user(role, state))
+    return client
+
+
+def table(client: FlaskClient, url: str) -> list[dict[str, str]]:
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+
+
+def by_key(rows: list[dict[str, str]], key: str) -> dict[str, dict[str, str]]:
+    return {row[key]: row for row in rows}
+
+
+def test_secretariat_counts_every_state_with_applicable_answers_only(app: Flask, world: dict[str, int]) -> None:
+    client = client_for(app, "secretariat_reviewer")
+    articles = by_key(table(client, "/analysis/assistance.csv?by=article&q=small_checklist"), "article")
+    assert set(articles) == {"5", "15"}
+    assert (articles["5"]["states"], articles["5"]["needs"], articles["5"]["high_priority"]) == ("2", "2", "2")
+    assert articles["5"]["state_codes"] == "FRA;KEN"  # in name order: France, Kenya
+    assert (articles["15"]["states"], articles["15"]["needs"], articles["15"]["state_codes"]) == ("1", "1", "KEN")
+
+    categories = by_key(table(client, "/analysis/assistance.csv?by=category&q=small_checklist"), "category")
+    assert (categories["legal_advice"]["needs"], categories["legal_advice"]["state_codes"]) == ("2", "KEN")
+    assert (categories["capacity_building"]["needs"], categories["capacity_building"]["state_codes"]) == (
+        "2", "FRA;KEN")
+    assert categories["other"]["needs"] == "0" and categories["other"]["state_codes"] == ""
+
+    regions = by_key(table(client, "/analysis/assistance.csv?by=region&q=small_checklist"), "region")
+    assert {code: (r["label"], r["states_reporting"], r["states"], r["needs"]) for code, r in regions.items()} == {
+        "002": ("Africa", "1", "1", "2"), "150": ("Europe", "1", "1", "1"), "019": ("Americas", "1", "0", "0")}
+
+    compliance = by_key(table(client, "/analysis/compliance.csv?q=small_checklist&chapter=all"), "provision")
+    assert [(p, r["yes"], r["partial"], r["no"], r["not_answered"]) for p, r in compliance.items()] == [
+        ("5.1", "1", "1", "1", "0"), ("5.2", "2", "1", "0", "0"), ("15.a", "1", "0", "1", "1")]
+    assert compliance["5.2"]["yes_states"] == "BRA;FRA" and compliance["15.a"]["not_answered_states"] == "FRA"
+    chapter = table(client, "/analysis/compliance.csv?q=small_checklist&chapter=III")
+    assert [row["provision"] for row in chapter] == ["15.a"]
+
+
+@pytest.mark.parametrize("role, state", [("reader", None), ("focal_point", "FRA")])
+def test_others_count_published_responses_only(app: Flask, world: dict[str, int], role: str,
+                                                state: str | None) -> None:
+    client = client_for(app, role, state)
+    before = counts()
+    articles = by_key(table(client, "/analysis/assistance.csv?by=article&q=small_checklist"), "article")
+    assert {a: (r["needs"], r["state_codes"]) for a, r in articles.items()} == {"5": ("1", "KEN"), "15": ("1", "KEN")}
+    regions = table(client, "/analysis/assistance.csv?by=region&q=small_checklist")
+    assert [(r["region"], r["states_reporting"]) for r in regions] == [("002", "1")]
+    compliance = by_key(table(client, "/analysis/compliance.csv?q=small_checklist&chapter=all"), "provision")
+    assert [(r["yes"], r["partial"], r["no"], r["not_answered"]) for r in compliance.values()] == [
+        ("1", "0", "0", "0"), ("0", "1", "0", "0"), ("0", "0", "1", "0")]
+    page = client.get("/analysis/compliance?q=small_checklist&chapter=all").get_data(as_text=True)
+    page = page[page.index("<main"):page.index("</main>")]
+    assert "France" not in page and "Brazil" not in page and "Kenya" in page
+    assert counts() == before
+
+
+def test_pages_show_a_chart_and_a_table_with_the_same_figures(app: Flask, world: dict[str, int]) -> None:
+    client = client_for(app, "secretariat_admin")
+    for by in ("article", "category", "region"):
+        page = client.get(f"/analysis/assistance?by={by}&q=small_checklist").get_data(as_text=True)
+        assert page.count("<svg") == 1 and 'role="img"' in page and '<table class="table" id="figures">' in page
+    page = client.get("/analysis/assistance?by=article&q=small_checklist").get_data(as_text=True)
+    assert "Article 5. Preventive policies" in page and "France, Kenya" in page
+    page = client.get("/analysis/compliance?q=small_checklist&chapter=II").get_data(as_text=True)
+    assert page.count("<svg") == 1 and "Article 5 (1)" in page and "Article 15 (a)" not in page
+    arabic = client.get("/analysis/assistance?by=category&q=small_checklist&lang=ar")
+    assert arabic.status_code == 200 and 'dir="rtl"' in arabic.get_data(as_text=True)
+    svg = arabic.get_data(as_text=True).split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert 'direction="rtl"' in svg and 'direction="ltr"' not in svg  # a mirrored chart
+    assert client.get("/analysis/assistance?by=nonsense").status_code == 400
+    assert client.get("/analysis/compliance?chapter=IX&q=small_checklist").status_code == 400
+
+
+def test_figures_follow_changes_of_a_draft(app: Flask, world: dict[str, int]) -> None:
+    client = client_for(app, "secretariat_admin")
+    url = "/analysis/compliance.csv?q=small_checklist&chapter=all"
+    assert by_key(table(client, url), "provision")["15.a"]["not_answered"] == "1"
+    change(world["FRA"], {"p15_a.compliance": "partial"}, state="FRA")
+    assert by_key(table(client, url), "provision")["15.a"]["partial"] == "1"
+
+
+@pytest.fixture
+def hostile_state(app: Flask) -> Any:
+    rename_state("KEN", HOSTILE)
+    yield
+    restore_state("KEN")
+
+
+def test_hostile_text_is_escaped_in_charts_and_tables(app: Flask, world: dict[str, int], hostile_state: Any) -> None:
+    client = client_for(app, "secretariat_admin")
+    for url in ("/analysis/assistance?by=article&q=small_checklist",
+                "/analysis/assistance?by=category&q=small_checklist",
+                "/analysis/assistance?by=region&q=small_checklist",
+                "/analysis/compliance?q=small_checklist&chapter=all",
+                "/analysis/assistance?by=article&q=small_checklist&lang=ar"):
+        page = client.get(url).get_data(as_text=True)
+        assert HOSTILE not in page and "onload=alert(1)&gt;" in page, url
+    rows = table(client, "/analysis/assistance.csv?by=article&q=small_checklist")
+    assert rows[0]["state_codes"] == "KEN;FRA"  # in name order: the hostile name sorts first
+
+
+def test_empty_data_set_says_so(app: Flask) -> None:
+    client = client_for(app, "reader")
+    page = client.get("/analysis/assistance").get_data(as_text=True)
+    assert "No technical assistance need is reported yet." in page and "<svg" not in page
+    page = client.get("/analysis/compliance").get_data(as_text=True)
+    assert "No self-assessment to count yet." in page

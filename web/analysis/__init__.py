@@ -1,0 +1,185 @@
+"""The picture across States: technical-assistance needs by article, category and region, and
+compliance by provision. Each is a page (a chart drawn on the server, and a table with the same
+figures) and a CSV file.
+
+The secretariat counts every State's latest response (submitted ones from their latest snapshot,
+drafts from their live answers); everyone else counts published responses only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+import engine
+from exports.data import csv_cell, provision_blocks
+
+from .. import catalog
+from ..content import provision_number
+from ..data import sources
+from ..db import db
+from ..i18n import current_language, is_rtl
+from ..models import QuestionnaireVersion
+from . import chart, figures
+
+bp = Blueprint("analysis", __name__, url_prefix="/analysis")
+
+BREAKDOWNS = ("article", "category", "region")
+COLOURS = {"yes": "#00703c", "partial": "#b58500", "no": "#b10e1e", "not_answered": "#b1b4b6"}
+
+
+def _versions() -> list[QuestionnaireVersion]:
+    """Current questionnaires that ask about provisions (the others have nothing to count here)."""
+    return [v for v in catalog.current_versions() if provision_blocks(catalog.questionnaire(v))]
+
+
+def _data() -> tuple[QuestionnaireVersion | None, list[QuestionnaireVersion], engine.Questionnaire | None,
+                     list[figures.StateData]]:
+    versions = _versions()
+    chosen = request.args.get("q")
+    version = next((v for v in versions if v.questionnaire_id == chosen), versions[0] if versions else None)
+    if version is None:
+        return None, versions, None, []
+    lang = current_language()
+    scoped = sources.for_questionnaire(sources.aggregate_responses(current_user), version.questionnaire_id)
+    latest = sources.latest_per_state(db.session.scalars(scoped).all())
+    keys = sources.source_keys(latest)
+    data = [figures.StateData(r.state.code, r.state.name(lang), r.state.region,
+                              sources.facts_cache.get(r, keys[r.id])) for r in latest]
+    return version, versions, catalog.questionnaire(version), data
+
+
+@bp.get("/")
+@login_required
+def index() -> WerkzeugResponse:
+    return redirect(url_for("analysis.assistance"))
+
+
+def _breakdown() -> str:
+    by = request.args.get("by", "article")
+    if by not in BREAKDOWNS:
+        abort(400)
+    return by
+
+
+def _assistance_rows(by: str, q: engine.Questionnaire, data: list[figures.StateData]) -> list[figures.Row]:
+    lang = current_language()
+    if by == "article":
+        return figures.ta_by_article(data, q, lang)
+    if by == "category":
+        return figures.ta_by_category(data, q, lang)
+    return figures.ta_by_region(data, lang)
+
+
+def _row_label(by: str, row: figures.Row) -> str:
+    if by == "article":
+        return _("Article %(number)s. %(title)s", number=row.key, title=row.label) if row.label else \
+            _("Article %(number)s", number=row.key)
+    return row.label
+
+
+@bp.get("/assistance")
+@login_required
+def assistance() -> str:
+    by = _breakdown()
+    version, versions, q, data = _data()
+    rows = _assistance_rows(by, q, data) if q is not None else []
+    titles = {"article": _("Technical assistance needed, by article"),
+              "category": _("Technical assistance needed, by kind of assistance"),
+              "region": _("Technical assistance needed, by region")}
+    svg = chart.bars([(_row_label(by, row), row.state_count) for row in rows],
+                     _("%(title)s: number of States. The table below gives the same figures.", title=titles[by]),
+                     f"ta-{by}", rtl=is_rtl()) if rows else None
+    return render_template("analysis/assistance.html", by=by, title=titles[by], rows=rows, svg=svg,
+                           version=version, versions=versions, states=len(data), row_label=_row_label,
+                           public=not current_user.is_secretariat)
+
+
+@bp.get("/assistance.csv")
+@login_required
+def assistance_csv() -> Response:
+    by = _breakdown()
+    version, _versions_, q, data = _data()
+    rows = _assistance_rows(by, q, data) if q is not None else []
+    header = [by, "label", "states", "needs", "high_priority", "state_codes"]
+    if by == "region":
+        header.insert(2, "states_reporting")
+    lines = []
+    for row in rows:
+        line: list[Any] = [row.key, row.label, row.state_count, row.needs, row.high,
+                           ";".join(code for code, _name in row.states)]
+        if by == "region":
+            line.insert(2, row.reporting)
+        lines.append(line)
+    return _csv(f"technical-assistance-by-{by}", header, lines)
+
+
+def _chapters(q: engine.Questionnaire | None) -> list[tuple[str, str]]:
+    if q is None or q.framework is None:
+        return []
+    asked = {q.framework.provisions[g.provisions[0]].chapter for g in provision_blocks(q)}
+    return [(c.id, q.text(c.title, current_language()).text) for c in q.framework.chapters if c.id in asked]
+
+
+def _chapter(chapters: list[tuple[str, str]]) -> str | None:
+    chosen = request.args.get("chapter")
+    if chosen is None:
+        return chapters[0][0] if chapters else None
+    if chosen == "all" or chosen in {c for c, _title in chapters}:
+        return None if chosen == "all" else chosen
+    abort(400)
+
+
+@bp.get("/compliance")
+@login_required
+def compliance() -> str:
+    version, versions, q, data = _data()
+    chapters = _chapters(q)
+    chapter = _chapter(chapters)
+    rows = figures.compliance_by_provision(data, q, chapter) if q is not None else []
+    series = _series()
+    svg = chart.stacked([(_("Article %(number)s", number=provision_number(r.provision)),
+                          [r.count(s.key) for s in series]) for r in rows], series,
+                        _("Compliance by provision: number of States per answer. The table below gives the same "
+                          "figures."), "compliance", rtl=is_rtl()) if rows and data else None
+    levels = {}
+    if q is not None and q.framework is not None:
+        levels = {level.code: q.text(level.label, current_language()).text for level in q.framework.levels}
+    return render_template("analysis/compliance.html", rows=rows, svg=svg, version=version, versions=versions,
+                           states=len(data), chapters=chapters, chapter=chapter or "all", series=series,
+                           levels=levels, provision_number=provision_number, public=not current_user.is_secretariat)
+
+
+def _series() -> list[chart.Series]:
+    labels = {"yes": _("Yes"), "partial": _("Yes, in part"), "no": _("No"), "not_answered": _("Not answered")}
+    return [chart.Series(key, labels[key], COLOURS[key]) for key in ("yes", "partial", "no", "not_answered")]
+
+
+@bp.get("/compliance.csv")
+@login_required
+def compliance_csv() -> Response:
+    version, _versions_, q, data = _data()
+    chapter = _chapter(_chapters(q))
+    rows = figures.compliance_by_provision(data, q, chapter) if q is not None else []
+    buckets = ("yes", "partial", "no", "not_answered")
+    header = ["chapter", "article", "provision", "level", *buckets, *(f"{b}_states" for b in buckets)]
+    lines = [[r.chapter, r.article, r.provision, r.level, *(r.count(b) for b in buckets),
+              *(";".join(code for code, _name in r.states[b]) for b in buckets)] for r in rows]
+    return _csv(f"compliance-by-provision-{chapter or 'all'}", header, lines)
+
+
+def _csv(name: str, header: list[str], lines: list[list[Any]]) -> Response:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for line in lines:
+        writer.writerow([csv_cell(value) for value in line])
+    return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name.lower()}.csv"'})

@@ -1,0 +1,150 @@
+"""Figures across States: technical-assistance needs by article, category and region, and compliance
+by provision. Counting is done here on plain data (:class:`StateData`); which States count is the
+caller's business (``web.data.sources.aggregate_responses``).
+
+A State counts once per provision, with its applicable answers only: an answer that other answers
+hide (e.g. assistance categories after "technical assistance would not help") is never counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from babel import Locale
+
+import engine
+from exports.data import ProvisionFacts, provision_blocks
+
+COMPLIANCE = ("yes", "partial", "no")
+
+
+@dataclass(frozen=True)
+class StateData:
+    code: str
+    name: str
+    region: str  # UN M49 region code
+    facts: tuple[ProvisionFacts, ...]
+
+
+@dataclass
+class Row:
+    """One line of a table: a key, its label, its counts and the States behind them."""
+
+    key: str
+    label: str
+    needs: int = 0  # provisions x States
+    high: int = 0  # of which high priority
+    states: list[tuple[str, str]] = field(default_factory=list)  # (code, name), in name order
+    reporting: int = 0  # by region: States in the data
+
+    def add_state(self, state: StateData) -> None:
+        if (state.code, state.name) not in self.states:
+            self.states.append((state.code, state.name))
+
+    @property
+    def state_count(self) -> int:
+        return len(self.states)
+
+
+def article_order(article: str) -> tuple[int, str]:
+    return (int(article), "") if article.isdigit() else (10_000, article)
+
+
+def _needs(data: Sequence[StateData]) -> list[tuple[StateData, ProvisionFacts]]:
+    return [(state, facts) for state in data for facts in state.facts if facts.applicable and facts.ta_needed]
+
+
+def _finish(rows: list[Row]) -> list[Row]:
+    for row in rows:
+        row.states.sort(key=lambda item: item[1].casefold())
+    return rows
+
+
+def ta_by_article(data: Sequence[StateData], q: engine.Questionnaire, lang: str) -> list[Row]:
+    framework = q.framework
+    rows: dict[str, Row] = {}
+    for state, facts in _needs(data):
+        row = rows.get(facts.article)
+        if row is None:
+            title = ""
+            if framework is not None and facts.article in framework.articles:
+                title = q.text(framework.articles[facts.article].title, lang).text
+            row = rows[facts.article] = Row(facts.article, title)
+        row.needs += 1
+        row.high += facts.ta_priority == "high"
+        row.add_state(state)
+    return _finish([rows[key] for key in sorted(rows, key=article_order)])
+
+
+def ta_categories(q: engine.Questionnaire) -> engine.ChoiceList | None:
+    for group in provision_blocks(q):
+        for question in group.questions:
+            if question.local_id == "ta_categories" and question.choices is not None:
+                return question.choices
+    return None
+
+
+def ta_by_category(data: Sequence[StateData], q: engine.Questionnaire, lang: str) -> list[Row]:
+    choices = ta_categories(q)
+    rows = {choice.code: Row(choice.code, q.text(choice.label, lang).text) for choice in (choices.choices
+                                                                                         if choices else ())}
+    for state, facts in _needs(data):
+        for code in facts.ta_categories:
+            row = rows.setdefault(code, Row(code, code))
+            row.needs += 1
+            row.high += facts.ta_priority == "high"
+            row.add_state(state)
+    return _finish(list(rows.values()))
+
+
+def region_name(code: str, lang: str) -> str:
+    return str(Locale.parse(lang).territories.get(code, code))
+
+
+def ta_by_region(data: Sequence[StateData], lang: str) -> list[Row]:
+    rows: dict[str, Row] = {}
+    for state in data:
+        row = rows.setdefault(state.region, Row(state.region, region_name(state.region, lang)))
+        row.reporting += 1
+    for state, facts in _needs(data):
+        row = rows[state.region]
+        row.needs += 1
+        row.high += facts.ta_priority == "high"
+        row.add_state(state)
+    return _finish(sorted(rows.values(), key=lambda r: r.label.casefold()))
+
+
+@dataclass
+class ComplianceRow:
+    provision: str
+    article: str
+    chapter: str
+    level: str
+    states: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: {
+        "yes": [], "partial": [], "no": [], "not_answered": []})
+
+    def count(self, bucket: str) -> int:
+        return len(self.states[bucket])
+
+
+def compliance_by_provision(data: Sequence[StateData], q: engine.Questionnaire,
+                            chapter: str | None = None) -> list[ComplianceRow]:
+    """Per provision of ``q`` (optionally of one chapter): the States answering yes, in part, no, or
+    not at all (no applicable answer, or a questionnaire version without the provision)."""
+    framework = q.framework
+    rows = []
+    answers = [(state, {f.provision: f.compliance for f in state.facts if f.applicable}) for state in data]
+    for group in provision_blocks(q):
+        assert framework is not None
+        provision = framework.provisions[group.provisions[0]]
+        if chapter and provision.chapter != chapter:
+            continue
+        row = ComplianceRow(provision.id, provision.article, provision.chapter, provision.level)
+        for state, given in answers:
+            bucket = given.get(provision.id)
+            row.states[bucket if bucket in COMPLIANCE else "not_answered"].append((state.code, state.name))
+        for states in row.states.values():
+            states.sort(key=lambda item: item[1].casefold())
+        rows.append(row)
+    return rows

@@ -1,0 +1,199 @@
+"""The repository of national measures and legislation: every law, policy or measure that States
+cite in their answers, with the provisions it implements and its link, searchable by article, State
+and words; each entry leads back to the answer it came from.
+
+Scoped by ``web.data.sources.readable_responses``: the secretariat sees every State's entries (drafts
+from their live answers), a State's users their own and the published ones, readers the published ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import ColumnElement, and_, func, or_, select
+
+import engine
+from exports import data as exports
+
+from ..content import provision_number, text
+from ..data import sources
+from ..db import db
+from ..fill.pages import pages
+from ..i18n import current_language
+from ..models import Response, State
+from ..models.repository import RepositoryEntry
+from . import index
+
+bp = Blueprint("repository", __name__, url_prefix="/repository")
+
+PER_PAGE = 25
+_ARTICLE = re.compile(r"[0-9A-Za-z]{1,16}")
+
+
+def http_link(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address that is safe to put in a link, else None (shown as text)."""
+    if not url:
+        return None
+    url = url.strip()
+    if any(ord(c) < 33 or c in "\"'<>`\\" for c in url):
+        return None
+    parts = urlsplit(url)
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def article_key(article: str) -> tuple[int, str]:
+    return (int(article), "") if article.isdigit() else (10_000, article)
+
+
+@dataclass
+class Measure:
+    """A law, policy or measure of one State, with its citations (matching the search)."""
+
+    state: State
+    title: str
+    language: str | None = None  # of the title, when the State said which language it wrote in
+    years: list[int] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    citations: list[RepositoryEntry] = field(default_factory=list)
+
+
+def _scope() -> Any:
+    scoped = sources.readable_responses(current_user)
+    index.refresh(db.session.scalars(scoped).all())
+    return scoped
+
+
+@bp.get("/")
+@login_required
+def search() -> str:
+    scoped = _scope()
+    conditions: list[ColumnElement[bool]] = [RepositoryEntry.response_id.in_(scoped.with_only_columns(Response.id))]
+    query = request.args.get("q", "")[:300]
+    for word in index.words(query):
+        conditions.append(RepositoryEntry.search.like(index.like(word), escape="\\"))
+    code = request.args.get("state", "").strip().upper()[:3]
+    if code:
+        state = sources.state_in_scope(scoped, code)
+        conditions.append(RepositoryEntry.state_id == (state.id if state else -1))
+    article = request.args.get("article", "").strip()
+    if article:
+        conditions.append(RepositoryEntry.article == (article if _ARTICLE.fullmatch(article) else ""))
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+
+    lang = current_language()
+    groups = db.session.execute(select(RepositoryEntry.state_id, RepositoryEntry.instrument_key).where(*conditions)
+                                .group_by(RepositoryEntry.state_id, RepositoryEntry.instrument_key)).all()
+    states = {s.id: s for s in db.session.scalars(select(State).where(State.id.in_({g[0] for g in groups})))}
+    groups.sort(key=lambda g: (states[g[0]].name(lang).casefold(), g[1]))
+    pages_total = max((len(groups) + PER_PAGE - 1) // PER_PAGE, 1)
+    shown = groups[(page - 1) * PER_PAGE: page * PER_PAGE]
+    measures = _measures(shown, conditions, states)
+    return render_template(
+        "repository/index.html", measures=measures, total=len(groups), page=page, pages_total=pages_total,
+        query=query, state_code=code, article=article, state_options=_state_options(scoped, lang),
+        article_options=_article_options(scoped), http_link=http_link, provision_number=provision_number)
+
+
+def _measures(shown: list[Any], conditions: list[ColumnElement[bool]], states: dict[int, State]) -> list[Measure]:
+    if not shown:
+        return []
+    keys = [and_(RepositoryEntry.state_id == state_id, RepositoryEntry.instrument_key == key)
+            for state_id, key in shown]
+    entries = db.session.scalars(select(RepositoryEntry).where(*conditions, or_(*keys))
+                                 .order_by(RepositoryEntry.id)).all()
+    found: dict[tuple[int, str], Measure] = {}
+    for entry in entries:
+        measure = found.setdefault((entry.state_id, entry.instrument_key),
+                                   Measure(states[entry.state_id], entry.instrument, entry.language))
+        measure.citations.append(entry)
+        if entry.year and entry.year not in measure.years:
+            measure.years.append(entry.year)
+        if entry.link and entry.link not in measure.links:
+            measure.links.append(entry.link)
+    for measure in found.values():
+        measure.citations.sort(key=lambda e: (article_key(e.article), e.provision, e.row))
+        measure.years.sort()
+    return [found[(state_id, key)] for state_id, key in shown if (state_id, key) in found]
+
+
+def _state_options(scoped: Any, lang: str) -> list[tuple[str, str]]:
+    rows = db.session.scalars(select(State).where(State.id.in_(
+        select(RepositoryEntry.state_id).where(RepositoryEntry.response_id.in_(
+            scoped.with_only_columns(Response.id)))))).all()
+    return sorted(((s.code, s.name(lang)) for s in rows), key=lambda item: item[1].casefold())
+
+
+def _article_options(scoped: Any) -> list[str]:
+    found = db.session.scalars(select(func.distinct(RepositoryEntry.article)).where(
+        RepositoryEntry.response_id.in_(scoped.with_only_columns(Response.id)))).all()
+    return sorted((a for a in found if a), key=article_key)
+
+
+@bp.get("/<int:response_id>/<question_id>/<int:row>")
+@login_required
+def entry(response_id: int, question_id: str, row: int) -> str:
+    scoped = sources.readable_responses(current_user)
+    response = db.session.scalars(scoped.where(Response.id == response_id)).first()
+    if response is None:
+        abort(404)
+    index.refresh([response])
+    found = db.session.scalars(select(RepositoryEntry).where(
+        RepositoryEntry.response_id == response.id, RepositoryEntry.question_id == question_id,
+        RepositoryEntry.row == row)).first()
+    if found is None:
+        abort(404)
+    lang = current_language()
+    source = sources.load(response, lang)
+    q = source.questionnaire
+    others = db.session.scalars(select(RepositoryEntry).where(
+        RepositoryEntry.response_id.in_(scoped.with_only_columns(Response.id)),
+        RepositoryEntry.state_id == found.state_id, RepositoryEntry.instrument_key == found.instrument_key,
+        RepositoryEntry.id != found.id)).all()
+    return render_template(
+        "repository/entry.html", entry=found, state=response.state, response=response,
+        provision=_provision(q, found.provision, lang), answers=_answers(q, source, found, lang),
+        others=sorted(others, key=lambda e: (article_key(e.article), e.provision, e.row)),
+        answer_url=_answer_url(q, response, found.question_id), http_link=http_link,
+        provision_number=provision_number)
+
+
+def _provision(q: engine.Questionnaire, provision_id: str, lang: str) -> dict[str, Any] | None:
+    framework = q.framework
+    if framework is None or provision_id not in framework.provisions:
+        return None
+    provision = framework.provisions[provision_id]
+    article = framework.articles[provision.article]
+    return {"number": provision_number(provision.id), "summary": text(q, provision.summary, lang),
+            "article": article.id, "article_title": text(q, article.title, lang)}
+
+
+def _answers(q: engine.Questionnaire, source: exports.Source, found: RepositoryEntry,
+             lang: str) -> list[tuple[str, str]]:
+    """The answers about the same provision that explain the measure (compliance, summary)."""
+    prefix = found.question_id.rsplit(".", 1)[0] + "."
+    shown = []
+    for local in ("compliance", "measures_summary"):
+        qid = prefix + local
+        value = source.evaluation.values.get(qid)
+        if value is not None and qid in q.index.items:
+            question = q.question(qid)
+            words = exports.Words(yes=_("Yes"), no=_("No"))
+            shown.append((text(q, question.label, lang).text, exports.display(q, question, value, lang, words)))
+    return shown
+
+
+def _answer_url(q: engine.Questionnaire, response: Response, question_id: str) -> str | None:
+    """The page where the answer is written, for those who may open it (not readers)."""
+    if not (current_user.is_secretariat or current_user.state_id == response.state_id):
+        return None
+
+    page = pages(q).of_question.get(question_id)
+    if page is None:
+        return None
+    return url_for("fill.page", response_id=response.id, page_id=page.id, _anchor=f"q-{question_id}")
