@@ -116,21 +116,26 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
         else:
             proposed[qid] = value
     evaluation = engine.evaluate(q, proposed)
+    keys = _saved_keys(response.id, [change.save_key for change, _value in parsed.values() if change.save_key])
+    reverted = False
     for qid, (change, value) in parsed.items():
         if visible_only and not evaluation.is_visible(qid) and value is not None:
             result.ignored.append(qid)  # posted for a question the answers hide: the stored one stays
             proposed.pop(qid, None)
             if qid in current:
                 proposed[qid] = current[qid]
+            reverted = True
             continue
         question = q.question(qid)
         json_value = engine.TYPES[question.type].to_json(question, value) if value is not None else None
-        _apply(response, rows, qid, change, json_value, user, source, language, result, question.type)
+        _apply(response, rows, qid, change, json_value, user, source, language, result, question.type, keys)
     final = {qid: v for qid, v in proposed.items() if qid not in {c.question_id for c in result.conflicts}}
     for conflict in result.conflicts:
         if conflict.question_id in current:
             final[conflict.question_id] = current[conflict.question_id]
-    result.evaluation = refresh(response, q, final)
+    # the answers evaluated above are the final ones unless something was taken back: evaluate once
+    same = not reverted and not result.conflicts
+    result.evaluation = refresh(response, q, final, evaluation if same else None)
     if result.saved:
         response.updated_at = utcnow()
     db.session.flush()
@@ -138,10 +143,11 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
 
 
 def _apply(response: Response, rows: dict[str, Answer], qid: str, change: Change, json_value: Any, user: User,
-           source: str, language: str | None, result: Result, qtype: str) -> None:
+           source: str, language: str | None, result: Result, qtype: str,
+           saved_keys: frozenset[tuple[str, str]] = frozenset()) -> None:
     session = db.session
     row = rows.get(qid)
-    if change.save_key and _already_saved(response.id, qid, change.save_key):
+    if change.save_key and (qid, change.save_key) in saved_keys:
         result.unchanged[qid] = row.version if row else 0
         return
     if row is not None and row.value == json_value:
@@ -187,10 +193,16 @@ def _apply(response: Response, rows: dict[str, Answer], qid: str, change: Change
     result.saved[qid] = row.version
 
 
-def _already_saved(response_id: int, qid: str, save_key: str) -> bool:
-    return db.session.scalars(select(AnswerRevision.id).where(
-        AnswerRevision.response_id == response_id, AnswerRevision.question_id == qid,
-        AnswerRevision.save_key == save_key, AnswerRevision.source != "conflict")).first() is not None
+def _saved_keys(response_id: int, keys: list[str]) -> frozenset[tuple[str, str]]:
+    """The (question, save key) pairs among ``keys`` already recorded: one query for a whole save."""
+    found: set[tuple[str, str]] = set()
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), 500):
+        rows = db.session.execute(select(AnswerRevision.question_id, AnswerRevision.save_key).where(
+            AnswerRevision.response_id == response_id, AnswerRevision.save_key.in_(unique[start:start + 500]),
+            AnswerRevision.source != "conflict"))
+        found.update((qid, key) for qid, key in rows if key is not None)
+    return frozenset(found)
 
 
 def _conflict(response: Response, qid: str, change: Change, mine: Any, theirs: Answer | None, user: User,

@@ -198,6 +198,26 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
                     + (f"#{action.split(':')[1]}" if action and ":" in action else ""))
 
 
+def after_expired_token() -> str:
+    """A page posted with an expired token or after the session ended: nothing was saved. Show the
+    page again with what was typed (and a fresh token) or, logged out, what was typed to copy."""
+    response_id = request.view_args.get("response_id") if request.view_args else None
+    page_id = request.view_args.get("page_id") if request.view_args else None
+    if current_user.is_authenticated and response_id is not None:
+        ctx = Context(int(response_id))
+        current = ctx.page(str(page_id))
+        counts = forms.posted_row_counts(current, request.form)
+        form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+                                    formdata=request.form, row_counts=counts)
+        flash(_("The page was open for a long time, so nothing was saved yet. Your answers are shown "
+                "again: check them and save."), "warning")
+        return _render_page(ctx, current, form, entries, problems=ctx.evaluation.problems)
+    typed = [(name, value) for name, value in request.form.items(multi=True)
+             if value.strip() and not name.startswith("_") and name != "csrf_token"]
+    return render_template("fill/expired.html", typed=typed,
+                           login=url_for("auth.login", next=request.path))
+
+
 @bp.post("/responses/<int:response_id>/autosave")
 @login_required
 def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugResponse:
@@ -273,7 +293,7 @@ def _as_text(q: engine.Questionnaire, question: engine.Question, raw: Any) -> st
 
 @bp.post("/responses/<int:response_id>/resolve")
 @login_required
-def resolve(response_id: int) -> WerkzeugResponse:
+def resolve(response_id: int) -> WerkzeugResponse | tuple[str, int]:
     """The conflict screen's choice: keep the colleague's value, or store mine on top of it."""
     ctx = Context(response_id)
     if not ctx.can_edit:
@@ -290,10 +310,11 @@ def resolve(response_id: int) -> WerkzeugResponse:
     result = save(ctx.response, ctx.q, changes, current_user, source="resolve", language=current_language(),
                   may_answer=ctx.editable)
     db.session.commit()
-    if result.conflicts:
-        return redirect(url_for("fill.overview", response_id=response_id))
-    flash(_("Your choice is saved. Both values are kept in the history."), "success")
     page_id = request.form.get("page") or ""
+    if result.conflicts:  # a colleague saved once more in the meantime: choose again, between the newest values
+        current = ctx.pages.by_id.get(page_id) or ctx.pages.list[0]
+        return render_template("fill/conflict.html", ctx=ctx, page=current, conflicts=_conflicts(ctx, result)), 409
+    flash(_("Your choice is saved. Both values are kept in the history."), "success")
     if page_id in ctx.pages.by_id:
         return redirect(url_for("fill.page", response_id=response_id, page_id=page_id))
     return redirect(url_for("fill.overview", response_id=response_id))

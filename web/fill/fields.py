@@ -82,10 +82,11 @@ class NumberAdapter(Adapter):
         return "" if value is None else str(value)
 
     def from_form(self, question: Question, data: Any) -> Any:
-        """Numbers as typed in any of the six languages: '1 234,5' and '1234.5' alike."""
+        """Numbers as typed in any of the six languages: '1 234,5', '1234.5' and '١٬٢٣٤٫٥' alike."""
         if not isinstance(data, str) or not data.strip():
             return None
         typed = "".join(data.split()).replace("\u00a0", "").replace("\u202f", "")
+        typed = typed.replace("\u066c", "").replace("\u066b", ".")  # Arabic thousands and decimal separators
         if "," in typed and "." not in typed:
             typed = typed.replace(",", ".")
         return typed

@@ -26,8 +26,8 @@
   function inputs(el, name) { return Array.prototype.slice.call(el.querySelectorAll("[name='" + CSS.escape(name) + "']")); }
 
   function number(text) {
-    var t = String(text).replace(/[\s\u00a0\u202f]/g, "");
-    if (t.indexOf(",") >= 0 && t.indexOf(".") < 0) { t = t.replace(",", "."); }
+    var t = String(text).replace(/[\s\u00a0\u202f\u066c]/g, "").replace(/\u066b/g, ".");  // Arabic separators too
+    if (t.indexOf(",") >= 0 && t.indexOf(".") < 0) { t = t.replace(/,/g, "."); }
     return t;
   }
 
@@ -92,13 +92,16 @@
 
   function setValue(qid, value) {
     var el = container(qid);
-    var type = data.types[qid];
     if (!el) { return; }
-    if (type === "table") { return; }  // tables are restored by reloading rows from the server
-    var list = inputs(el, qid);
+    if (data.types[qid] === "table") { setTable(el, qid, value); return; }
+    setField(el, qid, value);
+  }
+
+  function setField(el, name, value) {
+    var list = inputs(el, name);
     if (!list.length) { return; }
     if (list[0].tagName === "SELECT") {
-      var wanted = Array.isArray(value) ? value : [value === null ? "" : String(value)];
+      var wanted = Array.isArray(value) ? value.map(String) : [value === null ? "" : String(value)];
       Array.prototype.forEach.call(list[0].options, function (o) { o.selected = wanted.indexOf(o.value) >= 0; });
     } else if (list[0].type === "checkbox" || list[0].type === "radio") {
       var want = Array.isArray(value) ? value.map(String) : [value === null ? "" : String(value)];
@@ -106,6 +109,41 @@
     } else {
       list[0].value = value === null ? "" : value;
     }
+  }
+
+  /* Show the rows of a table answer (a restored local copy): as many rows as needed, cells filled. */
+  function setTable(el, qid, rows) {
+    var table = el.querySelector("table[data-table]");
+    if (!table) { return; }
+    var body = table.querySelector("tbody");
+    rows = rows || [];
+    var wanted = Math.max(rows.length, 1);
+    while (body.querySelectorAll("tr[data-row]").length < wanted) {
+      body.appendChild(blankRow(body.querySelector("tr[data-row]:last-child")));
+    }
+    while (body.querySelectorAll("tr[data-row]").length > wanted) {
+      body.removeChild(body.querySelector("tr[data-row]:last-child"));
+    }
+    renumber(table, qid);
+    body.querySelectorAll("tr[data-row]").forEach(function (tr, index) {
+      var row = rows[index] || {};
+      tr.querySelectorAll("td[data-column]").forEach(function (td) {
+        var column = td.getAttribute("data-column");
+        setField(td, qid + "-" + index + "-" + column, row[column] === undefined ? null : row[column]);
+      });
+    });
+  }
+
+  function blankRow(last) {
+    var copy = last.cloneNode(true);
+    copy.querySelectorAll("input, textarea, select").forEach(function (i) {
+      if (i.type === "checkbox" || i.type === "radio") { i.checked = false; }
+      else if (i.tagName === "SELECT") { Array.prototype.forEach.call(i.options, function (o) { o.selected = false; }); }
+      else { i.value = ""; }
+    });
+    copy.querySelectorAll(".error-message").forEach(function (p) { p.remove(); });
+    copy.querySelectorAll(".cell-error").forEach(function (td) { td.classList.remove("cell-error"); });
+    return copy;
   }
 
   function versionInput(qid) {
@@ -122,7 +160,7 @@
   function clientValue(qid, raw) {
     var type = data.types[qid];
     if (raw === null) { return null; }
-    if (type === "number") { var n = Number(raw); return isNaN(n) ? null : n; }
+    if (type === "number") { return Conditions.number(raw); }
     return raw;
   }
 
@@ -209,7 +247,9 @@
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf() },
       body: JSON.stringify({ page: data.page, changes: changes })
     }).then(function (response) {
-      if (response.status === 401 || response.status === 400 || response.status === 403) {
+      // An ended session answers with the login page (a redirect) or 401; a stale form token with 400.
+      var toLogin = response.redirected && new URL(response.url).pathname === new URL(msg.login, location.href).pathname;
+      if (toLogin || response.status === 401 || response.status === 400 || response.status === 403) {
         inFlight = false;
         expired();
         return null;
@@ -358,7 +398,6 @@
     var input = versionInput(c.q);
     if (input) { input.value = c.their_version; }
     if (choice === "theirs") {
-      if (data.types[c.q] === "table") { forget(c.q); window.location.reload(); return; }
       setValue(c.q, c.theirs);
       forget(c.q);
       refresh();
@@ -387,7 +426,7 @@
     banner.hidden = false;
     banner.querySelector("[data-restore-apply]").addEventListener("click", function () {
       mine.forEach(function (qid) {
-        if (data.types[qid] !== "table") { setValue(qid, store[qid].value); }
+        setValue(qid, store[qid].value);
         pending[qid] = { value: store[qid].value, base: store[qid].base, key: store[qid].key, at: store[qid].at };
       });
       banner.hidden = true;
@@ -430,14 +469,7 @@
     var table = el.querySelector("table[data-table]");
     var body = table.querySelector("tbody");
     if (button.hasAttribute("data-add-row")) {
-      var last = body.querySelector("tr[data-row]:last-child");
-      var copy = last.cloneNode(true);
-      copy.querySelectorAll("input, textarea, select").forEach(function (i) {
-        if (i.type === "checkbox" || i.type === "radio") { i.checked = false; }
-        else if (i.tagName === "SELECT") { Array.prototype.forEach.call(i.options, function (o) { o.selected = false; }); }
-        else { i.value = ""; }
-      });
-      copy.querySelectorAll(".error-message").forEach(function (p) { p.remove(); });
+      var copy = blankRow(body.querySelector("tr[data-row]:last-child"));
       body.appendChild(copy);
       renumber(table, qid);
       var first = copy.querySelector("input, textarea, select");
@@ -446,9 +478,10 @@
     }
     var tr = button.closest("tr");
     var action = button.getAttribute("data-row-action");
+    var position = Array.prototype.indexOf.call(body.querySelectorAll("tr[data-row]"), tr);
     if (action === "remove") {
       if (body.querySelectorAll("tr[data-row]").length > 1) { tr.remove(); }
-      else { tr.querySelectorAll("input, textarea").forEach(function (i) { if (i.type === "checkbox" || i.type === "radio") { i.checked = false; } else { i.value = ""; } }); }
+      else { body.replaceChild(blankRow(tr), tr); }  // the only row: emptied
     } else if (action === "up" && tr.previousElementSibling) {
       body.insertBefore(tr, tr.previousElementSibling);
     } else if (action === "down" && tr.nextElementSibling) {
@@ -456,7 +489,11 @@
     }
     renumber(table, qid);
     changed(qid);
-    button.focus();
+    if (button.isConnected) { button.focus(); return; }
+    // the row is gone: focus moves to the first field of the row now in its place
+    var rows = body.querySelectorAll("tr[data-row]");
+    var field = rows[Math.min(position, rows.length - 1)].querySelector("input, textarea, select");
+    if (field) { field.focus(); }
   }
 
   // -- wiring -------------------------------------------------------------------------------------------
