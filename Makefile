@@ -13,7 +13,7 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig 
 	fonts-noto-core fonts-noto-cjk
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 
-.PHONY: run test system-run system-test install install-test translations check-questionnaires \
+.PHONY: run test system-run system-test install install-test translations translations-update check-questionnaires \
 	lint bench clean
 
 run: system-run install translations
@@ -70,6 +70,13 @@ install-test: $(VENV)/.installed-test
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile -q -d translations 2>/dev/null || $(BIN)/pybabel compile -d translations
 
+# For developers after changing interface strings: extract them and merge into the catalogs
+# (then translate the new entries; tests/web/test_translations.py fails until every one is).
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k N_ --no-location \
+		--sort-by-file -o translations/messages.pot .
+	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+
 check-questionnaires: $(VENV)/.installed
 	$(BIN)/checklist validate --strict questionnaires/*.yaml
 	$(BIN)/checklist stats questionnaires/*.yaml
@@ -78,8 +85,10 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check engine web exports tests bench
 	$(BIN)/mypy
 
-bench: install-test
+bench: system-test install-test translations
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/web.py
+	$(BIN)/python bench/profiles.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache

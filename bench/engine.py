@@ -52,8 +52,10 @@ def generate(questions: int) -> str:
             f"          - {{id: {p}_c, type: single_choice, choices: compliance, required: true, label: {text('c')}}}",
             f"          - {{id: {p}_m, type: long_text, label: {text('m')}, required: true,"
             f" show_if: \"${{{p}_c}} in ['yes', 'partial']\"}}",
-            f"          - {{id: {p}_e, type: long_text, label: {text('e')}, show_if: \"${{{p}_c}} in ['yes', 'partial']\"}}",
-            f"          - {{id: {p}_s, type: long_text, label: {text('s')}, show_if: \"${{{p}_c}} in ['partial', 'no']\"}}",
+            f"          - {{id: {p}_e, type: long_text, label: {text('e')},"
+            f" show_if: \"${{{p}_c}} in ['yes', 'partial']\"}}",
+            f"          - {{id: {p}_s, type: long_text, label: {text('s')},"
+            f" show_if: \"${{{p}_c}} in ['partial', 'no']\"}}",
             f"          - {{id: {p}_x, type: multiple_choice, choices: cats, label: {text('x')},"
             f" show_if: \"${{{p}_c}} != 'yes'\"}}",
             f"          - {{id: {p}_n, type: number, min: 0, max: 100, label: {text('n')},"

@@ -98,6 +98,10 @@ class _Plan:
                 self.keys[item_id] = (tuple((0, g) for g in self.containers[item_id])
                                       + tuple((1, p) for p in mapped)
                                       + tuple((2, a) for a in self.articles[item_id]))
+        grouped: dict[tuple[tuple[int, str], ...], list[str]] = {}
+        for item_id, keys in self.keys.items():
+            grouped.setdefault(keys, []).append(item_id)
+        self.key_groups = [(tuple(qids), keys) for keys, qids in grouped.items()]
 
     @staticmethod
     def of(q: Questionnaire) -> _Plan:
@@ -122,7 +126,7 @@ class Evaluation:
         self.problems: dict[str, tuple[Problem, ...]] = {}  # visible answers that break rules
         self.missing: set[str] = set()  # visible, required, unanswered
         self.not_applicable: set[str] = set()  # answered but hidden: kept, not counted
-        self._contrib: dict[str, Progress] = {}
+        self._contrib: dict[str, tuple[int, ...]] = {}  # question -> its Progress as a plain tuple
         self.groups: dict[str, Progress] = {}
         self.provisions: dict[str, Progress] = {}
         self.articles: dict[str, Progress] = {}
@@ -136,13 +140,13 @@ class Evaluation:
 
     def progress(self, item_id: str) -> Progress:
         """Progress of a section or group (a question's own contribution for a question)."""
-        return self.groups.get(item_id) or self._contrib.get(item_id, _ZERO)
+        return self.groups.get(item_id) or Progress(*self._contrib.get(item_id, _ZERO))
 
     def progress_of(self, question_ids: Iterable[str]) -> Progress:
         """Progress over some questions (e.g. those shown on one page)."""
         result = _ZERO
         for qid in question_ids:
-            result = result + self._contrib.get(qid, _ZERO)
+            result = result + self._contrib.get(qid, _ZERO)  # type: ignore[operator]
         return result
 
     def status(self, item_id: str) -> str:
@@ -208,10 +212,11 @@ class Evaluation:
                     errors = 1
             elif required:
                 missing.add(qid)
-            contrib_of[qid] = Progress(1, int(answered), int(required), int(required and answered), errors)
+            contrib_of[qid] = (1, 1 if answered else 0, 1 if required else 0, 1 if required and answered else 0,
+                               errors)
         self._sum(plan)
 
-    def _check(self, question: Question, plan: _Plan) -> Progress:
+    def _check(self, question: Question, plan: _Plan) -> tuple[int, ...]:
         qid = question.id
         visible = self.visible[qid]
         answer = self.answers.get(qid)
@@ -223,7 +228,7 @@ class Evaluation:
         if not visible:
             if answered:
                 self.not_applicable.add(qid)
-            contrib = _ZERO
+            contrib: tuple[int, ...] = _ZERO
         else:
             required = question.required
             if required is not True and required is not False:
@@ -237,7 +242,7 @@ class Evaluation:
                     errors = 1
             elif required:
                 self.missing.add(qid)
-            contrib = Progress(1, int(answered), int(required), int(required and answered), errors)
+            contrib = (1, 1 if answered else 0, 1 if required else 0, 1 if required and answered else 0, errors)
         self._contrib[qid] = contrib
         return contrib
 
@@ -245,11 +250,21 @@ class Evaluation:
         totals: dict[tuple[int, str], list[int]] = {}  # (0 group | 1 provision | 2 article, id)
         for gid in plan.children:
             totals[0, gid] = [0, 0, 0, 0, 0]
-        for qid, contrib in self._contrib.items():
-            if contrib is _ZERO:
+        contrib_of = self._contrib
+        for qids, keys in plan.key_groups:  # questions that count towards the same places, together
+            a = b = c = d = e = 0
+            for qid in qids:
+                contrib = contrib_of[qid]
+                if contrib is _ZERO:
+                    continue
+                a += contrib[0]
+                b += contrib[1]
+                c += contrib[2]
+                d += contrib[3]
+                e += contrib[4]
+            if not a:
                 continue
-            a, b, c, d, e = contrib
-            for target in plan.keys[qid]:
+            for target in keys:
                 acc = totals.get(target)
                 if acc is None:
                     acc = totals[target] = [0, 0, 0, 0, 0]
@@ -311,7 +326,7 @@ class Evaluation:
                 old = new._contrib.get(qid, _ZERO)
                 contrib = new._check(item, plan)
                 if contrib != old:
-                    new._apply(qid, contrib - old, plan)
+                    new._apply(qid, Progress(*contrib) - old, plan)
         return new
 
     def _apply(self, qid: str, delta: Progress, plan: _Plan) -> None:

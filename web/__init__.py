@@ -5,6 +5,7 @@ folder and environment variables."""
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ from . import config as settings
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     root = Path(__file__).resolve().parent
-    app = Flask(__name__, instance_relative_config=True)
+    instance = os.environ.get("CHECKLIST_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance)
     app.config.from_mapping(settings.DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(settings.from_environment())
@@ -41,12 +43,33 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.context_processor(i18n.template_context)
     templating.init_app(app)
 
-    from . import admin, auth, dashboard, fill, review, states
+    from . import admin, analysis, auth, dashboard, data, fill, repository, review, states
+    from .profiles import bp as profiles_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(states.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(fill.bp)
+    app.register_blueprint(data.bp)
+    app.register_blueprint(analysis.bp)
+    app.register_blueprint(repository.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(profiles_bp)
+    if app.config.get("PRELOAD_QUESTIONNAIRES"):
+        _preload(app)
     return app
+
+
+def _preload(app: Flask) -> None:
+    """Load the published questionnaires now rather than on a worker's first request."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from . import catalog
+
+    with app.app_context():
+        try:
+            for version in catalog.current_versions():
+                catalog.questionnaire(version)
+        except SQLAlchemyError:
+            logging.getLogger("web").warning("questionnaires not preloaded: the database is not ready")

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 import engine
 
@@ -56,7 +56,7 @@ def states(user: User) -> Select[tuple[State]]:
         return query
     if user.role in STATE_USERS:
         return query.where(State.id == user.state_id)
-    return query.where(State.id.in_(select(Response.state_id).where(Response.status == "accepted")))
+    return query.where(State.id.in_(published().with_only_columns(Response.state_id)))
 
 
 def state(user: User, code: str) -> State:
@@ -75,6 +75,36 @@ def responses(user: User) -> Select[tuple[Response]]:
     if user.role in STATE_USERS:
         return query.where(Response.state_id == user.state_id)
     return query.where(Response.id == -1)  # readers see published profiles, not answers
+
+
+def published() -> Select[tuple[Response]]:
+    """Responses the secretariat accepted and published: what delegates and donors may read."""
+    return select(Response).where(Response.published.is_(True), Response.status == "accepted")
+
+
+def public_view(user: User) -> bool:
+    """Readers (anyone neither secretariat nor a State's user) see published content only."""
+    return not user.is_secretariat and user.role not in STATE_USERS
+
+
+def data_responses(user: User) -> Select[tuple[Response]]:
+    """Responses whose record-level data (exports, profiles) the user may have: their own scope, or
+    for readers the published ones."""
+    return published() if public_view(user) else responses(user)
+
+
+def readable_responses(user: User) -> Select[tuple[Response]]:
+    """Responses whose published content the user may read: their scope, and every published one
+    (a State's users read other States' published measures as any reader does)."""
+    if public_view(user) or user.is_secretariat:
+        return data_responses(user)
+    return select(Response).where(or_(Response.id.in_(responses(user).with_only_columns(Response.id)),
+                                      Response.id.in_(published().with_only_columns(Response.id))))
+
+
+def aggregate_responses(user: User) -> Select[tuple[Response]]:
+    """Responses counted in figures across States: every one for the secretariat, else published."""
+    return responses(user) if user.is_secretariat else published()
 
 
 def response(user: User, response_id: int) -> Response:

@@ -353,3 +353,99 @@ def demo_load() -> None:
 
     for line in load_demo():
         click.echo(line)
+
+
+@cli.command("export")
+@click.option("--format", "fmt", required=True, type=click.Choice(["csv", "xlsx", "json"]))
+@click.option("--form", default="long", show_default=True, type=click.Choice(["long", "wide"]),
+              help="long: one row per State and answer; wide: one row per State and provision.")
+@click.option("--state", "state_code", help="ISO 3166 alpha-3 code, e.g. KEN (default: every State).")
+@click.option("--questionnaire", help="Only this questionnaire, e.g. uncac_checklist (default: all).")
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["ar", "en", "es", "fr", "ru", "zh"]),
+              help="Language of labels and answers as words.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="The file to write ('-' for standard output).")
+def export(fmt: str, form: str, state_code: str | None, questionnaire: str | None, lang: str, output: str) -> None:
+    """Export answers: submitted self-assessments as submitted, drafts as they are now."""
+    from .data.files import ExportError, write
+
+    try:
+        if output == "-":
+            count = write(click.get_binary_stream("stdout"), fmt, form, lang, state_code, questionnaire)
+        else:
+            with open(output, "wb") as handle:
+                count = write(handle, fmt, form, lang, state_code, questionnaire)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"exported {count} response(s) to {output}", err=True)
+
+
+# -- country profiles (PDF) -------------------------------------------------------------------------
+PROFILE_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+
+
+@cli.command("profile")
+@click.option("--state", "state_code", required=True, help="ISO 3166 alpha-3 code, e.g. KEN.")
+@click.option("--lang", default="en", show_default=True, type=click.Choice(PROFILE_LANGUAGES),
+              help="Language of the profile.")
+@click.option("--summary", is_flag=True, help="The summary profile (a few pages) instead of the full one.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The PDF file to write.")
+def profile(state_code: str, lang: str, summary: bool, output: str) -> None:
+    """Render one State's country profile (taken from the cache when it was rendered before)."""
+    import shutil
+
+    from exports.pdf import RenderError
+
+    from .profiles import profile_file
+    from .profiles.batch import latest_responses
+
+    found = latest_responses([state_code])
+    if not found:
+        raise click.ClickException(f"{state_code.upper()} has no response to the checklist")
+    kind = "summary" if summary else "full"
+    try:
+        path, rendered = profile_file(found[0], lang, kind)
+    except RenderError as exc:
+        raise click.ClickException(f"the profile could not be rendered: {exc}") from None
+    shutil.copyfile(path, output)
+    how = f"rendered in {rendered.seconds:.1f} s, {rendered.pages} pages" if rendered else "from the cache"
+    click.echo(f"wrote {output} ({how})", err=True)
+
+
+@cli.command("profiles")
+@click.option("--all", "all_states", is_flag=True, help="Every State with a response.")
+@click.option("--state", "state_codes", multiple=True, help="Only these States (ISO alpha-3; repeatable).")
+@click.option("--lang", "langs", default="all", show_default=True,
+              help="'all' (the six languages) or a comma-separated list, e.g. ar,fr.")
+@click.option("--kind", default="both", show_default=True, type=click.Choice(["both", "summary", "full"]))
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write the PDF files to.")
+@click.option("--workers", type=int, default=0, help="Profiles rendered at once (default: one per core).")
+def profiles_command(all_states: bool, state_codes: tuple[str, ...], langs: str, kind: str, out: str,
+                     workers: int) -> None:
+    """Render many country profiles in parallel, with a progress bar and a summary of failures."""
+    from pathlib import Path
+
+    from .profiles.batch import latest_responses, render_all
+
+    if all_states == bool(state_codes):
+        raise click.UsageError("give either --all or one or more --state")
+    chosen = list(PROFILE_LANGUAGES) if langs == "all" else [lang.strip() for lang in langs.split(",") if lang.strip()]
+    unknown = [lang for lang in chosen if lang not in PROFILE_LANGUAGES]
+    if unknown or not chosen:
+        raise click.UsageError(f"unknown language(s): {', '.join(unknown) or langs}; use all or "
+                               + ",".join(PROFILE_LANGUAGES))
+    kinds = ["summary", "full"] if kind == "both" else [kind]
+    responses = latest_responses(list(state_codes) or None)
+    if not responses:
+        raise click.ClickException("no State has a response to the checklist")
+    total = len(responses) * len(chosen) * len(kinds)
+    with click.progressbar(length=total, label=f"{total} profile(s)", show_pos=True,
+                           item_show_func=lambda name: name or "") as bar:
+        outcome = render_all(responses, chosen, kinds, Path(out), workers=workers or None,
+                             progress=lambda name: bar.update(1, name))
+    click.echo(f"{len(outcome.rendered)} rendered, {len(outcome.cached)} from the cache, "
+               f"{len(outcome.failed)} failed; files in {out}")
+    for name, why in sorted(outcome.failed.items()):
+        click.echo(f"  FAILED {name}: {why}", err=True)
+    if outcome.failed:
+        sys.exit(1)

@@ -36,6 +36,10 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_MIN_LENGTH": 12,
     "PASSWORD_HASH_METHOD": "scrypt",  # a memory-hard modern scheme (Werkzeug)
     "RATELIMIT_ENABLED": True,
+    "PROFILE_DIR": None,  # default: instance/profiles (the cache of rendered PDF profiles)
+    "PROFILE_TIMEOUT": 120,  # seconds a PDF rendering worker may run
+    "PROFILE_MEMORY": 2 * 1024 ** 3,  # address-space limit of a rendering worker, in bytes
+    "PROFILE_CONCURRENCY": None,  # renderings at once (default: one per core)
 }
 
 #: Environment variables read at start-up (strings; booleans as 0/1, true/false).

@@ -103,7 +103,10 @@ def display(q: engine.Questionnaire, question: Question, value: Any, lang: str |
     if kind == "yes_no":
         return _("Yes") if value else _("No")
     if kind == "number":
-        return format_decimal(Decimal(str(value)), locale=lang)
+        number = Decimal(str(value))
+        if abs(number) < 10000:  # years and small counts read best without a group separator
+            return format_decimal(number, format="0.##########", locale=lang)
+        return format_decimal(number, locale=lang)
     if kind == "date":
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
         return format_date(day, format="long", locale=lang)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("web")
@@ -58,6 +59,15 @@ def init_app(app: Flask) -> None:
             return _json_error(code, error.description or "")
         return render_template("error.html", code=code, title=_error_title(code),
                                request_id=g.get("request_id", "")), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str | Response, int]:
+        """An expired page must not lose what was typed: show it again (fill pages)."""
+        if request.endpoint == "fill.save_page" and not request.is_json:
+            from .fill import after_expired_token
+
+            return after_expired_token(), 400
+        return http_error(error)
 
     @app.errorhandler(Exception)
     def crash(error: Exception) -> tuple[str | Response, int]:

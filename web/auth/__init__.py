@@ -26,6 +26,18 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
 
+@login_manager.unauthorized_handler
+def unauthorized() -> WerkzeugResponse | tuple[WerkzeugResponse, int]:
+    """Pages redirect to the login page; background requests (autosave) get 401, so the browser
+    keeps its local copy and says the session has ended instead of following a redirect."""
+    from flask import jsonify
+
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=_("Your session has ended. Log in again."), code=401), 401
+    flash(str(login_manager.login_message), "info")
+    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     user_id, _sep, version = token.partition(".")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from .base import Base
 from .questionnaires import QuestionnaireVersion
+from .repository import RepositoryEntry, RepositorySource
 from .responses import Answer, AnswerRevision, Response
 from .states import State
 from .users import ROLES, Assignment, User
 from .workflow import Activity, Comment, Snapshot
 
 __all__ = ["ROLES", "Activity", "Answer", "AnswerRevision", "Assignment", "Base", "Comment", "QuestionnaireVersion",
-           "Response", "Snapshot", "State", "User"]
+           "RepositoryEntry", "RepositorySource", "Response", "Snapshot", "State", "User"]

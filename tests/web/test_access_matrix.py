@@ -1,0 +1,295 @@
+"""Access control over every route x role x own / other State.
+
+Each route of the app has an entry below: for each role and target (the user's own State "A" =
+KEN, another State "B" = FRA) whether the request is allowed, refused (403/404), or sent to the
+login page. Every refused request must leave the database exactly as it was. A new route without
+an entry makes :func:`test_every_route_has_an_entry` fail.
+
+Requests that are allowed and would change data are marked ``"ok*"``: they are checked by the
+functional tests (their effect), not executed here, so that the other checks keep a known state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+
+from tests.conftest import add_user, context, csrf_token, login
+
+ROLES = ("anonymous", "secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader")
+DENY = "deny"  # 403 or 404
+LOGIN = "login"
+OK = "ok"  # 2xx or 3xx (not to the login page), or 400/409 (processed, refused on its merits)
+OK_STAR = "ok*"  # allowed, changes data: not executed here
+
+
+@dataclass
+class Route:
+    methods: tuple[str, ...]
+    url: Callable[[dict[str, Any], str], str]  # (scenario, "A" | "B") -> URL
+    expect: dict[str, str | tuple[str, str]]  # role -> outcome, or (outcome for A, outcome for B)
+    data: Callable[[dict[str, Any], str], dict[str, Any]] = field(default=lambda s, t: {})
+    json: bool = False
+    targets: tuple[str, ...] = ("A", "B")
+
+
+def r(s: dict[str, Any], t: str) -> int:
+    return s[f"response_{t}"]
+
+
+SECRETARIAT_ONLY = {"secretariat_admin": OK, "secretariat_reviewer": OK, "focal_point": DENY, "contributor": DENY,
+                    "reader": DENY}
+ADMIN_ONLY = {"secretariat_admin": OK, "secretariat_reviewer": DENY, "focal_point": DENY, "contributor": DENY,
+              "reader": DENY}
+ADMIN_WRITES = {**ADMIN_ONLY, "secretariat_admin": OK_STAR}
+READ_RESPONSE = {"secretariat_admin": OK, "secretariat_reviewer": OK, "focal_point": (OK, DENY),
+                 "contributor": (OK, DENY), "reader": DENY}
+WRITE_RESPONSE = {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK_STAR, DENY),
+                  "contributor": (OK_STAR, DENY), "reader": DENY}
+EVERYONE = {role: OK for role in ROLES if role != "anonymous"}
+
+MATRIX: dict[str, Route] = {
+    "dashboard.index": Route(("GET",), lambda s, t: "/", EVERYONE, targets=("A",)),
+    "auth.login": Route(("GET", "POST"), lambda s, t: "/login", {**EVERYONE, "anonymous": OK}, targets=("A",),
+                        data=lambda s, t: {"email": "nobody@test.example", "password": "not the password"}),
+    "auth.logout": Route(("POST",), lambda s, t: "/logout", {role: OK_STAR for role in EVERYONE}, targets=("A",)),
+    "auth.language": Route(("POST",), lambda s, t: "/language", {**EVERYONE, "anonymous": OK},
+                           data=lambda s, t: {"lang": "fr", "next": "/"}, targets=("A",)),
+    "states.view": Route(("GET",), lambda s, t: f"/states/{s['code_' + t]}", READ_RESPONSE),
+    "states.start": Route(("POST",), lambda s, t: f"/states/{s['code_' + t]}/start/{s['version']}",
+                          {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK_STAR, DENY),
+                           "contributor": DENY, "reader": DENY}),
+    "fill.overview": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}", READ_RESPONSE),
+    "fill.resume": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/resume", READ_RESPONSE),
+    "fill.page": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/pages/p15_a", READ_RESPONSE),
+    "fill.print_response": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/print", READ_RESPONSE),
+    "fill.print_blank": Route(("GET",), lambda s, t: f"/questionnaires/{s['version']}/print", EVERYONE,
+                              targets=("A",)),
+    "fill.save_page": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/pages/p15_a", WRITE_RESPONSE,
+                            data=lambda s, t: {"p15_a.compliance": "no", "_p-p15_a.compliance": "1",
+                                               "_v-p15_a.compliance": "1"}),
+    "fill.autosave": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/autosave", WRITE_RESPONSE, json=True,
+                           data=lambda s, t: {"page": "p15_a", "changes": [
+                               {"q": "p15_a.compliance", "value": "no", "base": 1}]}),
+    "fill.resolve": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/resolve", WRITE_RESPONSE,
+                          data=lambda s, t: {"q": "p15_a.compliance", "keep-p15_a.compliance": "mine",
+                                             "mine-p15_a.compliance": '"no"', "version-p15_a.compliance": "1"}),
+    "review.submit": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/submit",
+                           {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK, DENY),
+                            "contributor": DENY, "reader": DENY}),
+    "review.return_": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/return",
+                            {**SECRETARIAT_ONLY, "focal_point": (DENY, DENY)}, data=lambda s, t: {"note": "x"}),
+    "review.accept": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/accept", SECRETARIAT_ONLY),
+    "review.publish": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/publish", SECRETARIAT_ONLY,
+                            data=lambda s, t: {"published": "1"}),
+    "review.amend": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/amend",
+                          {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK, DENY),
+                           "contributor": DENY, "reader": DENY}),
+    "review.migrate": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/migrate",
+                            {"secretariat_admin": OK, "secretariat_reviewer": OK, "focal_point": (OK, DENY),
+                             "contributor": DENY, "reader": DENY}, data=lambda s, t: {"version_id": s["version"]}),
+    "review.comments": Route(("GET", "POST"), lambda s, t: f"/responses/{r(s, t)}/comments",
+                             {"GET": READ_RESPONSE,
+                              "POST": {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
+                                       "focal_point": DENY, "contributor": DENY, "reader": DENY}},
+                             data=lambda s, t: {"body": "A new thread", "question_id": "p15_a.compliance"}),
+    "review.resolve_comment": Route(("POST",), lambda s, t: f"/comments/{s['comment_' + t]}/resolve",
+                                    {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
+                                     "focal_point": DENY, "contributor": DENY, "reader": DENY}),
+    "review.history": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/history/p15_a.compliance", READ_RESPONSE),
+    "review.activity": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/activity", READ_RESPONSE),
+    "review.snapshot": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/snapshots/1", READ_RESPONSE),
+    "admin.users": Route(("GET",), lambda s, t: "/admin/users", ADMIN_ONLY, targets=("A",)),
+    "admin.create_user": Route(("POST",), lambda s, t: "/admin/users", ADMIN_WRITES, targets=("A",),
+                               data=lambda s, t: {"email": "x@test.example", "role": "secretariat_admin",
+                                                  "password": "a long enough password", "active": "y"}),
+    "admin.edit_user": Route(("GET", "POST"), lambda s, t: f"/admin/users/{s['user_' + t]}",
+                             {"GET": ADMIN_ONLY, "POST": ADMIN_WRITES},
+                             data=lambda s, t: {"email": "x@test.example", "role": "secretariat_admin"}),
+    "admin.reset_password": Route(("POST",), lambda s, t: f"/admin/users/{s['user_' + t]}/password", ADMIN_WRITES,
+                                  data=lambda s, t: {"password": "a new long password"}),
+    "admin.questionnaires": Route(("GET",), lambda s, t: "/admin/questionnaires", SECRETARIAT_ONLY, targets=("A",)),
+    "admin.new_draft": Route(("POST",), lambda s, t: f"/admin/questionnaires/{s['version']}/draft", ADMIN_WRITES,
+                             targets=("A",)),
+    "admin.edit_draft": Route(("GET", "POST"), lambda s, t: f"/admin/questionnaires/drafts/{s['draft']}",
+                              {"GET": ADMIN_ONLY, "POST": ADMIN_WRITES}, targets=("A",),
+                              data=lambda s, t: {"source": "id: hijacked\n"}),
+    "admin.preview": Route(("GET",), lambda s, t: f"/admin/questionnaires/drafts/{s['draft']}/preview",
+                           ADMIN_ONLY, targets=("A",)),
+    "admin.publish_draft": Route(("GET", "POST"), lambda s, t: f"/admin/questionnaires/drafts/{s['draft']}/publish",
+                                 {"GET": ADMIN_ONLY, "POST": ADMIN_WRITES}, targets=("A",),
+                                 data=lambda s, t: {"confirm": "1"}),
+    "admin.check": Route(("POST",), lambda s, t: "/admin/questionnaires/check", ADMIN_ONLY, json=True,
+                         targets=("A",), data=lambda s, t: {"source": "id: x\n"}),
+    "admin.translations": Route(("GET",), lambda s, t: f"/admin/questionnaires/{s['version']}/translations",
+                                ADMIN_ONLY, targets=("A",)),
+    "admin.export_po": Route(("GET",), lambda s, t: f"/admin/questionnaires/{s['version']}/translations/fr.po",
+                             ADMIN_ONLY, targets=("A",)),
+    "admin.import_po": Route(("POST",), lambda s, t: f"/admin/questionnaires/{s['version']}/translations/import",
+                             ADMIN_WRITES, targets=("A",), data=lambda s, t: {"lang": "fr"}),
+    "analysis.index": Route(("GET",), lambda s, t: "/analysis/", EVERYONE, targets=("A",)),
+    "analysis.assistance": Route(("GET",), lambda s, t: "/analysis/assistance", EVERYONE, targets=("A",)),
+    "analysis.assistance_csv": Route(("GET",), lambda s, t: "/analysis/assistance.csv", EVERYONE, targets=("A",)),
+    "analysis.compliance": Route(("GET",), lambda s, t: "/analysis/compliance", EVERYONE, targets=("A",)),
+    "analysis.compliance_csv": Route(("GET",), lambda s, t: "/analysis/compliance.csv", EVERYONE, targets=("A",)),
+    "data.index": Route(("GET",), lambda s, t: "/data/", EVERYONE, targets=("A",)),
+    "data.export": Route(("GET",), lambda s, t: f"/data/export.csv?state={s['code_' + t]}",
+                         {"secretariat_admin": OK, "secretariat_reviewer": OK, "focal_point": (OK, DENY),
+                          "contributor": (OK, DENY), "reader": DENY}),
+    "data.import_answers": Route(("POST",), lambda s, t: "/data/import", ADMIN_WRITES, targets=("A",)),
+    "repository.search": Route(("GET",), lambda s, t: "/repository/", EVERYONE, targets=("A",)),
+    "repository.entry": Route(("GET",), lambda s, t: f"/repository/{r(s, t)}/p15_a.measures/0",
+                              {"secretariat_admin": OK, "secretariat_reviewer": OK, "focal_point": (OK, DENY),
+                               "contributor": (OK, DENY), "reader": DENY}),
+    "profiles.download": Route(("GET",), lambda s, t: f"/states/{s['code_' + t]}/profile.pdf?lang=en&kind=summary",
+                               {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
+                                "focal_point": (OK_STAR, DENY), "contributor": (OK_STAR, DENY), "reader": DENY}),
+}
+NO_LOGIN = {"auth.login", "auth.language"}
+
+
+@pytest.fixture
+def scenario(app: Flask) -> dict[str, Any]:
+    """Two States with a response each, an answer, a snapshot, a comment; a draft questionnaire."""
+    from web import catalog
+    from web.answers import Change, save
+    from web.extensions import db
+    from web.models import Comment, QuestionnaireVersion, Response, Snapshot, State
+
+    users = {role: add_user(role, "KEN" if role in ("focal_point", "contributor") else None)
+             for role in ROLES if role != "anonymous"}
+    other_focal = add_user("focal_point", "FRA")
+    with context():
+        version = db.session.scalars(select(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == "uncac_checklist")).one()
+        q = catalog.questionnaire(version)
+        s: dict[str, Any] = {"version": version.id, "users": users, "code_A": "KEN", "code_B": "FRA",
+                             "user_A": users["focal_point"].id, "user_B": other_focal.id}
+        for target, code, author in (("A", "KEN", users["focal_point"]), ("B", "FRA", other_focal)):
+            state = db.session.scalars(select(State).where(State.code == code)).one()
+            response = Response(state_id=state.id, version_id=version.id, status="draft")
+            db.session.add(response)
+            db.session.flush()
+            save(response, q, [Change("p15_a.compliance", "yes", 0),
+                               Change("p15_a.measures", [{"instrument": f"Penal Code of {code}"}], 0)], author, "save")
+            db.session.add(Snapshot(response_id=response.id, number=1, revision=1, version_id=version.id,
+                                    content_hash=version.content_hash, answers={}, summary={}, answers_hash="0" * 64))
+            comment = Comment(response_id=response.id, question_id="p15_a.compliance", body="Why?")
+            db.session.add(comment)
+            db.session.flush()
+            s[f"response_{target}"], s[f"comment_{target}"] = response.id, comment.id
+        draft = QuestionnaireVersion(questionnaire_id="uncac_checklist", version="draft-test", content_hash="",
+                                     source=version.source, title=version.title, status="draft", notes={})
+        db.session.add(draft)
+        db.session.commit()
+        s["draft"] = draft.id
+    return s
+
+
+TABLES = ("users", "assignments", "questionnaire_versions", "responses", "answers", "answer_revisions",
+          "snapshots", "comments", "activities")
+
+
+def fingerprint() -> str:
+    """A digest of every row that a request could change."""
+    from web.extensions import db
+
+    digest = hashlib.sha256()
+    with context():
+        for table in TABLES:
+            rows = db.session.execute(text(f"SELECT * FROM {table} ORDER BY id")).all()  # noqa: S608
+            digest.update(json.dumps([list(row) for row in rows], default=str, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def outcome(name: str, route: Route, method: str, role: str, target: str) -> str:
+    if role == "anonymous":
+        return OK if name in NO_LOGIN else LOGIN
+    spec: Any = route.expect[method] if method in route.expect else route.expect
+    value = spec[role]
+    if isinstance(value, tuple):
+        return value[0] if target == "A" else value[1]
+    return value
+
+
+def request(client: FlaskClient, token: str, route: Route, method: str, s: dict[str, Any], target: str) -> Any:
+    url = route.url(s, target)
+    if method == "GET":
+        return client.get(url)
+    data = route.data(s, target)
+    if route.json:
+        return client.post(url, json=data, headers={"X-CSRFToken": token, "Accept": "application/json"})
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def check(status: int, location: str, expected: str) -> bool:
+    if expected == LOGIN:
+        return (status == 302 and "/login" in location) or status == 401
+    if expected == DENY:
+        return status in (403, 404)
+    return status < 500 and status not in (401, 403, 404) and "/login" not in location
+
+
+def test_every_route_has_an_entry(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    assert endpoints == set(MATRIX), f"missing: {endpoints - set(MATRIX)}; stale: {set(MATRIX) - endpoints}"
+    for name, route in MATRIX.items():
+        methods = {m for rule in app.url_map.iter_rules() if rule.endpoint == name
+                   for m in rule.methods - {"HEAD", "OPTIONS"}}  # type: ignore[operator]
+        assert methods == set(route.methods), name
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app: Flask, scenario: dict[str, Any], role: str) -> None:
+    client = app.test_client()
+    if role != "anonymous":
+        login(client, scenario["users"][role])
+    token = csrf_token(client, "/" if role != "anonymous" else "/login")
+    failures = []
+    for name, route in MATRIX.items():
+        for method in route.methods:
+            for target in route.targets:
+                expected = outcome(name, route, method, role, target)
+                if expected == OK_STAR or (name == "auth.logout"):
+                    continue
+                before = fingerprint() if method != "GET" and expected != OK else None
+                response = request(client, token, route, method, scenario, target)
+                response.get_data()  # consume streamed bodies (exports) before the next request
+                response.close()
+                location = response.headers.get("Location", "")
+                if not check(response.status_code, location, expected):
+                    failures.append(f"{method} {name} [{target}] as {role}: {response.status_code} {location} "
+                                    f"(expected {expected})")
+                if before is not None and fingerprint() != before:
+                    failures.append(f"{method} {name} [{target}] as {role}: refused but the database changed")
+    assert not failures, "\n".join(failures)
+
+
+def test_ids_in_forms_cannot_reach_another_state(app: Flask, scenario: dict[str, Any]) -> None:
+    """Ids carried in bodies (not URLs) are checked too: a reply to another State's comment, a
+    move to another questionnaire's version, a resolve posted for another response."""
+    client = app.test_client()
+    login(client, scenario["users"]["focal_point"])
+    token = csrf_token(client, "/")
+    own = scenario["response_A"]
+    before = fingerprint()
+    reply = client.post(f"/responses/{own}/comments", data={"body": "hello", "parent_id": scenario["comment_B"],
+                                                            "csrf_token": token})
+    assert reply.status_code == 404
+    from web.extensions import db
+    from web.models import QuestionnaireVersion
+
+    with context():
+        other_questionnaire = db.session.scalars(select(QuestionnaireVersion.id).where(
+            QuestionnaireVersion.questionnaire_id == "technical_assistance")).first()
+    moved = client.post(f"/responses/{own}/migrate", data={"version_id": other_questionnaire, "csrf_token": token})
+    assert moved.status_code == 409
+    assert fingerprint() == before
