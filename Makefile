@@ -68,7 +68,8 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -q -d translations 2>/dev/null || $(BIN)/pybabel compile -d translations
+	@$(BIN)/pybabel compile -d translations 2>&1 | grep -v "^compiling catalog" || true
+	@test -f translations/fr/LC_MESSAGES/messages.mo
 
 # For developers after changing interface strings: extract them and merge into the catalogs
 # (then translate the new entries; tests/web/test_translations.py fails until every one is).

@@ -24,12 +24,12 @@ from .model import ChoiceList, Framework, Group, Question, Questionnaire
 from .parse import Parser
 from .source import MAX_BYTES, read
 from .text import RTL_LANGUAGES, UN_LANGUAGES, Localized, Text
-from .types import TYPES, InvalidAnswer, Problem
+from .types import TYPES, InvalidAnswer, Problem, answers_from_json
 
 __all__ = [
     "CATALOGUE", "TYPES", "RTL_LANGUAGES", "UN_LANGUAGES", "ChoiceList", "Diagnostic", "Evaluation",
     "Framework", "Group", "InvalidAnswer", "Loaded", "Localized", "Problem", "Question",
-    "Questionnaire", "QuestionnaireError", "Text", "evaluate", "load", "load_file",
+    "Questionnaire", "QuestionnaireError", "Text", "answers_from_json", "evaluate", "load", "load_file",
 ]
 
 

@@ -324,6 +324,27 @@ TYPES: dict[str, QuestionType] = {
                 SingleChoiceType, MultipleChoiceType, TableType, NoteType)
 }
 
+def answers_from_json(q: Any, raw: Any) -> dict[str, Any]:
+    """Stored JSON answers (question id -> JSON) as engine values, for the questions ``q`` has.
+
+    Answers to questions the questionnaire lacks, and values that no longer parse, are left out
+    here (they stay stored; callers that list them use the raw data).
+    """
+    out: dict[str, Any] = {}
+    items = q.index.items
+    for qid, value in raw.items():
+        question = items.get(qid)
+        if value is None or not isinstance(question, Question) or question.type == "note":
+            continue
+        try:
+            parsed = TYPES[question.type].from_json(question, value)
+        except InvalidAnswer:
+            continue
+        if parsed is not None:
+            out[qid] = parsed
+    return out
+
+
 #: Keys every question accepts, whatever its type.
 COMMON_KEYS = frozenset({"id", "type", "label", "hint", "guidance", "required", "required_message",
                          "show_if", "constraints", "provisions"})

@@ -102,18 +102,7 @@ class Source:
         """The stored answers as engine values (values that no longer parse are left out)."""
         if self.parsed is not None:
             return self.parsed
-        out: dict[str, Any] = {}
-        for qid, raw in self.raw.items():
-            question = _question(self.questionnaire, qid)
-            if question is None:
-                continue
-            try:
-                value = engine.TYPES[question.type].from_json(question, raw)
-            except engine.InvalidAnswer:
-                continue
-            if value is not None:
-                out[qid] = value
-        return out
+        return engine.answers_from_json(self.questionnaire, self.raw)
 
     @cached_property
     def evaluation(self) -> engine.Evaluation:

@@ -67,21 +67,9 @@ def stored(response: Response) -> dict[str, Answer]:
 
 
 def values(q: engine.Questionnaire, rows: dict[str, Answer]) -> dict[str, Any]:
-    """Stored JSON answers as engine values (answers to questions the version lacks are skipped)."""
-    out: dict[str, Any] = {}
-    for qid, row in rows.items():
-        if row.value is None or qid not in q.index.items:
-            continue
-        question = q.index.items[qid]
-        if not isinstance(question, engine.Question):
-            continue
-        try:
-            value = engine.TYPES[question.type].from_json(question, row.value)
-        except engine.InvalidAnswer:
-            continue  # kept in the database, shown as it was written, never silently dropped
-        if value is not None:
-            out[qid] = value
-    return out
+    """Stored answers as engine values (answers the version has no question for are skipped;
+    they stay in the database, shown as they were written, never silently dropped)."""
+    return engine.answers_from_json(q, {qid: row.value for qid, row in rows.items()})
 
 
 def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change], user: User, source: str,

@@ -4,17 +4,15 @@ another language is marked so that the template can say so discreetly."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
 from flask_babel import gettext as _
 
 import engine
 from engine.model import Group, Question
+from exports.data import Words
+from exports.data import display as format_answer
 
 from .i18n import current_language
 
@@ -91,23 +89,16 @@ def choice_label(q: engine.Questionnaire, question: Question, code: str, lang: s
 
 
 def display(q: engine.Questionnaire, question: Question, value: Any, lang: str | None = None) -> str:
-    """An answer as words in the reader's language (tables are rendered by the templates)."""
-    lang = lang or current_language()
-    if value is None:
-        return ""
-    kind = question.type
-    if kind == "single_choice":
-        return choice_label(q, question, value, lang)
-    if kind == "multiple_choice":
-        return "; ".join(choice_label(q, question, code, lang) for code in value)
-    if kind == "yes_no":
-        return _("Yes") if value else _("No")
-    if kind == "number":
-        number = Decimal(str(value))
-        if abs(number) < 10000:  # years and small counts read best without a group separator
-            return format_decimal(number, format="0.##########", locale=lang)
-        return format_decimal(number, locale=lang)
-    if kind == "date":
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-        return format_date(day, format="long", locale=lang)
-    return str(value)
+    """An answer as words in the reader's language (the same formatting as exports and profiles)."""
+    return format_answer(q, question, value, lang or current_language(), Words(yes=_("Yes"), no=_("No")))
+
+
+def raw_text(q: engine.Questionnaire, question: Question, raw: Any, empty: str = "") -> str:
+    """A stored (JSON) answer as words; a value that no longer parses is shown as written."""
+    if raw is None:
+        return empty
+    try:
+        value = engine.TYPES[question.type].from_json(question, raw)
+    except engine.InvalidAnswer:
+        return str(raw)
+    return display(q, question, value) if value is not None else empty

@@ -165,19 +165,5 @@ def profile_source(response: Response, live: bool = False) -> ProfileSource:
         raw = {qid: row.value for qid, row in rows.items() if row.value is not None}
         languages = {qid: row.language for qid, row in rows.items() if row.language}
         as_of = response.updated_at
-    parsed = _parse(q, raw)
+    parsed = engine.answers_from_json(q, raw)
     return ProfileSource(response, version, q, parsed, languages, snapshot, as_of)
-
-
-def _parse(q: engine.Questionnaire, raw: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for qid, value in raw.items():
-        item = q.index.items.get(qid)
-        if isinstance(item, engine.Question):
-            try:
-                parsed = engine.TYPES[item.type].from_json(item, value)
-            except engine.InvalidAnswer:
-                continue
-            if parsed is not None:
-                out[qid] = parsed
-    return out

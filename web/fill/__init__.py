@@ -22,7 +22,7 @@ import engine
 
 from .. import access, catalog
 from ..answers import Change, Result, save, stored, values
-from ..content import display, group_title, level_label, summary, text
+from ..content import group_title, level_label, raw_text, summary, text
 from ..db import db
 from ..i18n import current_language
 from ..models import AnswerRevision, QuestionnaireVersion, Response, User
@@ -269,26 +269,13 @@ def _conflicts(ctx: Context, result: Result) -> list[dict[str, Any]]:
         out.append({
             "q": conflict.question_id, "label": text(ctx.q, question.label).text,
             "theirs": conflict.theirs, "their_version": conflict.their_version, "mine": conflict.mine,
-            "theirs_text": _as_text(ctx.q, question, conflict.theirs),
-            "mine_text": _as_text(ctx.q, question, conflict.mine),
+            "theirs_text": raw_text(ctx.q, question, conflict.theirs),
+            "mine_text": raw_text(ctx.q, question, conflict.mine),
             "by": conflict.updated_by,
             "at": conflict.updated_at.isoformat() if conflict.updated_at else None,
             "mine_json": json.dumps(conflict.mine, ensure_ascii=False),
         })
     return out
-
-
-def _as_text(q: engine.Questionnaire, question: engine.Question, raw: Any) -> str:
-    if raw is None:
-        return ""
-    try:
-        value = engine.TYPES[question.type].from_json(question, raw)
-    except engine.InvalidAnswer:
-        return str(raw)
-    if question.type == "table":
-        return "\n".join(" | ".join(display(q, col, row.get(col.id)) for col in question.columns
-                                    if col.id in row) for row in value or ())
-    return display(q, question, value)
 
 
 @bp.post("/responses/<int:response_id>/resolve")

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 import engine
 
 from .. import access, catalog, versions, workflow
-from ..content import display, text
+from ..content import raw_text, text
 from ..db import db
 from ..fill.messages import message
 from ..fill.pages import pages
@@ -227,7 +227,7 @@ def history(response_id: int, question_id: str) -> str:
     if not isinstance(question, engine.Question) and not revisions:
         abort(404)
     authors = _authors({r.user_id for r in revisions})
-    shown = (lambda raw: _as_text(q, question, raw)) if isinstance(question, engine.Question) else str
+    shown = (lambda raw: raw_text(q, question, raw, "—")) if isinstance(question, engine.Question) else str
     return render_template("review/history.html", response=response, q=q, question=question,
                            question_id=question_id, revisions=revisions, authors=authors, shown=shown)
 
@@ -264,7 +264,7 @@ def snapshot(response_id: int, number: int) -> str:
         for question in page.questions:
             item = snap.answers.get(question.id)
             if item is not None:
-                rows.append((page, question, _as_text(q, question, item["value"]), item.get("language")))
+                rows.append((page, question, raw_text(q, question, item["value"], "—"), item.get("language")))
     return render_template("review/snapshot.html", response=response, snap=snap, version=version, q=q, rows=rows,
                            author=_authors({snap.created_by_id}).get(snap.created_by_id, ""),
                            not_applicable=set(snap.summary.get("not_applicable", [])))
@@ -283,18 +283,3 @@ def _label(q: engine.Questionnaire, qid: str | None) -> str:
     if isinstance(item, engine.Question):
         return text(q, item.label).text
     return qid
-
-
-def _as_text(q: engine.Questionnaire, question: engine.Question, raw: Any) -> str:
-    if raw is None:
-        return "—"
-    try:
-        value = engine.TYPES[question.type].from_json(question, raw)
-    except engine.InvalidAnswer:
-        return str(raw)
-    if value is None:
-        return "—"
-    if question.type == "table":
-        return "\n".join(" | ".join(f"{text(q, col.label).text}: {display(q, col, row[col.id])}"
-                                    for col in question.columns if col.id in row) for row in value)
-    return display(q, question, value)
