@@ -31,6 +31,7 @@ ACTIVITIES = {
     "accepted": _l("Accepted"), "amended": _l("Reopened for amendment"), "published": _l("Profile published"),
     "unpublished": _l("Profile withdrawn"), "commented": _l("Comment added"), "resolved": _l("Comment resolved"),
     "reopened": _l("Comment reopened"), "migrated": _l("Moved to a new questionnaire version"),
+    "imported": _l("Answers imported"),
 }
 
 
