@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .check import Checker
-from .errors import CATALOGUE, Collector, Diagnostic, QuestionnaireError
+from .errors import CATALOGUE, N_, Collector, Diagnostic, QuestionnaireError
 from .evaluate import Evaluation, evaluate
 from .model import ChoiceList, Framework, Group, Question, Questionnaire
 from .parse import Parser
@@ -45,8 +45,8 @@ def load(text: str | bytes, source: str = "<string>", max_bytes: int = MAX_BYTES
     root = read(text, collector, max_bytes)
     if root is None:
         if not collector.items:  # an empty file
-            collector.add("S202", 1, 1, key="the file", expected="a mapping of keys", found="nothing",
-                          example="start with 'id: my_questionnaire'")
+            collector.add("S202", 1, 1, key=N_("the file"), expected=N_("a mapping of keys"), found=N_("nothing"),
+                          example=N_("start with 'id: my_questionnaire'"))
         raise QuestionnaireError(collector.sorted())
     document = Parser(collector).run(root)
     raw = text.encode("utf-8") if isinstance(text, str) else text

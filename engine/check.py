@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from .errors import Collector, Diagnostic, suggest
+from .errors import N_, Collector, Diagnostic, suggest
 from .expr import ExprError, RefInfo, TypeChecker, compile_condition, parse
 from .expr import nodes as n
 from .expr.functions import FUNCTIONS
@@ -117,10 +117,12 @@ class Checker:
         mine = self.order.get(owner, -1)
         for ref, info in refs:
             if info.id == owner:
-                raise ExprError("C405", ref.offset, chain=f"{owner} -> {owner} ({raw.key} reads its own answer)")
+                raise ExprError("C405", ref.offset, chain=N_("{owner} -> {owner} ({key} reads its own answer)"),
+                                owner=owner, key=raw.key)
             if self.is_inside(info.id, owner):
                 raise ExprError("C405", ref.offset,
-                                chain=f"{owner} -> {info.id} -> {owner} ({info.id} is inside {owner})")
+                                chain=N_("{owner} -> {inner} -> {owner} ({inner} is inside {owner})"),
+                                owner=owner, inner=info.id)
             theirs = self.order.get(info.id, -1)
             if theirs > mine:
                 where = self.doc.ids.get(info.id)

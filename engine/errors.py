@@ -17,8 +17,15 @@ ERROR = "error"
 WARNING = "warning"
 
 
+#: Every phrase marked with :func:`N_`: message templates, and the phrases the engine puts into
+#: them (a phrase may itself hold ``{placeholders}`` filled from the same arguments). Renderers
+#: translate exactly these strings, never arbitrary values from the file.
+PHRASES: set[str] = set()
+
+
 def N_(message: str) -> str:
-    """Mark a message for translation without translating it (gettext_noop)."""
+    """Mark a message or phrase for translation without translating it (gettext_noop)."""
+    PHRASES.add(message)
     return message
 
 
@@ -177,9 +184,23 @@ class Diagnostic:
         }
 
 
+def expand(args: dict[str, Any], translate: Any = None) -> dict[str, Any]:
+    """Arguments ready for a template: phrases translated (if asked) and their placeholders filled,
+    with the other arguments translated too (a phrase may hold a phrase, e.g. a kind of answer)."""
+    phrases = {key for key, value in args.items() if isinstance(value, str) and value in PHRASES}
+    translated = {key: (translate(value) if translate and key in phrases else value) for key, value in args.items()}
+    out = dict(translated)
+    for key in phrases:
+        try:
+            out[key] = translated[key].format(**translated)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return out
+
+
 def _fill(template: str, args: dict[str, Any]) -> str:
     try:
-        return template.format(**args)
+        return template.format(**expand(args))
     except (KeyError, IndexError, ValueError):
         return template
 

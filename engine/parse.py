@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .errors import Collector, suggest
+from .errors import N_, Collector, suggest
 from .model import Article, Chapter, Choice, ChoiceList, Framework, Level, Provision, Where
 from .source import MAP, SCALAR, SEQ, Node
 from .spec import NODES, Key
@@ -22,7 +22,9 @@ from .types import TYPES
 ID_RE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 _TRUE, _FALSE = {"true", "True", "TRUE"}, {"false", "False", "FALSE"}
-_KIND_NAMES = {MAP: "a mapping", SEQ: "a list", SCALAR: "a single value"}
+_KIND_NAMES = {MAP: N_("a mapping"), SEQ: N_("a list"), SCALAR: N_("a single value")}
+_KIND_WHERE = {"section": N_("a section"), "group": N_("a group")}
+_SINGLE = _KIND_NAMES[SCALAR]
 MAX_TEMPLATE_DEPTH = 8
 
 
@@ -85,10 +87,10 @@ class Parser:
     # -- entry point ----------------------------------------------------------------------
     def run(self, root: Node) -> Document:
         if root.kind != MAP:
-            self.c.add("S202", root.line, root.column, key="the file", expected="a mapping of keys",
-                       found=_KIND_NAMES[root.kind], example="start with 'id: my_questionnaire'")
+            self.c.add("S202", root.line, root.column, key=N_("the file"), expected=N_("a mapping of keys"),
+                       found=_KIND_NAMES[root.kind], example=N_("start with 'id: my_questionnaire'"))
             return self.doc
-        values = self.keys(root, "questionnaire", "the questionnaire", "")
+        values = self.keys(root, "questionnaire", N_("the questionnaire"), "")
         self.language_settings(root, values)
         meta = self.doc.meta
         meta["id"] = self.id_value(values.get("id"), "id")
@@ -131,8 +133,9 @@ class Parser:
         if node is None or node.is_null:
             return None
         if node.kind != MAP:
-            self.c.add("S202", node.line, node.column, key=key, expected="a mapping",
-                       found=_KIND_NAMES[node.kind], example=f"write '{key}:' followed by indented 'name: value' lines")
+            self.c.add("S202", node.line, node.column, key=key, expected=N_("a mapping"),
+                       found=_KIND_NAMES[node.kind],
+                       example=N_("write '{key}:' followed by indented 'name: value' lines"))
             return None
         return node
 
@@ -140,28 +143,28 @@ class Parser:
         if node is None or node.is_null:
             return []
         if node.kind != SEQ:
-            self.c.add("S202", node.line, node.column, key=key, expected="a list",
+            self.c.add("S202", node.line, node.column, key=key, expected=N_("a list"),
                        found=_KIND_NAMES[node.kind],
-                       example=f"write each entry of '{key}' on a line starting with '- '")
+                       example=N_("write each entry of '{key}' on a line starting with '- '"))
             return []
         items: list[Node] = node.value
         return items
 
-    def scalar(self, node: Node | None, key: str, expected: str = "a single value") -> str | None:
+    def scalar(self, node: Node | None, key: str, expected: str = _SINGLE) -> str | None:
         if node is None or node.is_null:
             return None
         if node.kind != SCALAR:
             self.c.add("S202", node.line, node.column, key=key, expected=expected,
-                       found=_KIND_NAMES[node.kind], example=f"write '{key}: value' on one line")
+                       found=_KIND_NAMES[node.kind], example=N_("write '{key}: value' on one line"))
             return None
         value: str = node.value
         return value
 
     def string(self, node: Node | None, key: str) -> str:
-        return self.scalar(node, key, "text") or ""
+        return self.scalar(node, key, N_("text")) or ""
 
     def id_value(self, node: Node | None, key: str) -> str:
-        value = self.scalar(node, key, "an id")
+        value = self.scalar(node, key, N_("an id"))
         if value is None:
             return ""
         if not ID_RE.fullmatch(value):
@@ -169,48 +172,48 @@ class Parser:
         return value
 
     def boolean(self, node: Node | None, key: str) -> bool | None:
-        value = self.scalar(node, key, "true or false")
+        value = self.scalar(node, key, N_("true or false"))
         if value is None:
             return None
         if node.plain and value in _TRUE:  # type: ignore[union-attr]
             return True
         if node.plain and value in _FALSE:  # type: ignore[union-attr]
             return False
-        self.c.add("S202", node.line, node.column, key=key, expected="true or false",  # type: ignore[union-attr]
-                   found=repr(value), example=f"write '{key}: true' or '{key}: false'")
+        self.c.add("S202", node.line, node.column, key=key, expected=N_("true or false"),  # type: ignore[union-attr]
+                   found=repr(value), example=N_("write '{key}: true' or '{key}: false'"))
         return None
 
     def integer(self, node: Node | None, key: str) -> int | None:
-        value = self.scalar(node, key, "a whole number")
+        value = self.scalar(node, key, N_("a whole number"))
         if value is None:
             return None
         if not re.fullmatch(r"\d{1,9}", value):
-            self.c.add("S202", node.line, node.column, key=key, expected="a whole number",  # type: ignore[union-attr]
-                       found=repr(value), example=f"{key}: 10")
+            self.c.add("S202", node.line, node.column, key=key, expected=N_("a whole number"),  # type: ignore[union-attr]
+                       found=repr(value), example=N_("{key}: 10"))
             return None
         return int(value)
 
     def bound(self, node: Node | None, key: str, qtype: str) -> Decimal | str | None:
-        value = self.scalar(node, key, "a number or a date")
+        value = self.scalar(node, key, N_("a number or a date"))
         if value is None:
             return None
         if qtype == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                self.c.add("S202", node.line, node.column, key=key, expected="a date",  # type: ignore[union-attr]
-                           found=repr(value), example=f"{key}: '2003-10-31'")
+                self.c.add("S202", node.line, node.column, key=key, expected=N_("a date"),  # type: ignore[union-attr]
+                           found=repr(value), example=N_("{key}: '2003-10-31'"))
                 return None
             return value
         try:
             return Decimal(value)
         except InvalidOperation:
-            self.c.add("S202", node.line, node.column, key=key, expected="a number",  # type: ignore[union-attr]
-                       found=repr(value), example=f"{key}: 10")
+            self.c.add("S202", node.line, node.column, key=key, expected=N_("a number"),  # type: ignore[union-attr]
+                       found=repr(value), example=N_("{key}: 10"))
             return None
 
     def strings(self, node: Node | None, key: str) -> list[tuple[str, Node]]:
         out = []
         for item in self.seq(node, key):
-            value = self.scalar(item, key, "text")
+            value = self.scalar(item, key, N_("text"))
             if value is not None:
                 out.append((value, item))
         return out
@@ -231,7 +234,7 @@ class Parser:
                     self.c.add("S216", key_node.line, key_node.column, _join(path, lang), lang=lang,
                                allowed=", ".join(self.languages))
                     continue
-                string = self.scalar(value, lang, "text")
+                string = self.scalar(value, lang, N_("text"))
                 if string is None or not string.strip():
                     self.c.add("T501", value.line, value.column, _join(path, lang), lang=lang)
                     continue
@@ -239,8 +242,8 @@ class Parser:
             text = Text(texts)
         else:
             self.c.add("S202", node.line, node.column, path, key=path.rsplit(".", 1)[-1],
-                       expected="text or a {language: text} mapping", found="a list",
-                       example="label: {en: Name, fr: Nom}")
+                       expected=N_("text or a {{language: text}} mapping"), found=N_("a list"),
+                       example=N_("label: {{en: Name, fr: Nom}}"))
             return EMPTY
         key = (node.line, node.column, tuple(text.items()))
         shared = self._texts.get(key)
@@ -283,14 +286,14 @@ class Parser:
         if self.mapping(node, "framework") is None:
             return None
         self.doc.framework_where = Where(node.line, node.column, "framework")
-        values = self.keys(node, "framework", "the framework", "framework")
+        values = self.keys(node, "framework", N_("the framework"), "framework")
         levels: list[Level] = []
         seen_levels: dict[str, Node] = {}
         for index, level_node in enumerate(self.seq(values.get("levels"), "levels")):
             path = f"framework.levels[{index}]"
             if self.mapping(level_node, "levels") is None:
                 continue
-            lv = self.keys(level_node, "level", "a level", path)
+            lv = self.keys(level_node, "level", N_("a level"), path)
             code = self.string(lv.get("code"), "code")
             if code in seen_levels:
                 self.c.add("S212", level_node.line, level_node.column, path, code=code,
@@ -305,7 +308,7 @@ class Parser:
             cpath = f"framework.chapters[{ci}]"
             if self.mapping(chapter_node, "chapters") is None:
                 continue
-            ch = self.keys(chapter_node, "chapter", "a chapter", cpath)
+            ch = self.keys(chapter_node, "chapter", N_("a chapter"), cpath)
             chapter_id = self.string(ch.get("id"), "id")
             article_ids = []
             for ai, article_node in enumerate(self.seq(ch.get("articles"), "articles")):
@@ -327,7 +330,7 @@ class Parser:
                 articles: dict[str, Article], provisions: dict[str, Provision]) -> Article | None:
         if self.mapping(node, "articles") is None:
             return None
-        ar = self.keys(node, "article", "an article", path)
+        ar = self.keys(node, "article", N_("an article"), path)
         article_id = self.string(ar.get("id"), "id")
         if article_id in articles or article_id in provisions:
             self.c.add("S205", node.line, node.column, path, id=article_id,
@@ -338,7 +341,7 @@ class Parser:
             ppath = f"{path}.provisions[{pi}]"
             if self.mapping(prov_node, "provisions") is None:
                 continue
-            pv = self.keys(prov_node, "provision", "a provision", ppath)
+            pv = self.keys(prov_node, "provision", N_("a provision"), ppath)
             prov_id = self.string(pv.get("id"), "id")
             if prov_id in provisions or (prov_id in articles and prov_id != article_id):
                 first = (provisions.get(prov_id) or articles[prov_id]).where.line
@@ -379,7 +382,7 @@ class Parser:
             cpath = f"{path}[{index}]"
             if self.mapping(entry, "choices") is None:
                 continue
-            values = self.keys(entry, "choice", "a choice", cpath)
+            values = self.keys(entry, "choice", N_("a choice"), cpath)
             code = self.string(values.get("code"), "code")
             if code in seen:
                 self.c.add("S212", entry.line, entry.column, cpath, code=code, first_line=seen[code].line)
@@ -418,12 +421,12 @@ class Parser:
             if not ID_RE.fullmatch(name):
                 self.c.add("S204", key_node.line, key_node.column, f"templates.{name}", value=name)
             if self.mapping(template, name) is not None:
-                self.keys(template, "template", f"template '{name}'", f"templates.{name}")
+                self.keys(template, "template", N_("a template"), f"templates.{name}")
                 self.templates[name] = template
 
     def instance(self, node: Node, path: str, prefix: str, scope: dict[str, str], depth: int,
                  chain: tuple[str, ...]) -> Draft | None:
-        values = self.keys(node, "use", "a template use", path)
+        values = self.keys(node, "use", N_("a template use"), path)
         name = self.string(values.get("use"), "use")
         template = self.templates.get(name)
         if template is None:
@@ -453,18 +456,20 @@ class Parser:
         given: dict[str, str] = {}
         if node is not None and self.mapping(node, "with") is not None:
             for key, value in node.value.items():
-                text = self.scalar(value, key, "text")
+                text = self.scalar(value, key, N_("text"))
                 if key not in declared:
                     key_node = node.keys[key]  # type: ignore[index]
                     self.c.add("S211", key_node.line, key_node.column, f"{path}.with.{key}", name=name,
-                               problem=f"unknown parameter '{key}'", declared=", ".join(declared) or "nothing")
+                               problem=N_("unknown parameter '{param}'"), param=key,
+                               declared=", ".join(declared) or "-")
                     return None
                 given[key] = text or ""
         missing = [param for param in declared if param not in given]
         if missing:
             where = node or template
             self.c.add("S211", where.line, where.column, f"{path}.with", name=name,
-                       problem=f"missing value for '{missing[0]}'", declared=", ".join(declared))
+                       problem=N_("missing value for '{param}'"), param=missing[0],
+                       declared=", ".join(declared))
             return None
         return given
 
@@ -487,7 +492,7 @@ class Parser:
                   checked: bool = False) -> Draft | None:
         if self.mapping(node, kind + "s") is None:
             return None
-        values = node.value if checked else self.keys(node, kind, f"a {kind}", path)
+        values = node.value if checked else self.keys(node, kind, _KIND_WHERE[kind], path)
         local = self.id_value(values.get("id"), "id")
         draft = Draft(kind, prefix + local, Where(node.line, node.column, path))
         if template is not None:  # a template instance opens a scope for its local ids
@@ -512,7 +517,7 @@ class Parser:
             if sub is not None:
                 draft.children.append(sub)
         if not draft.children and (items or extras or "items" in values):
-            self.c.add("S217", node.line, node.column, path, where=kind, id=draft.id)
+            self.c.add("S217", node.line, node.column, path, where=_KIND_WHERE[kind], id=draft.id)
         return draft
 
     def register(self, draft: Draft, id_node: Node) -> None:
@@ -534,7 +539,7 @@ class Parser:
 
     def condition(self, draft: Draft, values: dict[str, Node], key: str, path: str) -> None:
         node = values.get(key)
-        text = self.scalar(node, key, "a condition")
+        text = self.scalar(node, key, N_("a condition"))
         if text is not None:
             draft.conditions[key] = RawCondition(text, node, f"{path}.{key}", key, draft.scope)  # type: ignore[arg-type]
 
@@ -555,7 +560,7 @@ class Parser:
 
             allowed_keys = {name: key for name, key in NODES[spec_name].items()
                             if name in COMMON_KEYS or name in kind.keys}
-        values = self.keys(node, "question", f"a {qtype or 'question'} question", path, allowed_keys)
+        values = self.keys(node, "question", N_("a question"), path, allowed_keys)
         local = self.id_value(values.get("id"), "id")
         draft = Draft("question", prefix + local if not column_of else local, Where(node.line, node.column, path))
         draft.scope = scope
@@ -575,8 +580,8 @@ class Parser:
             cpath = f"{path}.constraints[{index}]"
             if self.mapping(cnode, "constraints") is None:
                 continue
-            cv = self.keys(cnode, "constraint", "a constraint", cpath)
-            rule = self.scalar(cv.get("rule"), "rule", "a condition")
+            cv = self.keys(cnode, "constraint", N_("a constraint"), cpath)
+            rule = self.scalar(cv.get("rule"), "rule", N_("a condition"))
             if rule is not None:
                 raw = RawCondition(rule, cv["rule"], f"{cpath}.rule", "constraint", scope)
                 draft.constraints.append((raw, self.text(cv.get("message"), f"{cpath}.message")))
@@ -593,8 +598,8 @@ class Parser:
             return
         if node.kind == SCALAR and node.plain and node.value in ("yes", "no", "Yes", "No", "on", "off"):
             self.c.add("S202", node.line, node.column, f"{path}.required", key="required",
-                       expected="true, false or a condition", found=repr(node.value),
-                       example="required: true")
+                       expected=N_("true, false or a condition"), found=repr(node.value),
+                       example=N_("required: true"))
             return
         self.condition(draft, values, "required", path)
 
@@ -643,7 +648,7 @@ class Parser:
     def question_choices(self, values: dict[str, Node], draft: Draft, path: str) -> ChoiceList | None:
         node = values.get("choices")
         if node is None:
-            self.c.add("S201", draft.where.line, draft.where.column, path, key="choices", where="a choice question")
+            self.c.add("S201", draft.where.line, draft.where.column, path, key="choices", where=N_("a choice question"))
             return None
         if node.kind == SCALAR:
             found = self.doc.choice_lists.get(node.value)
@@ -658,7 +663,7 @@ class Parser:
     def table_columns(self, draft: Draft, values: dict[str, Node], path: str) -> None:
         columns = self.seq(values.get("columns"), "columns")
         if not columns:
-            self.c.add("S201", draft.where.line, draft.where.column, path, key="columns", where="a table question")
+            self.c.add("S201", draft.where.line, draft.where.column, path, key="columns", where=N_("a table question"))
         seen: dict[str, Draft] = {}
         for index, cnode in enumerate(columns):
             cpath = f"{path}.columns[{index}]"
@@ -674,8 +679,8 @@ class Parser:
             if "required" in column.conditions:
                 raw = column.conditions.pop("required")
                 self.c.add("S202", raw.node.line, raw.node.column, raw.path, key="required",
-                           expected="true or false in a table column", found="a condition",
-                           example="required: true")
+                           expected=N_("true or false in a table column"), found=N_("a condition"),
+                           example=N_("required: true"))
             seen[column.id] = column
             draft.columns.append(column)
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import N_
+
 MAX_STRING = 500
 
 
@@ -52,8 +54,8 @@ def tokenize(text: str) -> list[Token]:
         match = _TOKEN.match(text, pos)
         if match is None:
             if text.startswith("${", pos):
-                raise ExprError("C400", pos, problem="a reference is written ${question_id}")
-            raise ExprError("C400", pos, problem=f"unexpected character {char!r}")
+                raise ExprError("C400", pos, problem=N_("a reference is written ${{question_id}}"))
+            raise ExprError("C400", pos, problem=N_("unexpected character {char}"), char=repr(char))
         kind = match.lastgroup
         if kind != "ws":
             value = match.group("ref") if kind == "REF" else match.group(0)
@@ -74,8 +76,8 @@ def _string(text: str, start: int) -> tuple[str, int]:
         if char == quote:
             value = "".join(out)
             if len(value) > MAX_STRING:
-                raise ExprError("C407", start, problem=f"a text longer than {MAX_STRING} characters")
+                raise ExprError("C407", start, problem=N_("a text longer than {limit} characters"), limit=MAX_STRING)
             return value, pos + 1
         out.append(char)
         pos += 1
-    raise ExprError("C400", start, problem="a text is not closed: add the missing quote")
+    raise ExprError("C400", start, problem=N_("a text is not closed: add the missing quote"))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..errors import N_
 from . import nodes as n
 from .functions import FUNCTIONS
 from .lexer import ExprError, Token, tokenize
@@ -31,9 +32,9 @@ _KEYWORDS = {"and", "or", "not", "in", "true", "false", "null"}
 def parse(text: str) -> n.Node:
     """Parse a condition; raises :class:`ExprError` with an offset into ``text``."""
     if len(text) > LIMITS["length"]:
-        raise ExprError("C407", 0, problem=f"more than {LIMITS['length']} characters")
+        raise ExprError("C407", 0, problem=N_("more than {limit} characters"), limit=LIMITS["length"])
     if not text.strip():
-        raise ExprError("C400", 0, problem="the condition is empty")
+        raise ExprError("C400", 0, problem=N_("the condition is empty"))
     return _Parser(tokenize(text)).run()
 
 
@@ -48,7 +49,7 @@ class _Parser:
         tree = self.or_()
         token = self.peek()
         if token.kind != "END":
-            raise ExprError("C400", token.offset, problem=f"unexpected {_show(token)}")
+            raise ExprError("C400", token.offset, problem=N_("unexpected {token}"), token=_show(token))
         return tree
 
     # -- helpers
@@ -74,19 +75,20 @@ class _Parser:
         token = self.accept("OP", value)
         if token is None:
             found = self.peek()
-            raise ExprError("C400", found.offset, problem=f"expected {what}, found {_show(found)}")
+            raise ExprError("C400", found.offset, problem=N_("expected {what}, found {token}"), what=what,
+                            token=_show(found))
         return token
 
     def made(self, node: n.Node) -> n.Node:
         self.count += 1
         if self.count > LIMITS["nodes"]:
-            raise ExprError("C407", node.offset, problem=f"more than {LIMITS['nodes']} parts")
+            raise ExprError("C407", node.offset, problem=N_("more than {limit} parts"), limit=LIMITS["nodes"])
         return node
 
     def enter(self, offset: int) -> None:
         self.depth += 1
         if self.depth > LIMITS["depth"]:
-            raise ExprError("C407", offset, problem=f"nested more than {LIMITS['depth']} levels")
+            raise ExprError("C407", offset, problem=N_("nested more than {limit} levels"), limit=LIMITS["depth"])
 
     # -- grammar
     def or_(self) -> n.Node:
@@ -127,7 +129,7 @@ class _Parser:
             after = self.peek()
             if after.kind == "OP" and after.value in _COMPARE:
                 raise ExprError("C400", after.offset,
-                                problem="comparisons cannot be chained; join them with 'and'")
+                                problem=N_("comparisons cannot be chained; join them with 'and'"))
             return self.made(n.Compare(_COMPARE[token.value], left, right, token.offset))
         negate = False
         if token.kind == "NAME" and token.value == "not" and self.tokens[self.pos + 1].value == "in":
@@ -149,7 +151,7 @@ class _Parser:
         while (token := self.peek()).kind == "OP" and token.value in "*/":
             self.pos += 1
             if self.peek().kind == "OP" and self.peek().value == "*":
-                raise ExprError("C400", token.offset, problem="'**' (power) is not part of the language")
+                raise ExprError("C400", token.offset, problem=N_("'**' (power) is not part of the language"))
             left = self.made(n.Arith(token.value, left, self.unary(), token.offset))
         return left
 
@@ -183,7 +185,7 @@ class _Parser:
             return self.list_()
         if token.kind == "NAME":
             return self.name(token)
-        raise ExprError("C400", token.offset, problem=f"unexpected {_show(token)}")
+        raise ExprError("C400", token.offset, problem=N_("unexpected {token}"), token=_show(token))
 
     def name(self, token: Token) -> n.Node:
         word = token.value
@@ -192,11 +194,11 @@ class _Parser:
         if word == "null":
             return self.made(n.Literal(None, token.offset))
         if word in _KEYWORDS:
-            raise ExprError("C400", token.offset, problem=f"unexpected '{word}'")
+            raise ExprError("C400", token.offset, problem=N_("unexpected {token}"), token=f"'{word}'")
         if not self.accept("OP", "("):
             raise ExprError("C400", token.offset,
-                            problem=f"'{word}' is not a value: refer to a question as ${{{word}}}, "
-                                    f"or quote text as '{word}'")
+                            problem=N_("'{word}' is not a value: refer to a question as ${{{word}}}, "
+                                       "or quote text as '{word}'"), word=word)
         if word not in FUNCTIONS:
             raise ExprError("C406", token.offset, name=word, allowed=", ".join(sorted(FUNCTIONS)))
         self.enter(token.offset)
@@ -205,31 +207,31 @@ class _Parser:
             args.append(self.or_())
             while self.accept("OP", ","):
                 args.append(self.or_())
-            self.expect(")", "',' or ')'")
+            self.expect(")", N_("',' or ')'"))
         self.depth -= 1
         return self.made(n.Call(word, tuple(args), token.offset))
 
     def list_(self) -> n.ListLit:
-        start = self.expect("[", "a list such as ['a', 'b']")
+        start = self.expect("[", N_("a list such as ['a', 'b']"))
         items: list[n.Literal] = []
         if not self.accept("OP", "]"):
             while True:
                 item = self.primary()
                 if not isinstance(item, n.Literal):
-                    raise ExprError("C400", item.offset, problem="a list holds only texts and numbers")
+                    raise ExprError("C400", item.offset, problem=N_("a list holds only texts and numbers"))
                 items.append(item)
                 if self.accept("OP", "]"):
                     break
-                self.expect(",", "',' or ']'")
+                self.expect(",", N_("',' or ']'"))
         return self.made(n.ListLit(tuple(items), start.offset))  # type: ignore[return-value]
 
 
 def _number(token: Token) -> Decimal:
     value = Decimal(token.value)
     if abs(value) > MAGNITUDE:
-        raise ExprError("C407", token.offset, problem="a number larger than 10^15")
+        raise ExprError("C407", token.offset, problem=N_("a number larger than 10^15"))
     return value
 
 
 def _show(token: Token) -> str:
-    return "end of the condition" if token.kind == "END" else f"'{token.value}'"
+    return N_("end of the condition") if token.kind == "END" else f"'{token.value}'"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..errors import N_
 from . import nodes as n
 from .functions import FUNCTIONS, Function, Param
 from .lexer import ExprError
@@ -21,9 +22,9 @@ class RefInfo:
     codes: frozenset[str] | None = None
 
 
-_NAMES = {"bool": "yes/no", "number": "a number", "text": "text", "date": "a date",
-          "code": "a single choice", "codes": "a multiple choice", "rows": "a table",
-          "null": "null", "none": "a note (no answer)"}
+_NAMES = {"bool": N_("yes/no"), "number": N_("a number"), "text": N_("text"), "date": N_("a date"),
+          "code": N_("a single choice"), "codes": N_("a multiple choice"), "rows": N_("a table"),
+          "null": "null", "none": N_("a note (no answer)")}
 
 
 class TypeChecker:
@@ -40,8 +41,9 @@ class TypeChecker:
     def check_condition(self, tree: n.Node) -> None:
         kind = self.type_of(tree)
         if kind not in ("bool", "null"):
-            raise ExprError("C404", tree.offset, problem=f"the condition gives {_NAMES.get(kind, kind)}, "
-                            "not true or false", fix="compare it, e.g. ${q} = 'yes' or answered(${q})")
+            raise ExprError("C404", tree.offset, problem=N_("the condition gives {kind}, not true or false"),
+                            kind=_NAMES.get(kind, kind),
+                            fix=N_("compare it, e.g. ${{q}} = 'yes' or answered(${{q}})"))
 
     def type_of(self, node: n.Node) -> str:
         return self.info(node)[0]
@@ -76,27 +78,27 @@ class TypeChecker:
             for operand in n.children(node):
                 kind = self.type_of(operand)
                 if kind not in ("number", "null"):
-                    raise ExprError("C404", operand.offset, problem=f"arithmetic on {_NAMES.get(kind, kind)}",
-                                    fix="use numbers on both sides")
+                    raise ExprError("C404", operand.offset, problem=N_("arithmetic on {kind}"),
+                                    kind=_NAMES.get(kind, kind), fix=N_("use numbers on both sides"))
             return "number", None
         if isinstance(node, n.Call):
             return self.call(node), None
-        raise ExprError("C400", node.offset, problem="a list cannot stand alone; use it after 'in'")
+        raise ExprError("C400", node.offset, problem=N_("a list cannot stand alone; use it after 'in'"))
 
     def expect_bool(self, node: n.Node, where: str) -> None:
         kind = self.type_of(node)
         if kind not in ("bool", "null"):
-            raise ExprError("C404", node.offset, problem=f"{where} needs true or false, not {_NAMES.get(kind, kind)}",
-                            fix="compare the value, e.g. ${q} = 'yes'")
+            raise ExprError("C404", node.offset, problem=N_("{where} needs true or false, not {kind}"), where=where,
+                            kind=_NAMES.get(kind, kind), fix=N_("compare the value, e.g. ${{q}} = 'yes'"))
 
     def compare(self, node: n.Compare) -> None:
         left, lref = self.info(node.left)
         right, rref = self.info(node.right)
         for kind, other in ((left, node.right), (right, node.left)):
             if kind in ("codes", "rows"):
-                fix = ("use selected(${q}, 'code')" if kind == "codes" else "use count(${q})")
-                raise ExprError("C404", other.offset, problem=f"{_NAMES[kind]} cannot be compared with '{node.op}'",
-                                fix=fix)
+                fix = N_("use selected(${{q}}, 'code')") if kind == "codes" else N_("use count(${{q}})")
+                raise ExprError("C404", other.offset, problem=N_("{kind} cannot be compared with '{op}'"),
+                                kind=_NAMES[kind], op=node.op, fix=fix)
         if node.op in ("=", "!="):
             if "null" in (left, right) or _compatible(left, right):
                 self.codes(lref, node.right)
@@ -105,20 +107,22 @@ class TypeChecker:
         elif {left, right} <= {"number", "null"} or {left, right} <= {"date", "null"}:
             if {left, right} != {"null"}:
                 return
-        raise ExprError("C404", node.offset,
-                        problem=f"{_NAMES.get(left, left)} {node.op} {_NAMES.get(right, right)}",
-                        fix="compare values of the same kind; '<' and '>' need numbers or dates")
+        raise ExprError("C404", node.offset, problem=N_("{left} {op} {right}"), left=_NAMES.get(left, left),
+                        op=node.op, right=_NAMES.get(right, right),
+                        fix=N_("compare values of the same kind; '<' and '>' need numbers or dates"))
 
     def membership(self, node: n.In) -> None:
         left, ref = self.info(node.left)
         if left not in ("code", "text", "number", "null"):
-            fix = "use any_selected(${q}, 'a', 'b')" if left == "codes" else "use '=' or '<'"
-            raise ExprError("C404", node.offset, problem=f"'in' does not apply to {_NAMES.get(left, left)}", fix=fix)
+            fix = N_("use any_selected(${{q}}, 'a', 'b')") if left == "codes" else N_("use '=' or '<'")
+            raise ExprError("C404", node.offset, problem=N_("'in' does not apply to {kind}"),
+                            kind=_NAMES.get(left, left), fix=fix)
         for item in node.items.items:
             kind = _literal_type(item.value)
             if not _compatible(left, kind) and left != "null":
-                raise ExprError("C404", item.offset, problem=f"{_NAMES.get(left, left)} in a list of {_NAMES[kind]}",
-                                fix="list values of the same kind as the answer")
+                raise ExprError("C404", item.offset, problem=N_("{left} in a list of {right}"),
+                                left=_NAMES.get(left, left), right=_NAMES[kind],
+                                fix=N_("list values of the same kind as the answer"))
             self.codes(ref, item)
 
     def codes(self, ref: RefInfo | None, literal: n.Node) -> None:
@@ -134,24 +138,25 @@ class TypeChecker:
         params = _params_for(func, len(node.args))
         if params is None:
             expected = _arity(func)
-            raise ExprError("C408", node.offset, name=func.name, expected=expected,
-                            found=f"{len(node.args)} argument(s)", example=func.example)
+            raise ExprError("C408", node.offset, name=func.name, expected=expected, need=len(func.params),
+                            found=N_("{count} argument(s)"), count=len(node.args), example=func.example)
         first: RefInfo | None = None
         for index, (arg, param) in enumerate(zip(node.args, params, strict=True)):
             if param.ref and not isinstance(arg, (n.Ref, n.This)):
-                raise ExprError("C408", arg.offset, name=func.name, expected="a question reference ${id} first",
-                                found="another expression", example=func.example)
+                raise ExprError("C408", arg.offset, name=func.name,
+                                expected=N_("a question reference ${{id}} first"),
+                                found=N_("another expression"), example=func.example)
             if param.literal and not isinstance(arg, n.Literal):
-                raise ExprError("C408", arg.offset, name=func.name, expected="a quoted text here",
-                                found="an expression", example=func.example)
+                raise ExprError("C408", arg.offset, name=func.name, expected=N_("a quoted text here"),
+                                found=N_("an expression"), example=func.example)
             kind, ref = self.info(arg)
             if index == 0:
                 first = ref
             if kind not in param.types and not (kind == "null" and not param.literal):
-                allowed = " or ".join(_NAMES.get(t, t) for t in sorted(param.types) if t != "null")
-                found = _NAMES.get(kind, kind)
-                raise ExprError("C404", arg.offset, problem=f"{func.name}() needs {allowed}, not {found}",
-                                fix=f"for example: {func.example}")
+                allowed = ", ".join(t for t in sorted(param.types) if t != "null")
+                raise ExprError("C404", arg.offset, problem=N_("{name}() needs {allowed}, not {kind}"),
+                                name=func.name, allowed=allowed, kind=_NAMES.get(kind, kind),
+                                fix=N_("for example: {example}"), example=func.example)
             if param.code:
                 self.codes(first, arg)
             if func.name == "date" and isinstance(arg, n.Literal):
@@ -169,18 +174,18 @@ def _params_for(func: Function, count: int) -> tuple[Param, ...] | None:
 
 
 def _arity(func: Function) -> str:
-    count = len(func.params)
+    """How many arguments ``func`` takes, as a phrase whose ``{need}`` is ``len(func.params)``."""
     if func.variadic:
-        return f"{count} or more arguments"
-    return "no arguments" if count == 0 else f"{count} argument(s)"
+        return N_("{need} or more arguments")
+    return N_("no arguments") if not func.params else N_("{need} argument(s)")
 
 
 def _check_date(arg: n.Literal) -> None:
     try:
         dt.date.fromisoformat(str(arg.value))
     except ValueError:
-        raise ExprError("C404", arg.offset, problem=f"'{arg.value}' is not a date",
-                        fix="write dates as 'YYYY-MM-DD'") from None
+        raise ExprError("C404", arg.offset, problem=N_("'{value}' is not a date"), value=arg.value,
+                        fix=N_("write dates as 'YYYY-MM-DD'")) from None
 
 
 def _literal_type(value: object) -> str:

@@ -131,3 +131,19 @@ def test_translation_round_trip_with_checks(app: Flask, client: FlaskClient) -> 
         assert q.id == "technical_assistance"
         original = db.session.get(QuestionnaireVersion, version_id)
         assert "nouvelle traduction" not in original.source  # the published version is untouched
+
+
+def test_validator_messages_are_in_the_users_language(app: Flask, client: FlaskClient) -> None:
+    """The editor's diagnostics are translated whole: the template and the phrases put into it."""
+    login(client, add_user("secretariat_admin"))
+    token = csrf_token(client, "/admin/questionnaires")
+    source = ("id: t\nversion: '1'\ntitle: T\nlanguages: [en]\ndefault_language: en\nsections: x\n")
+    english = client.post("/admin/questionnaires/check?lang=en", json={"source": source},
+                          headers={"X-CSRFToken": token}).get_json()["diagnostics"]
+    (s202,) = [d for d in english if d["code"] == "S202"]
+    assert "must be a list, not a single value" in s202["message"]
+    for lang in ("fr", "ru", "ar"):
+        translated = client.post(f"/admin/questionnaires/check?lang={lang}", json={"source": source},
+                                 headers={"X-CSRFToken": token}).get_json()["diagnostics"]
+        (message,) = [d["message"] for d in translated if d["code"] == "S202"]
+        assert "a list" not in message and "single value" not in message and "'sections'" in message, message

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 from engine.diff import Diff
+from engine.errors import expand
 
 from .. import catalog, versions
 from ..access import require_roles
@@ -76,21 +77,21 @@ def edit_draft(version_id: int) -> str | tuple[str, int]:
 
 
 def _message(diagnostic: engine.Diagnostic) -> str:
-    """A diagnostic in the user's language (the catalogue's templates are translated like the UI)."""
+    """A diagnostic in the user's language: the catalogue's templates and the engine's phrases are
+    translated like the interface (they are marked with ``N_``), then filled."""
+    args = expand(diagnostic.args, translate=_)
     code = engine.CATALOGUE[diagnostic.code]
-    message = _(code.message)
     try:
-        message = message.format(**diagnostic.args)
+        message = _(code.message).format(**args)
     except (KeyError, IndexError, ValueError):
         message = diagnostic.message
-    hint = diagnostic.hint and _(code.hint)
-    if hint:
+    hint = ""
+    if diagnostic.hint:
         try:
-            hint = hint.format(**diagnostic.args)
+            hint = _(code.hint).format(**args)
         except (KeyError, IndexError, ValueError):
             hint = diagnostic.hint
     return f"{message} ({hint})" if hint else message
-
 
 @bp.post("/questionnaires/check")
 @require_roles("secretariat_admin")
