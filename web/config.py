@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -42,21 +43,29 @@ DEFAULTS: dict[str, Any] = {
     "PROFILE_CONCURRENCY": None,  # renderings at once (default: one per core)
 }
 
-#: Environment variables read at start-up (strings; booleans as 0/1, true/false).
-ENVIRONMENT = ("SECRET_KEY", "DATABASE_URL", "SESSION_COOKIE_SECURE", "RATELIMIT_STORAGE_URI",
-               "SERVER_NAME", "PREFERRED_URL_SCHEME", "PRELOAD_QUESTIONNAIRES", "LOGIN_RATE_LIMIT")
+def _flag(raw: str) -> bool:
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+#: Environment variables read at start-up, each with how its text becomes the setting's value.
+ENVIRONMENT: dict[str, Callable[[str], Any]] = {
+    "SECRET_KEY": str, "DATABASE_URL": str, "SESSION_COOKIE_SECURE": _flag, "RATELIMIT_STORAGE_URI": str,
+    "SERVER_NAME": str, "PREFERRED_URL_SCHEME": str, "PRELOAD_QUESTIONNAIRES": _flag, "LOGIN_RATE_LIMIT": str,
+    "PROFILE_DIR": str, "PROFILE_TIMEOUT": float, "PROFILE_MEMORY": int, "PROFILE_CONCURRENCY": int,
+}
 
 
 def from_environment() -> dict[str, Any]:
+    """Settings given as ``CHECKLIST_<NAME>`` (or ``<NAME>``) in the environment."""
     values: dict[str, Any] = {}
-    for name in ENVIRONMENT:
+    for name, convert in ENVIRONMENT.items():
         raw = os.environ.get(f"CHECKLIST_{name}", os.environ.get(name))
         if raw is None:
             continue
-        if name in ("SESSION_COOKIE_SECURE", "PRELOAD_QUESTIONNAIRES"):
-            values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
-        else:
-            values[name] = raw
+        try:
+            values[name] = convert(raw)
+        except ValueError:
+            raise ValueError(f"environment variable {name}={raw!r}: give a number") from None
     return values
 
 

@@ -18,6 +18,20 @@ def test_factory_reads_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
 
 
+def test_profile_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from web.config import from_environment
+
+    monkeypatch.setenv("CHECKLIST_PROFILE_DIR", "/srv/profiles")
+    monkeypatch.setenv("PROFILE_TIMEOUT", "30.5")
+    monkeypatch.setenv("CHECKLIST_PROFILE_CONCURRENCY", "3")
+    settings = from_environment()
+    assert (settings["PROFILE_DIR"], settings["PROFILE_TIMEOUT"], settings["PROFILE_CONCURRENCY"]) == (
+        "/srv/profiles", 30.5, 3)
+    monkeypatch.setenv("CHECKLIST_PROFILE_MEMORY", "lots")
+    with pytest.raises(ValueError, match="PROFILE_MEMORY"):
+        from_environment()
+
+
 def test_secret_key_is_generated_in_the_instance_folder(tmp_path: Path) -> None:
     from web.config import ensure_secret_key
 
