@@ -29,6 +29,21 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Folded:
+    """Changes of the same kind to one item, or to the same item of every use of a template."""
+
+    kind: str
+    item: str  # the item's id, or for a template's item its local id ('' for the template's group)
+    template: str | None
+    count: int
+    critical: bool
+
+
+#: Kinds reported per item even inside a template use (each use adds or removes its own items).
+_UNFOLDED = ("added", "removed", "group_added", "group_removed")
+
+
+@dataclass(frozen=True)
 class Diff:
     old: Questionnaire
     new: Questionnaire
@@ -44,6 +59,21 @@ class Diff:
     @property
     def is_empty(self) -> bool:
         return not self.changes
+
+    def folded(self) -> list[Folded]:
+        """The changes with the same change in every use of a template counted once (in the order
+        first seen): a template of 200 uses reworded is one line, not 200."""
+        counts: dict[tuple[str, str, str | None, bool], int] = {}
+        for change in self.changes:
+            template = change.detail.get("template")
+            key: tuple[str, str, str | None, bool]
+            if template and change.kind not in _UNFOLDED:
+                key = (change.kind, str(change.detail.get("local_id") or ""), str(template), change.critical)
+            else:
+                key = (change.kind, change.item, None, change.critical)
+            counts[key] = counts.get(key, 0) + 1
+        return [Folded(kind, item, template, count, critical)
+                for (kind, item, template, critical), count in counts.items()]
 
 
 def diff(old: Questionnaire, new: Questionnaire) -> Diff:

@@ -9,7 +9,7 @@ can extract and translate them (``pybabel extract -k N_``) without the engine im
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,20 +161,31 @@ class Diagnostic:
 
     @property
     def message(self) -> str:
-        return _fill(CATALOGUE[self.code].message, self.args)
+        return self.message_in()
 
     @property
     def hint(self) -> str:
+        return self.hint_in()
+
+    def message_in(self, translate: Callable[[str], str] | None = None) -> str:
+        """The message; with ``translate`` (a gettext), the template and the engine's phrases in its
+        language (they are marked with :func:`N_`, so the web app's catalogs hold them)."""
+        return _fill(CATALOGUE[self.code].message, self.args, translate)
+
+    def hint_in(self, translate: Callable[[str], str] | None = None) -> str:
         template = CATALOGUE[self.code].hint
         if "{suggestion}" in template and not self.args.get("suggestion"):
             return ""
-        return _fill(template, self.args)
+        return _fill(template, self.args, translate)
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """``message (hint)``, in the language of ``translate`` if given."""
+        message, hint = self.message_in(translate), self.hint_in(translate)
+        return f"{message} ({hint})" if hint else message
 
     def format(self) -> str:
         """``FILE:LINE:COL: CODE message (hint)`` as printed by ``checklist validate``."""
-        hint = self.hint
-        text = f"{self.source}:{self.line}:{self.column}: {self.code} {self.message}"
-        return f"{text} ({hint})" if hint else text
+        return f"{self.source}:{self.line}:{self.column}: {self.code} {self.text()}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -184,21 +195,50 @@ class Diagnostic:
         }
 
 
-def expand(args: dict[str, Any], translate: Any = None) -> dict[str, Any]:
+#: How a tuple argument (alternatives, e.g. the kinds of answer a function accepts) is joined.
+ALTERNATIVES = N_("{first} or {second}")
+
+
+def expand(args: dict[str, Any], translate: Callable[[str], str] | None = None) -> dict[str, Any]:
     """Arguments ready for a template: phrases translated (if asked) and their placeholders filled,
-    with the other arguments translated too (a phrase may hold a phrase, e.g. a kind of answer)."""
-    phrases = {key for key, value in args.items() if isinstance(value, str) and value in PHRASES}
-    translated = {key: (translate(value) if translate and key in phrases else value) for key, value in args.items()}
+    with the other arguments translated too (a phrase may hold a phrase, e.g. a kind of answer).
+    A tuple of phrases is a list of alternatives, joined with :data:`ALTERNATIVES`."""
+    tr = translate or _same
+
+    def phrase(value: Any) -> Any:
+        return tr(value) if isinstance(value, str) and value in PHRASES else value
+
+    translated = {}
+    for key, value in args.items():
+        if isinstance(value, tuple) and value:
+            joined = str(phrase(value[0]))
+            for item in value[1:]:
+                joined = tr(ALTERNATIVES).format(first=joined, second=phrase(item))
+            translated[key] = joined
+        else:
+            translated[key] = phrase(value)
     out = dict(translated)
-    for key in phrases:
-        try:
-            out[key] = translated[key].format(**translated)
-        except (KeyError, IndexError, ValueError):
-            pass
+    for key, value in args.items():
+        if isinstance(value, str) and value in PHRASES:
+            try:
+                out[key] = translated[key].format(**translated)
+            except (KeyError, IndexError, ValueError):
+                pass
     return out
 
 
-def _fill(template: str, args: dict[str, Any]) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def _fill(template: str, args: dict[str, Any], translate: Callable[[str], str] | None = None) -> str:
+    """Fill a catalogue template (translated if asked); the English template if the translation
+    cannot be filled (a translator's typo must not hide the diagnostic)."""
+    if translate is not None:
+        try:
+            return translate(template).format(**expand(args, translate))
+        except (KeyError, IndexError, ValueError):
+            pass
     try:
         return template.format(**expand(args))
     except (KeyError, IndexError, ValueError):

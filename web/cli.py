@@ -10,6 +10,7 @@ import click
 from flask.cli import FlaskGroup
 
 import engine
+from engine.diff import Diff
 from engine.schema import schema_text
 from engine.stats import compute
 
@@ -312,20 +313,12 @@ def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[st
     click.echo(f"published {version.questionnaire_id} version {version.version} ({version.content_hash[:12]})")
 
 
-def describe(changes: object) -> list[str]:
+def describe(changes: Diff) -> list[str]:
     """One line per change, template instances of the same change folded into one line."""
-    from collections import Counter
-
-    folded: Counter[tuple[str, str, str]] = Counter()
-    lines: list[str] = []
-    for change in changes.changes:  # type: ignore[attr-defined]
-        template = change.detail.get("template")
-        if template and change.kind not in ("added", "removed", "group_added", "group_removed"):
-            folded[(change.kind, template, change.detail.get("local_id", ""))] += 1
-            continue
-        lines.append(f"{change.kind:17} {change.item}{'  (critical)' if change.critical else ''}")
-    for (kind, template, local), count in sorted(folded.items()):
-        lines.append(f"{kind:17} {local or '(group)'} in {count} uses of template '{template}'")
+    folded = changes.folded()
+    lines = [f"{f.kind:17} {f.item}{'  (critical)' if f.critical else ''}" for f in folded if not f.template]
+    for f in sorted((f for f in folded if f.template), key=lambda f: (f.kind, f.template, f.item)):
+        lines.append(f"{f.kind:17} {f.item or '(group)'} in {f.count} uses of template '{f.template}'")
     return lines
 
 

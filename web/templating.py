@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from babel import Locale
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, gettext
 from flask_babel import lazy_gettext as _l
+
+import engine
 
 from .i18n import current_language
 
@@ -65,9 +67,14 @@ def version_status_label(code: str) -> str:
     return str(VERSION_STATUS_LABELS.get(code, code))
 
 
-def region_name(code: str) -> str:
-    """A UN M49 region's name in the current language, from CLDR."""
-    return str(Locale.parse(current_language()).territories.get(code, code))
+def region_name(code: str, lang: str | None = None) -> str:
+    """A UN M49 region's name in ``lang`` (default: the current language), from CLDR."""
+    return str(Locale.parse(lang or current_language()).territories.get(code, code))
+
+
+def diagnostic_text(diagnostic: engine.Diagnostic) -> str:
+    """A questionnaire diagnostic (message and hint) in the user's language."""
+    return diagnostic.text(gettext)
 
 
 def init_app(app: Flask) -> None:
@@ -80,6 +87,7 @@ def init_app(app: Flask) -> None:
         answer_text=content.display, condition_text=condition_text,
         status_label=status_label, version_status_label=version_status_label, region_name=region_name,
         revision_source_label=revision_source_label, activity_label=activity_label, change_label=change_label,
+        diagnostic_text=diagnostic_text,
         format_date=format_date, format_datetime=format_datetime,
         format_decimal=format_decimal, format_percent=format_percent,
     )

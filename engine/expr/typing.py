@@ -153,7 +153,7 @@ class TypeChecker:
             if index == 0:
                 first = ref
             if kind not in param.types and not (kind == "null" and not param.literal):
-                allowed = ", ".join(t for t in sorted(param.types) if t != "null")
+                allowed = tuple(_NAMES.get(t, t) for t in sorted(param.types) if t != "null")
                 raise ExprError("C404", arg.offset, problem=N_("{name}() needs {allowed}, not {kind}"),
                                 name=func.name, allowed=allowed, kind=_NAMES.get(kind, kind),
                                 fix=N_("for example: {example}"), example=func.example)

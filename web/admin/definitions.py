@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 from engine.diff import Diff
-from engine.errors import expand
 
 from .. import catalog, versions
 from ..access import require_roles
@@ -73,25 +72,8 @@ def edit_draft(version_id: int) -> str | tuple[str, int]:
         status = 200  # a draft may have errors; they are listed next to the lines
     sections = [(s.id, s.title) for s in loaded.questionnaire.sections] if loaded else []
     return render_template("admin/editor.html", draft=draft, diagnostics=diagnostics, loaded=loaded,
-                           sections=sections, message=_message), status
+                           sections=sections), status
 
-
-def _message(diagnostic: engine.Diagnostic) -> str:
-    """A diagnostic in the user's language: the catalogue's templates and the engine's phrases are
-    translated like the interface (they are marked with ``N_``), then filled."""
-    args = expand(diagnostic.args, translate=_)
-    code = engine.CATALOGUE[diagnostic.code]
-    try:
-        message = _(code.message).format(**args)
-    except (KeyError, IndexError, ValueError):
-        message = diagnostic.message
-    hint = ""
-    if diagnostic.hint:
-        try:
-            hint = _(code.hint).format(**args)
-        except (KeyError, IndexError, ValueError):
-            hint = diagnostic.hint
-    return f"{message} ({hint})" if hint else message
 
 @bp.post("/questionnaires/check")
 @require_roles("secretariat_admin")
@@ -103,7 +85,7 @@ def check() -> WerkzeugResponse:
         return jsonify(error="bad request"), 400
     _loaded, diagnostics = _diagnostics(source)
     return jsonify(diagnostics=[{"line": d.line, "column": d.column, "code": d.code, "severity": d.severity,
-                                 "message": _message(d)} for d in diagnostics])
+                                 "message": d.text(_)} for d in diagnostics])
 
 
 @bp.get("/questionnaires/drafts/<int:version_id>/preview")
@@ -113,7 +95,7 @@ def preview(version_id: int) -> str:
     loaded, diagnostics = _diagnostics(draft.source)
     if loaded is None:
         return render_template("admin/preview.html", draft=draft, errors=diagnostics, q=None, blocks=[],
-                               section=None, message=_message)
+                               section=None)
     q = loaded.questionnaire
     section_id = request.args.get("section") or q.sections[0].id
     section = next((s for s in q.sections if s.id == section_id), None)
@@ -125,7 +107,7 @@ def preview(version_id: int) -> str:
         form, entries = build(q, page, {}, {}, lambda qid: True)
         blocks.append((page, form, entries))
     return render_template("admin/preview.html", draft=draft, errors=[], q=q, section=section, blocks=blocks,
-                           ctx=ctx, message=_message)
+                           ctx=ctx)
 
 
 class _PreviewContext:
@@ -164,8 +146,8 @@ def publish_draft(version_id: int) -> str | WerkzeugResponse | tuple[str, int]:
             return redirect(url_for("admin.questionnaires"))
     candidates = _candidates(plan)
     return render_template("admin/publish.html", draft=draft, loaded=loaded, plan=plan, mapping=mapping,
-                           summary=_summary(plan.diff), candidates=candidates, warnings=diagnostics,
-                           message=_message), (400 if request.method == "POST" else 200)
+                           summary=_summary(plan.diff), candidates=candidates, warnings=diagnostics), \
+        (400 if request.method == "POST" else 200)
 
 
 def _mapping_from_form() -> versions.Mapping:
@@ -199,11 +181,5 @@ def _summary(changes: Diff | None) -> list[tuple[str, str, int, bool]]:
     """(kind, item or template use, count, critical) with template instances folded."""
     if changes is None:
         return []
-    folded: dict[tuple[str, str, bool], int] = {}
-    for change in changes.changes:
-        template = change.detail.get("template")
-        folds = template and change.kind not in ("added", "removed", "group_added", "group_removed")
-        key = (change.kind, f"{change.detail.get('local_id') or '-'} @ {template}" if folds else change.item,
-               change.critical)
-        folded[key] = folded.get(key, 0) + 1
-    return [(kind, item, count, critical) for (kind, item, critical), count in folded.items()]
+    return [(f.kind, f"{f.item or '-'} @ {f.template}" if f.template else f.item, f.count, f.critical)
+            for f in changes.folded()]

@@ -29,7 +29,6 @@ from ..access import require_roles
 from ..db import db
 from ..models import QuestionnaireVersion
 from . import bp
-from .definitions import _message
 
 MAX_PO = 8 * 1024 * 1024
 
@@ -48,8 +47,7 @@ def translations(version_id: int) -> str:
     q = catalog.questionnaire(version)
     stats = compute(q)
     coverage = [(lang, stats.translated.get(lang, 0), stats.texts, stats.coverage(lang)) for lang in q.languages]
-    return render_template("admin/translations.html", version=version, q=q, coverage=coverage, report=None,
-                           message=_message)
+    return render_template("admin/translations.html", version=version, q=q, coverage=coverage, report=None)
 
 
 @bp.get("/questionnaires/<int:version_id>/translations/<lang>.po")
@@ -121,8 +119,7 @@ def import_po(version_id: int) -> str | WerkzeugResponse | tuple[str, int]:
             report.draft = draft
     stats = compute(q)
     coverage = [(code, stats.translated.get(code, 0), stats.texts, stats.coverage(code)) for code in q.languages]
-    return render_template("admin/translations.html", version=version, q=q, coverage=coverage, report=report,
-                           message=_message)
+    return render_template("admin/translations.html", version=version, q=q, coverage=coverage, report=report)
 
 
 def _compare(version: QuestionnaireVersion, q: engine.Questionnaire, lang: str,
