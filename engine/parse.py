@@ -359,7 +359,8 @@ class Parser:
             own.append(prov_id)
         see_also = tuple(value for value, _ in self.strings(ar.get("see_also"), "see_also"))
         article = Article(article_id, chapter_id, self.text(ar.get("title"), f"{path}.title"), tuple(own),
-                          see_also, Where(node.line, node.column, path))
+                          see_also, Where(node.line, node.column, path),
+                          self.text(ar.get("guidance"), f"{path}.guidance"))
         articles[article_id] = article
         return article
 
@@ -499,7 +500,6 @@ class Parser:
         if template is not None:  # a template instance opens a scope for its local ids
             prefix = draft.id + "."
             scope = dict(scope)
-            _declare_locals(self.templates[template], prefix, scope)
         draft.scope = scope
         self.register(draft, values.get("id", node))
         fields = draft.fields
@@ -510,16 +510,79 @@ class Parser:
         self.condition(draft, values, "show_if", path)
         items = list(self.seq(values.get("items"), "items"))
         extras = self.seq(extra, "items") if extra is not None else []
-        if extra is not None:
-            _declare_items(extras, prefix, scope)
-        for index, child in enumerate(items + extras):
-            cpath = f"{path}.items[{index}]"
+        entries = self.spliced([(child, f"{path}.items[{index}]") for index, child in enumerate(items + extras)])
+        if template is not None:
+            self.declare([child for child, _ in entries], prefix, scope)
+        for child, cpath in entries:
             sub = self.item(child, cpath, prefix, scope, depth, chain)
             if sub is not None:
                 draft.children.append(sub)
         if not draft.children and (items or extras or "items" in values):
             self.c.add("S217", node.line, node.column, path, where=_KIND_WHERE[kind], id=draft.id)
         return draft
+
+    # -- include: a template's items written in place ------------------------------------------------
+    def spliced(self, entries: list[tuple[Node, str]], chain: tuple[str, ...] = (),
+                report: bool = True) -> list[tuple[Node, str]]:
+        """``entries`` (item, path) with every ``include:`` replaced by the items it names, recursively."""
+        out: list[tuple[Node, str]] = []
+        for node, path in entries:
+            if node.kind != MAP or "include" not in node.value:
+                out.append((node, path))
+                continue
+            found = self.included(node, path, chain, report)
+            if found is not None:
+                name, items = found
+                inner = [(item, f"templates.{name}.items[{index}]") for index, item in enumerate(items)]
+                out.extend(self.spliced(inner, chain + (name,), report))
+        return out
+
+    def included(self, node: Node, path: str, chain: tuple[str, ...],
+                 report: bool) -> tuple[str, list[Node]] | None:
+        """The name and the (substituted) items of the template an ``include:`` names."""
+        add = self.c.add if report else (lambda *args, **kwargs: None)
+        if report:
+            values = self.keys(node, "include", N_("an inclusion"), path)
+            name = self.scalar(values.get("include"), "include") or ""
+        else:
+            values = node.value
+            name = values["include"].value if values["include"].kind == SCALAR else ""
+        template = self.templates.get(name)
+        where = values.get("include", node)
+        if template is None:
+            add("S209", where.line, where.column, f"{path}.include", name=name,
+                suggestion=suggest(name, self.templates))
+            return None
+        if name in chain or len(chain) > MAX_TEMPLATE_DEPTH:
+            add("S210", where.line, where.column, path, name=name, chain=" -> ".join(chain + (name,)))
+            return None
+        if report:
+            for key in template.value:
+                if key not in ("parameters", "items"):
+                    key_node = template.keys[key]  # type: ignore[index]
+                    add("S222", key_node.line, key_node.column, f"templates.{name}.{key}", name=name, key=key)
+            args = self.template_args(values.get("with"), template, name, path)
+        else:
+            args = _quiet_args(values.get("with"))
+        if args is None:
+            return None
+        body = _substitute(template, args, node) if args else template
+        items = body.value.get("items")
+        return name, list(items.value) if items is not None and items.kind == SEQ else []
+
+    def declare(self, items: list[Node], prefix: str, scope: dict[str, str]) -> None:
+        """Map every id written in a template instance (and the groups in it) to its id there."""
+        for node in items:
+            if node.kind != MAP:
+                continue
+            id_node = node.value.get("id")
+            if id_node is not None and id_node.kind == SCALAR:
+                scope[id_node.value] = prefix + id_node.value
+                if "type" not in node.value:  # a nested group or template use: its ids stay under it
+                    sub = node.value.get("items")
+                    if sub is not None and sub.kind == SEQ and "use" not in node.value:
+                        inner = self.spliced([(item, "") for item in sub.value], report=False)
+                        self.declare([item for item, _ in inner], prefix, scope)
 
     def register(self, draft: Draft, id_node: Node) -> None:
         first = self.doc.ids.get(draft.id)
@@ -713,22 +776,11 @@ def _prefixed(ref: str, text: Text) -> Text:
     return Text({lang: f"{ref}. {value}" for lang, value in text.items()})
 
 
-def _declare_locals(template: Node, prefix: str, scope: dict[str, str]) -> None:
-    """Map every id written inside a template to its id in this instance."""
-    _declare_items(template.value.get("items") and template.value["items"].value or [], prefix, scope)
-
-
-def _declare_items(items: list[Node], prefix: str, scope: dict[str, str]) -> None:
-    for node in items:
-        if node.kind != MAP:
-            continue
-        id_node = node.value.get("id")
-        if id_node is not None and id_node.kind == SCALAR:
-            scope[id_node.value] = prefix + id_node.value
-            if "type" not in node.value:  # a nested group or template use: its ids stay under it
-                sub = node.value.get("items")
-                if sub is not None and sub.kind == SEQ and "use" not in node.value:
-                    _declare_items(sub.value, prefix, scope)
+def _quiet_args(node: Node | None) -> dict[str, str]:
+    """Parameter values as written (their mistakes are reported where the items are read)."""
+    if node is None or node.kind != MAP:
+        return {}
+    return {key: str(value.value) for key, value in node.value.items() if value.kind == SCALAR}
 
 
 def _substitute(node: Node, args: dict[str, str], at: Node) -> Node:

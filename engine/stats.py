@@ -75,6 +75,7 @@ def _texts(q: Questionnaire) -> list[Text]:
             add(chapter.title)
         for article in q.framework.articles.values():
             add(article.title)
+            add(article.guidance)
         for provision in q.framework.provisions.values():
             add(provision.summary)
             add(provision.title)

@@ -1,0 +1,59 @@
+"""The reference framework: articles' cross-references and guidance."""
+
+from __future__ import annotations
+
+from engine.stats import compute
+
+from .conftest import CHOICES, HEADER, codes, load
+
+ARTICLES = HEADER + CHOICES + """\
+framework:
+  id: fw
+  title: {en: Framework, fr: Cadre}
+  levels:
+    - {code: mandatory, label: {en: Mandatory, fr: Obligatoire}}
+  chapters:
+    - id: "II"
+      title: {en: Chapter, fr: Chapitre}
+      articles:
+        - id: "5"
+          title: {en: Five, fr: Cinq}
+          see_also: ["7", "6"]
+          guidance: {en: Cite the policy and its evaluation., fr: Citez la politique et son évaluation.}
+          provisions:
+            - {id: "5.1", level: mandatory, summary: {en: One, fr: Un}}
+        - id: "6"
+          title: {en: Six, fr: Six}
+          guidance: {en: Name the body.}
+          provisions:
+            - {id: "6.1", level: mandatory, summary: {en: One, fr: Un}}
+        - id: "7"
+          title: {en: Seven, fr: Sept}
+          provisions:
+            - {id: "7.1", level: mandatory, summary: {en: One, fr: Un}}
+sections:
+  - id: s
+    title: {en: S, fr: S}
+    items:
+      - {id: q1, type: text, provisions: ["5", "6", "7"], label: {en: Q, fr: Q}}
+"""
+
+
+def test_guidance_and_related_articles() -> None:
+    framework = load(ARTICLES).framework
+    assert framework is not None
+    assert framework.articles["5"].guidance["fr"] == "Citez la politique et son évaluation."
+    assert not framework.articles["7"].guidance
+    assert [a.id for a in framework.related("5")] == ["7", "6"]
+    assert framework.related("6") == () and framework.related("99") == ()
+
+
+def test_guidance_is_a_text_to_translate() -> None:
+    assert codes(ARTICLES) == ["T500"]  # article 6's guidance lacks French
+    q = load(ARTICLES.replace("{en: Name the body.}", "{en: Name the body., fr: Nommez l'organe.}"))
+    stats = compute(q)
+    assert stats.coverage("fr") == 100.0 and stats.translated["fr"] == stats.texts
+
+
+def test_see_also_must_name_articles() -> None:
+    assert "R300" in codes(ARTICLES.replace('see_also: ["7", "6"]', 'see_also: ["7", "66"]'))
