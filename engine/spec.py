@@ -91,6 +91,7 @@ NODES: dict[str, dict[str, Key]] = {
     ),
     "template": _keys(
         Key("parameters", "strings", "Names of the parameters, used as {name} in the template's texts."),
+        Key("defaults", "scalars", "Values of parameters an instance may leave out."),
         Key("title", "text", "Default title of each instance."),
         Key("description", "text", "Default description of each instance."),
         Key("show_if", "condition", "Default condition for showing each instance."),

@@ -120,3 +120,50 @@ def test_a_template_that_includes_itself_is_refused() -> None:
               - {id: q, type: text, label: {en: Q, fr: Q}}
     """)
     assert codes(text) == ["S210"]
+
+
+def test_an_include_sees_the_instance_parameters_and_templates_have_defaults() -> None:
+    q = load(doc(FRAMEWORK + textwrap.dedent("""
+        templates:
+          cited:
+            items:
+              - {id: cite, type: text, label: {en: "Cite for {provision} ({list})", fr: "Citez pour {provision}"}}
+          provision:
+            parameters: [provision, list]
+            defaults: {list: none}
+            provisions: ["{provision}"]
+            items:
+              - {include: cited}
+              - {include: cited_again, with: {list: given}}
+          cited_again:
+            parameters: [list]
+            items:
+              - {id: again, type: text, label: {en: "Again {list} {provision}", fr: Encore}}
+        sections:
+          - id: s
+            title: {en: S, fr: S}
+            items:
+              - {use: provision, id: p1, with: {provision: "5.1"}}
+              - {use: provision, id: p2, with: {provision: "5.2", list: items_5_2}}
+    """)))
+    assert q.question("p1.cite").label["en"] == "Cite for 5.1 (none)"
+    assert q.question("p2.cite").label["en"] == "Cite for 5.2 (items_5_2)"
+    assert q.question("p2.again").label["en"] == "Again given 5.2"
+
+
+def test_defaults_must_name_parameters() -> None:
+    text = doc(textwrap.dedent("""
+        templates:
+          t:
+            parameters: [a]
+            defaults: {a: x, b: y}
+            items:
+              - {id: q, type: text, label: {en: "Q {a}", fr: Q}}
+        sections:
+          - id: s
+            title: {en: S, fr: S}
+            items:
+              - {use: t, id: one}
+              - {use: t, id: two}
+    """))
+    assert codes(text) == ["S211"]  # once, where the default is written
