@@ -252,17 +252,22 @@ def questionnaires_group() -> None:
 @questionnaires_group.command("publish")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--map", "maps", multiple=True, metavar="OLD=NEW", help="Answers of question OLD move to NEW.")
-@click.option("--map-code", "map_codes", multiple=True, metavar="QUESTION:OLD=NEW",
-              help="Answers with choice code OLD of QUESTION become NEW.")
+@click.option("--map-code", "map_codes", multiple=True, metavar="QUESTION:OLD=NEW[+NEW]",
+              help="Answers with choice code OLD of QUESTION become NEW (or several codes: A+B).")
+@click.option("--map-list-code", "map_list_codes", multiple=True, metavar="LIST:OLD=NEW[+NEW]",
+              help="The same for every question whose choices are the choice list LIST.")
+@click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False),
+              help="A mapping file (questionnaires/mappings/): questions, codes, lists, confirm.")
 @click.option("--confirm", "confirmed", multiple=True, metavar="QUESTION",
               help="Publish although answers of QUESTION stay behind (kept, listed as without a home).")
 @click.option("--dry-run", is_flag=True, help="Check and show the changes; store nothing.")
-def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[str, ...], confirmed: tuple[str, ...],
+def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[str, ...],
+                           map_list_codes: tuple[str, ...], mapping_file: str | None, confirmed: tuple[str, ...],
                            dry_run: bool) -> None:
     """Check FILE, compare it with the live version and store it as a new version.
 
     Nothing is stored if the file has errors, or if a change would strand stored answers (a
-    removed question, a changed type, a removed choice code) without --map or --confirm.
+    removed question, a changed type, a removed choice code) without --map, --mapping or --confirm.
     """
     from pathlib import Path
 
@@ -280,14 +285,29 @@ def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[st
         raise click.ClickException(f"{len(exc.errors)} error(s): nothing was published") from None
     for warning in loaded.warnings:
         click.echo(warning.format())
-    mapping = versions.Mapping(confirmed=set(confirmed))
+    mapping = versions.Mapping()
+    if mapping_file:
+        try:
+            found = versions.Mapping.from_file(mapping_file)
+        except versions.MappingFileError as exc:
+            raise click.ClickException(str(exc)) from None
+        live = versions.live_version(loaded.questionnaire.id)
+        expected = (loaded.questionnaire.id, live.version if live else None, loaded.questionnaire.version)
+        if (found.questionnaire, found.source, found.target) != expected:
+            raise click.ClickException(
+                f"{mapping_file} maps {found.questionnaire} {found.source} -> {found.target}, but this publishes "
+                f"{expected[0]} {expected[1] or '(nothing yet)'} -> {expected[2]}")
+        mapping = found.mapping
+    mapping.confirmed |= set(confirmed)
     for item in maps:
         old, _sep, new = item.partition("=")
         mapping.questions[old.strip()] = new.strip()
-    for item in map_codes:
-        qid, _sep, rest = item.partition(":")
+    pairs = [(item, mapping.codes) for item in map_codes] + [(item, mapping.lists) for item in map_list_codes]
+    for item, into in pairs:
+        key, _sep, rest = item.partition(":")
         old, _sep, new = rest.partition("=")
-        mapping.codes.setdefault(qid.strip(), {})[old.strip()] = new.strip()
+        codes = [code.strip() for code in new.split("+") if code.strip()]
+        into.setdefault(key.strip(), {})[old.strip()] = codes[0] if len(codes) == 1 else codes
     plan = versions.plan(loaded, mapping)
     if plan.diff is not None:
         click.echo(f"changes against version {plan.live.version}:")  # type: ignore[union-attr]
