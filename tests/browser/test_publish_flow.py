@@ -45,7 +45,7 @@ def test_edit_preview_publish_and_move(kenya: Setup, page: Page, browser: Any) -
     expect(page.locator(".CodeMirror")).to_be_visible()
     source = page.evaluate("() => document.querySelector('.CodeMirror').CodeMirror.getValue()")
     assert OLD_LABEL in source
-    edited = source.replace('version: "2026.1"', 'version: "2026.2"', 1).replace(OLD_LABEL, NEW_LABEL, 1)
+    edited = source.replace('version: "2027.1"', 'version: "2027.2"', 1).replace(OLD_LABEL, NEW_LABEL, 1)
     page.evaluate("(text) => document.querySelector('.CodeMirror').CodeMirror.setValue(text)", edited)
     page.get_by_role("button", name="Save the draft").click()
     expect(page.locator(".notice-success")).to_contain_text("The draft is saved.")
@@ -63,14 +63,14 @@ def test_edit_preview_publish_and_move(kenya: Setup, page: Page, browser: Any) -
     changes = page.locator("#changes")
     expect(changes).to_contain_text("compliance")
     page.locator("main form button[type=submit]").last.click()
-    expect(page.locator(".notice-success")).to_contain_text("2026.2")
+    expect(page.locator(".notice-success")).to_contain_text("2027.2")
 
     # the focal point moves the answers to the new version and finds them under the new label
     focal = browser.new_context(locale="ar")
     other = focal.new_page()
     log_in(other, server, kenya.users["amina"])
     other.goto(server(f"/responses/{kenya.response_id}?lang=en"))
-    other.get_by_role("button", name=re.compile("Move the answers to version 2026.2")).click()
+    other.get_by_role("button", name=re.compile("Move the answers to version 2027.2")).click()
     other.goto(kenya.page_url("p15_a") + "?lang=ar")
     assert other.locator("html").get_attribute("dir") == "rtl"
     expect(other.locator("[id='q-p15_a.compliance'] legend")).to_contain_text(NEW_LABEL)
@@ -84,4 +84,4 @@ def test_edit_preview_publish_and_move(kenya: Setup, page: Page, browser: Any) -
 
         return db.session.get(Response, kenya.response_id).version.version
 
-    assert db_call(version_of_response) == "2026.2"
+    assert db_call(version_of_response) == "2027.2"

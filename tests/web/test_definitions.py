@@ -52,20 +52,20 @@ def test_publishing_a_draft_in_the_browser(app: Flask, client: FlaskClient) -> N
     draft = draft_of(client)
     with context():
         source = db.session.get(QuestionnaireVersion, draft).source
-    edited = source.replace('version: "2026.1"', 'version: "2026.2"', 1)
+    edited = source.replace('version: "2027.1"', 'version: "2027.2"', 1)
     assert edited != source
     edited = re.sub(r"(title:\n\s+en: )Technical assistance", r"\1Technical assistance (revised)", edited, count=1)
     token = csrf_token(client, f"/admin/questionnaires/drafts/{draft}")
     client.post(f"/admin/questionnaires/drafts/{draft}", data={"source": edited, "csrf_token": token})
     review = client.get(f"/admin/questionnaires/drafts/{draft}/publish").get_data(as_text=True)
-    assert "Changes against the live version 2026.1" in review
+    assert "Changes against the live version 2027.1" in review
     preview = client.get(f"/admin/questionnaires/drafts/{draft}/preview?lang=ar")
     assert preview.status_code == 200 and 'dir="rtl"' in preview.get_data(as_text=True)
     done = client.post(f"/admin/questionnaires/drafts/{draft}/publish", data={"confirm": "1", "csrf_token": token})
     assert done.status_code == 302
     with context():
         row = db.session.get(QuestionnaireVersion, draft)
-        assert (row.status, row.version) == ("published", "2026.2") and len(row.content_hash) == 64
+        assert (row.status, row.version) == ("published", "2027.2") and len(row.content_hash) == 64
 
 
 def test_a_broken_draft_is_never_published(app: Flask, client: FlaskClient) -> None:
