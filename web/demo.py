@@ -1,5 +1,12 @@
 """Demo data for ``make run``: States, the shipped questionnaires, demo accounts and some answers.
 
+The demo goes through the same path as a real secretariat. On a new database it publishes the
+earlier versions kept in ``questionnaires/archive/`` first, lets Kenya's focal point answer the
+checklist there, then publishes the shipped versions with their mapping files
+(``questionnaires/mappings/<id>-<version>.yaml``, as ``checklist questionnaires publish --mapping``
+does) and moves Kenya's response to them, so the demo shows the current checklist with answers
+carried over or mapped. Run again, it adds only what is missing.
+
 Demo passwords are random, made on the first run and kept in ``instance/demo-logins.txt``
 (readable by the owner only); every run prints them. Never load demo data in production.
 """
@@ -10,11 +17,14 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
-from . import answers, catalog
+import engine
+
+from . import answers, catalog, versions
 from .admin.users import set_account
 from .extensions import db
 from .models import QuestionnaireVersion, Response, State, User
@@ -30,21 +40,63 @@ ACCOUNTS = (
     ("reader@demo.example", "reader", None, "Delegate (reader)", ""),
 )
 
+#: Kenya's answers, written for the checklist's first version (2026.1 ids and codes): the demo
+#: then shows them moved to the current version by the version's mapping.
+KENYA = {
+    "focal_name": "Wanjiru Kamau", "focal_institution": "Office of the Attorney General",
+    "focal_email": "focal.point@example.org", "instrument": "ratification", "deposit_date": "2003-12-09",
+    "legal_system": "common_law",
+    "framework_overview": "The Constitution of 2010, the Anti-Corruption and Economic Crimes Act and the "
+                          "Ethics and Anti-Corruption Commission form the core of the framework.",
+    "p5_1.compliance": "yes",
+    "p5_1.measures": [{"instrument": "National Ethics and Anti-Corruption Policy", "year": 2018,
+                       "link": "https://example.org/policy"}],
+    "p5_1.measures_summary": "The policy sets out coordinated measures across government.",
+    "p5_2.compliance": "partial",
+    "p5_2.measures": [{"instrument": "Public Officer Ethics Act", "reference": "Part III", "year": 2003}],
+    "p5_2.measures_summary": "Codes of conduct apply in most public bodies.",
+    "p5_2.steps": [{"step": "Extend practices to county governments", "authority": "Ethics Commission",
+                    "timeframe": "2027"}],
+    "p5_2.challenges": ["resources", "coordination"],
+    "p5_2.ta_needed": True, "p5_2.ta_categories": ["legal_advice", "capacity_building", "good_practices"],
+    "p5_2.ta_priority": "high", "p5_2.ta_received": False,
+    "p15_a.compliance": "yes",
+    "p15_a.measures": [{"instrument": "Anti-Corruption and Economic Crimes Act", "reference": "s. 46",
+                        "year": 2003}],
+    "p15_a.measures_summary": "Offering or giving a bribe to a public officer is an offence.",
+    "p23_2_d.compliance": "no",
+    "p23_2_d.steps": [{"step": "Send the Proceeds of Crime and Anti-Money Laundering Act and its amendments",
+                       "authority": "Office of the Attorney General", "timeframe": "2026"}],
+    "p23_2_d.challenges": ["coordination"],
+    "p23_2_d.ta_needed": True, "p23_2_d.ta_categories": ["legal_advice"], "p23_2_d.ta_priority": "medium",
+    "p23_2_d.ta_received": False,
+    "p27_2.compliance": "yes",
+    "p27_2.measures": [{"instrument": "Penal Code", "reference": "s. 388", "year": 1930}],
+    "p27_2.measures_summary": "Attempts to commit any offence are punishable.",
+}
+
 
 def load_demo() -> Iterator[str]:
     session = db.session
     added, updated = load_states(session)
     yield f"States: {added} added, {updated} updated"
-    for path in sorted(Path(current_app.config["QUESTIONNAIRE_DIR"]).glob("*.yaml")):
-        yield _publish(path)
     passwords = _passwords()
     for email, role, state, name, assign in ACCOUNTS:
         user = session.scalars(select(User).where(User.email == email)).first()
         if user is None:
             set_account(User(), email=email, role=role, state_code=state, name=name, assignments=assign,
-                         password=passwords[email])
+                        password=passwords[email])
+    session.commit()
+    folder = Path(current_app.config["QUESTIONNAIRE_DIR"])
+    for path in _history(folder):
+        yield _publish(path, folder)
     session.commit()
     yield from _demo_answers()
+    session.commit()
+    for path in sorted(folder.glob("*.yaml")):
+        yield _publish(path, folder)
+        session.commit()
+    yield from _move_demo_response()
     session.commit()
     yield ""
     yield "Demo logins (also in instance/demo-logins.txt):"
@@ -52,19 +104,49 @@ def load_demo() -> Iterator[str]:
         yield f"  {email:34} {passwords[email]:16} {role}{' ' + state if state else ''}"
 
 
-def _publish(path: Path) -> str:
-    text = path.read_text(encoding="utf-8")
-    import engine
+def _history(folder: Path) -> list[Path]:
+    """Archived versions of the questionnaires the database holds no version of, oldest first."""
+    stored = set(db.session.scalars(select(QuestionnaireVersion.questionnaire_id)))
+    found: list[tuple[str, tuple[int, ...], Path]] = []
+    for path in (folder / "archive").glob("*.yaml"):
+        q = engine.load_file(path).questionnaire
+        if q.id not in stored:
+            found.append((q.id, _version_key(q.version), path))
+    return [path for _id, _key, path in sorted(found)]
 
-    q = engine.load(text, source=str(path)).questionnaire
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
+
+
+def _publish(path: Path, folder: Path) -> str:
+    """Publish one file the way the secretariat does: compared with the live version, through
+    the version's mapping file when there is one; nothing is published while a change would
+    leave answers behind undecided."""
+    text = path.read_text(encoding="utf-8")
+    loaded = engine.load(text, source=str(path))
+    q = loaded.questionnaire
     same = db.session.scalars(select(QuestionnaireVersion).where(
         QuestionnaireVersion.questionnaire_id == q.id, QuestionnaireVersion.version == q.version)).first()
     if same is not None:
         if same.content_hash != q.content_hash:
             return f"{path.name}: version {q.version} is already stored with other content (change 'version:')"
         return f"{path.name}: version {q.version} already published"
-    published = catalog.publish_text(text, str(path))
-    return f"{path.name}: published version {published.version.version}"
+    mapping = versions.Mapping()
+    mapping_path = folder / "mappings" / f"{q.id}-{q.version}.yaml"
+    live = versions.live_version(q.id)
+    if live is not None and mapping_path.exists():
+        found = versions.Mapping.from_file(mapping_path)
+        if found.source == live.version:
+            mapping = found.mapping
+    plan = versions.plan(loaded, mapping)
+    if not plan.can_publish:
+        problems = [f"{b.kind} {b.question_id}" for b in plan.blockers] + plan.mapping_errors
+        return f"{path.name}: not published, decisions needed: {'; '.join(problems)}"
+    published = versions.publish(plan, text, str(path), mapping, None)
+    mapped = live is not None and (mapping.questions or mapping.lists or mapping.codes)
+    via = f" over {live.version} with mappings/{mapping_path.name}" if mapped and live is not None else ""
+    return f"{path.name}: published version {published.version}{via}"
 
 
 def _passwords() -> dict[str, str]:
@@ -85,41 +167,45 @@ def _passwords() -> dict[str, str]:
     return known
 
 
+def _kenya() -> tuple[State | None, User | None]:
+    kenya = db.session.scalars(select(State).where(State.code == "KEN")).first()
+    focal = db.session.scalars(select(User).where(User.email == "focal.kenya@demo.example")).first()
+    return kenya, focal
+
+
+def _checklist_responses(state: State) -> list[Response]:
+    return list(db.session.scalars(select(Response).join(QuestionnaireVersion).where(
+        Response.state_id == state.id, QuestionnaireVersion.questionnaire_id == "uncac_checklist")))
+
+
 def _demo_answers() -> Iterator[str]:
     """Kenya's focal point has started the checklist: a few provisions answered."""
     version = next((v for v in catalog.current_versions() if v.questionnaire_id == "uncac_checklist"), None)
-    kenya = db.session.scalars(select(State).where(State.code == "KEN")).first()
-    focal = db.session.scalars(select(User).where(User.email == "focal.kenya@demo.example")).first()
-    if version is None or kenya is None or focal is None:
-        return
-    response = db.session.scalars(select(Response).where(
-        Response.state_id == kenya.id, Response.version_id == version.id)).first()
-    if response is not None:
+    kenya, focal = _kenya()
+    if version is None or kenya is None or focal is None or _checklist_responses(kenya):
         return
     q = catalog.questionnaire(version)
+    values: dict[str, Any] = {qid: value for qid, value in KENYA.items() if qid in q.index.items}
     response = Response(state_id=kenya.id, version_id=version.id, status="draft")
     db.session.add(response)
     db.session.flush()
-    demo = {
-        "focal_name": "Wanjiru Kamau", "focal_institution": "Office of the Attorney General",
-        "focal_email": "focal.point@example.org", "instrument": "ratification", "deposit_date": "2003-12-09",
-        "legal_system": "common_law",
-        "framework_overview": "The Constitution of 2010, the Anti-Corruption and Economic Crimes Act and the "
-                              "Ethics and Anti-Corruption Commission form the core of the framework.",
-        "p5_1.compliance": "yes",
-        "p5_1.measures": [{"instrument": "National Ethics and Anti-Corruption Policy", "year": 2018,
-                           "link": "https://example.org/policy"}],
-        "p5_1.measures_summary": "The policy sets out coordinated measures across government.",
-        "p5_2.compliance": "partial",
-        "p5_2.measures": [{"instrument": "Public Officer Ethics Act", "reference": "Part III", "year": 2003}],
-        "p5_2.measures_summary": "Codes of conduct apply in most public bodies.",
-        "p5_2.steps": [{"step": "Extend practices to county governments", "authority": "Ethics Commission",
-                        "timeframe": "2027"}],
-        "p5_2.challenges": ["resources", "coordination"],
-        "p5_2.ta_needed": True, "p5_2.ta_categories": ["capacity_building", "good_practices"],
-        "p5_2.ta_priority": "high", "p5_2.ta_received": False,
-    }
-    changes = [answers.Change(qid, value, 0) for qid, value in demo.items()]
+    changes = [answers.Change(qid, value, 0) for qid, value in values.items()]
     result = answers.save(response, q, changes, focal, source="import", language="en")
     refresh(response, q, answers.values(q, answers.stored(response)))
-    yield f"Demo answers for Kenya: {len(result.saved)} saved"
+    yield f"Demo answers for Kenya (version {version.version}): {len(result.saved)} saved"
+
+
+def _move_demo_response() -> Iterator[str]:
+    """Kenya's response moves to the live checklist, as its focal point would move it."""
+    live = versions.live_version("uncac_checklist")
+    kenya, focal = _kenya()
+    if live is None or kenya is None or focal is None:
+        return
+    responses = _checklist_responses(kenya)
+    if not responses or any(r.version_id == live.id for r in responses):
+        return
+    response = max(responses, key=lambda r: r.version_id)  # the latest version it answered
+    before = response.version.version
+    moved = versions.migrate(response, live, focal)
+    yield (f"Kenya's response moved from version {before} to {live.version}: {moved.carried} answers carried, "
+           f"{len(moved.mapped)} mapped, {len(moved.orphans)} without a home")
