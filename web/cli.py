@@ -84,6 +84,10 @@ def stats(files: tuple[str, ...]) -> None:
                        f"{s.provisions_covered}/{s.provisions} provisions covered by questions")
         elif s.articles or s.provisions:
             click.echo(f"  framework: {s.articles} articles, {s.provisions} provisions (not mapped to questions)")
+        if s.provisions:
+            click.echo("  provisions by level: " + ", ".join(f"{k} {v}" for k, v in s.levels.items()))
+        if s.roles:
+            click.echo("  questions by role: " + ", ".join(f"{k} {v}" for k, v in s.roles.items()))
         click.echo(f"  translations ({s.texts} texts): "
                    + ", ".join(f"{lang} {s.coverage(lang):.1f} %" for lang in q.languages))
     if failed:

@@ -57,3 +57,13 @@ def test_guidance_is_a_text_to_translate() -> None:
 
 def test_see_also_must_name_articles() -> None:
     assert "R300" in codes(ARTICLES.replace('see_also: ["7", "6"]', 'see_also: ["7", "66"]'))
+
+
+def test_stats_count_provisions_by_level_and_questions_by_role() -> None:
+    text = ARTICLES.replace('{id: "6.1", level: mandatory', '{id: "6.1", level: optional').replace(
+        "levels:\n", "levels:\n    - {code: optional, label: {en: Optional, fr: Facultatif}}\n").replace(
+        '{id: q1, type: text, provisions: ["5", "6", "7"], label: {en: Q, fr: Q}}',
+        '{id: q1, type: long_text, role: summary, provisions: ["5", "6", "7"], label: {en: Q, fr: Q}}')
+    stats = compute(load(text.replace("{en: Name the body.}", "{en: Name the body., fr: Nommez l'organe.}")))
+    assert stats.levels == {"optional": 1, "mandatory": 2}  # in the order of the levels
+    assert stats.roles == {"summary": 1}

@@ -323,7 +323,8 @@ def test_choice_codes_are_stable(q: engine.Questionnaire) -> None:
     assert [c.code for c in lists["adoption"].choices] == ["yes", "partial", "no"]
     assert lists["challenges"].other_codes == {"other"} and lists["ta_categories"].other_codes == {"other"}
     codes = lists["ta_categories"].codes
-    assert {"legal_advisory", "legislative_drafting", "model_legislation", "onsite_expert", "capacity_building"} <= codes
+    assert {"legal_advisory", "legislative_drafting", "model_legislation", "onsite_expert",
+            "capacity_building"} <= codes
     assert "legal_advice" not in codes  # split in two in 2027.1 (questionnaires/mappings/)
     assert [c.code for c in lists["priority"].choices] == ["high", "medium", "low"]
 
