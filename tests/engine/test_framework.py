@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from engine.stats import compute
 
-from .conftest import CHOICES, HEADER, codes, load
+from .conftest import CHOICES, FRAMEWORK, HEADER, codes, load
 
-ARTICLES = HEADER + CHOICES + """\
-framework:
-  id: fw
-  title: {en: Framework, fr: Cadre}
-  levels:
-    - {code: mandatory, label: {en: Mandatory, fr: Obligatoire}}
-  chapters:
-    - id: "II"
-      title: {en: Chapter, fr: Chapitre}
-      articles:
-        - id: "5"
-          title: {en: Five, fr: Cinq}
-          see_also: ["7", "6"]
-          guidance: {en: Cite the policy and its evaluation., fr: Citez la politique et son évaluation.}
-          provisions:
-            - {id: "5.1", level: mandatory, summary: {en: One, fr: Un}}
-        - id: "6"
-          title: {en: Six, fr: Six}
-          guidance: {en: Name the body.}
-          provisions:
-            - {id: "6.1", level: mandatory, summary: {en: One, fr: Un}}
-        - id: "7"
-          title: {en: Seven, fr: Sept}
-          provisions:
-            - {id: "7.1", level: mandatory, summary: {en: One, fr: Un}}
+ARTICLES = HEADER + CHOICES + FRAMEWORK.replace(
+    '          title: {en: Article five, fr: Article cinq}\n',
+    '          title: {en: Article five, fr: Article cinq}\n'
+    '          see_also: ["7", "6"]\n'
+    '          guidance: {en: Cite the policy and its evaluation., fr: Citez la politique et son évaluation.}\n'
+) + textwrap.indent(textwrap.dedent("""\
+    - id: "6"
+      title: {en: Six, fr: Six}
+      guidance: {en: Name the body.}
+      provisions:
+        - {id: "6.1", level: mandatory, summary: {en: One, fr: Un}}
+    - id: "7"
+      title: {en: Seven, fr: Sept}
+      provisions:
+        - {id: "7.1", level: mandatory, summary: {en: One, fr: Un}}
+"""), "        ") + """\
 sections:
   - id: s
     title: {en: S, fr: S}
@@ -65,5 +58,5 @@ def test_stats_count_provisions_by_level_and_questions_by_role() -> None:
         '{id: q1, type: text, provisions: ["5", "6", "7"], label: {en: Q, fr: Q}}',
         '{id: q1, type: long_text, role: summary, provisions: ["5", "6", "7"], label: {en: Q, fr: Q}}')
     stats = compute(load(text.replace("{en: Name the body.}", "{en: Name the body., fr: Nommez l'organe.}")))
-    assert stats.levels == {"optional": 1, "mandatory": 2}  # in the order of the levels
+    assert stats.levels == {"optional": 1, "mandatory": 3}  # in the order of the levels
     assert stats.roles == {"summary": 1}

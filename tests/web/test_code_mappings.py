@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.conftest import add_user, context
+from tests.conftest import add_user, context, start_response
 
 V1 = textwrap.dedent("""\
     id: split_codes
@@ -46,21 +46,23 @@ ANSWERS = {"needs_a": ["advice_or_drafting", "training"], "needs_b": ["advice_or
 
 
 def setup_v1() -> int:
+    """Version 1 published, and Kenya's answers to it; returns the response id."""
     from web import catalog
     from web.answers import Change, save
     from web.extensions import db
-    from web.models import Response, State
+    from web.models import Response
 
     focal = add_user("focal_point", "KEN")
     with context():
-        version = catalog.publish_text(V1, "v1.yaml").version
-        state = db.session.scalars(select(State).where(State.code == "KEN")).one()
-        response = Response(state_id=state.id, version_id=version.id, status="draft")
-        db.session.add(response)
-        db.session.flush()
-        save(response, catalog.questionnaire(version), [Change(q, v, 0) for q, v in ANSWERS.items()], focal, "save")
+        catalog.publish_text(V1, "v1.yaml")
         db.session.commit()
-        return response.id
+    rid = start_response("KEN", "split_codes").id
+    with context():
+        response = db.session.get(Response, rid)
+        save(response, catalog.questionnaire(response.version), [Change(q, v, 0) for q, v in ANSWERS.items()],
+             focal, "save")
+        db.session.commit()
+    return rid
 
 
 def publish_cli(app: Flask, path: Path, *args: str) -> object:
