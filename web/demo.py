@@ -13,6 +13,7 @@ Demo passwords are random, made on the first run and kept in ``instance/demo-log
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Iterator
@@ -40,40 +41,58 @@ ACCOUNTS = (
     ("reader@demo.example", "reader", None, "Delegate (reader)", ""),
 )
 
-#: Kenya's answers, written for the checklist's first version (2026.1 ids and codes): the demo
-#: then shows them moved to the current version by the version's mapping.
-KENYA = {
-    "focal_name": "Wanjiru Kamau", "focal_institution": "Office of the Attorney General",
-    "focal_email": "focal.point@example.org", "instrument": "ratification", "deposit_date": "2003-12-09",
-    "legal_system": "common_law",
+#: Kenya's answers, given on the checklist's first version (2026.1): the general part by question id
+#: (it has no roles), the focal point and the provisions by role (engine.roles), so that they do
+#: not depend on the ids of a version. The demo then moves them to the current version through
+#: the version's mapping ("compliance" of a provision that does not bind becomes "adopted",
+#: "legal_advice" becomes "legal_advisory" and "legislative_drafting").
+GENERAL = {
+    "instrument": "ratification", "deposit_date": "2003-12-09", "legal_system": "common_law",
     "framework_overview": "The Constitution of 2010, the Anti-Corruption and Economic Crimes Act and the "
                           "Ethics and Anti-Corruption Commission form the core of the framework.",
-    "p5_1.compliance": "yes",
-    "p5_1.measures": [{"instrument": "National Ethics and Anti-Corruption Policy", "year": 2018,
-                       "link": "https://example.org/policy"}],
-    "p5_1.measures_summary": "The policy sets out coordinated measures across government.",
-    "p5_2.compliance": "partial",
-    "p5_2.measures": [{"instrument": "Public Officer Ethics Act", "reference": "Part III", "year": 2003}],
-    "p5_2.measures_summary": "Codes of conduct apply in most public bodies.",
-    "p5_2.steps": [{"step": "Extend practices to county governments", "authority": "Ethics Commission",
-                    "timeframe": "2027"}],
-    "p5_2.challenges": ["resources", "coordination"],
-    "p5_2.ta_needed": True, "p5_2.ta_categories": ["legal_advice", "capacity_building", "good_practices"],
-    "p5_2.ta_priority": "high", "p5_2.ta_received": False,
-    "p15_a.compliance": "yes",
-    "p15_a.measures": [{"instrument": "Anti-Corruption and Economic Crimes Act", "reference": "s. 46",
-                        "year": 2003}],
-    "p15_a.measures_summary": "Offering or giving a bribe to a public officer is an offence.",
-    "p23_2_d.compliance": "no",
-    "p23_2_d.steps": [{"step": "Send the Proceeds of Crime and Anti-Money Laundering Act and its amendments",
-                       "authority": "Office of the Attorney General", "timeframe": "2026"}],
-    "p23_2_d.challenges": ["coordination"],
-    "p23_2_d.ta_needed": True, "p23_2_d.ta_categories": ["legal_advice"], "p23_2_d.ta_priority": "medium",
-    "p23_2_d.ta_received": False,
-    "p27_2.compliance": "yes",
-    "p27_2.measures": [{"instrument": "Penal Code", "reference": "s. 388", "year": 1930}],
-    "p27_2.measures_summary": "Attempts to commit any offence are punishable.",
 }
+FOCAL_POINT = {"focal_point_name": "Wanjiru Kamau", "focal_point_institution": "Office of the Attorney General",
+               "focal_point_email": "focal.point@example.org"}
+PROVISIONS: dict[str, dict[str, Any]] = {
+    "5.1": {"compliance": "yes",
+            "measures": [{"instrument": "National Ethics and Anti-Corruption Policy", "year": 2018,
+                          "link": "https://example.org/policy"}],
+            "summary": "The policy sets out coordinated measures across government."},
+    "5.2": {"compliance": "partial",
+            "measures": [{"instrument": "Public Officer Ethics Act", "reference": "Part III", "year": 2003}],
+            "summary": "Codes of conduct apply in most public bodies.",
+            "steps": [{"step": "Extend practices to county governments", "authority": "Ethics Commission",
+                       "timeframe": "2027"}],
+            "challenges": ["resources", "coordination"],
+            "assistance_needed": True, "assistance_kinds": ["legal_advice", "capacity_building", "good_practices"],
+            "assistance_priority": "high", "assistance_received": False},
+    "15.a": {"compliance": "yes",
+             "measures": [{"instrument": "Anti-Corruption and Economic Crimes Act", "reference": "s. 46",
+                           "year": 2003}],
+             "summary": "Offering or giving a bribe to a public officer is an offence."},
+    "23.2.d": {"compliance": "no",
+               "steps": [{"step": "Send the Proceeds of Crime and Anti-Money Laundering Act and its amendments",
+                          "authority": "Office of the Attorney General", "timeframe": "2026"}],
+               "challenges": ["coordination"],
+               "assistance_needed": True, "assistance_kinds": ["legal_advice"], "assistance_priority": "medium",
+               "assistance_received": False},
+    "27.2": {"compliance": "yes",
+             "measures": [{"instrument": "Penal Code", "reference": "s. 388", "year": 1930}],
+             "summary": "Attempts to commit any offence are punishable."},
+}
+
+
+def kenya_answers(q: engine.Questionnaire) -> dict[str, Any]:
+    """Kenya's answers keyed by the question ids of ``q``."""
+    found: dict[str, Any] = {qid: value for qid, value in GENERAL.items() if qid in q.index.items}
+    for role, value in FOCAL_POINT.items():
+        found.update({question.id: value for question in q.with_role(role)[:1]})
+    for block in q.blocks:
+        for role, value in PROVISIONS.get(block.provision or "", {}).items():
+            qid = block.get(role)
+            if qid is not None:
+                found[qid] = value
+    return found
 
 
 def load_demo() -> Iterator[str]:
@@ -107,8 +126,11 @@ def load_demo() -> Iterator[str]:
 def _history(folder: Path) -> list[Path]:
     """Archived versions of the questionnaires the database holds no version of, oldest first."""
     stored = set(db.session.scalars(select(QuestionnaireVersion.questionnaire_id)))
+    hashes = set(db.session.scalars(select(QuestionnaireVersion.content_hash)))
     found: list[tuple[str, tuple[int, ...], Path]] = []
     for path in (folder / "archive").glob("*.yaml"):
+        if hashlib.sha256(path.read_bytes()).hexdigest() in hashes:
+            continue
         q = engine.load_file(path).questionnaire
         if q.id not in stored:
             found.append((q.id, _version_key(q.version), path))
@@ -124,6 +146,10 @@ def _publish(path: Path, folder: Path) -> str:
     the version's mapping file when there is one; nothing is published while a change would
     leave answers behind undecided."""
     text = path.read_text(encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    stored = db.session.scalars(select(QuestionnaireVersion).where(QuestionnaireVersion.content_hash == digest)).first()
+    if stored is not None:  # the same file: nothing to load
+        return f"{path.name}: version {stored.version} already published"
     loaded = engine.load(text, source=str(path))
     q = loaded.questionnaire
     same = db.session.scalars(select(QuestionnaireVersion).where(
@@ -185,7 +211,7 @@ def _demo_answers() -> Iterator[str]:
     if version is None or kenya is None or focal is None or _checklist_responses(kenya):
         return
     q = catalog.questionnaire(version)
-    values: dict[str, Any] = {qid: value for qid, value in KENYA.items() if qid in q.index.items}
+    values = kenya_answers(q)
     response = Response(state_id=kenya.id, version_id=version.id, status="draft")
     db.session.add(response)
     db.session.flush()
