@@ -141,6 +141,12 @@ def test_mixed_paragraphs_are_split_into_binding_and_non_binding_parts(q: engine
         provision = q.framework.provisions[pid]
         assert provision.level == level, pid
         assert set(provision.title) == SIX, pid
+    groups = provision_groups(q)
+    added = [pid for pid in SPLIT if pid.rsplit(".", 1)[-1] in ("fiu", "civil", "agreements", "basis",
+                                                                "correspondent")]
+    assert len(added) == 6
+    for pid in added:  # their pages say which part of the paragraph they ask about
+        assert set(groups[pid].title) == SIX and ":" in groups[pid].title["en"], pid
     assert "consider" not in q.framework.provisions["58"].summary["en"].lower()
     assert "financial intelligence unit" in q.framework.provisions["58.fiu"].summary["en"]
 
