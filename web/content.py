@@ -44,14 +44,15 @@ def provision_number(provision_id: str) -> str:
 
 
 def group_title(q: engine.Questionnaire, group: Group, lang: str | None = None) -> Shown:
-    """A group's title, or one made from the provision or article it maps to."""
+    """A group's title, or one made from the provision or article it maps to (or "Good practices"
+    for a group that only asks for them)."""
     lang = lang or current_language()
     if group.title:
         return text(q, group.title, lang)
     framework = q.framework
     if framework is not None and len(group.provisions) == 1:
         ref = group.provisions[0]
-        if ref in framework.provisions and group.template == "provision":
+        if ref in framework.provisions:
             provision = framework.provisions[ref]
             article = framework.articles[provision.article]
             if len(article.provisions) == 1 and provision.id == article.id:
@@ -62,7 +63,8 @@ def group_title(q: engine.Questionnaire, group: Group, lang: str | None = None) 
             title = q.text(article.title, lang)
             return Shown(_("Article %(number)s. %(title)s", number=ref, title=title.text), title.lang,
                          title.is_fallback)
-    if group.template == "practices":
+    questions = group.questions
+    if questions and all(question.role == "good_practices" for question in questions):
         return Shown(_("Good practices"), lang, False)
     return Shown(group.id, lang, True)
 

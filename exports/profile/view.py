@@ -2,10 +2,11 @@
 the laws cited, challenges and technical assistance by category, and the annexes.
 
 A pure function of :class:`~.model.ProfileData` and a language. Only answers the engine counts
-(visible and not empty) appear: answers to questions hidden by later answers are left out. The
-checklist's per-provision pattern is recognised by the local ids of its questions (``compliance``,
-``measures``, ``steps``...); any other answered question still appears, under its article or in
-the general information, so that nothing answered is lost.
+(visible and not empty) appear: answers to questions hidden by later answers are left out. What a
+question is comes from its role (``compliance``, ``measures``, ``steps``...), read through
+:mod:`exports.provisions`, which also says what a provision counts as in the figures; any other
+answered question still appears, under its provision, its article or in the general information,
+so that nothing answered is lost.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from markupsafe import Markup
 import engine
 from engine.model import Group, Question
 
+from ..provisions import BUCKETS, Layout, ProvisionFacts, choices_of, layouts, provision_facts
 from . import chart
 from .labels import Labels
 from .model import ProfileData
@@ -35,10 +37,11 @@ TEXT_TYPES = frozenset({"text", "long_text", "table", "url"})
 PRIORITIES = ("high", "medium", "low")
 #: Comma and semicolon between the items of a list, per profile language.
 PUNCTUATION = {"en": (", ", "; "), "ar": ("\u060c ", "\u061b "), "zh": ("\uff0c", "\uff1b")}
-#: Local ids of the checklist's per-provision pattern that the profile lays out itself.
-PATTERN = frozenset({"compliance", "measures", "measures_summary", "examples", "steps", "challenges",
-                     "challenges_other", "challenges_detail", "ta_needed", "ta_categories",
-                     "ta_categories_other", "ta_priority", "ta_detail", "ta_received", "ta_received_list"})
+#: Roles of a provision block that the profile lays out itself (with the question of the status);
+#: questions with other roles, or none, are listed under the provision as they are.
+LAID_OUT = frozenset({"measures", "summary", "examples", "steps", "challenges", "challenges_detail",
+                      "assistance_needed", "assistance_kinds", "assistance_priority", "assistance_detail",
+                      "assistance_received", "assistance_received_list"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -78,21 +81,32 @@ class Entry:
 
 @dataclass
 class Counts:
+    """Provisions per bucket (:data:`exports.provisions.BUCKETS`)."""
+
     yes: int = 0
     partial: int = 0
     no: int = 0
-    unanswered: int = 0
+    no_gap: int = 0
+    not_answered: int = 0
 
-    def add(self, status: str | None) -> None:
-        name = status if status in STATUSES else "unanswered"
-        setattr(self, name, getattr(self, name) + 1)
+    def add(self, bucket: str | None) -> None:
+        if bucket is not None:
+            setattr(self, bucket, getattr(self, bucket) + 1)
+
+    def __iadd__(self, other: Counts) -> Counts:
+        for bucket in BUCKETS:
+            setattr(self, bucket, getattr(self, bucket) + getattr(other, bucket))
+        return self
 
     @property
     def total(self) -> int:
-        return self.yes + self.partial + self.no + self.unanswered
+        return sum(self.as_tuple())
 
-    def as_tuple(self) -> tuple[int, int, int, int]:
-        return (self.yes, self.partial, self.no, self.unanswered)
+    def of(self, buckets: Iterable[str]) -> tuple[int, ...]:
+        return tuple(getattr(self, bucket) for bucket in buckets)
+
+    def as_tuple(self) -> tuple[int, ...]:
+        return self.of(BUCKETS)
 
 
 # -- the profile's parts ---------------------------------------------------------------------
@@ -129,8 +143,9 @@ class ProvisionView:
     level_label: Txt
     summary: Txt
     order: int
-    status: str | None = None
+    status: str | None = None  # yes, partial or no, as answered
     status_label: Txt | None = None
+    bucket: str | None = "not_answered"  # what it counts as (exports.provisions.BUCKETS)
     complete: bool = True
     measures: list[Measure] = field(default_factory=list)
     measures_lang: Txt | None = None  # the language tag of the measures table
@@ -173,7 +188,7 @@ class ArticleView:
     @property
     def answered(self) -> bool:
         """Whether anything of the article is answered (the full profile shows only those)."""
-        return bool(self.practices or self.other or any(v.status for v in self.provisions))
+        return bool(self.practices or self.other or any(v.status or v.other for v in self.provisions))
 
 
 @dataclass
@@ -246,7 +261,8 @@ class Profile:
     chapter_rows: list[CountRow]
     level_rows: list[CountRow]
     total: CountRow
-    status_names: tuple[Txt, Txt, Txt, Txt]
+    buckets: tuple[str, ...]  # the buckets the figures show (exports.provisions.BUCKETS)
+    status_names: tuple[Txt, ...]  # their names
     legend: list[tuple[Markup, Txt]]
     practices: list[tuple[ArticleView, Txt]]
     challenges: list[CategoryRow]
@@ -264,6 +280,10 @@ class Profile:
     @property
     def is_full(self) -> bool:
         return self.kind == "full"
+
+    def cells(self, counts: Counts) -> tuple[int, ...]:
+        """The counts of the buckets shown, in order."""
+        return counts.of(self.buckets)
 
     @property
     def comma(self) -> str:
@@ -307,6 +327,10 @@ class _Builder:
         self.foreign: dict[str, int] = {}
         self.used: set[str] = set()
         self.group_ids: dict[str, str] = {}  # provision id -> its group
+        framework = self.q.framework
+        no_gaps = framework is not None and any(not level.gaps for level in framework.levels)
+        #: The buckets the figures show (no_gap only where some level has no gaps).
+        self.buckets = tuple(bucket for bucket in BUCKETS if bucket != "no_gap" or no_gaps)
         self.chapter_sections: set[str] = set()  # sections holding provisions
 
     # texts
@@ -391,14 +415,8 @@ class _Builder:
         assert framework is not None
         found: dict[str, ProvisionView] = {}
         order = self.q.index.order
-        for item in self.q.index.items.values():
-            if (not isinstance(item, Group) or len(item.provisions) != 1
-                    or item.provisions[0] not in framework.provisions):
-                continue
-            questions = {q.local_id or q.id: q for q in item.items if isinstance(q, Question)}
-            if "compliance" not in questions:
-                continue
-            pid = item.provisions[0]
+        for layout, facts in zip(layouts(self.q), provision_facts(self.q, self.evaluation), strict=True):
+            pid = layout.provision
             provision = framework.provisions[pid]
             level = framework.level(provision.level)
             number = provision_number(pid)
@@ -407,63 +425,79 @@ class _Builder:
             view = ProvisionView(
                 id=pid, number=number, article=provision.article, chapter=provision.chapter,
                 level=provision.level, level_label=self.content(level.label) if level else Txt(provision.level, "en"),
-                summary=self.content(provision.summary), order=order.get(item.id, 0))
-            if self.evaluation.is_visible(item.id):
-                self.fill(view, questions)
+                summary=self.content(provision.summary), order=order.get(layout.block.id, 0),
+                bucket=facts.bucket)
+            if facts.applicable:
+                self.fill(view, layout, facts)
             found[pid] = view
-            self.group_ids[pid] = item.id
+            self.group_ids[pid] = layout.block.id
         return found
 
-    def fill(self, view: ProvisionView, questions: Mapping[str, Question]) -> None:
-        def answer(local: str) -> Any:
-            question = questions.get(local)
-            if question is None:
+    def fill(self, view: ProvisionView, layout: Layout, facts: ProvisionFacts) -> None:
+        roles, others = layout.roles, layout.others
+
+        def answer(role: str, ids: Mapping[str, str] = roles) -> Any:
+            qid = ids.get(role)
+            if qid is None:
                 return None
-            self.used.add(question.id)
-            value = self.values.get(question.id)
+            self.used.add(qid)
+            value = self.values.get(qid)
             if value is not None:
-                self.count_foreign(question.id, question)
+                self.count_foreign(qid, self.q.question(qid))
             return value
 
-        def text(local: str) -> Txt | None:
-            value = answer(local)
-            return self.answer_text(questions[local].id, str(value)) if value is not None else None
+        def text(role: str, ids: Mapping[str, str] = roles) -> Txt | None:
+            value = answer(role, ids)
+            return self.answer_text(ids[role], str(value)) if value is not None else None
 
-        status = answer("compliance")
-        if status is not None:
-            view.status = status if status in STATUSES else None
-            view.status_label = self.choice(questions["compliance"], status)
+        if (role := facts.status_role) is not None:
+            answer(role)
+            view.status = facts.status
+            view.status_label = self.status_label(self.q.question(roles[role]), facts.values[role])
         progress = self.evaluation.provisions.get(view.id)
         view.complete = progress is None or progress.required_answered >= progress.required
         if rows := answer("measures"):
-            qid = questions["measures"].id
-            view.measures = [self.measure(qid, questions["measures"], row) for row in rows]
+            qid = roles["measures"]
+            view.measures = [self.measure(qid, self.q.question(qid), row) for row in rows]
             view.measures_lang = self.note_language(qid)
-        view.measures_summary = text("measures_summary")
+        view.measures_summary = text("summary")
         view.examples = text("examples")
         if rows := answer("steps"):
-            qid = questions["steps"].id
-            view.steps = [Step(self.answer_text(qid, row.get("step", "")), self.opt(qid, row.get("authority")),
-                               self.opt(qid, row.get("timeframe"))) for row in rows]
+            qid = roles["steps"]
+            if isinstance(rows, str):  # steps written as a text, not a table
+                view.steps = [Step(self.answer_text(qid, rows))]
+            else:
+                view.steps = [Step(self.answer_text(qid, row.get("step", "")), self.opt(qid, row.get("authority")),
+                                   self.opt(qid, row.get("timeframe"))) for row in rows]
             view.steps_lang = self.note_language(qid)
         view.challenges = list(answer("challenges") or ())
-        view.challenges_other = text("challenges_other")
+        view.challenges_other = text("challenges", others)
         view.challenges_detail = text("challenges_detail")
-        view.ta_needed = answer("ta_needed")
-        view.ta_categories = list(answer("ta_categories") or ())
-        view.ta_other = text("ta_categories_other")
-        if (priority := answer("ta_priority")) is not None:
+        view.ta_needed = answer("assistance_needed")
+        view.ta_categories = list(answer("assistance_kinds") or ())
+        view.ta_other = text("assistance_kinds", others)
+        if (priority := answer("assistance_priority")) is not None:
             view.ta_priority = priority
-            view.ta_priority_label = self.choice(questions["ta_priority"], priority)
-        view.ta_detail = text("ta_detail")
-        answer("ta_received")
-        if rows := answer("ta_received_list"):
-            qid = questions["ta_received_list"].id
+            view.ta_priority_label = self.choice(self.q.question(roles["assistance_priority"]), priority)
+        view.ta_detail = text("assistance_detail")
+        answer("assistance_received")
+        if rows := answer("assistance_received_list"):
+            qid = roles["assistance_received_list"]
             view.received = [Received(self.answer_text(qid, row.get("description", "")),
                                       self.opt(qid, row.get("provider"))) for row in rows]
             view.received_lang = self.note_language(qid)
-        extra = [q for local, q in questions.items() if local not in PATTERN]
-        view.other = self.entries(extra)
+        laid_out = {roles[role] for role in LAID_OUT if role in roles} | set(others.values())
+        if facts.status_role is not None:
+            laid_out.add(roles[facts.status_role])
+        group = self.q.item(layout.block.id)
+        assert isinstance(group, Group)
+        view.other = self.entries(q for q in group.questions if q.id not in laid_out)
+
+    def status_label(self, question: Question, value: Any) -> Txt:
+        """The words of a status answer: the choice's label, or yes or no."""
+        if isinstance(value, bool):
+            return self.fixed(self.labels.yes if value else self.labels.no)
+        return self.choice(question, value)
 
     def opt(self, qid: str, raw: Any) -> Txt | None:
         return self.answer_text(qid, str(raw)) if raw not in (None, "") else None
@@ -496,8 +530,8 @@ class _Builder:
                     if pid in provisions:
                         view = provisions[pid]
                         article_view.provisions.append(view)
-                        article_view.counts.add(view.status)
-                        chapter_view.counts.add(view.status)
+                        article_view.counts.add(view.bucket)
+                        chapter_view.counts.add(view.bucket)
                 if article_view.provisions:
                     chapter_view.articles.append(article_view)
             if chapter_view.articles:
@@ -518,7 +552,7 @@ class _Builder:
             if target is None or not self._in_chapter_section(qid):
                 continue
             self.used.add(qid)
-            if (question.local_id or qid) == "good_practices" and question.type in ("text", "long_text"):
+            if question.role == "good_practices":
                 self.count_foreign(qid, question)
                 target.practices.append(self.answer_text(qid, str(self.values[qid])))
             else:
@@ -560,12 +594,10 @@ class _Builder:
         rtl = lang in engine.RTL_LANGUAGES
         ordered = [view for chapter in chapters for article in chapter.articles for view in article.provisions]
         status_names = self.status_names()
-        chapter_rows = [CountRow(c.title, c.counts, chart.stacked_bar(c.counts.as_tuple(), rtl), c.anchor)
-                        for c in chapters]
+        chapter_rows = [CountRow(c.title, c.counts, self.bar(c.counts), c.anchor) for c in chapters]
         total = Counts()
         for chapter in chapters:
-            for name in ("yes", "partial", "no", "unanswered"):
-                setattr(total, name, getattr(total, name) + getattr(chapter.counts, name))
+            total += chapter.counts
         return Profile(
             data=data, lang=lang, kind=self.kind, rtl=rtl, labels=labels, state_name=data.state_name(lang),
             region_name=str(self.locale.territories.get(data.region, data.region)),
@@ -573,29 +605,39 @@ class _Builder:
             status_label=labels.get(f"status_{data.status}", data.status),
             as_of=format_date(data.as_of, format="long", locale=self.locale) if data.as_of else "",
             general=general, chapters=chapters, chapter_rows=chapter_rows, level_rows=self.level_rows(ordered, rtl),
-            total=CountRow(self.fixed(labels.total), total, chart.stacked_bar(total.as_tuple(), rtl)),
+            total=CountRow(self.fixed(labels.total), total, self.bar(total)), buckets=self.buckets,
             status_names=status_names,
-            legend=[(chart.swatch(index), name) for index, name in enumerate(status_names)],
+            legend=[(chart.swatch(chart.COLOURS[bucket]), name) for bucket, name in zip(self.buckets, status_names,
+                                                                                       strict=True)],
             practices=[(article, text) for chapter in chapters for article in chapter.articles
                        for text in article.practices],
-            challenges=self.categories(ordered, "challenges", "challenges_other"),
+            challenges=self.categories(ordered, "challenges", "challenges", "challenges_other"),
             challenge_details=[v for v in ordered if v.challenges or v.challenges_detail],
-            ta_categories=self.categories(ordered, "ta_categories", "ta_other"),
+            ta_categories=self.categories(ordered, "assistance_kinds", "ta_categories", "ta_other"),
             ta_provisions=[v for v in ordered if v.ta_needed],
             received=[(v, item) for v in ordered for item in v.received],
             providers=self.providers(ordered),
             laws=self.laws(ordered),
             unanswered=[(article, missing) for chapter in chapters for article in chapter.articles
-                        if (missing := [v for v in article.provisions if v.status is None])],
+                        if (missing := [v for v in article.provisions if v.bucket == "not_answered"])],
             incomplete=[v for v in ordered if v.status is not None and not v.complete],
             foreign=dict(sorted(self.foreign.items())),
             language_names={code: str(self.locale.languages.get(code, code)) for code in self.foreign},
         )
 
-    def status_names(self) -> tuple[Txt, Txt, Txt, Txt]:
-        question = next((q for q in self.q.questions if (q.local_id or q.id) == "compliance" and q.choices), None)
-        names = [self.choice(question, code) if question else self.fixed(code) for code in STATUSES]
-        return (names[0], names[1], names[2], self.fixed(self.labels.not_answered))
+    def status_names(self) -> tuple[Txt, ...]:
+        """The names of the buckets shown: the compliance question's own words where there is one."""
+        question = next(iter(self.q.with_role("compliance")), None)
+        names = {"yes": self.fixed(self.labels.yes), "partial": self.fixed(self.labels.partial),
+                 "no": self.fixed(self.labels.no), "no_gap": self.fixed(self.labels.no_gap),
+                 "not_answered": self.fixed(self.labels.not_answered)}
+        if question is not None:
+            names.update({code: self.choice(question, code) for code in STATUSES})
+        return tuple(names[bucket] for bucket in self.buckets)
+
+    def bar(self, counts: Counts) -> Markup:
+        return chart.stacked_bar(counts.of(self.buckets), self.lang in engine.RTL_LANGUAGES,
+                                 colours=[chart.COLOURS[bucket] for bucket in self.buckets])
 
     def level_rows(self, ordered: list[ProvisionView], rtl: bool) -> list[CountRow]:
         framework = self.q.framework
@@ -605,18 +647,19 @@ class _Builder:
             counts = Counts()
             for view in ordered:
                 if view.level == level.code:
-                    counts.add(view.status)
+                    counts.add(view.bucket)
             if counts.total:
-                rows.append(CountRow(self.content(level.label), counts, chart.stacked_bar(counts.as_tuple(), rtl)))
+                rows.append(CountRow(self.content(level.label), counts, self.bar(counts)))
         return rows
 
-    def categories(self, ordered: list[ProvisionView], attribute: str, other: str) -> list[CategoryRow]:
-        question = next((q for q in self.q.questions if (q.local_id or q.id) == attribute and q.choices), None)
-        if question is None or question.choices is None:
-            return []
+    def categories(self, ordered: list[ProvisionView], role: str, attribute: str, other: str) -> list[CategoryRow]:
+        """Provisions by the choices of ``role`` (challenges, kinds of assistance), from the views'
+        ``attribute``, with what was specified for an "other" choice under ``other``."""
+        choices = choices_of(self.q, role)
+        other_codes = {choice.code for choice in choices if choice.other}
         rows = {choice.code: CategoryRow(choice.code, self.content(choice.label),
                                          priorities=dict.fromkeys(PRIORITIES, 0))
-                for choice in question.choices.choices}
+                for choice in choices}
         for view in ordered:
             for code in getattr(view, attribute):
                 row = rows.get(code)
@@ -626,7 +669,7 @@ class _Builder:
                 if view.ta_priority in row.priorities and attribute == "ta_categories":
                     row.priorities[view.ta_priority] += 1
                 specified = getattr(view, other)
-                if specified and code in question.choices.other_codes:
+                if specified and code in other_codes:
                     same = next((entry for entry in row.specified
                                  if entry[0].text.strip().casefold() == specified.text.strip().casefold()), None)
                     if same is None:
