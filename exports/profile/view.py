@@ -188,7 +188,7 @@ class ArticleView:
     @property
     def answered(self) -> bool:
         """Whether anything of the article is answered (the full profile shows only those)."""
-        return bool(self.practices or self.other or any(v.status or v.other for v in self.provisions))
+        return bool(self.practices or self.other or any(v.status or v.has_text or v.measures for v in self.provisions))
 
 
 @dataclass

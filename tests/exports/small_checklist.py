@@ -66,11 +66,14 @@ templates:
           - {id: link, type: url, label: {en: Link, fr: Lien}}
       - {id: measures_summary, role: summary, type: long_text, show_if: "${compliance} in ['yes', 'partial']",
          label: {en: Summary, fr: Résumé}}
-      - {id: ta_needed, role: assistance_needed, type: yes_no, show_if: "${compliance} in ['partial', 'no']", required: true,
+      - {id: ta_needed, role: assistance_needed, type: yes_no, show_if: "${compliance} in ['partial', 'no']",
+         required: true,
          label: {en: Would assistance help?, fr: Une assistance aiderait-elle ?}}
-      - {id: ta_categories, role: assistance_kinds, type: multiple_choice, choices: ta_categories, show_if: "${ta_needed} = true",
+      - {id: ta_categories, role: assistance_kinds, type: multiple_choice, choices: ta_categories,
+         show_if: "${ta_needed} = true",
          required: true, label: {en: Which assistance?, fr: Quelle assistance ?}}
-      - {id: ta_priority, role: assistance_priority, type: single_choice, choices: priority, show_if: "${ta_needed} = true",
+      - {id: ta_priority, role: assistance_priority, type: single_choice, choices: priority,
+         show_if: "${ta_needed} = true",
          label: {en: Priority, fr: Priorité}}
 sections:
   - id: general

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import engine
 from engine.stats import compute
+from tests import shipped
 
 ROOT = Path(__file__).resolve().parents[2]
-TA = engine.load_file(ROOT / "questionnaires" / "technical_assistance.yaml")
-CHECKLIST = engine.load_file(ROOT / "questionnaires" / "uncac_checklist.yaml").questionnaire
+TA = shipped.loaded(shipped.TECHNICAL_ASSISTANCE)
+CHECKLIST = shipped.checklist()
 
 
 def test_loads_cleanly_in_six_languages() -> None:
