@@ -34,12 +34,12 @@ from decimal import Decimal
 from functools import cached_property
 from typing import IO, Any
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
 import engine
 from engine.model import Question
 
+from . import display
+from .display import ENGLISH as ENGLISH  # the words of an export: defined with the display of answers
+from .display import Words as Words
 from .provisions import ProvisionFacts, provision_facts
 
 LONG_COLUMNS = (
@@ -61,18 +61,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 #: Excel's limit on the characters of one cell.
 XLSX_CELL_LIMIT = 32_767
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-@dataclass(frozen=True)
-class Words:
-    """Interface words an export needs, in the export language (the web app translates them)."""
-
-    yes: str = "Yes"
-    no: str = "No"
-    truncated: str = "[truncated: the full text is in the JSON export]"
-
-
-ENGLISH = Words()
 
 
 @dataclass(frozen=True)
@@ -130,32 +118,6 @@ def _question(q: engine.Questionnaire, question_id: str) -> Question | None:
 
 
 # -- words ------------------------------------------------------------------------------------------
-def display(q: engine.Questionnaire, question: Question, value: Any, lang: str, words: Words = ENGLISH) -> str:
-    """An engine value as words in ``lang`` (choice labels, localized numbers and dates, tables)."""
-    if value is None:
-        return ""
-    kind = question.type
-    if kind == "single_choice":
-        return _choice(q, question, value, lang)
-    if kind == "multiple_choice":
-        return "; ".join(_choice(q, question, code, lang) for code in value)
-    if kind == "yes_no":
-        return words.yes if value else words.no
-    if kind == "number":
-        return format_decimal(Decimal(str(value)), locale=lang, group_separator=False)  # years read as years
-    if kind == "date":
-        return format_date(value, format="long", locale=lang)
-    if kind == "table":
-        return "\n".join("; ".join(f"{q.text(col.label, lang).text}: {display(q, col, row[col.id], lang, words)}"
-                                   for col in question.columns if col.id in row) for row in value)
-    return str(value)
-
-
-def _choice(q: engine.Questionnaire, question: Question, code: str, lang: str) -> str:
-    choice = question.choices.get(code) if question.choices else None
-    return q.text(choice.label, lang).text if choice else code
-
-
 def stored_text(raw: Any) -> str | int | float:
     """A stored JSON value as one cell: texts and numbers as they are, anything else as JSON."""
     if isinstance(raw, bool):
@@ -200,7 +162,7 @@ def long_rows(source: Source, lang: str, words: Words = ENGLISH) -> Iterator[dic
             "version": q.version, "response_status": source.status, "source": source.origin, "question_id": qid,
             "provisions": ";".join(provisions), "article": ";".join(articles), "chapter": ";".join(chapters),
             "label": q.text(question.label, lang).text, "value": stored_text(raw),
-            "value_text": display(q, question, value, lang, words) if value is not None else stored_text(raw),
+            "value_text": display.words(q, question, value, lang, words) if value is not None else stored_text(raw),
             "answer_language": source.languages.get(qid, ""), "not_applicable": not_applicable,
         }
 
@@ -213,7 +175,7 @@ def wide_rows(source: Source, lang: str, words: Words = ENGLISH) -> Iterator[dic
 
     def text(role: str, facts: ProvisionFacts) -> str:
         value = facts.get(role)
-        return display(q, q.question(facts.questions[role]), value, lang, words) if value is not None else ""
+        return display.words(q, q.question(facts.questions[role]), value, lang, words) if value is not None else ""
 
     def plain(value: Any) -> Any:  # a yes/no or a code as it is; nothing as an empty cell
         return "" if value is None else value

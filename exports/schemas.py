@@ -26,7 +26,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 import engine
 
-from .data import ENGLISH, WIDE_COLUMNS, Source, Words, display, framework_place
+from . import display
+from .data import WIDE_COLUMNS, Source, framework_place
+from .display import ENGLISH, Words
 
 FORMAT = "uncac-self-assessment-answers"
 FORMAT_VERSION = 1
@@ -113,7 +115,7 @@ def response_entry(source: Source, lang: str, words: Words = ENGLISH) -> dict[st
         return {"question": qid, "value": source.raw[qid], "version": source.versions.get(qid, 0),
                 "language": source.languages.get(qid) or None, "provisions": framework_place(q, qid)[0],
                 "label": q.text(question.label, lang).text,
-                "text": display(q, question, value, lang, words) if value is not None else ""}
+                "text": display.words(q, question, value, lang, words) if value is not None else ""}
 
     return {"state": source.state_code, "state_name": source.state_name, "questionnaire": q.id,
             "version": q.version, "status": source.status, "source": source.origin, "snapshot": source.snapshot,

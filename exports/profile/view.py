@@ -11,22 +11,22 @@ so that nothing answered is lost.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from markupsafe import Markup
 
 import engine
+from engine import Localized
 from engine.model import Group, Question
 
+from .. import display
+from ..display import provision_number
 from ..provisions import BUCKETS, Layout, ProvisionFacts, choices_of, layouts, provision_facts
 from . import chart
 from .labels import Labels
@@ -35,8 +35,6 @@ from .model import ProfileData
 STATUSES = ("yes", "partial", "no")
 TEXT_TYPES = frozenset({"text", "long_text", "table", "url"})
 PRIORITIES = ("high", "medium", "low")
-#: Comma and semicolon between the items of a list, per profile language.
-PUNCTUATION = {"en": (", ", "; "), "ar": ("\u060c ", "\u061b "), "zh": ("\uff0c", "\uff1b")}
 #: Roles of a provision block that the profile lays out itself (with the question of the status);
 #: questions with other roles, or none, are listed under the provision as they are.
 LAID_OUT = frozenset({"measures", "summary", "examples", "steps", "challenges", "challenges_detail",
@@ -46,20 +44,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # -- small values ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Txt:
-    """A text with the language it is in; ``foreign`` marks an answer written in another language
-    than the profile's (the profile shows it as written, with a small language tag)."""
-
-    text: str
-    lang: str
-    foreign: bool = False
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __bool__(self) -> bool:
-        return bool(self.text.strip())
+# Texts are engine.Localized: the text, its language, and ``is_fallback`` for a text in another
+# language than the profile's (an answer shown as written, a label through the questionnaire's
+# fallback), which the profile shows with a small language tag.
 
 
 @dataclass(frozen=True)
@@ -67,15 +54,15 @@ class Value:
     """A displayed answer: ``text`` (one line), ``long`` (paragraphs), ``link`` or ``table``."""
 
     kind: str
-    text: Txt | None = None
+    text: Localized | None = None
     href: str | None = None
-    headers: tuple[Txt, ...] = ()
+    headers: tuple[Localized, ...] = ()
     rows: tuple[tuple[Value | None, ...], ...] = ()
 
 
 @dataclass(frozen=True)
 class Entry:
-    label: Txt
+    label: Localized
     value: Value
 
 
@@ -112,8 +99,8 @@ class Counts:
 # -- the profile's parts ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Measure:
-    instrument: Txt
-    reference: Txt | None = None
+    instrument: Localized
+    reference: Localized | None = None
     year: str = ""
     link: str | None = None  # a safe http(s) address to link to
     written: str = ""  # the address as written, shown as text when it is not a safe one
@@ -122,15 +109,15 @@ class Measure:
 
 @dataclass(frozen=True)
 class Step:
-    step: Txt
-    authority: Txt | None = None
-    timeframe: Txt | None = None
+    step: Localized
+    authority: Localized | None = None
+    timeframe: Localized | None = None
 
 
 @dataclass(frozen=True)
 class Received:
-    description: Txt
-    provider: Txt | None = None
+    description: Localized
+    provider: Localized | None = None
 
 
 @dataclass
@@ -140,30 +127,30 @@ class ProvisionView:
     article: str
     chapter: str
     level: str
-    level_label: Txt
-    summary: Txt
+    level_label: Localized
+    summary: Localized
     order: int
     status: str | None = None  # yes, partial or no, as answered
-    status_label: Txt | None = None
+    status_label: Localized | None = None
     bucket: str | None = "not_answered"  # what it counts as (exports.provisions.BUCKETS)
     complete: bool = True
     measures: list[Measure] = field(default_factory=list)
-    measures_lang: Txt | None = None  # the language tag of the measures table
-    measures_summary: Txt | None = None
-    examples: Txt | None = None
+    measures_lang: Localized | None = None  # the language tag of the measures table
+    measures_summary: Localized | None = None
+    examples: Localized | None = None
     steps: list[Step] = field(default_factory=list)
-    steps_lang: Txt | None = None
+    steps_lang: Localized | None = None
     challenges: list[str] = field(default_factory=list)
-    challenges_other: Txt | None = None
-    challenges_detail: Txt | None = None
+    challenges_other: Localized | None = None
+    challenges_detail: Localized | None = None
     ta_needed: bool | None = None
     ta_categories: list[str] = field(default_factory=list)
-    ta_other: Txt | None = None
+    ta_other: Localized | None = None
     ta_priority: str | None = None
-    ta_priority_label: Txt | None = None
-    ta_detail: Txt | None = None
+    ta_priority_label: Localized | None = None
+    ta_detail: Localized | None = None
     received: list[Received] = field(default_factory=list)
-    received_lang: Txt | None = None
+    received_lang: Localized | None = None
     other: list[Entry] = field(default_factory=list)
 
     @property
@@ -175,9 +162,9 @@ class ProvisionView:
 class ArticleView:
     id: str
     chapter: str
-    title: Txt
+    title: Localized
     provisions: list[ProvisionView] = field(default_factory=list)
-    practices: list[Txt] = field(default_factory=list)
+    practices: list[Localized] = field(default_factory=list)
     other: list[Entry] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
 
@@ -194,7 +181,7 @@ class ArticleView:
 @dataclass
 class ChapterView:
     id: str
-    title: Txt
+    title: Localized
     articles: list[ArticleView] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
 
@@ -211,7 +198,7 @@ class ChapterView:
 class CountRow:
     """A row of a summary table: a label, the counts and the bar."""
 
-    label: Txt
+    label: Localized
     counts: Counts
     bar: Markup = Markup("")
     anchor: str = ""
@@ -220,16 +207,16 @@ class CountRow:
 @dataclass
 class CategoryRow:
     code: str
-    label: Txt
+    label: Localized
     provisions: list[ProvisionView] = field(default_factory=list)
     priorities: dict[str, int] = field(default_factory=dict)
-    specified: list[tuple[Txt, list[ProvisionView]]] = field(default_factory=list)  # "other, please specify"
+    specified: list[tuple[Localized, list[ProvisionView]]] = field(default_factory=list)  # "other, please specify"
 
 
 @dataclass
 class LawRow:
-    instrument: Txt
-    references: list[Txt] = field(default_factory=list)
+    instrument: Localized
+    references: list[Localized] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
     link: str | None = None
     written: str = ""
@@ -238,7 +225,7 @@ class LawRow:
 
 @dataclass
 class GeneralGroup:
-    title: Txt
+    title: Localized
     entries: list[Entry] = field(default_factory=list)
 
 
@@ -253,7 +240,7 @@ class Profile:
     labels: Labels
     state_name: str
     region_name: str
-    questionnaire_title: Txt
+    questionnaire_title: Localized
     status_label: str
     as_of: str
     general: list[GeneralGroup]
@@ -262,15 +249,15 @@ class Profile:
     level_rows: list[CountRow]
     total: CountRow
     buckets: tuple[str, ...]  # the buckets the figures show (exports.provisions.BUCKETS)
-    status_names: tuple[Txt, ...]  # their names
-    legend: list[tuple[Markup, Txt]]
-    practices: list[tuple[ArticleView, Txt]]
+    status_names: tuple[Localized, ...]  # their names
+    legend: list[tuple[Markup, Localized]]
+    practices: list[tuple[ArticleView, Localized]]
     challenges: list[CategoryRow]
     challenge_details: list[ProvisionView]
     ta_categories: list[CategoryRow]
     ta_provisions: list[ProvisionView]
     received: list[tuple[ProvisionView, Received]]
-    providers: list[tuple[Txt, list[ProvisionView]]]  # assistance received, by donor or provider
+    providers: list[tuple[Localized, list[ProvisionView]]]  # assistance received, by donor or provider
     laws: list[LawRow]
     unanswered: list[tuple[ArticleView, list[ProvisionView]]]
     incomplete: list[ProvisionView]
@@ -287,11 +274,11 @@ class Profile:
 
     @property
     def comma(self) -> str:
-        return PUNCTUATION.get(self.lang, PUNCTUATION["en"])[0]
+        return display.punctuation(self.lang)[0]
 
     @property
     def semicolon(self) -> str:
-        return PUNCTUATION.get(self.lang, PUNCTUATION["en"])[1]
+        return display.punctuation(self.lang)[1]
 
     def numbers(self, items: Iterable[ProvisionView | str]) -> str:
         """Provision numbers as a list in the profile's language: '5 (1), 7 (2)'; in a right-to-left
@@ -322,6 +309,7 @@ class _Builder:
         self.data, self.lang, self.kind, self.labels = data, lang, kind, labels
         self.q = data.questionnaire
         self.locale = Locale.parse(lang)
+        self.reader = display.Reader(self.q, lang, display.Words(labels.yes, labels.no))
         self.evaluation = engine.evaluate(self.q, data.answers)
         self.values = self.evaluation.values
         self.foreign: dict[str, int] = {}
@@ -334,22 +322,21 @@ class _Builder:
         self.chapter_sections: set[str] = set()  # sections holding provisions
 
     # texts
-    def content(self, text: engine.Text) -> Txt:
-        localized = self.q.text(text, self.lang)
-        return Txt(localized.text, localized.lang)
+    def content(self, text: engine.Text) -> Localized:
+        return self.q.text(text, self.lang)
 
-    def fixed(self, text: str) -> Txt:
-        return Txt(text, self.lang)
+    def fixed(self, text: str) -> Localized:
+        return Localized(text, self.lang, False)
 
-    def answer_text(self, qid: str, text: str) -> Txt:
+    def answer_text(self, qid: str, text: str) -> Localized:
         written = self.data.answer_languages.get(qid) or self.lang
-        return Txt(text, written, written != self.lang)
+        return Localized(text, written, written != self.lang)
 
-    def note_language(self, qid: str) -> Txt | None:
+    def note_language(self, qid: str) -> Localized | None:
         """The language tag of a table answer (one per table)."""
         written = self.data.answer_languages.get(qid)
         if written and written != self.lang:
-            return Txt(written, written, True)
+            return Localized(written, written, True)
         return None
 
     def count_foreign(self, qid: str, question: Question) -> None:
@@ -357,9 +344,8 @@ class _Builder:
         if question.type in TEXT_TYPES and written and written != self.lang:
             self.foreign[written] = self.foreign.get(written, 0) + 1
 
-    def choice(self, question: Question, code: str) -> Txt:
-        option = question.choices.get(code) if question.choices else None
-        return self.content(option.label) if option else Txt(code, self.lang)
+    def choice(self, question: Question, code: str) -> Localized:
+        return display.SINGLE.show(self.reader, question, code)
 
     # values
     def value(self, qid: str, question: Question, raw: Any) -> Value | None:
@@ -376,25 +362,14 @@ class _Builder:
         if raw is None or raw == "" or raw == () or raw == []:
             return None
         kind = question.type
-        if kind == "single_choice":
-            return Value("text", text=self.choice(question, raw))
-        if kind == "multiple_choice":
-            names = [self.choice(question, code).text for code in raw]
-            separator = PUNCTUATION.get(self.lang, PUNCTUATION["en"])[1]
-            return Value("text", text=Txt(separator.join(names), self.lang))
-        if kind == "yes_no":
-            return Value("text", text=self.fixed(self.labels.yes if raw else self.labels.no))
-        if kind == "number":
-            return Value("text", text=self.fixed(format_decimal(Decimal(str(raw)), locale=self.locale)))
-        if kind == "date":
-            day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
-            return Value("text", text=self.fixed(format_date(day, format="long", locale=self.locale)))
         if kind == "url":
             href = safe_link(str(raw))
-            return Value("link" if href else "text", text=Txt(str(raw), "en"), href=href)
-        if kind == "long_text":
-            return Value("long", text=self.answer_text(qid, str(raw)))
-        return Value("text", text=self.answer_text(qid, str(raw)))
+            return Value("link" if href else "text", text=Localized(str(raw), "en", False), href=href)
+        reader = self.reader
+        written = self.data.answer_languages.get(qid)
+        if written:
+            reader = display.Reader(self.q, self.lang, reader.words, written)
+        return Value("long" if kind == "long_text" else "text", text=display.show(reader, question, raw))
 
     def entries(self, questions: Iterable[Question]) -> list[Entry]:
         out = []
@@ -424,7 +399,8 @@ class _Builder:
                 number = f"\u2066{number}\u2069"
             view = ProvisionView(
                 id=pid, number=number, article=provision.article, chapter=provision.chapter,
-                level=provision.level, level_label=self.content(level.label) if level else Txt(provision.level, "en"),
+                level=provision.level,
+                level_label=self.content(level.label) if level else Localized(provision.level, "en", False),
                 summary=self.content(provision.summary), order=order.get(layout.block.id, 0),
                 bucket=facts.bucket)
             if facts.applicable:
@@ -446,7 +422,7 @@ class _Builder:
                 self.count_foreign(qid, self.q.question(qid))
             return value
 
-        def text(role: str, ids: Mapping[str, str] = roles) -> Txt | None:
+        def text(role: str, ids: Mapping[str, str] = roles) -> Localized | None:
             value = answer(role, ids)
             return self.answer_text(ids[role], str(value)) if value is not None else None
 
@@ -493,13 +469,13 @@ class _Builder:
         assert isinstance(group, Group)
         view.other = self.entries(q for q in group.questions if q.id not in laid_out)
 
-    def status_label(self, question: Question, value: Any) -> Txt:
+    def status_label(self, question: Question, value: Any) -> Localized:
         """The words of a status answer: the choice's label, or yes or no."""
         if isinstance(value, bool):
             return self.fixed(self.labels.yes if value else self.labels.no)
         return self.choice(question, value)
 
-    def opt(self, qid: str, raw: Any) -> Txt | None:
+    def opt(self, qid: str, raw: Any) -> Localized | None:
         return self.answer_text(qid, str(raw)) if raw not in (None, "") else None
 
     def measure(self, qid: str, table: Question, row: Mapping[str, Any]) -> Measure:
@@ -521,8 +497,8 @@ class _Builder:
         chapters = []
         for chapter in framework.chapters:
             title = self.content(chapter.title)
-            chapter_view = ChapterView(chapter.id, Txt(self.labels.fmt("chapter_title", number=chapter.id,
-                                                                       title=title.text), title.lang))
+            heading = self.labels.fmt("chapter_title", number=chapter.id, title=title.text)
+            chapter_view = ChapterView(chapter.id, Localized(heading, title.lang, title.is_fallback))
             for article_id in chapter.articles:
                 article = framework.articles[article_id]
                 article_view = ArticleView(article.id, chapter.id, self.content(article.title))
@@ -569,7 +545,7 @@ class _Builder:
             self._general_group(section, groups, short_only, self.content(section.title))
         return [group for group in groups if group.entries]
 
-    def _general_group(self, group: Group, out: list[GeneralGroup], short_only: bool, title: Txt) -> None:
+    def _general_group(self, group: Group, out: list[GeneralGroup], short_only: bool, title: Localized) -> None:
         current = GeneralGroup(title)
         out.append(current)
         for item in group.items:
@@ -625,7 +601,7 @@ class _Builder:
             language_names={code: str(self.locale.languages.get(code, code)) for code in self.foreign},
         )
 
-    def status_names(self) -> tuple[Txt, ...]:
+    def status_names(self) -> tuple[Localized, ...]:
         """The names of the buckets shown: the compliance question's own words where there is one."""
         question = next(iter(self.q.with_role("compliance")), None)
         names = {"yes": self.fixed(self.labels.yes), "partial": self.fixed(self.labels.partial),
@@ -678,11 +654,11 @@ class _Builder:
                         same[1].append(view)
         return [row for row in rows.values() if row.provisions]
 
-    def providers(self, ordered: list[ProvisionView]) -> list[tuple[Txt, list[ProvisionView]]]:
-        found: dict[str, tuple[Txt, list[ProvisionView]]] = {}
+    def providers(self, ordered: list[ProvisionView]) -> list[tuple[Localized, list[ProvisionView]]]:
+        found: dict[str, tuple[Localized, list[ProvisionView]]] = {}
         for view in ordered:
             for item in view.received:
-                provider = item.provider or Txt("?", self.lang)
+                provider = item.provider or Localized("?", self.lang, False)
                 key = " ".join(provider.text.split()).casefold()
                 entry = found.setdefault(key, (provider, []))
                 if view not in entry[1]:
@@ -717,12 +693,6 @@ def build(data: ProfileData, lang: str, kind: str, labels: Labels) -> Profile:
 
 
 # -- helpers -------------------------------------------------------------------------------
-def provision_number(provision_id: str) -> str:
-    """'46.9.b' -> '46 (9) (b)': how paragraphs are cited (with no-break spaces: never split)."""
-    head, *rest = provision_id.split(".")
-    return head + "".join(f"\u00a0({part})" for part in rest)
-
-
 def safe_link(url: str) -> str | None:
     """``url`` if it is a plain http(s) address a PDF may link to, else None (shown as text)."""
     url = url.strip()

@@ -22,7 +22,7 @@ import engine
 from exports import data as exports
 from exports.provisions import STATUS_ROLES
 
-from ..content import provision_number, text
+from ..content import display, provision_number, text
 from ..data import sources
 from ..db import db
 from ..fill.pages import pages
@@ -185,8 +185,7 @@ def _answers(q: engine.Questionnaire, source: exports.Source, found: RepositoryE
         value = source.evaluation.values.get(qid) if qid is not None else None
         if qid is not None and value is not None:
             question = q.question(qid)
-            words = exports.Words(yes=_("Yes"), no=_("No"))
-            shown.append((text(q, question.label, lang).text, exports.display(q, question, value, lang, words)))
+            shown.append((text(q, question.label, lang).text, display(q, question, value, lang)))
     return shown
 
 
