@@ -47,7 +47,8 @@ def test_apply_changes_only_the_languages_given() -> None:
     })
     assert '    title: {en: "Plain title", fr: "Titre"}  # a comment that stays\n' in out
     assert '        label: {en: Flow label, fr: "Nouveau", ar: "تسمية"}\n' in out
-    assert '          fr: Un libellé plié\n          ar: "تسمية مطوية"\n        hint:\n          en: "New hint"\n' in out
+    assert ('          fr: Un libellé plié\n          ar: "تسمية مطوية"\n'
+            '        hint:\n          en: "New hint"\n') in out
     q = engine.load(out.replace("languages: [en, fr]", "languages: [en, fr, ar]")).questionnaire
     assert q.question("q2").label["ar"] == "تسمية مطوية" and q.question("q2").label["en"] == "A folded label"
 
