@@ -6,6 +6,7 @@ Demo passwords are random, made on the first run and kept in ``instance/demo-log
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Iterator
@@ -58,6 +59,10 @@ def load_demo() -> Iterator[str]:
 
 def _publish(path: Path) -> str:
     text = path.read_text(encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    stored = db.session.scalars(select(QuestionnaireVersion).where(QuestionnaireVersion.content_hash == digest)).first()
+    if stored is not None:  # the same file: nothing to load
+        return f"{path.name}: version {stored.version} already published"
     q = engine.load(text, source=str(path)).questionnaire
     same = db.session.scalars(select(QuestionnaireVersion).where(
         QuestionnaireVersion.questionnaire_id == q.id, QuestionnaireVersion.version == q.version)).first()
