@@ -9,7 +9,8 @@ can extract and translate them (``pybabel extract -k N_``) without the engine im
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -196,6 +197,22 @@ class Diagnostic:
     def format(self) -> str:
         """``FILE:LINE:COL: CODE message (hint)`` as printed by ``checklist validate``."""
         return f"{self.source}:{self.line}:{self.column}: {self.code} {self.text()}"
+
+    def excerpt(self, lines: Sequence[str]) -> str:
+        """The offending line of the source (``lines``: its text, split) with a caret under the
+        column, as compilers print it; empty when the line is not in ``lines``::
+
+               12 |         label: {en: A, ar: B}
+                  |                        ^
+        """
+        if not 0 < self.line <= len(lines):
+            return ""
+        text = lines[self.line - 1].rstrip("\r\n")
+        before = text[: max(self.column - 1, 0)]
+        pad = "".join(c if c == "\t" else "  " if unicodedata.east_asian_width(c) in "WF" else " " for c in before)
+        number = str(self.line)
+        gutter = " " * len(number)
+        return f" {number} | {text}\n {gutter} | {pad}^"
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -65,6 +65,7 @@ class Constraint:
 class Level:
     code: str
     label: Text
+    gaps: bool = True  # a negative answer on a provision of this level is a gap in implementation
 
 
 @dataclass(frozen=True, slots=True)

@@ -301,7 +301,8 @@ class Parser:
                            first_line=seen_levels[code].line)
                 continue
             seen_levels[code] = level_node
-            levels.append(Level(code, self.text(lv.get("label"), f"{path}.label")))
+            gaps = self.boolean(lv.get("gaps"), "gaps")
+            levels.append(Level(code, self.text(lv.get("label"), f"{path}.label"), gaps is not False))
         chapters: list[Chapter] = []
         articles: dict[str, Article] = {}
         provisions: dict[str, Provision] = {}

@@ -60,6 +60,9 @@ NODES: dict[str, dict[str, Key]] = {
     "level": _keys(
         Key("code", "string", "Stable code of the level, e.g. 'mandatory'.", True),
         Key("label", "text", "Name of the level.", True),
+        Key("gaps", "bool",
+            "Whether a negative answer on a provision of this level is a gap in implementation (default: "
+            "true). Set false for optional provisions and saving clauses: figures never count a gap there."),
     ),
     "chapter": _keys(
         Key("id", "string", "Chapter number or code, e.g. 'II'.", True),

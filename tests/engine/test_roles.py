@@ -97,11 +97,9 @@ def test_roles_are_not_allowed_on_columns() -> None:
 
 
 def test_the_shipped_checklist_declares_its_pattern() -> None:
-    from pathlib import Path
+    from tests import shipped
 
-    import engine
-
-    q = engine.load_file(Path(__file__).resolve().parents[2] / "questionnaires" / "uncac_checklist.yaml").questionnaire
+    q = shipped.checklist()
     assert q.framework is not None
     provisions = [b for b in q.blocks if b.provision is not None]
     assert {b.provision for b in provisions} == set(q.framework.provisions)
@@ -110,3 +108,13 @@ def test_the_shipped_checklist_declares_its_pattern() -> None:
     assert all(b.get("assistance_needed") for b in status) and len(status) > 200
     practices = [b for b in q.blocks if b.get("good_practices")]
     assert {b.article for b in practices} == set(q.framework.articles)
+
+
+def test_levels_say_whether_a_negative_answer_is_a_gap() -> None:
+    framework = FRAMEWORK.replace("    - {code: mandatory, label: {en: Mandatory, fr: Obligatoire}}\n",
+                                  "    - {code: mandatory, label: {en: Mandatory, fr: Obligatoire}}\n"
+                                  "    - {code: optional, label: {en: Optional, fr: Facultatif}, gaps: false}\n")
+    q = load(doc(framework + TEMPLATE))
+    assert q.framework is not None
+    assert [(level.code, level.gaps) for level in q.framework.levels] == [("mandatory", True), ("optional", False)]
+    assert "S202" in codes(doc(framework.replace("gaps: false", "gaps: sometimes") + TEMPLATE))

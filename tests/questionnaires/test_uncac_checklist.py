@@ -13,6 +13,7 @@ import yaml
 import engine
 from engine.model import Group, Question
 from engine.stats import _texts, compute
+from tests import shipped
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKLIST = ROOT / "questionnaires" / "uncac_checklist.yaml"
@@ -55,7 +56,7 @@ SPLIT = {"14.1.b": "mandatory", "14.1.b.fiu": "consider", "43.1": "mandatory", "
 
 @pytest.fixture(scope="module")
 def loaded() -> engine.Loaded:
-    return engine.load_file(CHECKLIST)
+    return shipped.loaded(CHECKLIST)
 
 
 @pytest.fixture(scope="module")
