@@ -82,16 +82,25 @@ PROVISIONS: dict[str, dict[str, Any]] = {
 }
 
 
-def kenya_answers(q: engine.Questionnaire) -> dict[str, Any]:
-    """Kenya's answers keyed by the question ids of ``q``."""
+def kenya_answers(q: engine.Questionnaire, mapping: versions.Mapping | None = None) -> dict[str, Any]:
+    """Kenya's answers keyed by the question ids of ``q``. Given a later version than the first,
+    they are expressed as its ``mapping`` moves answers: the status of a provision that does not
+    bind goes to its "adopted" question, and choice codes are recoded."""
     found: dict[str, Any] = {qid: value for qid, value in GENERAL.items() if qid in q.index.items}
     for role, value in FOCAL_POINT.items():
         found.update({question.id: value for question in q.with_role(role)[:1]})
     for block in q.blocks:
         for role, value in PROVISIONS.get(block.provision or "", {}).items():
+            if role == "compliance" and block.get(role) is None:
+                role = "adopted"  # same codes: yes, partial, no
             qid = block.get(role)
-            if qid is not None:
-                found[qid] = value
+            if qid is None:
+                continue
+            question = q.question(qid)
+            if mapping is not None and question.choices is not None and isinstance(value, list):
+                codes = mapping.code_map(qid, question.choices.name)
+                value = list(dict.fromkeys(new for code in value for new in codes.get(code, [code])))
+            found[qid] = value
     return found
 
 
@@ -211,7 +220,9 @@ def _demo_answers() -> Iterator[str]:
     if version is None or kenya is None or focal is None or _checklist_responses(kenya):
         return
     q = catalog.questionnaire(version)
-    values = kenya_answers(q)
+    mapping_path = Path(current_app.config["QUESTIONNAIRE_DIR"]) / "mappings" / f"{q.id}-{q.version}.yaml"
+    mapping = versions.Mapping.from_file(mapping_path).mapping if mapping_path.exists() else None
+    values = kenya_answers(q, mapping)
     response = Response(state_id=kenya.id, version_id=version.id, status="draft")
     db.session.add(response)
     db.session.flush()
