@@ -62,6 +62,7 @@ def test_edit_preview_publish_and_move(kenya: Setup, page: Page, browser: Any) -
     page.goto(page.url.split("/preview")[0] + "/publish")
     changes = page.locator("#changes")
     expect(changes).to_contain_text("compliance")
+    page.get_by_label("Publication notes: what changed and why").fill("The Arabic compliance question is clearer.")
     page.locator("main form button[type=submit]").last.click()
     expect(page.locator(".notice-success")).to_contain_text("2026.2")
 

@@ -61,11 +61,44 @@ def test_publishing_a_draft_in_the_browser(app: Flask, client: FlaskClient) -> N
     assert "Changes against the live version 2026.1" in review
     preview = client.get(f"/admin/questionnaires/drafts/{draft}/preview?lang=ar")
     assert preview.status_code == 200 and 'dir="rtl"' in preview.get_data(as_text=True)
-    done = client.post(f"/admin/questionnaires/drafts/{draft}/publish", data={"confirm": "1", "csrf_token": token})
+    no_notes = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
+                           data={"confirm": "1", "csrf_token": token, "publication_notes": "  "})
+    assert no_notes.status_code == 400 and "Write what changed and why." in no_notes.get_data(as_text=True)
+    done = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
+                       data={"confirm": "1", "csrf_token": token, "publication_notes": "A clearer title."})
     assert done.status_code == 302
     with context():
         row = db.session.get(QuestionnaireVersion, draft)
         assert (row.status, row.version) == ("published", "2026.2") and len(row.content_hash) == 64
+        assert row.publication_notes == "A clearer title."
+
+
+def test_no_publish_button_when_nothing_changed_and_the_version_must_increase(app: Flask,
+                                                                             client: FlaskClient) -> None:
+    from web.extensions import db
+    from web.models import QuestionnaireVersion
+
+    login(client, add_user("secretariat_admin"))
+    draft = draft_of(client)
+    page = client.get(f"/admin/questionnaires/drafts/{draft}/publish").get_data(as_text=True)
+    assert "Nothing to publish." in page and ">Publish</button>" not in page
+    token = csrf_token(client, f"/admin/questionnaires/drafts/{draft}")
+    refused = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
+                          data={"confirm": "1", "csrf_token": token, "publication_notes": "Nothing."})
+    assert refused.status_code == 400
+    with context():
+        source = db.session.get(QuestionnaireVersion, draft).source
+    reworded = re.sub(r"(title:\n\s+en: )Technical assistance", r"\1Technical assistance (revised)", source, count=1)
+    client.post(f"/admin/questionnaires/drafts/{draft}", data={"source": reworded, "csrf_token": token})
+    page = client.get(f"/admin/questionnaires/drafts/{draft}/publish").get_data(as_text=True)
+    line = source.splitlines().index('version: "2026.1"') + 1
+    assert f"Line {line}: version 2026.1 is not greater than the live version 2026.1" in page
+    assert "2026.2" in page and ">Publish</button>" not in page and "Nothing to publish." not in page
+    refused = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
+                          data={"confirm": "1", "csrf_token": token, "publication_notes": "Reworded."})
+    assert refused.status_code == 400
+    with context():
+        assert db.session.get(QuestionnaireVersion, draft).status == "draft"
 
 
 def test_a_broken_draft_is_never_published(app: Flask, client: FlaskClient) -> None:

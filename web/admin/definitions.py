@@ -131,11 +131,13 @@ def publish_draft(version_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         flash(_("The draft has errors: correct them before publishing."), "error")
         return redirect(url_for("admin.edit_draft", version_id=draft.id))
     mapping = _mapping_from_form()
-    plan = versions.plan(loaded, mapping)
-    if request.method == "POST" and request.form.get("confirm") == "1" and plan.can_publish:
+    plan = versions.plan(loaded, mapping, draft.source)
+    notes = request.form.get("publication_notes", "").strip()
+    notes_missing = request.method == "POST" and not notes
+    if request.method == "POST" and request.form.get("confirm") == "1" and plan.can_publish and notes:
         try:
             version = versions.publish(plan, draft.source, f"{loaded.questionnaire.id}.yaml", mapping,
-                                       current_user, draft=draft)
+                                       current_user, draft=draft, notes=notes)
         except catalog.PublishError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -146,7 +148,9 @@ def publish_draft(version_id: int) -> str | WerkzeugResponse | tuple[str, int]:
             return redirect(url_for("admin.questionnaires"))
     candidates = _candidates(plan)
     return render_template("admin/publish.html", draft=draft, loaded=loaded, plan=plan, mapping=mapping,
-                           summary=_summary(plan.diff), candidates=candidates, warnings=diagnostics), \
+                           summary=_summary(plan.diff), candidates=candidates, warnings=diagnostics,
+                           notes=notes, notes_missing=notes_missing,
+                           suggested=versions.next_version(plan.live.version) if plan.live else ""), \
         (400 if request.method == "POST" else 200)
 
 
