@@ -104,6 +104,47 @@ def schema(output: str) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
+# -- XLSForm in and out ---------------------------------------------------------------------------
+@cli.group("xlsform")
+def xlsform_group() -> None:
+    """Questionnaire definitions as XLSForm spreadsheets (ODK, KoboToolbox, SurveyCTO)."""
+
+
+@xlsform_group.command("export", with_appcontext=False)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx file to write.")
+def xlsform_export(file: str, output: str) -> None:
+    """Write the definition FILE (YAML) as an XLSForm workbook."""
+    from exports.xlsform import export_workbook
+
+    try:
+        data = export_workbook(Path(file).read_bytes(), source=file)
+    except engine.QuestionnaireError as exc:
+        for diagnostic in exc.errors:
+            click.echo(diagnostic.format())
+        raise click.ClickException(f"{len(exc.errors)} error(s) in {file}: nothing was written") from None
+    Path(output).write_bytes(data)
+    click.echo(f"wrote {output}", err=True)
+
+
+@xlsform_group.command("import", with_appcontext=False)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The YAML file to write.")
+def xlsform_import(file: str, output: str) -> None:
+    """Read the XLSForm FILE into a definition (YAML); print FILE#SHEET:ROW:COL: CODE per problem."""
+    from exports.xlsform import import_workbook
+
+    result = import_workbook(Path(file).read_bytes(), Path(file).name)
+    for diagnostic in result.diagnostics:
+        click.echo(diagnostic.format())
+    errors = len(result.errors)
+    click.echo(f"{file}: {errors} error(s), {len(result.diagnostics) - errors} warning(s)", err=True)
+    if result.text is None:
+        raise click.ClickException("nothing was written")
+    Path(output).write_text(result.text, encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
+
+
 # -- the web app ----------------------------------------------------------------------------------
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
