@@ -85,16 +85,18 @@ class SheetDiagnostic:
         template = N_("{sheet} sheet, row {row}, column {column}") if header else N_("{sheet} sheet, row {row}")
         return _fill(template, {"sheet": sheet, "row": row, "column": header}, translate)
 
+    def body(self, translate: Callable[[str], str] | None = None) -> str:
+        """``message (hint)``, without the place."""
+        if self.inner is not None:
+            return self.inner.text(translate)
+        entry = CATALOGUE[self.code]
+        message = _fill(entry.message, self.args, translate)
+        hint = _fill(entry.hint, self.args, translate) if entry.hint else ""
+        return f"{message} ({hint})" if hint else message
+
     def text(self, translate: Callable[[str], str] | None = None) -> str:
         """``where: message (hint)``."""
-        if self.inner is not None:
-            body = self.inner.text(translate)
-        else:
-            entry = CATALOGUE[self.code]
-            message = _fill(entry.message, self.args, translate)
-            hint = _fill(entry.hint, self.args, translate) if entry.hint else ""
-            body = f"{message} ({hint})" if hint else message
-        return f"{self.where(translate)}: {body}"
+        return f"{self.where(translate)}: {self.body(translate)}"
 
     def format(self) -> str:
         return f"{self.source}:{self.line}:{self.column}: {self.code} {self.text()}"

@@ -34,7 +34,7 @@ def test_editor_saves_a_draft_and_shows_diagnostics_with_lines(app: Flask, clien
     assert "No problem found." in page
     token = csrf_token(client, f"/admin/questionnaires/drafts/{draft}")
     broken = "id: technical_assistance\nversion: '9'\ntitle: <script>alert(1)</script>\nsections: [\n"
-    saved = client.post(f"/admin/questionnaires/drafts/{draft}", data={"source": broken, "csrf_token": token})
+    saved = client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": broken, "csrf_token": token})
     text = saved.get_data(as_text=True)
     assert saved.status_code == 200 and "Line 5, column 1" in text and "Y100" in text
     assert "<script>alert(1)</script>" not in text  # the source is shown escaped
@@ -56,7 +56,7 @@ def test_publishing_a_draft_in_the_browser(app: Flask, client: FlaskClient) -> N
     assert edited != source
     edited = re.sub(r"(title:\n\s+en: )Technical assistance", r"\1Technical assistance (revised)", edited, count=1)
     token = csrf_token(client, f"/admin/questionnaires/drafts/{draft}")
-    client.post(f"/admin/questionnaires/drafts/{draft}", data={"source": edited, "csrf_token": token})
+    client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": edited, "csrf_token": token})
     review = client.get(f"/admin/questionnaires/drafts/{draft}/publish").get_data(as_text=True)
     assert "Changes against the live version 2026.1" in review
     preview = client.get(f"/admin/questionnaires/drafts/{draft}/preview?lang=ar")
@@ -89,7 +89,7 @@ def test_no_publish_button_when_nothing_changed_and_the_version_must_increase(ap
     with context():
         source = db.session.get(QuestionnaireVersion, draft).source
     reworded = re.sub(r"(title:\n\s+en: )Technical assistance", r"\1Technical assistance (revised)", source, count=1)
-    client.post(f"/admin/questionnaires/drafts/{draft}", data={"source": reworded, "csrf_token": token})
+    client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": reworded, "csrf_token": token})
     page = client.get(f"/admin/questionnaires/drafts/{draft}/publish").get_data(as_text=True)
     line = source.splitlines().index('version: "2026.1"') + 1
     assert f"Line {line}: version 2026.1 is not greater than the live version 2026.1" in page
@@ -108,7 +108,7 @@ def test_a_broken_draft_is_never_published(app: Flask, client: FlaskClient) -> N
     login(client, add_user("secretariat_admin"))
     draft = draft_of(client)
     token = csrf_token(client, f"/admin/questionnaires/drafts/{draft}")
-    client.post(f"/admin/questionnaires/drafts/{draft}", data={"source": "id: x\n", "csrf_token": token})
+    client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": "id: x\n", "csrf_token": token})
     refused = client.post(f"/admin/questionnaires/drafts/{draft}/publish", data={"confirm": "1", "csrf_token": token})
     assert refused.status_code == 302 and "/drafts/" in refused.headers["Location"]
     with context():

@@ -112,4 +112,4 @@ def state_choices() -> list[tuple[str, str]]:
     return sorted(((s.code, f"{s.name(lang)} ({s.code})") for s in states), key=lambda c: c[1].casefold())
 
 
-from . import definitions, translations  # noqa: E402,F401  (their routes are on this blueprint)
+from . import definitions, outline, spreadsheets, translations  # noqa: E402,F401  (routes on this blueprint)
