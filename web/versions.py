@@ -121,6 +121,20 @@ def next_version(version: str) -> str:
     return version[:last.start()] + str(int(last.group()) + 1) + version[last.end():]
 
 
+def set_version(text: str, version: str) -> str:
+    """``text`` with its top-level ``version:`` value replaced (quoted as it was, else in double
+    quotes), nothing else changed."""
+    lines = text.split("\n")
+    line, _column = version_place(text)
+    match = re.match(r"(version\s*:\s*)(\"[^\"]*\"|'[^']*'|[^#\s]+)?(.*)$", lines[line - 1])
+    if match is None:
+        return text
+    quote = (match.group(2) or '"')[0] if (match.group(2) or '"')[0] in "\"'" else '"'
+    escaped = version.replace("\\", "\\\\").replace('"', '\\"') if quote == '"' else version.replace("'", "''")
+    lines[line - 1] = f"{match.group(1)}{quote}{escaped}{quote}{match.group(3)}"
+    return "\n".join(lines)
+
+
 def version_place(text: str | None) -> tuple[int, int]:
     """Line and column of the value of the top-level ``version:`` key in a YAML source."""
     for number, line in enumerate((text or "").splitlines(), start=1):

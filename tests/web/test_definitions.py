@@ -91,14 +91,22 @@ def test_no_publish_button_when_nothing_changed_and_the_version_must_increase(ap
     reworded = re.sub(r"(title:\n\s+en: )Technical assistance", r"\1Technical assistance (revised)", source, count=1)
     client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": reworded, "csrf_token": token})
     page = client.get(f"/admin/questionnaires/drafts/{draft}/publish").get_data(as_text=True)
+    assert 'name="version" dir="ltr" value="2026.2"' in page and "Nothing to publish." not in page
     line = source.splitlines().index('version: "2026.1"') + 1
-    assert f"Line {line}: version 2026.1 is not greater than the live version 2026.1" in page
-    assert "2026.2" in page and ">Publish</button>" not in page and "Nothing to publish." not in page
     refused = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
-                          data={"confirm": "1", "csrf_token": token, "publication_notes": "Reworded."})
+                          data={"confirm": "1", "csrf_token": token, "publication_notes": "Reworded.",
+                                "version": "2026.1"})
     assert refused.status_code == 400
+    assert f"Line {line}: version 2026.1 is not greater than the live version 2026.1" in refused.get_data(as_text=True)
     with context():
         assert db.session.get(QuestionnaireVersion, draft).status == "draft"
+    done = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
+                       data={"confirm": "1", "csrf_token": token, "publication_notes": "Reworded.",
+                             "version": "2026.2"})
+    assert done.status_code == 302
+    with context():
+        row = db.session.get(QuestionnaireVersion, draft)
+        assert (row.status, row.version) == ("published", "2026.2") and 'version: "2026.2"' in row.source
 
 
 def test_a_broken_draft_is_never_published(app: Flask, client: FlaskClient) -> None:

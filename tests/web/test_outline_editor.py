@@ -97,7 +97,7 @@ def test_editing_a_template_question_edits_the_template_and_nothing_else(app: Fl
     saved = client.post(f"/admin/questionnaires/drafts/{draft}/items/p15_a.compliance",
                         data={**fields, "csrf_token": token}, headers={"Accept": "application/json"})
     assert saved.status_code == 200, saved.get_data(as_text=True)[:500]
-    assert saved.get_json()["saved"] and saved.get_json()["errors"] == 0
+    assert saved.get_json()["saved"]
     after = source_of(draft)
     changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
                if line[:1] in "+-" and not line.startswith(("+++", "---"))]

@@ -148,12 +148,20 @@ def publish_draft(version_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         flash(_("The draft has errors: correct them before publishing."), "error")
         return redirect(url_for("admin.edit_draft", version_id=draft.id))
     mapping = _mapping_from_form()
-    plan = versions.plan(loaded, mapping, draft.source)
+    source = draft.source
+    wanted = request.form.get("version", "").strip()[:64]
+    if request.method == "POST" and wanted and wanted != loaded.questionnaire.version:
+        source = versions.set_version(source, wanted)  # the version written on the publishing form
+        loaded, diagnostics = _diagnostics(source)
+        if loaded is None:
+            flash(_("The draft has errors: correct them before publishing."), "error")
+            return redirect(url_for("admin.edit_draft", version_id=draft.id))
+    plan = versions.plan(loaded, mapping, source)
     notes = request.form.get("publication_notes", "").strip()
     notes_missing = request.method == "POST" and not notes
     if request.method == "POST" and request.form.get("confirm") == "1" and plan.can_publish and notes:
         try:
-            version = versions.publish(plan, draft.source, f"{loaded.questionnaire.id}.yaml", mapping,
+            version = versions.publish(plan, source, f"{loaded.questionnaire.id}.yaml", mapping,
                                        current_user, draft=draft, notes=notes)
         except catalog.PublishError as exc:
             db.session.rollback()
@@ -164,10 +172,13 @@ def publish_draft(version_id: int) -> str | WerkzeugResponse | tuple[str, int]:
                     v=version.version), "success")
             return redirect(url_for("admin.questionnaires"))
     candidates = _candidates(plan)
+    suggested = loaded.questionnaire.version
+    if plan.live and versions.version_key(suggested) <= versions.version_key(plan.live.version):
+        suggested = versions.next_version(plan.live.version)
     return render_template("admin/publish.html", draft=draft, loaded=loaded, plan=plan, mapping=mapping,
                            summary=_summary(plan.diff), candidates=candidates, warnings=diagnostics,
-                           notes=notes, notes_missing=notes_missing,
-                           suggested=versions.next_version(plan.live.version) if plan.live else ""), \
+                           notes=notes, notes_missing=notes_missing, suggested=suggested,
+                           posted=request.method == "POST"), \
         (400 if request.method == "POST" else 200)
 
 

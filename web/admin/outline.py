@@ -32,6 +32,7 @@ from .yamledit import TEXT_KEYS, EditError, Place, edit, find, place_of
 
 _LOCK = threading.Lock()
 _MODELS: OrderedDict[str, tuple[engine.Loaded | None, list[engine.Diagnostic]]] = OrderedDict()
+_LOADING: dict[str, threading.Event] = {}
 _KEEP = 6  # drafts kept loaded (the checklist is some tens of MB in memory)
 SEARCH_LIMIT = 60
 QUESTION_TEXTS = ("label", "hint", "guidance", "required_message", "other_label", "placeholder")
@@ -50,6 +51,15 @@ def checked(source: str) -> tuple[engine.Loaded | None, list[engine.Diagnostic]]
         if found is not None:
             _MODELS.move_to_end(key)
             return found
+        loading = _LOADING.get(key)
+        if loading is None:
+            _LOADING[key] = threading.Event()
+    if loading is not None:  # another request is loading this text: wait for it rather than load it twice
+        loading.wait(timeout=60)
+        with _LOCK:
+            found = _MODELS.get(key)
+        if found is not None:
+            return found
     try:
         loaded: engine.Loaded | None = engine.load(source, source="draft.yaml")
         result = (loaded, list(loaded.warnings))  # type: ignore[union-attr]
@@ -59,6 +69,9 @@ def checked(source: str) -> tuple[engine.Loaded | None, list[engine.Diagnostic]]
         _MODELS[key] = result
         while len(_MODELS) > _KEEP:
             _MODELS.popitem(last=False)
+        done = _LOADING.pop(key, None)
+    if done is not None:
+        done.set()
     return result
 
 
@@ -206,7 +219,6 @@ def item(version_id: int, item_id: str) -> str | WerkzeugResponse | tuple[str | 
         abort(404)
     place = place_of(q, item_id)
     wants_json = request.accept_mimetypes.best == "application/json"
-    problems: list[engine.Diagnostic] = []
     if request.method == "POST":
         if request.form.get("base") != source_hash(draft.source):
             message = _("The draft was changed since you opened this item (in another window?). Nothing was "
@@ -221,11 +233,8 @@ def item(version_id: int, item_id: str) -> str | WerkzeugResponse | tuple[str | 
             abort(400, str(exc))
         draft.source = new
         db.session.commit()
-        _loaded, diagnostics = checked(new)
-        problems = _about(new, place, diagnostics)
-        if wants_json:
-            return jsonify(saved=True, base=source_hash(new), diagnostics=[_diagnostic(d) for d in problems],
-                           errors=sum(d.is_error for d in diagnostics))
+        if wants_json:  # the editor asks for the engine's diagnostics next (the check takes a moment)
+            return jsonify(saved=True, base=source_hash(new))
         flash(_("The change is saved in the draft."), "success")
         return redirect(url_for("admin.item", version_id=draft.id, item_id=item_id))
     context = _form_context(draft, q, found, place)

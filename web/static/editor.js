@@ -56,6 +56,7 @@
       if (data.error) { box.appendChild(el("p", { "class": "error-message" }, data.error)); }
     }
     function check() {
+      if (!form.isConnected) { return; }  // another item was opened meanwhile
       post(form.getAttribute("data-check-url"), new FormData(form))
         .then(function (r) { return r.json(); }).then(function (data) { render(data); })
         .catch(function () { /* the check is a help; saving still checks */ });
@@ -70,8 +71,11 @@
       }).then(function (result) {
         if (!result.ok) { render({ error: result.data.error || String(result.data) }); return; }
         form.querySelector("[data-base]").value = result.data.base;
-        render(result.data, (container.querySelector("[data-saved-text]") || container).getAttribute("data-saved-text") || "✓");
-        if (onSaved) { onSaved(result.data); }
+        var saved = (container.querySelector("[data-saved-text]") || container).getAttribute("data-saved-text") || "✓";
+        render(result.data, saved);
+        post(form.getAttribute("data-check-url"), new FormData(form))
+          .then(function (r) { return r.json(); }).then(function (data) { render(data, saved); })
+          .then(function () { if (onSaved) { onSaved(result.data); } });
       }).catch(function () { form.submit(); });
     });
   }
