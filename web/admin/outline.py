@@ -10,11 +10,12 @@ an edit made on a version of the draft that has changed since is refused, never 
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -193,7 +194,8 @@ def outline_json(version_id: int) -> WerkzeugResponse:
 @require_roles("secretariat_admin")
 def source_json(version_id: int) -> WerkzeugResponse:
     draft = _draft(version_id)
-    return jsonify(source=draft.source, base=source_hash(draft.source))
+    body = json.dumps({"source": draft.source, "base": source_hash(draft.source)}, ensure_ascii=False)
+    return current_app.response_class(body, mimetype="application/json")  # UTF-8, not \u escapes: half the size
 
 
 @bp.get("/questionnaires/drafts/<int:version_id>/diagnostics.json")
