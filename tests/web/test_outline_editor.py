@@ -154,4 +154,4 @@ def test_xlsform_download_and_upload_as_a_new_draft(app: Flask, client: FlaskCli
                           data={"csrf_token": token, "file": (io.BytesIO(broken), "points.xlsx")})
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "X702" in text and "geopoint" in text
-    assert "row 3" in text
+    assert "feuille survey, ligne 3, colonne type" in text  # placed in the user's language
