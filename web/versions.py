@@ -3,13 +3,18 @@
 A new version is checked by the engine, compared with the live version (``engine.diff``), and
 published only when every change that could strand stored answers is either mapped (old question
 id to new id, old choice code to new code) or explicitly confirmed. The decisions are recorded with
-the version. Responses move when their State (or the secretariat) chooses: answers carry over by
+the version. Three guards come first: a draft that says nothing new (the same model as the live
+version, whatever its comments or layout) is not publishable; the version number must be greater
+than the live one (:func:`version_key`: "2026.1" < "2026.2" < "2026.10" < "2027.1"); and the
+publisher writes publication notes (what changed and why), stored with the version and shown to
+States. Responses move when their State (or the secretariat) chooses: answers carry over by
 id, mapped answers are copied to their new id, and answers without a home are kept, listed and
 shown read-only. Nothing is ever deleted.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 import engine
+from engine.canonical import same_content
 from engine.diff import Diff, diff
 
 from . import catalog
@@ -56,6 +62,27 @@ class Blocker:
     detail: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a draft cannot be published at all, placed in its file (``line`` of ``version:``)."""
+
+    kind: str  # unchanged | version_not_greater
+    line: int
+    column: int
+    version: str
+    live: str
+
+    def message(self, source: str = "") -> str:
+        """``FILE:LINE:COL: message`` in English, as the command line prints it."""
+        if self.kind == "unchanged":
+            text = (f"nothing to publish: the definition is the same as the live version {self.live} "
+                    "(only comments, layout or the version number differ)")
+        else:
+            text = (f"version '{self.version}' must be greater than the live version '{self.live}' "
+                    f"(for example '{next_version(self.live)}')")
+        return f"{source}:{self.line}:{self.column}: {text}" if source else text
+
+
 @dataclass
 class Plan:
     loaded: engine.Loaded
@@ -63,10 +90,58 @@ class Plan:
     diff: Diff | None
     blockers: list[Blocker]
     mapping_errors: list[str]
+    refusals: list[Refusal] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return any(r.kind == "unchanged" for r in self.refusals)
 
     @property
     def can_publish(self) -> bool:
-        return not self.blockers and not self.mapping_errors
+        return not self.blockers and not self.mapping_errors and not self.refusals
+
+
+_VERSION_PART = re.compile(r"\d+|[^\d.\-_ ]+")
+
+
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key for version numbers: numbers compare as numbers, words as words, and a number
+    sorts after a word in the same place ("2026.1" < "2026.2" < "2026.10" < "2027.1";
+    "2026.1-rc1" < "2026.1.1")."""
+    return tuple((1, int(part)) if part.isdigit() else (0, part.casefold())
+                 for part in _VERSION_PART.findall(version))
+
+
+def next_version(version: str) -> str:
+    """The version after ``version``: its last number plus one ("2026.1" -> "2026.2")."""
+    numbers = list(re.finditer(r"\d+", version))
+    if not numbers:
+        return version + ".1"
+    last = numbers[-1]
+    return version[:last.start()] + str(int(last.group()) + 1) + version[last.end():]
+
+
+def set_version(text: str, version: str) -> str:
+    """``text`` with its top-level ``version:`` value replaced (quoted as it was, else in double
+    quotes), nothing else changed."""
+    lines = text.split("\n")
+    line, _column = version_place(text)
+    match = re.match(r"(version\s*:\s*)(\"[^\"]*\"|'[^']*'|[^#\s]+)?(.*)$", lines[line - 1])
+    if match is None:
+        return text
+    quote = (match.group(2) or '"')[0] if (match.group(2) or '"')[0] in "\"'" else '"'
+    escaped = version.replace("\\", "\\\\").replace('"', '\\"') if quote == '"' else version.replace("'", "''")
+    lines[line - 1] = f"{match.group(1)}{quote}{escaped}{quote}{match.group(3)}"
+    return "\n".join(lines)
+
+
+def version_place(text: str | None) -> tuple[int, int]:
+    """Line and column of the value of the top-level ``version:`` key in a YAML source."""
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        match = re.match(r"version\s*:\s*", line)
+        if match:
+            return number, match.end() + 1
+    return 1, 1
 
 
 def live_version(questionnaire_id: str) -> QuestionnaireVersion | None:
@@ -94,13 +169,15 @@ def code_counts(version: QuestionnaireVersion, question_id: str) -> dict[str, in
     return counts
 
 
-def plan(loaded: engine.Loaded, mapping: Mapping) -> Plan:
-    """Compare with the live version and list what still needs the author's decision."""
+def plan(loaded: engine.Loaded, mapping: Mapping, text: str | None = None) -> Plan:
+    """Compare with the live version and list what still needs the author's decision (``text``,
+    the source, places the refusals)."""
     new = loaded.questionnaire
     live = live_version(new.id)
     if live is None:
         return Plan(loaded, None, None, [], [])
     old = catalog.questionnaire(live)
+    refusals = _refusals(old, new, text)
     changes = diff(old, new)
     counts = answer_counts(live)
     blockers: list[Blocker] = []
@@ -120,7 +197,17 @@ def plan(loaded: engine.Loaded, mapping: Mapping) -> Plan:
                      if used.get(code) and code not in mapping.codes.get(qid, {})]
             if codes:
                 blockers.append(Blocker("codes_removed", qid, sum(used[c] for c in codes), {"codes": codes}))
-    return Plan(loaded, live, changes, blockers, _check_mapping(old, new, mapping))
+    return Plan(loaded, live, changes, blockers, _check_mapping(old, new, mapping), refusals)
+
+
+def _refusals(old: engine.Questionnaire, new: engine.Questionnaire, text: str | None) -> list[Refusal]:
+    line, column = version_place(text)
+    out = []
+    if same_content(old, new):
+        out.append(Refusal("unchanged", line, column, new.version, old.version))
+    if version_key(new.version) <= version_key(old.version):
+        out.append(Refusal("version_not_greater", line, column, new.version, old.version))
+    return out
 
 
 def _check_mapping(old: engine.Questionnaire, new: engine.Questionnaire, mapping: Mapping) -> list[str]:
@@ -145,14 +232,21 @@ def _check_mapping(old: engine.Questionnaire, new: engine.Questionnaire, mapping
 
 
 def publish(plan_: Plan, text: str, source: str, mapping: Mapping, user: User | None,
-            draft: QuestionnaireVersion | None = None) -> QuestionnaireVersion:
+            draft: QuestionnaireVersion | None = None, *, notes: str) -> QuestionnaireVersion:
+    """Store the version with its decisions and its publication notes (required)."""
+    if plan_.refusals:
+        raise catalog.PublishError(plan_.refusals[0].message(source))
     if not plan_.can_publish:
         raise catalog.PublishError("critical changes need a mapping or a confirmation")
+    notes = notes.strip()
+    if not notes:
+        raise catalog.PublishError("write the publication notes: what changed and why")
     summary = {}
     if plan_.diff is not None:
         for change in plan_.diff.changes:
             summary[change.kind] = summary.get(change.kind, 0) + 1
-    notes = {"mapping": mapping.as_notes(), "previous": plan_.live.id if plan_.live else None, "changes": summary}
+    decisions = {"mapping": mapping.as_notes(), "previous": plan_.live.id if plan_.live else None,
+                 "changes": summary}
     if draft is not None:
         q = plan_.loaded.questionnaire
         clash = db.session.scalars(select(QuestionnaireVersion).where(
@@ -162,13 +256,36 @@ def publish(plan_: Plan, text: str, source: str, mapping: Mapping, user: User | 
             raise catalog.PublishError(f"version {q.version} of {q.id} already exists; change 'version:' in the file")
         draft.questionnaire_id, draft.version, draft.content_hash = q.id, q.version, q.content_hash
         draft.source, draft.title, draft.status = text, dict(q.title), "published"
-        draft.published_at, draft.notes = utcnow(), notes
+        draft.published_at, draft.notes, draft.publication_notes = utcnow(), decisions, notes
         db.session.flush()
         catalog.remember(q)
         return draft
     published = catalog.publish_text(text, source, user)
-    published.version.notes = notes
+    published.version.notes = decisions
+    published.version.publication_notes = notes
     return published.version
+
+
+def publication_news(responses: list[Response], limit: int = 3) -> list[QuestionnaireVersion]:
+    """Published versions with notes that concern these responses: the version each is on and the
+    later ones, newest first (at most ``limit`` per questionnaire)."""
+    out: list[QuestionnaireVersion] = []
+    oldest: dict[str, int] = {}
+    for response in responses:
+        qid = response.version.questionnaire_id
+        oldest[qid] = min(oldest.get(qid, response.version_id), response.version_id)
+    for qid, first in sorted(oldest.items()):
+        out.extend(db.session.scalars(select(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == qid, QuestionnaireVersion.status == "published",
+            QuestionnaireVersion.id >= first, QuestionnaireVersion.publication_notes.isnot(None))
+            .order_by(QuestionnaireVersion.id.desc()).limit(limit)))
+    return out
+
+
+def published_version(questionnaire_id: str, version: str) -> QuestionnaireVersion | None:
+    return db.session.scalars(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.questionnaire_id == questionnaire_id, QuestionnaireVersion.version == version,
+        QuestionnaireVersion.status != "draft")).first()
 
 
 # -- moving responses ------------------------------------------------------------------------------
