@@ -90,6 +90,7 @@ lint: $(VENV)/.installed-test
 bench: system-test install-test translations
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/editor.py
 	$(BIN)/python bench/profiles.py
 
 clean:

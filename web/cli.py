@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import FlaskGroup
@@ -119,6 +120,47 @@ def schema(output: str) -> None:
     else:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
+
+
+# -- XLSForm in and out ---------------------------------------------------------------------------
+@cli.group("xlsform")
+def xlsform_group() -> None:
+    """Questionnaire definitions as XLSForm spreadsheets (ODK, KoboToolbox, SurveyCTO)."""
+
+
+@xlsform_group.command("export", with_appcontext=False)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx file to write.")
+def xlsform_export(file: str, output: str) -> None:
+    """Write the definition FILE (YAML) as an XLSForm workbook."""
+    from exports.xlsform import export_workbook
+
+    try:
+        data = export_workbook(Path(file).read_bytes(), source=file)
+    except engine.QuestionnaireError as exc:
+        for diagnostic in exc.errors:
+            click.echo(diagnostic.format())
+        raise click.ClickException(f"{len(exc.errors)} error(s) in {file}: nothing was written") from None
+    Path(output).write_bytes(data)
+    click.echo(f"wrote {output}", err=True)
+
+
+@xlsform_group.command("import", with_appcontext=False)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The YAML file to write.")
+def xlsform_import(file: str, output: str) -> None:
+    """Read the XLSForm FILE into a definition (YAML); print FILE#SHEET:ROW:COL: CODE per problem."""
+    from exports.xlsform import import_workbook
+
+    result = import_workbook(Path(file).read_bytes(), Path(file).name)
+    for diagnostic in result.diagnostics:
+        click.echo(diagnostic.format())
+    errors = len(result.errors)
+    click.echo(f"{file}: {errors} error(s), {len(result.diagnostics) - errors} warning(s)", err=True)
+    if result.text is None:
+        raise click.ClickException("nothing was written")
+    Path(output).write_text(result.text, encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
 
 
 # -- the web app ----------------------------------------------------------------------------------
@@ -282,13 +324,17 @@ def questionnaires_group() -> None:
 @click.option("--confirm", "confirmed", multiple=True, metavar="QUESTION",
               help="Publish although answers of QUESTION stay behind (kept, listed as without a home).")
 @click.option("--dry-run", is_flag=True, help="Check and show the changes; store nothing.")
+@click.option("--notes", default="", help="Publication notes: what changed and why (shown to States). Required.")
+@click.option("--notes-file", type=click.File(encoding="utf-8"), help="Read the publication notes from a file.")
 def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[str, ...],
                            map_list_codes: tuple[str, ...], mapping_file: str | None, confirmed: tuple[str, ...],
-                           dry_run: bool) -> None:
+                           dry_run: bool, notes: str, notes_file: Any) -> None:
     """Check FILE, compare it with the live version and store it as a new version.
 
-    Nothing is stored if the file has errors, or if a change would strand stored answers (a
-    removed question, a changed type, a removed choice code) without --map, --mapping or --confirm.
+    Nothing is stored if the file has errors, if it changes nothing against the live version, if
+    its version is not greater than the live one, without publication notes (--notes, or the
+    mapping file's), or if a change would strand stored answers (a removed question, a changed
+    type, a removed choice code) without --map, --mapping or --confirm.
     """
     from pathlib import Path
 
@@ -319,6 +365,7 @@ def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[st
                 f"{mapping_file} maps {found.questionnaire} {found.source} -> {found.target}, but this publishes "
                 f"{expected[0]} {expected[1] or '(nothing yet)'} -> {expected[2]}")
         mapping = found.mapping
+        notes = notes or found.notes
     mapping.confirmed |= set(confirmed)
     for item in maps:
         old, _sep, new = item.partition("=")
@@ -329,8 +376,10 @@ def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[st
         old, _sep, new = rest.partition("=")
         codes = [code.strip() for code in new.split("+") if code.strip()]
         into.setdefault(key.strip(), {})[old.strip()] = codes[0] if len(codes) == 1 else codes
-    plan = versions.plan(loaded, mapping)
-    if plan.diff is not None:
+    plan = versions.plan(loaded, mapping, text)
+    for refusal in plan.refusals:
+        click.echo(refusal.message(file), err=True)
+    if plan.diff is not None and not plan.unchanged:
         click.echo(f"changes against version {plan.live.version}:")  # type: ignore[union-attr]
         for line in describe(plan.diff):
             click.echo("  " + line)
@@ -339,14 +388,17 @@ def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[st
     for blocker in plan.blockers:
         click.echo(f"needs a decision: {blocker.kind} {blocker.question_id} ({blocker.answers} answer(s))"
                    f"{' codes ' + ', '.join(blocker.detail['codes']) if 'codes' in blocker.detail else ''}"
-                   " -> use --map, --map-code or --confirm", err=True)
+                   " -> use --mapping, --map, --map-code, --map-list-code or --confirm", err=True)
     if not plan.can_publish:
         raise click.ClickException("nothing was published")
+    notes = (notes_file.read() if notes_file is not None else notes).strip()
     if dry_run:
         click.echo("dry run: nothing was published")
         return
+    if not notes:
+        raise click.ClickException("give --notes 'what changed and why' (or --notes-file): nothing was published")
     try:
-        version = versions.publish(plan, text, file, mapping, None)
+        version = versions.publish(plan, text, file, mapping, None, notes=notes)
     except catalog.PublishError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None

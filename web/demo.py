@@ -99,8 +99,9 @@ def kenya_answers(q: engine.Questionnaire, mapping: versions.Mapping | None = No
             question = q.question(qid)
             if mapping is not None and question.choices is not None and isinstance(value, list):
                 codes = mapping.code_map(qid, question.choices.name)
-                value = list(dict.fromkeys(new for code in value for new in codes.get(code, [code])))
-            found[qid] = value
+                found[qid] = list(dict.fromkeys(new for code in value for new in codes.get(code, [code])))
+            else:
+                found[qid] = value
     return found
 
 
@@ -136,18 +137,14 @@ def _history(folder: Path) -> list[Path]:
     """Archived versions of the questionnaires the database holds no version of, oldest first."""
     stored = set(db.session.scalars(select(QuestionnaireVersion.questionnaire_id)))
     hashes = set(db.session.scalars(select(QuestionnaireVersion.content_hash)))
-    found: list[tuple[str, tuple[int, ...], Path]] = []
+    found: list[tuple[str, tuple[tuple[int, int | str], ...], Path]] = []
     for path in (folder / "archive").glob("*.yaml"):
         if hashlib.sha256(path.read_bytes()).hexdigest() in hashes:
             continue
         q = engine.load_file(path).questionnaire
         if q.id not in stored:
-            found.append((q.id, _version_key(q.version), path))
+            found.append((q.id, versions.version_key(q.version), path))
     return [path for _id, _key, path in sorted(found)]
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
 
 
 def _publish(path: Path, folder: Path) -> str:
@@ -167,21 +164,20 @@ def _publish(path: Path, folder: Path) -> str:
         if same.content_hash != q.content_hash:
             return f"{path.name}: version {q.version} is already stored with other content (change 'version:')"
         return f"{path.name}: version {q.version} already published"
-    mapping = versions.Mapping()
-    mapping_path = folder / "mappings" / f"{q.id}-{q.version}.yaml"
     live = versions.live_version(q.id)
-    if live is not None and mapping_path.exists():
-        found = versions.Mapping.from_file(mapping_path)
-        if found.source == live.version:
-            mapping = found.mapping
-    plan = versions.plan(loaded, mapping)
-    if not plan.can_publish:
-        problems = [f"{b.kind} {b.question_id}" for b in plan.blockers] + plan.mapping_errors
+    if live is None:  # the first version: nothing to compare with
+        return f"{path.name}: published version {catalog.publish_text(text, str(path), loaded=loaded).version.version}"
+    mapping_path = folder / "mappings" / f"{q.id}-{q.version}.yaml"
+    found = versions.Mapping.from_file(mapping_path) if mapping_path.exists() else None
+    if found is None or found.source != live.version:
+        return f"{path.name}: not published over {live.version}: no mapping file {mapping_path.name} from it"
+    plan = versions.plan(loaded, found.mapping, text)
+    if not plan.can_publish or plan.refusals:
+        problems = ([f"{b.kind} {b.question_id}" for b in plan.blockers] + plan.mapping_errors
+                    + [refusal.message(path.name) for refusal in plan.refusals])
         return f"{path.name}: not published, decisions needed: {'; '.join(problems)}"
-    published = versions.publish(plan, text, str(path), mapping, None)
-    mapped = live is not None and (mapping.questions or mapping.lists or mapping.codes)
-    via = f" over {live.version} with mappings/{mapping_path.name}" if mapped and live is not None else ""
-    return f"{path.name}: published version {published.version}{via}"
+    published = versions.publish(plan, text, str(path), found.mapping, None, notes=found.notes)
+    return f"{path.name}: published version {published.version} over {live.version} with mappings/{mapping_path.name}"
 
 
 def _passwords() -> dict[str, str]:

@@ -3,9 +3,13 @@
 A new version is checked by the engine, compared with the live version (``engine.diff``), and
 published only when every change that could strand stored answers is either mapped (old question
 id to new id, old choice code to new code or codes) or explicitly confirmed. The decisions are
-recorded with the version. Responses move when their State (or the secretariat) chooses: answers
-carry over by id, mapped answers are copied to their new id, and answers without a home are kept,
-listed and shown read-only. Nothing is ever deleted.
+recorded with the version. Three guards come first: a draft that says nothing new (the same model
+as the live version, whatever its comments or layout) is not publishable; the version number must
+be greater than the live one (:func:`version_key`: "2026.1" < "2026.2" < "2026.10" < "2027.1");
+and the publisher writes publication notes (what changed and why), stored with the version and
+shown to States. Responses move when their State (or the secretariat) chooses: answers carry over
+by id, mapped answers are copied to their new id, and answers without a home are kept, listed and
+shown read-only. Nothing is ever deleted.
 
 A code mapping is one-to-one (``hi -> high``) or one-to-many (a code split in two: ``legal_advice
 -> legal_advisory + legislative_drafting``; a multiple choice keeps both). It is given per
@@ -13,11 +17,12 @@ question, or per choice list (``lists``): then it applies to every question and 
 choices are that list, so one line covers a list shared by hundreds of questions. A single choice
 cannot hold a code split in two: its stored answers still need a one-to-one mapping of their own.
 A mapping can be written in a file (:func:`Mapping.from_file`), kept next to the questionnaire it
-publishes.
+publishes, with the publication notes of the version.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +33,7 @@ import yaml
 from sqlalchemy import func, select
 
 import engine
+from engine.canonical import same_content
 from engine.diff import Diff, diff
 
 from . import catalog
@@ -113,6 +119,7 @@ class MappingFile:
     source: str  # the version the answers come from
     target: str  # the version being published
     mapping: Mapping
+    notes: str = ""  # the publication notes: what changed and why
 
 
 def read_mapping_file(path: Path) -> MappingFile:
@@ -125,6 +132,7 @@ def read_mapping_file(path: Path) -> MappingFile:
         codes: {p5_2.level: {hi: high}}                      # question id: old code: new code(s)
         lists: {ta_categories: {legal_advice: [legal_advisory, legislative_drafting]}}
         confirm: [p44_1.steps]                               # answers that may stay behind
+        notes: What changed and why (the publication notes shown to States).
     """
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -132,7 +140,7 @@ def read_mapping_file(path: Path) -> MappingFile:
         raise MappingFileError(f"{path}: cannot be read ({exc})") from None
     if not isinstance(data, dict):
         raise MappingFileError(f"{path}: expected a mapping with 'questionnaire', 'from', 'to' and 'questions'")
-    known = {"questionnaire", "from", "to", "questions", "codes", "lists", "confirm"}
+    known = {"questionnaire", "from", "to", "questions", "codes", "lists", "confirm", "notes"}
     for key in data:
         if key not in known:
             raise MappingFileError(f"{path}: unknown key '{key}' (expected one of: {', '.join(sorted(known))})")
@@ -145,8 +153,11 @@ def read_mapping_file(path: Path) -> MappingFile:
     confirm = data.get("confirm") or []
     if not isinstance(confirm, list) or not all(isinstance(item, str) for item in confirm):
         raise MappingFileError(f"{path}: 'confirm' must be a list of question ids")
+    notes = data.get("notes") or ""
+    if not isinstance(notes, str):
+        raise MappingFileError(f"{path}: 'notes' must be text (the publication notes)")
     return MappingFile(data["questionnaire"], data["from"], data["to"],
-                       Mapping(questions, codes, set(confirm), lists))
+                       Mapping(questions, codes, set(confirm), lists), notes.strip())
 
 
 def _dict(path: Path, key: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -185,6 +196,27 @@ class Blocker:
     detail: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a draft cannot be published at all, placed in its file (``line`` of ``version:``)."""
+
+    kind: str  # unchanged | version_not_greater
+    line: int
+    column: int
+    version: str
+    live: str
+
+    def message(self, source: str = "") -> str:
+        """``FILE:LINE:COL: message`` in English, as the command line prints it."""
+        if self.kind == "unchanged":
+            text = (f"nothing to publish: the definition is the same as the live version {self.live} "
+                    "(only comments, layout or the version number differ)")
+        else:
+            text = (f"version '{self.version}' must be greater than the live version '{self.live}' "
+                    f"(for example '{next_version(self.live)}')")
+        return f"{source}:{self.line}:{self.column}: {text}" if source else text
+
+
 @dataclass
 class Plan:
     loaded: engine.Loaded
@@ -192,10 +224,58 @@ class Plan:
     diff: Diff | None
     blockers: list[Blocker]
     mapping_errors: list[str]
+    refusals: list[Refusal] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return any(r.kind == "unchanged" for r in self.refusals)
 
     @property
     def can_publish(self) -> bool:
-        return not self.blockers and not self.mapping_errors
+        return not self.blockers and not self.mapping_errors and not self.refusals
+
+
+_VERSION_PART = re.compile(r"\d+|[^\d.\-_ ]+")
+
+
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key for version numbers: numbers compare as numbers, words as words, and a number
+    sorts after a word in the same place ("2026.1" < "2026.2" < "2026.10" < "2027.1";
+    "2026.1-rc1" < "2026.1.1")."""
+    return tuple((1, int(part)) if part.isdigit() else (0, part.casefold())
+                 for part in _VERSION_PART.findall(version))
+
+
+def next_version(version: str) -> str:
+    """The version after ``version``: its last number plus one ("2026.1" -> "2026.2")."""
+    numbers = list(re.finditer(r"\d+", version))
+    if not numbers:
+        return version + ".1"
+    last = numbers[-1]
+    return version[:last.start()] + str(int(last.group()) + 1) + version[last.end():]
+
+
+def set_version(text: str, version: str) -> str:
+    """``text`` with its top-level ``version:`` value replaced (quoted as it was, else in double
+    quotes), nothing else changed."""
+    lines = text.split("\n")
+    line, _column = version_place(text)
+    match = re.match(r"(version\s*:\s*)(\"[^\"]*\"|'[^']*'|[^#\s]+)?(.*)$", lines[line - 1])
+    if match is None:
+        return text
+    quote = (match.group(2) or '"')[0] if (match.group(2) or '"')[0] in "\"'" else '"'
+    escaped = version.replace("\\", "\\\\").replace('"', '\\"') if quote == '"' else version.replace("'", "''")
+    lines[line - 1] = f"{match.group(1)}{quote}{escaped}{quote}{match.group(3)}"
+    return "\n".join(lines)
+
+
+def version_place(text: str | None) -> tuple[int, int]:
+    """Line and column of the value of the top-level ``version:`` key in a YAML source."""
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        match = re.match(r"version\s*:\s*", line)
+        if match:
+            return number, match.end() + 1
+    return 1, 1
 
 
 def live_version(questionnaire_id: str) -> QuestionnaireVersion | None:
@@ -223,13 +303,15 @@ def code_counts(version: QuestionnaireVersion, question_id: str) -> dict[str, in
     return counts
 
 
-def plan(loaded: engine.Loaded, mapping: Mapping) -> Plan:
-    """Compare with the live version and list what still needs the author's decision."""
+def plan(loaded: engine.Loaded, mapping: Mapping, text: str | None = None) -> Plan:
+    """Compare with the live version and list what still needs the author's decision (``text``,
+    the source, places the refusals)."""
     new = loaded.questionnaire
     live = live_version(new.id)
     if live is None:
         return Plan(loaded, None, None, [], [])
     old = catalog.questionnaire(live)
+    refusals = _refusals(old, new, text)
     changes = diff(old, new)
     counts = answer_counts(live)
     blockers: list[Blocker] = []
@@ -252,7 +334,17 @@ def plan(loaded: engine.Loaded, mapping: Mapping) -> Plan:
                      if used.get(code) and code not in mapped]
             if codes:
                 blockers.append(Blocker("codes_removed", qid, sum(used[c] for c in codes), {"codes": codes}))
-    return Plan(loaded, live, changes, blockers, _check_mapping(old, new, mapping))
+    return Plan(loaded, live, changes, blockers, _check_mapping(old, new, mapping), refusals)
+
+
+def _refusals(old: engine.Questionnaire, new: engine.Questionnaire, text: str | None) -> list[Refusal]:
+    line, column = version_place(text)
+    out = []
+    if same_content(old, new):
+        out.append(Refusal("unchanged", line, column, new.version, old.version))
+    if version_key(new.version) <= version_key(old.version):
+        out.append(Refusal("version_not_greater", line, column, new.version, old.version))
+    return out
 
 
 def _check_mapping(old: engine.Questionnaire, new: engine.Questionnaire, mapping: Mapping) -> list[str]:
@@ -294,14 +386,21 @@ def _list_name(q: engine.Questionnaire, qid: str) -> str | None:
 
 
 def publish(plan_: Plan, text: str, source: str, mapping: Mapping, user: User | None,
-            draft: QuestionnaireVersion | None = None) -> QuestionnaireVersion:
+            draft: QuestionnaireVersion | None = None, *, notes: str) -> QuestionnaireVersion:
+    """Store the version with its decisions and its publication notes (required)."""
+    if plan_.refusals:
+        raise catalog.PublishError(plan_.refusals[0].message(source))
     if not plan_.can_publish:
         raise catalog.PublishError("critical changes need a mapping or a confirmation")
+    notes = notes.strip()
+    if not notes:
+        raise catalog.PublishError("write the publication notes: what changed and why")
     summary = {}
     if plan_.diff is not None:
         for change in plan_.diff.changes:
             summary[change.kind] = summary.get(change.kind, 0) + 1
-    notes = {"mapping": mapping.as_notes(), "previous": plan_.live.id if plan_.live else None, "changes": summary}
+    decisions = {"mapping": mapping.as_notes(), "previous": plan_.live.id if plan_.live else None,
+                 "changes": summary}
     if draft is not None:
         q = plan_.loaded.questionnaire
         clash = db.session.scalars(select(QuestionnaireVersion).where(
@@ -311,13 +410,36 @@ def publish(plan_: Plan, text: str, source: str, mapping: Mapping, user: User | 
             raise catalog.PublishError(f"version {q.version} of {q.id} already exists; change 'version:' in the file")
         draft.questionnaire_id, draft.version, draft.content_hash = q.id, q.version, q.content_hash
         draft.source, draft.title, draft.status = text, dict(q.title), "published"
-        draft.published_at, draft.notes = utcnow(), notes
+        draft.published_at, draft.notes, draft.publication_notes = utcnow(), decisions, notes
         db.session.flush()
         catalog.remember(q)
         return draft
     published = catalog.publish_text(text, source, user)
-    published.version.notes = notes
+    published.version.notes = decisions
+    published.version.publication_notes = notes
     return published.version
+
+
+def publication_news(responses: list[Response], limit: int = 3) -> list[QuestionnaireVersion]:
+    """Published versions with notes that concern these responses: the version each is on and the
+    later ones, newest first (at most ``limit`` per questionnaire)."""
+    out: list[QuestionnaireVersion] = []
+    oldest: dict[str, int] = {}
+    for response in responses:
+        qid = response.version.questionnaire_id
+        oldest[qid] = min(oldest.get(qid, response.version_id), response.version_id)
+    for qid, first in sorted(oldest.items()):
+        out.extend(db.session.scalars(select(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == qid, QuestionnaireVersion.status == "published",
+            QuestionnaireVersion.id >= first, QuestionnaireVersion.publication_notes.isnot(None))
+            .order_by(QuestionnaireVersion.id.desc()).limit(limit)))
+    return out
+
+
+def published_version(questionnaire_id: str, version: str) -> QuestionnaireVersion | None:
+    return db.session.scalars(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.questionnaire_id == questionnaire_id, QuestionnaireVersion.version == version,
+        QuestionnaireVersion.status != "draft")).first()
 
 
 # -- moving responses ------------------------------------------------------------------------------

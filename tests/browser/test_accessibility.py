@@ -106,3 +106,26 @@ def test_secretariat_dashboard(live_server: Any, page: Page) -> None:
     log_in(page, live_server, add_user("secretariat_admin"))
     check(page, "secretariat dashboard", report)
     assert not report, "\n".join(f"{page_}: {item}" for page_, items in report.items() for item in items)
+
+
+def test_questionnaire_editor(live_server: Any, page: Page) -> None:
+    """The outline with an item's form open, the YAML text in CodeMirror, the publishing page."""
+    report: dict[str, list[str]] = {}
+    log_in(page, live_server, add_user("secretariat_admin"))
+    page.goto(live_server("/admin/questionnaires"))
+    check(page, "questionnaires", report)
+    page.locator("tr", has=page.get_by_text("UNCAC self-assessment checklist")).first.get_by_role(
+        "button", name="Edit as a new draft").click()
+    page.locator(".outline-toggle[data-node='chiii']").click()
+    expect(page.locator("li[data-id='chiii'] > ul > li").first).to_be_visible()
+    page.locator(".outline-toggle[data-node='art15']").click()
+    page.locator(".outline-toggle[data-node='p15_a']").click()
+    page.locator("a[data-item='p15_a.compliance']").click()
+    expect(page.locator("#template-notice")).to_be_visible()
+    check(page, "outline editor with a question's form", report)
+    page.goto(page.url.split("#")[0] + "/text")
+    expect(page.locator(".CodeMirror")).to_be_visible()
+    check(page, "YAML text", report)
+    page.goto(page.url.replace("/text", "/publish"))
+    check(page, "publishing page", report)
+    assert not report, "\n".join(f"{page_}: {item}" for page_, items in report.items() for item in items)

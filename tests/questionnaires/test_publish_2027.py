@@ -130,7 +130,7 @@ def test_the_cli_publishes_2027_over_2026_only_with_the_mapping(fresh: Flask) ->
     from web.extensions import db
     from web.models import QuestionnaireVersion, Response, State, User
 
-    assert cli(fresh, "questionnaires", "publish", str(ARCHIVED)).exit_code == 0
+    assert cli(fresh, "questionnaires", "publish", str(ARCHIVED), "--notes", "The first checklist.").exit_code == 0
     with fresh.app_context():
         from web import catalog
         from web.admin.users import set_account
@@ -147,7 +147,7 @@ def test_the_cli_publishes_2027_over_2026_only_with_the_mapping(fresh: Flask) ->
         given = kenya_answers(catalog.questionnaire(old))
         save(response, catalog.questionnaire(old), [Change(k, v, 0) for k, v in given.items()], user, "import")
         db.session.commit()
-    refused = cli(fresh, "questionnaires", "publish", str(CHECKLIST))
+    refused = cli(fresh, "questionnaires", "publish", str(CHECKLIST), "--notes", "Questions per kind of obligation.")
     assert refused.exit_code != 0
     for needed in ("removed p5_2.compliance", "removed p27_2.compliance", "codes_removed p5_2.ta_categories",
                    "codes_removed p23_2_d.ta_categories"):
@@ -156,6 +156,7 @@ def test_the_cli_publishes_2027_over_2026_only_with_the_mapping(fresh: Flask) ->
     assert done.exit_code == 0, done.output
     with fresh.app_context():
         live = versions.live_version("uncac_checklist")
+        assert live is not None and live.publication_notes.startswith("Each provision is now asked")  # the file's
         response = db.session.scalars(select(Response)).one()
         moved = versions.migrate(response, live, db.session.scalars(select(User)).one())  # type: ignore[arg-type]
         db.session.commit()

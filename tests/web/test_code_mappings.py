@@ -68,7 +68,8 @@ def setup_v1() -> int:
 def publish_cli(app: Flask, path: Path, *args: str) -> object:
     from web.cli import cli
 
-    return app.test_cli_runner().invoke(cli, ["questionnaires", "publish", str(path), *args])
+    notes = [] if "--mapping" in args else ["--notes", "Advice and drafting are two kinds of help."]
+    return app.test_cli_runner().invoke(cli, ["questionnaires", "publish", str(path), *notes, *args])
 
 
 def migrate(rid: int) -> tuple[object, dict[str, object]]:
@@ -183,9 +184,15 @@ def test_a_mapping_file(app: Flask, tmp_path: Path) -> None:
           kinds:
             advice_or_drafting: [advice, drafting]
         confirm: [nothing_here]
+        notes: Advice and drafting are now two kinds of help.
     """)
     done = publish_cli(app, path, "--mapping", str(good))
     assert done.exit_code == 0, done.output  # type: ignore[attr-defined]
+    with context():
+        from web import versions
+
+        live = versions.live_version("split_codes")
+        assert live is not None and live.publication_notes == "Advice and drafting are now two kinds of help."
     result, stored = migrate(rid)
     assert result.orphans == [] and sorted(stored["needs_b"]) == ["advice", "drafting"]  # type: ignore[attr-defined,arg-type]
 
@@ -195,6 +202,7 @@ def test_a_mapping_file(app: Flask, tmp_path: Path) -> None:
     ("questionnaire: q\nfrom: 1\nto: '2'\n", "'from' must be given as text"),
     ("questionnaire: q\nfrom: '1'\nto: '2'\nlists: {kinds: {a: 3}}\n", "'lists.kinds.a' must be a code or a list"),
     ("questionnaire: q\nfrom: '1'\nto: '2'\nquestions: [a, b]\n", "'questions' must map old ids to new ids"),
+    ("questionnaire: q\nfrom: '1'\nto: '2'\nnotes: [a]\n", "'notes' must be text"),
     ("- just a list\n", "expected a mapping"),
     ("questionnaire: [unclosed\n", "cannot be read"),
 ])

@@ -30,11 +30,11 @@ def draft_of(client: FlaskClient, questionnaire: str = "technical_assistance") -
 def test_editor_saves_a_draft_and_shows_diagnostics_with_lines(app: Flask, client: FlaskClient) -> None:
     login(client, add_user("secretariat_admin"))
     draft = draft_of(client)
-    page = client.get(f"/admin/questionnaires/drafts/{draft}").get_data(as_text=True)
-    assert "No problem found." in page
+    page = client.get(f"/admin/questionnaires/drafts/{draft}?check=1").get_data(as_text=True)
+    assert "<li>No problem found.</li>" in page  # checked on the server when asked (without scripts)
     token = csrf_token(client, f"/admin/questionnaires/drafts/{draft}")
     broken = "id: technical_assistance\nversion: '9'\ntitle: <script>alert(1)</script>\nsections: [\n"
-    saved = client.post(f"/admin/questionnaires/drafts/{draft}", data={"source": broken, "csrf_token": token})
+    saved = client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": broken, "csrf_token": token})
     text = saved.get_data(as_text=True)
     assert saved.status_code == 200 and "Line 5, column 1" in text and "Y100" in text
     assert "<script>alert(1)</script>" not in text  # the source is shown escaped
@@ -56,16 +56,57 @@ def test_publishing_a_draft_in_the_browser(app: Flask, client: FlaskClient) -> N
     assert edited != source
     edited = re.sub(r"(title:\n\s+en: )Technical assistance", r"\1Technical assistance (revised)", edited, count=1)
     token = csrf_token(client, f"/admin/questionnaires/drafts/{draft}")
-    client.post(f"/admin/questionnaires/drafts/{draft}", data={"source": edited, "csrf_token": token})
+    client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": edited, "csrf_token": token})
     review = client.get(f"/admin/questionnaires/drafts/{draft}/publish").get_data(as_text=True)
     assert "Changes against the live version 2027.1" in review
     preview = client.get(f"/admin/questionnaires/drafts/{draft}/preview?lang=ar")
     assert preview.status_code == 200 and 'dir="rtl"' in preview.get_data(as_text=True)
-    done = client.post(f"/admin/questionnaires/drafts/{draft}/publish", data={"confirm": "1", "csrf_token": token})
+    no_notes = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
+                           data={"confirm": "1", "csrf_token": token, "publication_notes": "  "})
+    assert no_notes.status_code == 400 and "Write what changed and why." in no_notes.get_data(as_text=True)
+    done = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
+                       data={"confirm": "1", "csrf_token": token, "publication_notes": "A clearer title."})
     assert done.status_code == 302
     with context():
         row = db.session.get(QuestionnaireVersion, draft)
         assert (row.status, row.version) == ("published", "2027.2") and len(row.content_hash) == 64
+        assert row.publication_notes == "A clearer title."
+
+
+def test_no_publish_button_when_nothing_changed_and_the_version_must_increase(app: Flask,
+                                                                             client: FlaskClient) -> None:
+    from web.extensions import db
+    from web.models import QuestionnaireVersion
+
+    login(client, add_user("secretariat_admin"))
+    draft = draft_of(client)
+    page = client.get(f"/admin/questionnaires/drafts/{draft}/publish").get_data(as_text=True)
+    assert "Nothing to publish." in page and ">Publish</button>" not in page
+    token = csrf_token(client, f"/admin/questionnaires/drafts/{draft}")
+    refused = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
+                          data={"confirm": "1", "csrf_token": token, "publication_notes": "Nothing."})
+    assert refused.status_code == 400
+    with context():
+        source = db.session.get(QuestionnaireVersion, draft).source
+    reworded = re.sub(r"(title:\n\s+en: )Technical assistance", r"\1Technical assistance (revised)", source, count=1)
+    client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": reworded, "csrf_token": token})
+    page = client.get(f"/admin/questionnaires/drafts/{draft}/publish").get_data(as_text=True)
+    assert 'name="version" dir="ltr" value="2027.2"' in page and "Nothing to publish." not in page
+    line = source.splitlines().index('version: "2027.1"') + 1
+    refused = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
+                          data={"confirm": "1", "csrf_token": token, "publication_notes": "Reworded.",
+                                "version": "2027.1"})
+    assert refused.status_code == 400
+    assert f"Line {line}: version 2027.1 is not greater than the live version 2027.1" in refused.get_data(as_text=True)
+    with context():
+        assert db.session.get(QuestionnaireVersion, draft).status == "draft"
+    done = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
+                       data={"confirm": "1", "csrf_token": token, "publication_notes": "Reworded.",
+                             "version": "2027.2"})
+    assert done.status_code == 302
+    with context():
+        row = db.session.get(QuestionnaireVersion, draft)
+        assert (row.status, row.version) == ("published", "2027.2") and 'version: "2027.2"' in row.source
 
 
 def test_a_broken_draft_is_never_published(app: Flask, client: FlaskClient) -> None:
@@ -75,7 +116,7 @@ def test_a_broken_draft_is_never_published(app: Flask, client: FlaskClient) -> N
     login(client, add_user("secretariat_admin"))
     draft = draft_of(client)
     token = csrf_token(client, f"/admin/questionnaires/drafts/{draft}")
-    client.post(f"/admin/questionnaires/drafts/{draft}", data={"source": "id: x\n", "csrf_token": token})
+    client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": "id: x\n", "csrf_token": token})
     refused = client.post(f"/admin/questionnaires/drafts/{draft}/publish", data={"confirm": "1", "csrf_token": token})
     assert refused.status_code == 302 and "/drafts/" in refused.headers["Location"]
     with context():

@@ -87,7 +87,8 @@ def test_critical_changes_need_decisions_and_every_answer_is_kept(app: Flask, tm
     for needed in ("removed gone", "removed old_name", "codes_removed level"):
         assert needed in refused.output, refused.output
     assert versions_count() == before  # nothing stored
-    done = run(app, str(path), "--map", "old_name=new_name", "--map-code", "level:hi=high", "--confirm", "gone")
+    done = run(app, str(path), "--map", "old_name=new_name", "--map-code", "level:hi=high", "--confirm", "gone",
+               "--notes", "Questions renamed and a code changed.")
     assert done.exit_code == 0, done.output
     assert versions_count() == before + 1
     with context():
@@ -130,7 +131,7 @@ def test_web_migration_offer_and_orphans_shown(app: Flask, client) -> None:
         loaded = engine.load(V2, source="v2.yaml")
         mapping = versions.Mapping(questions={"old_name": "new_name"}, codes={"level": {"hi": "high"}},
                                    confirmed={"gone"})
-        versions.publish(versions.plan(loaded, mapping), V2, "v2.yaml", mapping, None)
+        versions.publish(versions.plan(loaded, mapping), V2, "v2.yaml", mapping, None, notes="Renamed.")
         db.session.commit()
         from web.models import QuestionnaireVersion
 
@@ -139,11 +140,62 @@ def test_web_migration_offer_and_orphans_shown(app: Flask, client) -> None:
     focal = add_user("focal_point", "KEN")
     login(client, focal)
     overview = client.get(f"/responses/{rid}").get_data(as_text=True)
-    assert "Move the answers to version 2" in overview
+    assert "Move the answers to version 2" in overview and "Renamed." in overview
+    dashboard = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "What changed in the questionnaires" in dashboard and "Renamed." in dashboard
     token = csrf_token(client, f"/responses/{rid}")
     moved = client.post(f"/responses/{rid}/migrate", data={"version_id": v2_id, "csrf_token": token})
     assert moved.status_code == 302
     page = client.get(f"/responses/{rid}").get_data(as_text=True)
     assert "Answers not in this version of the questionnaire" in page and "bye" in page
+    history = client.get(f"/responses/{rid}/activity").get_data(as_text=True)
+    assert "Version 2 of Versioned" in history and "Renamed." in history
     with app.app_context():
         assert db.session.get(Response, rid).version_id == v2_id
+
+
+def test_nothing_to_publish_when_only_comments_layout_or_version_changed(app: Flask, tmp_path) -> None:
+    setup_v1(app)
+    same = ("# a comment that changes nothing\n" + V1.replace('version: "1"', 'version: "2"')
+            .replace("{en: Versioned, fr: Versionné}", "\n    en: Versioned\n    fr: Versionné"))
+    path = tmp_path / "same.yaml"
+    path.write_text(same)
+    before = versions_count()
+    result = run(app, str(path), "--notes", "Nothing really.")
+    assert result.exit_code != 0
+    assert f"{path}:3:10: nothing to publish" in result.output, result.output
+    assert versions_count() == before
+
+
+def test_the_version_must_increase_and_notes_are_required(app: Flask, tmp_path) -> None:
+    from web.extensions import db
+    from web.models import QuestionnaireVersion
+
+    setup_v1(app)
+    path = tmp_path / "v.yaml"
+    changed = V1.replace("{en: Keep, fr: Garder}", "{en: Keep it, fr: Garder}")
+    for written, live in (('"1"', "1"), ('"0.9"', "1")):
+        path.write_text(changed.replace('version: "1"', f"version: {written}"))
+        refused = run(app, str(path), "--notes", "Reworded.")
+        assert refused.exit_code != 0
+        assert f"{path}:2:10: version '{written.strip(chr(34))}' must be greater than the live version '{live}'" \
+            in refused.output, refused.output
+        assert "for example '2'" in refused.output
+    path.write_text(changed.replace('version: "1"', 'version: "1.1"'))
+    no_notes = run(app, str(path))
+    assert no_notes.exit_code != 0 and "--notes" in no_notes.output
+    assert versions_count() == 3
+    done = run(app, str(path), "--notes", "The label of 'keep' is clearer.")
+    assert done.exit_code == 0, done.output
+    with context():
+        row = db.session.scalars(select(QuestionnaireVersion).where(QuestionnaireVersion.version == "1.1")).one()
+        assert row.publication_notes == "The label of 'keep' is clearer."
+
+
+def test_version_numbers_compare_as_numbers() -> None:
+    from web.versions import next_version, version_key
+
+    ordered = ["0.9", "1", "2026.1", "2026.2", "2026.10", "2027.1", "2027.1.1"]
+    assert sorted(ordered, key=version_key) == ordered
+    assert version_key("2026.1") == version_key("2026.01")
+    assert next_version("2026.9") == "2026.10" and next_version("v3") == "v4"

@@ -98,10 +98,18 @@ def _form_data(user: User) -> object:
     return Data()
 
 
+@bp.app_context_processor
+def publication_helpers() -> dict[str, object]:
+    """Publication notes for the States' pages (their dashboard and the history of a response)."""
+    from ..versions import publication_news, published_version
+
+    return {"publication_news": publication_news, "published_version": published_version}
+
+
 def state_choices() -> list[tuple[str, str]]:
     lang = current_language()
     states = db.session.scalars(select(State)).all()
     return sorted(((s.code, f"{s.name(lang)} ({s.code})") for s in states), key=lambda c: c[1].casefold())
 
 
-from . import definitions, translations  # noqa: E402,F401  (their routes are on this blueprint)
+from . import definitions, outline, spreadsheets, translations  # noqa: E402,F401  (routes on this blueprint)

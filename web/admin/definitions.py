@@ -18,8 +18,9 @@ from ..access import require_roles
 from ..db import db
 from ..fill.forms import build
 from ..fill.pages import pages
+from ..i18n import current_language
 from ..models import QuestionnaireVersion
-from . import bp
+from . import bp, outline
 
 MAX_SOURCE = 5 * 1024 * 1024
 
@@ -32,11 +33,7 @@ def _draft(version_id: int) -> QuestionnaireVersion:
 
 
 def _diagnostics(source: str) -> tuple[engine.Loaded | None, list[engine.Diagnostic]]:
-    try:
-        loaded = engine.load(source, source="draft.yaml")
-    except engine.QuestionnaireError as exc:
-        return None, list(exc.diagnostics)
-    return loaded, list(loaded.warnings)
+    return outline.checked(source)
 
 
 @bp.post("/questionnaires/<int:version_id>/draft")
@@ -55,24 +52,44 @@ def new_draft(version_id: int) -> WerkzeugResponse:
     return redirect(url_for("admin.edit_draft", version_id=draft.id))
 
 
-@bp.route("/questionnaires/drafts/<int:version_id>", methods=["GET", "POST"])
+@bp.get("/questionnaires/drafts/<int:version_id>")
 @require_roles("secretariat_admin")
-def edit_draft(version_id: int) -> str | tuple[str, int]:
+def edit_draft(version_id: int) -> str:
+    """The outline editor: the tree, a search, the form of one item (the YAML is not in the page)."""
+    draft = _draft(version_id)
+    q = outline.model(draft.source)
+    lang = current_language()
+    words = request.args.get("q", "").strip()
+    nodes = (outline.search(q, words, lang) if words else outline.children(q, None, lang)) if q else []
+    cached = outline.cached(draft.source) if not request.args.get("check") else outline.checked(draft.source)
+    diagnostics = cached[1] if cached else None
+    sections = [(s.id, s.title) for s in q.sections] if q else []
+    return render_template("admin/editor.html", draft=draft, q=q, nodes=nodes, words=words, diagnostics=diagnostics,
+                           sections=sections, base=outline.source_hash(draft.source))
+
+
+@bp.route("/questionnaires/drafts/<int:version_id>/text", methods=["GET", "POST"])
+@require_roles("secretariat_admin")
+def edit_text(version_id: int) -> str | tuple[str, int]:
+    """The YAML text of a draft (CodeMirror with the engine's diagnostics next to the lines)."""
     draft = _draft(version_id)
     status = 200
     if request.method == "POST":
         source = request.form.get("source", "")
         if len(source.encode("utf-8")) > MAX_SOURCE:
             abort(413)
+        if request.form.get("base") not in (None, "", outline.source_hash(draft.source)):
+            flash(_("The draft was changed since you opened it (in another window?). Your text was not saved: "
+                    "copy your changes, reload the page and apply them again."), "error")
+            return render_template("admin/text.html", draft=draft, diagnostics=[], source=source, plain=True,
+                                   base=outline.source_hash(draft.source)), 409
         draft.source = source.replace("\r\n", "\n")
         db.session.commit()
         flash(_("The draft is saved."), "success")
-    loaded, diagnostics = _diagnostics(draft.source)
-    if request.method == "POST" and loaded is None:
-        status = 200  # a draft may have errors; they are listed next to the lines
-    sections = [(s.id, s.title) for s in loaded.questionnaire.sections] if loaded else []
-    return render_template("admin/editor.html", draft=draft, diagnostics=diagnostics, loaded=loaded,
-                           sections=sections), status
+    plain = request.method == "POST" or bool(request.args.get("plain"))
+    _loaded, diagnostics = outline.checked(draft.source) if plain else (None, [])
+    return render_template("admin/text.html", draft=draft, diagnostics=diagnostics, plain=plain,
+                           source=draft.source if plain else "", base=outline.source_hash(draft.source)), status
 
 
 @bp.post("/questionnaires/check")
@@ -131,11 +148,21 @@ def publish_draft(version_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         flash(_("The draft has errors: correct them before publishing."), "error")
         return redirect(url_for("admin.edit_draft", version_id=draft.id))
     mapping = _mapping_from_form()
-    plan = versions.plan(loaded, mapping)
-    if request.method == "POST" and request.form.get("confirm") == "1" and plan.can_publish:
+    source = draft.source
+    wanted = request.form.get("version", "").strip()[:64]
+    if request.method == "POST" and wanted and wanted != loaded.questionnaire.version:
+        source = versions.set_version(source, wanted)  # the version written on the publishing form
+        loaded, diagnostics = _diagnostics(source)
+        if loaded is None:
+            flash(_("The draft has errors: correct them before publishing."), "error")
+            return redirect(url_for("admin.edit_draft", version_id=draft.id))
+    plan = versions.plan(loaded, mapping, source)
+    notes = request.form.get("publication_notes", "").strip()
+    notes_missing = request.method == "POST" and not notes
+    if request.method == "POST" and request.form.get("confirm") == "1" and plan.can_publish and notes:
         try:
-            version = versions.publish(plan, draft.source, f"{loaded.questionnaire.id}.yaml", mapping,
-                                       current_user, draft=draft)
+            version = versions.publish(plan, source, f"{loaded.questionnaire.id}.yaml", mapping,
+                                       current_user, draft=draft, notes=notes)
         except catalog.PublishError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -145,8 +172,13 @@ def publish_draft(version_id: int) -> str | WerkzeugResponse | tuple[str, int]:
                     v=version.version), "success")
             return redirect(url_for("admin.questionnaires"))
     candidates = _candidates(plan)
+    suggested = loaded.questionnaire.version
+    if plan.live and versions.version_key(suggested) <= versions.version_key(plan.live.version):
+        suggested = versions.next_version(plan.live.version)
     return render_template("admin/publish.html", draft=draft, loaded=loaded, plan=plan, mapping=mapping,
-                           summary=_summary(plan.diff), candidates=candidates, warnings=diagnostics), \
+                           summary=_summary(plan.diff), candidates=candidates, warnings=diagnostics,
+                           notes=notes, notes_missing=notes_missing, suggested=suggested,
+                           posted=request.method == "POST"), \
         (400 if request.method == "POST" else 200)
 
 

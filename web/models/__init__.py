@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import Base
-from .questionnaires import QuestionnaireVersion
+from .questionnaires import QuestionnaireVersion, TranslationReview
 from .repository import RepositoryEntry, RepositorySource
 from .responses import Answer, AnswerRevision, Response
 from .states import State
@@ -11,4 +11,4 @@ from .users import ROLES, Assignment, User
 from .workflow import Activity, Comment, Snapshot
 
 __all__ = ["ROLES", "Activity", "Answer", "AnswerRevision", "Assignment", "Base", "Comment", "QuestionnaireVersion",
-           "RepositoryEntry", "RepositorySource", "Response", "Snapshot", "State", "User"]
+           "RepositoryEntry", "RepositorySource", "Response", "Snapshot", "State", "TranslationReview", "User"]
