@@ -697,8 +697,8 @@ class Parser:
         draft.fields["required"] = False
         if node is None or node.is_null:
             return
-        if node.kind == SCALAR and node.plain and (node.value in _TRUE or node.value in _FALSE):
-            draft.fields["required"] = node.value in _TRUE
+        if node.kind == SCALAR and (node.value in _TRUE or node.value in _FALSE):  # quoted too: a template's
+            draft.fields["required"] = node.value in _TRUE  # "{needed}" given "true" or "false" is no condition
             return
         if node.kind == SCALAR and node.plain and node.value in ("yes", "no", "Yes", "No", "on", "off"):
             self.c.add("S202", node.line, node.column, f"{path}.required", key="required",
