@@ -1,13 +1,12 @@
 """Publishing checklist 2026.1, then 2027.1, over the demo data: every answer carried or mapped.
 
-Each test has a database of its own (the shared test database already holds 2027.1): SQLite in a
-temporary folder, or a new PostgreSQL database when ``TEST_DATABASE_URL`` is set, as ``make
-test`` does for its second pass.
+Each test has a database of its own (the shared test database already holds 2027.1), of the kind
+the session runs on: SQLite in a temporary folder, or a new PostgreSQL database on the same server
+(``make test``'s second pass, which runs the tests that use ``database_url``).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,13 +25,18 @@ SPLIT = {"legal_advice": ["legal_advisory", "legislative_drafting"]}
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Flask]:
-    """An app over a database of its own, migrated, with nothing published."""
+def fresh(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app over a database of its own, migrated, with nothing published, of the kind the test
+    session runs on (SQLite, or PostgreSQL on the same server: a new database, dropped after)."""
+    from sqlalchemy.engine import make_url
+
     from web.extensions import db
     from web.migrate import upgrade
 
-    base = os.environ.get("TEST_DATABASE_URL")
-    urls = _postgres_database(base) if base else iter([f"sqlite:///{tmp_path / 'fresh.sqlite3'}"])
+    if database_url.startswith("postgresql"):
+        urls = _postgres_database(make_url(database_url).set(database="postgres").render_as_string(False))
+    else:
+        urls = iter([f"sqlite:///{tmp_path / 'fresh.sqlite3'}"])
     url = next(urls)
     (tmp_path / "instance").mkdir()
     app = make_app(url, tmp_path / "instance")
