@@ -111,18 +111,23 @@ class Layout:
 
 # -- backing up ----------------------------------------------------------------------------------------
 def backup(app: Flask, target: Path) -> Report:
-    """Write the archive ``target`` (a folder: a new timestamped file in it)."""
+    """Write the archive ``target`` (``*.tar.gz``; anything else is a folder to write a new
+    timestamped archive into)."""
     layout = Layout.of(app)
     kind = layout.kind
-    if target.is_dir():
+    named = not (target.is_dir() or not target.name.endswith((".tar.gz", ".tgz")))
+    if not named:  # a folder: a new file in it
         target = target / f"checklist-backup-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.tar.gz"
+    if named and target.exists():
+        raise BackupError(f"{target} exists: give another name (a backup never replaces a file)")
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    layout = Layout(layout.url, layout.folders, layout.skip | {target})
     with tempfile.TemporaryDirectory(prefix=".checklist-backup-", dir=target.parent) as work:
+        earlier = set(target.parent.glob("checklist-backup-*.tar.gz"))  # backups kept in a data folder
+        layout = Layout(layout.url, layout.folders, layout.skip | earlier | {target, Path(work).resolve()})
         dump = Path(work) / ("checklist.sqlite3" if kind == "sqlite" else "checklist.dump")
         rows = _dump_sqlite(layout.url, dump) if kind == "sqlite" else _dump_postgres(layout.url, dump)
-        partial = target.with_name(target.name + ".partial")
+        partial = Path(work) / "archive.partial"
         members: dict[str, dict[str, Any]] = {}
         with tarfile.open(partial, "w:gz") as archive:
             members[f"database/{dump.name}"] = _add(archive, f"database/{dump.name}", dump)
@@ -138,8 +143,23 @@ def backup(app: Flask, target: Path) -> Report:
             info.size, info.mtime, info.mode = len(body), int(datetime.now(UTC).timestamp()), 0o600
             archive.addfile(info, _Reader(_bytes(body)))
         os.chmod(partial, 0o600)  # answers and password hashes: readable by the owner only
-        os.replace(partial, target)
+        target = _place(partial, target, named)
     return Report(target, kind, rows, len(members) - 1, target.stat().st_size)
+
+
+def _place(partial: Path, target: Path, named: bool) -> Path:
+    """Move the finished archive to ``target`` without ever replacing a file (a timestamped name
+    gets a number when taken)."""
+    for attempt in range(1000):
+        candidate = target if attempt == 0 else target.with_name(
+            target.name.removesuffix(".tar.gz") + f"-{attempt}.tar.gz")
+        try:
+            os.link(partial, candidate)  # fails if the name is taken, unlike a rename
+            return candidate
+        except FileExistsError:
+            if named:
+                raise BackupError(f"{target} exists: give another name (a backup never replaces a file)") from None
+    raise BackupError(f"{target}: too many backups with this name")
 
 
 def _add(archive: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:

@@ -502,7 +502,7 @@ def worker(burst: bool, check: bool) -> None:
 
 @cli.command("backup")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
-              help="The archive to write (.tar.gz), or a folder to write a timestamped one into.")
+              help="The archive to write (NAME.tar.gz), or a folder to write a timestamped one into.")
 def backup_command(output: Path) -> None:
     """Back up the database and the stored files together, with a manifest of checksums."""
     from flask import current_app

@@ -268,7 +268,7 @@ def test_scripts_get_the_status_as_json(client: FlaskClient, fake_renders: list[
     assert first.status_code == 202 and first.mimetype == "application/json"
     assert first.json["status"] == "pending" and first.json["retry_after"] == 3
     ready = fetch(client, url + "&format=json")
-    assert ready.status_code == 200 and ready.json == {"status": "ready", "url": "/states/KEN/profile.pdf?lang=en&kind=summary"}
+    assert ready.status_code == 200 and ready.json == {"status": "ready", "url": url}
     by_header = client.get(url, headers={"Accept": "application/json"})
     assert by_header.json["status"] == "ready"
     assert get(client, url).data == b"%PDF-1.7 fake" and len(fake_renders) == 1

@@ -7,6 +7,7 @@ one Redis safely when their ``JOBS_QUEUE`` differ.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -55,8 +56,9 @@ class RedisBackend:
     def enqueue(self, task: str, args: tuple[Any, ...], job_id: str | None = None, priority: str = INTERACTIVE,
                 delay: float = 0.0, meta: dict[str, Any] | None = None) -> JobState:
         queue = self.queues[priority]
-        options: dict[str, Any] = {"job_id": job_id, "job_timeout": self.timeout, "result_ttl": RESULT_TTL,
-                                   "failure_ttl": FAILURE_TTL, "meta": meta or {}}
+        options: dict[str, Any] = {"job_id": job_id or f"{self.queues[INTERACTIVE].name}-{uuid.uuid4().hex}",
+                                   "job_timeout": self.timeout, "result_ttl": RESULT_TTL, "failure_ttl": FAILURE_TTL,
+                                   "meta": meta or {}}
         try:
             if job_id:
                 self.forget(job_id)
