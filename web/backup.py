@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -141,7 +142,7 @@ def backup(app: Flask, target: Path) -> Report:
             body = json.dumps(manifest, indent=1, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = len(body), int(datetime.now(UTC).timestamp()), 0o600
-            archive.addfile(info, _Reader(_bytes(body)))
+            archive.addfile(info, io.BytesIO(body))
         os.chmod(partial, 0o600)  # answers and password hashes: readable by the owner only
         target = _place(partial, target, named)
     return Report(target, kind, rows, len(members) - 1, target.stat().st_size)
@@ -184,12 +185,6 @@ class _Reader:
         chunk = self.handle.read(size)
         self.digest.update(chunk)
         return chunk
-
-
-def _bytes(data: bytes) -> IO[bytes]:
-    import io
-
-    return io.BytesIO(data)
 
 
 def _count(conn: Connection) -> dict[str, int]:
