@@ -28,7 +28,7 @@ class LocalBackend:
     def __init__(self, app: Flask, url: str = ""):
         self.app = app
         self.url = url  # the REDIS_URL that did not answer at start-up ("": none configured)
-        threads = int(app.config.get("PROFILE_CONCURRENCY") or os.cpu_count() or 1)
+        self.threads = threads = int(app.config.get("PROFILE_CONCURRENCY") or os.cpu_count() or 1)
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="checklist-job")
         self.jobs: dict[str, JobState] = {}
         self.order: list[str] = []  # waiting jobs, oldest first (for positions)
@@ -111,7 +111,7 @@ class LocalBackend:
             del self.jobs[job_id]
 
     def workers(self) -> int:
-        return self.pool._max_workers
+        return self.threads
 
     def health(self) -> dict[str, tuple[bool, str]]:
         """Ready when no Redis is configured; when one is and did not answer at start-up, not ready
