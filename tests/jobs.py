@@ -7,6 +7,7 @@ ids), and deletes only its own keys at the end. Nothing here flushes a database.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -96,3 +97,6 @@ def running_worker(database_url: str, namespace: str, profile_dir: Path, folder:
         yield worker
     finally:
         worker.stop()
+
+
+started_worker = contextlib.contextmanager(running_worker)

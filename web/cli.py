@@ -399,7 +399,7 @@ def profile(state_code: str, lang: str, summary: bool, output: str) -> None:
     import time
 
     from .extensions import db
-    from .jobs import backend
+    from .jobs import JobError, backend
     from .profiles import locate
     from .profiles.batch import latest_responses
     from .profiles.tasks import request_render
@@ -413,11 +413,14 @@ def profile(state_code: str, lang: str, summary: bool, output: str) -> None:
         click.echo(f"wrote {output} (from the cache)", err=True)
         return
     _waitable()
-    job = request_render(wanted, retry=True)
-    db.session.rollback()  # no transaction (on SQLite, no lock) held while a worker reads the answers
-    while job.pending:
-        time.sleep(0.3)
-        job = backend().state(job.id)
+    try:
+        job = request_render(wanted, retry=True)
+        db.session.rollback()  # no transaction (on SQLite, no lock) held while a worker reads the answers
+        while job.pending:
+            time.sleep(0.3)
+            job = backend().state(job.id)
+    except JobError as exc:
+        raise click.ClickException(str(exc)) from None
     if job.status != "finished":
         raise click.ClickException(f"the profile could not be rendered: {job.detail or job.error or job.status}")
     shutil.copyfile(job.result["file"], output)
@@ -443,7 +446,7 @@ def profiles_command(all_states: bool, state_codes: tuple[str, ...], langs: str,
     from tqdm import tqdm
 
     from .extensions import db
-    from .jobs import backend
+    from .jobs import JobError, backend
     from .profiles.batch import latest_responses, queue_all
 
     if all_states == bool(state_codes):
@@ -457,17 +460,21 @@ def profiles_command(all_states: bool, state_codes: tuple[str, ...], langs: str,
     responses = latest_responses(list(state_codes) or None)
     if not responses:
         raise click.ClickException("no State has a response to the checklist")
-    if wait:
-        _waitable()
-    batch = queue_all(responses, chosen, kinds, Path(out))
-    db.session.rollback()  # no transaction (on SQLite, no lock) held while the workers read the answers
-    if not wait:
-        click.echo(f"{len(batch.jobs)} profile(s) queued on {backend().name}; "
-                   f"{len(batch.outcome.cached)} copied from the cache to {out}")
-        return
-    with tqdm(total=batch.total, initial=batch.total - len(batch.jobs), unit="file", desc="profiles",
-              dynamic_ncols=True) as bar:
-        outcome = batch.wait(progress=lambda name: bar.update(1))
+    try:
+        if wait:
+            _waitable()
+        batch = queue_all(responses, chosen, kinds, Path(out))
+        db.session.rollback()  # no transaction (on SQLite, no lock) held while the workers read the answers
+        if not wait:
+            click.echo(f"{len(batch.jobs)} profile(s) queued on {backend().name}; "
+                       f"{len(batch.outcome.cached)} copied from the cache to {out}")
+            return
+        with tqdm(total=batch.total, initial=batch.total - len(batch.jobs), unit="file", desc="profiles",
+                  dynamic_ncols=True) as bar:
+            outcome = batch.wait(progress=lambda name: bar.update(1))
+    except JobError as exc:
+        raise click.ClickException(f"{exc}; the jobs already queued go on (run the command again to collect "
+                                   "what is done: finished files come from the cache)") from None
     click.echo(f"{len(outcome.rendered)} rendered, {len(outcome.cached)} from the cache, "
                f"{len(outcome.failed)} failed; files in {out}")
     for name, why in sorted(outcome.failed.items()):

@@ -40,7 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "PROFILE_DIR": None,  # default: instance/profiles (the cache of rendered PDF profiles)
     "PROFILE_TIMEOUT": 120,  # seconds a PDF rendering worker may run
     "PROFILE_MEMORY": 2 * 1024 ** 3,  # address-space limit of a rendering worker, in bytes
-    "PROFILE_CONCURRENCY": None,  # renderings at once (default: one per core)
+    "PROFILE_CONCURRENCY": None,  # without Redis: jobs at once in the app's threads (default: one per core)
 }
 
 # -- background jobs and backups (web/jobs, web/profiles/refresh.py, web/backup.py; docs/deploy.md) --

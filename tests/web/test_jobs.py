@@ -200,3 +200,28 @@ def test_without_redis_the_app_says_so_and_uses_threads(database_url: str, tmp_p
     ready = app.test_client().get("/readyz")
     assert ready.status_code == 503 and ready.json["failed"] == ["queue", "redis"]
     db_dispose(app)
+
+
+def test_a_worker_keeps_the_render_limits_and_reports_their_failure(
+        app: Flask, client: FlaskClient, database_url: str, profile_dir: Path,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A worker whose renders may take 0.05 s: the job fails with the code ``timeout`` (the render
+    process is killed), and the download page says why and offers to try again."""
+    from web import jobs
+
+    strict = real.new_namespace()
+    try:
+        with real.started_worker(database_url, strict, profile_dir, tmp_path_factory.mktemp("strict"),
+                                 PROFILE_TIMEOUT="0.05"):
+            app.config.update(real.settings(strict, profile_dir))
+            jobs.init_app(app)
+            respond("KEN")
+            login(client, add_user("focal_point", "KEN"))
+            response = fetch(client, "/states/KEN/profile.pdf?lang=en&kind=full")
+            page = response.get_data(as_text=True)
+            assert response.status_code == 503 and "too large to be prepared now" in page
+            assert "retry=1" in page and "Traceback" not in page
+            status = get(client, "/states/KEN/profile.pdf?lang=en&kind=full&format=json")
+            assert status.json["error"] == "timeout" and status.json["status"] == "failed"
+    finally:
+        real.forget_namespace(strict)

@@ -18,6 +18,7 @@ from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.serializers import JSONSerializer
+from rq.worker_registration import WORKERS_BY_QUEUE_KEY
 
 from . import BATCH, INTERACTIVE, JobError, JobState, safe_url
 
@@ -116,10 +117,11 @@ class RedisBackend:
     def workers(self) -> int:
         """Workers alive (their key not expired) that listen on the interactive queue."""
         queue = self.queues[INTERACTIVE]
-        keys = sorted(self.redis.smembers(f"rq:workers:{queue.name}"))
-        if not keys:
-            return 0
-        return int(sum(self.redis.exists(key) for key in keys))
+        try:
+            keys = sorted(self.redis.smembers(WORKERS_BY_QUEUE_KEY % queue.name))
+            return int(sum(self.redis.exists(key) for key in keys))
+        except RedisError as exc:
+            raise JobError(f"the job queue does not answer: {exc}") from exc
 
     def health(self) -> dict[str, tuple[bool, str]]:
         try:
@@ -129,7 +131,7 @@ class RedisBackend:
         try:
             count = self.workers()
             waiting = {queue.name: queue.count for queue in self.queues.values()}
-        except RedisError as exc:
+        except (RedisError, JobError) as exc:
             return {"redis": (True, "ok"), "queue": (False, f"no answer: {exc}")}
         backlog = ", ".join(f"{name}: {n} waiting" for name, n in waiting.items())
         if not count:
