@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,7 @@ def main() -> None:
     from tests.jobs import forget_namespace
 
     codes = CODES[: args.states]
+    load_before = os.getloadavg()[0]
     namespace = f"checklist-bench-{uuid.uuid4().hex[:8]}"
     checklist = str(Path(sys.executable).parent / "checklist")
     with tempfile.TemporaryDirectory() as name:
@@ -66,6 +68,7 @@ def main() -> None:
             seconds = time.perf_counter() - started
             print(done.stdout.replace("\r", "\n").strip().splitlines()[-2])  # the last state of the progress bar
             print(done.stdout.strip().splitlines()[-1])
+            renders = job_results(args.redis, namespace)
         finally:
             for worker in workers:
                 worker.terminate()
@@ -73,9 +76,29 @@ def main() -> None:
                 worker.wait(60)
             forget_namespace(namespace)
     files = len(codes)
+    cpu = sum(r.get("cpu_seconds", 0.0) for r in renders)
+    wall = sum(r.get("seconds", 0.0) for r in renders)
     print(f"\n{files} {args.kind} profiles ({args.lang}) through {args.workers} workers: {seconds:.1f} s, "
           f"{files / seconds:.2f} files/s, {seconds / files:.2f} s per file; at this rate 193 States x 1 language "
           f"take about {193 * seconds / files / 60:.1f} min")
+    print(f"render processes: {len(renders)} renders, {wall / max(1, len(renders)):.2f} s wall and "
+          f"{cpu / max(1, len(renders)):.2f} s CPU each (median of the batch's renders: "
+          f"{statistics.median([r.get('cpu_seconds', 0.0) for r in renders] or [0]):.2f} s CPU)")
+    print(f"load average (1 min) before / after: {load_before:.1f} / {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores (other work on the machine slows the figures above)")
+
+
+def job_results(url: str, namespace: str) -> list[dict[str, float]]:
+    """What each finished job of the batch returned (render wall and CPU seconds)."""
+    from redis import Redis
+    from rq.job import Job
+    from rq.registry import FinishedJobRegistry
+    from rq.serializers import JSONSerializer
+
+    connection = Redis.from_url(url)
+    registry = FinishedJobRegistry(f"{namespace}-batch", connection=connection, serializer=JSONSerializer)
+    jobs = Job.fetch_many(registry.get_job_ids(), connection=connection, serializer=JSONSerializer)
+    return [job.return_value() for job in jobs if job is not None and isinstance(job.return_value(), dict)]
 
 
 if __name__ == "__main__":

@@ -169,11 +169,14 @@ def states_group() -> None:
 
 @states_group.command("load")
 def states_load() -> None:
-    """Load or update the 193 UN Member States, with names in six languages from CLDR."""
+    """Load or update the 193 UN Member States: UN names in six languages and UN regional groups."""
     from .extensions import db
-    from .reference import load_states
+    from .reference import ReferenceDataError, load_states
 
-    added, updated = load_states(db.session)
+    try:
+        added, updated = load_states(db.session)
+    except ReferenceDataError as error:
+        raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"States: {added} added, {updated} updated")
 

@@ -73,6 +73,11 @@ CASES: dict[str, str | bytes] = {
     """, header=HEADER),
     "S216": items("- {id: q1, type: text, label: {en: Q, fr: Q, xx: Q}}"),
     "S217": items("- {id: g, title: {en: G, fr: G}, items: []}"),
+    "S218": items(f"- {{id: q1, type: single_choice, choices: yn, role: complience, {Q}}}"),
+    "S219": items(f"- {{id: q1, type: text, role: compliance, {Q}}}"),
+    "S220": items(f"- {{id: q1, type: single_choice, choices: yn, role: compliance, {Q}}}\n"
+                  f"- {{id: q2, type: single_choice, choices: yn, role: compliance, {Q}}}"),
+    "S221": items(f"- {{id: q1, type: single_choice, choices: cats, role: compliance, {Q}}}"),
     "R300": items(f"- {{id: q1, type: text, provisions: ['5.9'], {Q}}}", extra=FRAMEWORK),
     "R301": items(f"- {{id: q1, type: text, provisions: ['5.1'], {Q}}}"),
     "R302": items(f"- {{id: q1, type: text, provisions: ['5.1'], {Q}}}", extra=FRAMEWORK),
