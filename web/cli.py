@@ -463,17 +463,17 @@ def profiles_command(all_states: bool, state_codes: tuple[str, ...], langs: str,
     responses = latest_responses(list(state_codes) or None)
     if not responses:
         raise click.ClickException("no State has a response to the checklist")
+    total = len(responses) * len(chosen) * len(kinds)
     try:
-        if wait:
-            _waitable()
-        batch = queue_all(responses, chosen, kinds, Path(out))
-        db.session.rollback()  # no transaction (on SQLite, no lock) held while the workers read the answers
         if not wait:
+            batch = queue_all(responses, chosen, kinds, Path(out))
             click.echo(f"{len(batch.jobs)} profile(s) queued on {backend().name}; "
                        f"{len(batch.outcome.cached)} copied from the cache to {out}")
             return
-        with tqdm(total=batch.total, initial=batch.total - len(batch.jobs), unit="file", desc="profiles",
-                  dynamic_ncols=True) as bar:
+        _waitable()
+        with tqdm(total=total, unit="file", desc="profiles", dynamic_ncols=True) as bar:
+            batch = queue_all(responses, chosen, kinds, Path(out), progress=lambda name: bar.update(1))
+            db.session.rollback()  # no transaction (on SQLite, no lock) held while the workers read the answers
             outcome = batch.wait(progress=lambda name: bar.update(1))
     except JobError as exc:
         raise click.ClickException(f"{exc}; the jobs already queued go on (run the command again to collect "

@@ -79,8 +79,9 @@ def output_name(code: str, kind: str, lang: str) -> str:
 
 
 def queue_all(responses: list[Response], langs: list[str], kinds: list[str], out: Path,
-              settings: Settings | None = None) -> Batch:
-    """Copy the cached files to ``out`` and queue a job for each of the others."""
+              settings: Settings | None = None, progress: Callable[[str], None] | None = None) -> Batch:
+    """Copy the cached files to ``out`` and queue a job for each of the others (workers start on the
+    first ones at once); ``progress(name)`` for each file copied or failed here."""
     settings = settings or Settings.current()
     cache = ProfileCache(settings.folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -88,24 +89,29 @@ def queue_all(responses: list[Response], langs: list[str], kinds: list[str], out
     translations = {lang: gettext_for(lang) for lang in langs}
     run = uuid.uuid4().hex[:8]
     queue = backend()
-    for response in responses:
-        code = response.state.code
+    chosen = [(response.id, response.state.code) for response in responses]
+    for response_id, code in chosen:
+        error = ""
         try:
-            data = profile_data(response)
+            data = profile_data(db.session.get_one(Response, response_id))
         except Exception as exc:  # noqa: BLE001 - one broken response must not stop the batch
-            for lang in langs:
-                for kind in kinds:
-                    batch.outcome.failed[output_name(code, kind, lang)] = f"{type(exc).__name__}: {exc}"
-            continue
+            data, error = None, f"{type(exc).__name__}: {exc}"
+        db.session.rollback()  # a short transaction per response: workers read meanwhile (on SQLite too)
         for lang in langs:
             for kind in kinds:
                 name = output_name(code, kind, lang)
-                path = cache.get(code, kind, lang, profiles.cache_key(data, lang, kind, translations[lang]))
+                path = None if data is None else cache.get(
+                    code, kind, lang, profiles.cache_key(data, lang, kind, translations[lang]))
+                if data is not None and path is None:
+                    state = queue.enqueue(TASK, (response_id, kind, lang), priority=BATCH,
+                                          job_id=job_id("batch", run, code, kind, lang))
+                    batch.jobs[state.id] = name
+                    continue
                 if path is not None:
                     shutil.copyfile(path, out / name)
                     batch.outcome.cached.append(name)
-                    continue
-                state = queue.enqueue(TASK, (response.id, kind, lang), priority=BATCH,
-                                      job_id=job_id("batch", run, code, kind, lang))
-                batch.jobs[state.id] = name
+                else:
+                    batch.outcome.failed[name] = error
+                if progress:
+                    progress(name)
     return batch
