@@ -31,7 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from . import i18n, security, templating
+    from . import i18n, jobs, security, templating
     from .extensions import babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
@@ -42,8 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.context_processor(i18n.template_context)
     templating.init_app(app)
+    jobs.init_app(app)  # the job queue (RQ on Redis), or threads of this process when none answers
 
-    from . import admin, analysis, auth, dashboard, data, fill, repository, review, states
+    from . import admin, analysis, auth, dashboard, data, fill, health, repository, review, states
     from .profiles import bp as profiles_bp
 
     app.register_blueprint(auth.bp)
@@ -56,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(repository.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(profiles_bp)
+    app.register_blueprint(health.bp)
     if app.config.get("PRELOAD_QUESTIONNAIRES"):
         _preload(app)
     return app

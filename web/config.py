@@ -40,8 +40,18 @@ DEFAULTS: dict[str, Any] = {
     "PROFILE_DIR": None,  # default: instance/profiles (the cache of rendered PDF profiles)
     "PROFILE_TIMEOUT": 120,  # seconds a PDF rendering worker may run
     "PROFILE_MEMORY": 2 * 1024 ** 3,  # address-space limit of a rendering worker, in bytes
-    "PROFILE_CONCURRENCY": None,  # renderings at once (default: one per core)
+    "PROFILE_CONCURRENCY": None,  # without Redis: jobs at once in the app's threads (default: one per core)
 }
+
+# -- background jobs and backups (web/jobs, web/profiles/refresh.py, web/backup.py; docs/deploy.md) --
+DEFAULTS.update({
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # the job queue; "" (or no answer): jobs run in app threads
+    "JOBS_QUEUE": "checklist",  # RQ queues <name> and <name>-batch; also the prefix of the app's own keys
+    "JOBS_DEBOUNCE": 30,  # seconds: steps in this window re-render each profile file once
+    "PROFILE_RERENDER": "summary,full",  # kinds re-rendered (every language) after submit/accept/publish
+    "BACKUP_DIRS": "",  # data folders to back up beside the instance folder (os.pathsep-separated)
+})
+
 
 def _flag(raw: str) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on")
@@ -53,6 +63,10 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "SERVER_NAME": str, "PREFERRED_URL_SCHEME": str, "PRELOAD_QUESTIONNAIRES": _flag, "LOGIN_RATE_LIMIT": str,
     "PROFILE_DIR": str, "PROFILE_TIMEOUT": float, "PROFILE_MEMORY": int, "PROFILE_CONCURRENCY": int,
 }
+
+
+ENVIRONMENT.update({"REDIS_URL": str, "JOBS_QUEUE": str, "JOBS_DEBOUNCE": float, "PROFILE_RERENDER": str,
+                    "BACKUP_DIRS": str})
 
 
 def from_environment() -> dict[str, Any]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from blinker import Namespace
 from sqlalchemy import func, select, update
 
 import engine
@@ -34,6 +35,11 @@ TRANSITIONS = {
 }
 
 
+#: Sent as ``step_logged.send(response, action=...)`` for every step logged (before the commit);
+#: ``web.profiles.refresh`` queues re-rendering of the State's profiles once the step is committed.
+step_logged = Namespace().signal("workflow-step-logged")
+
+
 class WorkflowError(Exception):
     """A step that is not allowed now (wrong status, incomplete answers, a concurrent change)."""
 
@@ -46,6 +52,7 @@ class WorkflowError(Exception):
 def log(response: Response, user: User | None, action: str, **details: Any) -> None:
     db.session.add(Activity(response_id=response.id, user_id=user.id if user else None, action=action,
                             details=details))
+    step_logged.send(response, action=action)
 
 
 def _move(response: Response, action: str) -> None:

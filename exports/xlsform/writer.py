@@ -127,8 +127,8 @@ class _Writer:
         self.sheet(book, SETTINGS, settings, list(settings[0]))
         if self.doc.get("framework"):
             rows = self.framework(self.doc["framework"])
-            self.sheet(book, FRAMEWORK, rows, self.columns(rows, ("kind", "id", "level", "gaps", "see_also", "title::{lang}",
-                                                                  "summary::{lang}")))
+            order = ("kind", "id", "level", "gaps", "see_also", "title::{lang}", "summary::{lang}")
+            self.sheet(book, FRAMEWORK, rows, self.columns(rows, order))
         if templates:
             self.sheet(book, TEMPLATES, templates, self.columns(templates))
         buffer = io.BytesIO()

@@ -175,8 +175,10 @@ MATRIX: dict[str, Route] = {
     "profiles.download": Route(("GET",), lambda s, t: f"/states/{s['code_' + t]}/profile.pdf?lang=en&kind=summary",
                                {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
                                 "focal_point": (OK_STAR, DENY), "contributor": (OK_STAR, DENY), "reader": DENY}),
+    "health.healthz": Route(("GET",), lambda s, t: "/healthz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
+    "health.readyz": Route(("GET",), lambda s, t: "/readyz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
 }
-NO_LOGIN = {"auth.login", "auth.language"}
+NO_LOGIN = {"auth.login", "auth.language", "health.healthz", "health.readyz"}
 
 
 @pytest.fixture
