@@ -7,6 +7,11 @@ key, or same value) is recorded once. Values posted for questions that the new a
 ignored; stored answers of hidden questions are kept (flagged "not applicable" by the engine).
 Values that do not parse are refused with a problem for their field; values that parse but break a
 rule are saved (a draft may be imperfect) and reported.
+
+Every save holds the response's lock for the rest of its transaction (``hold``) and re-reads the
+status under it: a save that began before a submission (or any other status change) and would
+commit after it is refused with :class:`ResponseClosed`, and stores nothing. Status changes take the
+same lock (``web.workflow``), so a submission's snapshot always holds exactly the live answers.
 """
 
 from __future__ import annotations
@@ -29,6 +34,27 @@ from .models.base import utcnow
 from .progress import refresh
 
 TEXT_TYPES = frozenset({"text", "long_text", "table"})
+#: The statuses in which a response takes answers.
+EDITABLE = frozenset({"draft", "returned"})
+
+
+class ResponseClosed(Exception):
+    """The response stopped taking answers while the request was on its way (it was submitted,
+    accepted, or moved to another questionnaire version meanwhile): nothing was stored."""
+
+    def __init__(self, status: str, moved: bool = False):
+        super().__init__(status)
+        self.status = status
+        self.moved = moved
+
+
+def hold(response: Response) -> None:
+    """Serialise with every other write to ``response``: take its lock, re-read its status and
+    version, and refuse if it no longer takes answers or moved to another version."""
+    seen_version = response.version_id
+    db.lock(response, "status", "version_id", "revision")
+    if response.status not in EDITABLE or response.version_id != seen_version:
+        raise ResponseClosed(response.status, moved=response.version_id != seen_version)
 
 
 @dataclass(frozen=True)
@@ -79,6 +105,7 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
     ``visible_only=False`` (migrations, imports of whole responses) stores answers of questions
     the answers hide too: they are kept, flagged not applicable by the engine.
     """
+    hold(response)
     result = Result()
     rows = stored(response)
     current = values(q, rows)

@@ -95,6 +95,16 @@ class Database:
             session = g._db_session = (bound.writer if writes else bound.reader)()
         return session
 
+    def lock(self, row: Any, *attributes: str) -> None:
+        """Hold ``row``'s lock until the transaction ends and re-read ``attributes`` under it.
+
+        PostgreSQL: ``SELECT ... FOR UPDATE``, so whoever takes the same lock waits for this
+        transaction and then reads what it committed. SQLite: a write transaction (``BEGIN
+        IMMEDIATE``) already excludes every other writer, so only the re-read is needed.
+        """
+        self.session.flush()
+        self.session.refresh(row, attribute_names=list(attributes), with_for_update=True)
+
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A separate write transaction (BEGIN IMMEDIATE on SQLite), committed or rolled back."""

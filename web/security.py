@@ -69,6 +69,17 @@ def init_app(app: Flask) -> None:
             return after_expired_token(), 400
         return http_error(error)
 
+    from .answers import ResponseClosed
+
+    @app.errorhandler(ResponseClosed)
+    def closed(error: ResponseClosed) -> tuple[str | Response, int]:
+        """A save that lost the race against a submission (or a move to a new version)."""
+        from .db import db
+        from .fill import after_closed
+
+        db.session.rollback()
+        return after_closed(error)
+
     @app.errorhandler(Exception)
     def crash(error: Exception) -> tuple[str | Response, int]:
         log.exception("unhandled error, request id %s", g.get("request_id", "-"))

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 import engine
 
 from .. import access, catalog
-from ..answers import Change, Result, save, stored, values
+from ..answers import Change, ResponseClosed, Result, save, stored, values
 from ..content import group_title, level_label, raw_text, summary, text
 from ..db import db
 from ..i18n import current_language
@@ -50,6 +50,14 @@ class Context:
         if self._evaluation is None:
             self._evaluation = engine.evaluate(self.q, self.answers)
         return self._evaluation
+
+    def require_edit(self) -> None:
+        """Refuse a change: "already submitted" (409) to the State's own users, else 403."""
+        if self.can_edit:
+            return
+        if access.answers_for(current_user, self.response):
+            raise ResponseClosed(self.response.status)
+        abort(403)
 
     def editable(self, question_id: str) -> bool:
         return self.can_edit and access.can_answer_question(current_user, self.q, question_id)
@@ -167,8 +175,7 @@ def _requested_rows(page: Page) -> dict[str, int]:
 def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[str, int]:
     ctx = Context(response_id)
     current = ctx.page(page_id)
-    if not ctx.can_edit:
-        abort(403)
+    ctx.require_edit()
     counts = forms.posted_row_counts(current, request.form)
     form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
                                 formdata=request.form, row_counts=counts)
@@ -198,6 +205,28 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
                     + (f"#{action.split(':')[1]}" if action and ":" in action else ""))
 
 
+def after_closed(error: ResponseClosed) -> tuple[str | WerkzeugResponse, int]:
+    """A change refused because the response stopped taking answers on the way: nothing was
+    stored. Autosave gets JSON (the browser keeps the change and says why); a page shows what was
+    typed, to copy."""
+    if error.moved:
+        reason = _("This self-assessment was moved to a newer version of the questionnaire in the meantime, "
+                   "so your change was not saved. Open the page again.")
+    else:
+        reason = _("This self-assessment has already been submitted, so your change was not saved. "
+                   "It can be changed again if the secretariat returns it or after an amendment.")
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=reason, code=409, closed=True, status=error.status), 409
+    response_id = request.view_args.get("response_id") if request.view_args else None
+    return render_template("fill/closed.html", reason=reason, typed=_typed(),
+                           back=url_for("fill.overview", response_id=response_id) if response_id else None), 409
+
+
+def _typed() -> list[tuple[str, str]]:
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if value.strip() and not name.startswith("_") and name != "csrf_token"]
+
+
 def after_expired_token() -> str:
     """A page posted with an expired token or after the session ended: nothing was saved. Show the
     page again with what was typed (and a fresh token) or, logged out, what was typed to copy."""
@@ -212,9 +241,7 @@ def after_expired_token() -> str:
         flash(_("The page was open for a long time, so nothing was saved yet. Your answers are shown "
                 "again: check them and save."), "warning")
         return _render_page(ctx, current, form, entries, problems=ctx.evaluation.problems)
-    typed = [(name, value) for name, value in request.form.items(multi=True)
-             if value.strip() and not name.startswith("_") and name != "csrf_token"]
-    return render_template("fill/expired.html", typed=typed,
+    return render_template("fill/expired.html", typed=_typed(),
                            login=url_for("auth.login", next=request.path))
 
 
@@ -222,8 +249,9 @@ def after_expired_token() -> str:
 @login_required
 def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugResponse:
     ctx = Context(response_id)
-    if not ctx.can_edit:
+    if not ctx.can_edit and not access.answers_for(current_user, ctx.response):
         return jsonify(error=_("You cannot change these answers."), code=403), 403
+    ctx.require_edit()
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("changes"), list):
         return jsonify(error=_("The request could not be understood. Please go back and try again."), code=400), 400
@@ -283,8 +311,7 @@ def _conflicts(ctx: Context, result: Result) -> list[dict[str, Any]]:
 def resolve(response_id: int) -> WerkzeugResponse | tuple[str, int]:
     """The conflict screen's choice: keep the colleague's value, or store mine on top of it."""
     ctx = Context(response_id)
-    if not ctx.can_edit:
-        abort(403)
+    ctx.require_edit()
     changes = []
     for qid in request.form.getlist("q"):
         if request.form.get(f"keep-{qid}") != "mine":

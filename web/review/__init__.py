@@ -137,6 +137,7 @@ def migrate(response_id: int) -> WerkzeugResponse:
     response = _response(response_id)
     if not (current_user.is_secretariat or access.can_start(current_user, response.state)):
         abort(403)
+    workflow.lock(response)  # no save or submission of this response until the move is committed
     if response.status not in ("draft", "returned"):
         abort(409)
     target = db.session.get(QuestionnaireVersion, request.form.get("version_id", type=int) or 0)
