@@ -5,8 +5,10 @@ version than the stored one is a **conflict**: nothing is overwritten, the calle
 values, and the refused value is kept in the history too. The same change sent twice (same save
 key, or same value) is recorded once. Values posted for questions that the new answers hide are
 ignored; stored answers of hidden questions are kept (flagged "not applicable" by the engine).
-Values that do not parse are refused with a problem for their field; values that parse but break a
-rule are saved (a draft may be imperfect) and reported.
+Values that do not parse, or go beyond their type's hard limits (text length, table rows, list
+length: ``web.bounds``), are refused with a problem for their field; values that parse but break a
+softer rule (a pattern, a constraint, a question's own length) are saved (a draft may be imperfect)
+and reported.
 
 Every save holds the response's lock for the rest of its transaction (``hold``) and re-reads the
 status under it: a save that began before a submission (or any other status change) and would
@@ -28,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 import engine
 from engine.types import Problem
 
+from .bounds import beyond_hard_limit
 from .db import db
 from .models import Answer, AnswerRevision, Response, User
 from .models.base import utcnow
@@ -117,6 +120,10 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
             continue
         if may_answer is not None and not may_answer(change.question_id):
             result.ignored.append(change.question_id)
+            continue
+        too_big = beyond_hard_limit(item, change.value)  # before parsing: no work on a value we refuse
+        if too_big is not None:
+            result.refused[change.question_id] = (too_big,)
             continue
         try:
             value = engine.TYPES[item.type].from_json(item, change.value)

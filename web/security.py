@@ -32,6 +32,10 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from . import bounds
+
+    bounds.init_app(app)
+
     @app.before_request
     def assign_request_id() -> None:
         given = request.headers.get("X-Request-ID", "")

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 
-from .. import access, catalog
+from .. import access, bounds, catalog
 from ..answers import Change, ResponseClosed, Result, save, stored, values
 from ..content import group_title, level_label, raw_text, summary, text
 from ..db import db
@@ -31,6 +31,8 @@ from .messages import message, messages_for
 from .pages import Page, pages
 
 bp = Blueprint("fill", __name__)
+#: Changes in one autosave: a page holds fewer questions than this.
+MAX_CHANGES = 500
 
 
 class Context:
@@ -162,11 +164,12 @@ def page(response_id: int, page_id: str) -> str:
 
 
 def _requested_rows(page: Page) -> dict[str, int]:
+    """Rows to show per table, as asked in the query string (bounded by the engine's limit)."""
     counts = {}
     for question in page.questions:
-        requested = request.args.get(f"rows-{question.id}", type=int)
+        requested = bounds.db_int(request.args.get(f"rows-{question.id}"))
         if requested:
-            counts[question.id] = requested
+            counts[question.id] = min(requested, engine.types.MAX_ROWS)
     return counts
 
 
@@ -185,6 +188,7 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
     changes, row_counts = forms.read_changes(current, form, request.form, ctx.editable, action)
     result = save(ctx.response, ctx.q, changes, current_user, source="save", language=current_language(),
                   may_answer=ctx.editable)
+    result.refused.update(forms.too_many_rows(current, request.form))
     db.session.commit()
     if result.conflicts:
         return render_template("fill/conflict.html", ctx=ctx, page=current, conflicts=_conflicts(ctx, result)), 409
@@ -203,6 +207,11 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
     flash(_("Your answers are saved."), "success")
     return redirect(url_for("fill.page", response_id=response_id, page_id=target.id, **rows)
                     + (f"#{action.split(':')[1]}" if action and ":" in action else ""))
+
+
+def _too_deep() -> str:
+    return _("What was sent is nested too deeply (at most %(n)d levels) and could not be read.",
+             n=bounds.MAX_JSON_DEPTH)
 
 
 def after_closed(error: ResponseClosed) -> tuple[str | WerkzeugResponse, int]:
@@ -252,16 +261,21 @@ def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugRespons
     if not ctx.can_edit and not access.answers_for(current_user, ctx.response):
         return jsonify(error=_("You cannot change these answers."), code=403), 403
     ctx.require_edit()
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("changes"), list):
+    try:
+        payload = bounds.loads(request.get_data(cache=True))
+    except ValueError as exc:
+        too_deep = str(exc) == bounds.TOO_DEEP
+        return jsonify(error=_too_deep() if too_deep else _("The request could not be understood. Please go back "
+                                                             "and try again."), code=400), 400
+    if not isinstance(payload, dict) or not isinstance(payload.get("changes"), list) \
+            or len(payload["changes"]) > MAX_CHANGES:
         return jsonify(error=_("The request could not be understood. Please go back and try again."), code=400), 400
     changes = []
-    for item in payload["changes"][:500]:
+    for item in payload["changes"]:
         if not isinstance(item, dict) or not isinstance(item.get("q"), str):
             continue
-        base = item.get("base")
         key = item.get("key")
-        changes.append(Change(item["q"], item.get("value"), base if isinstance(base, int) and base >= 0 else 0,
+        changes.append(Change(item["q"], item.get("value"), bounds.version(item.get("base")),
                               key[:64] if isinstance(key, str) and key else None))
     result = save(ctx.response, ctx.q, changes, current_user, source="autosave", language=current_language(),
                   may_answer=ctx.editable)
@@ -317,12 +331,19 @@ def resolve(response_id: int) -> WerkzeugResponse | tuple[str, int]:
         if request.form.get(f"keep-{qid}") != "mine":
             continue
         try:
-            mine = json.loads(request.form.get(f"mine-{qid}", "null"))
-        except ValueError:
+            mine = bounds.loads(request.form.get(f"mine-{qid}", "null"))
+        except ValueError as exc:
+            if str(exc) == bounds.TOO_DEEP:
+                return render_template("error.html", code=400, title=_too_deep()), 400
             abort(400)
-        changes.append(Change(qid, mine, forms._int(request.form.get(f"version-{qid}"))))
+        changes.append(Change(qid, mine, bounds.version(request.form.get(f"version-{qid}"))))
     result = save(ctx.response, ctx.q, changes, current_user, source="resolve", language=current_language(),
                   may_answer=ctx.editable)
+    if result.refused:  # beyond a hard limit: nothing of this choice is stored
+        db.session.rollback()
+        problems = [f"{text(ctx.q, ctx.q.question(qid).label).text}: {message(ctx.q, problem)}"
+                    for qid, found in result.refused.items() for problem in found]
+        return render_template("error.html", code=400, title="; ".join(problems)), 400
     db.session.commit()
     page_id = request.form.get("page") or ""
     if result.conflicts:  # a colleague saved once more in the meantime: choose again, between the newest values
