@@ -12,12 +12,13 @@ from typing import Any
 from flask import Flask
 
 from . import config as settings
+from .faults import App
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     root = Path(__file__).resolve().parent
     instance = os.environ.get("CHECKLIST_INSTANCE_PATH")
-    app = Flask(__name__, instance_relative_config=True, instance_path=instance)
+    app = App(__name__, instance_relative_config=True, instance_path=instance)
     app.config.from_mapping(settings.DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(settings.from_environment())

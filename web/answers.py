@@ -2,7 +2,9 @@
 
 Every change carries the version of the answer its author saw. A change based on an older
 version than the stored one is a **conflict**: nothing is overwritten, the caller gets both
-values, and the refused value is kept in the history too. The same change sent twice (same save
+values, and the refused value is kept in the history too. A stale change whose value is the value
+of the version it was based on changes nothing (a page save posts every field, touched or not):
+the newer saved answer stays, without asking, and the caller is told (``Result.kept``). The same change sent twice (same save
 key, or same value) is recorded once. Values posted for questions that the new answers hide are
 ignored; stored answers of hidden questions are kept (flagged "not applicable" by the engine).
 Values that do not parse, or go beyond their type's hard limits (text length, table rows, list
@@ -86,6 +88,9 @@ class Result:
     unchanged: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     refused: dict[str, tuple[Problem, ...]] = field(default_factory=dict)  # not stored, shown to the user
+    #: Stale changes that did not change anything (the value of the version they were based on): the
+    #: newer saved answer stays, and the caller shows it -> (its version, its JSON value).
+    kept: dict[str, tuple[int, Any]] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # hidden or not the user's to answer
     evaluation: engine.Evaluation | None = None
 
@@ -151,12 +156,11 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
         question = q.question(qid)
         json_value = engine.TYPES[question.type].to_json(question, value) if value is not None else None
         _apply(response, rows, qid, change, json_value, user, source, language, result, question.type, keys)
-    final = {qid: v for qid, v in proposed.items() if qid not in {c.question_id for c in result.conflicts}}
-    for conflict in result.conflicts:
-        if conflict.question_id in current:
-            final[conflict.question_id] = current[conflict.question_id]
+    not_taken = {c.question_id for c in result.conflicts} | set(result.kept)
+    final = {qid: v for qid, v in proposed.items() if qid not in not_taken}
+    final.update({qid: current[qid] for qid in not_taken if qid in current})
     # the answers evaluated above are the final ones unless something was taken back: evaluate once
-    same = not reverted and not result.conflicts
+    same = not reverted and not not_taken
     result.evaluation = refresh(response, q, final, evaluation if same else None)
     if result.saved:
         response.updated_at = utcnow()
@@ -177,6 +181,9 @@ def _apply(response: Response, rows: dict[str, Answer], qid: str, change: Change
         return
     if row is None and json_value is None:
         result.unchanged[qid] = 0
+        return
+    if row is not None and change.base_version != row.version and json_value == _value_at(row, change.base_version):
+        result.kept[qid] = (row.version, row.value)  # untouched by this user: the newer value stays, no question
         return
     lang = language if qtype in TEXT_TYPES and json_value is not None else None
     now = utcnow()
@@ -215,6 +222,16 @@ def _apply(response: Response, rows: dict[str, Answer], qid: str, change: Change
     result.saved[qid] = row.version
 
 
+def _value_at(row: Answer, version: int) -> Any:
+    """The JSON value an answer had at ``version`` (0: none yet), from its history."""
+    if version == 0:
+        return None
+    return db.session.scalars(select(AnswerRevision.new_value).where(
+        AnswerRevision.response_id == row.response_id, AnswerRevision.question_id == row.question_id,
+        AnswerRevision.version == version, AnswerRevision.source != "conflict")
+        .order_by(AnswerRevision.id.desc())).first()
+
+
 def _saved_keys(response_id: int, keys: list[str]) -> frozenset[tuple[str, str]]:
     """The (question, save key) pairs among ``keys`` already recorded: one query for a whole save."""
     found: set[tuple[str, str]] = set()
@@ -230,10 +247,14 @@ def _saved_keys(response_id: int, keys: list[str]) -> frozenset[tuple[str, str]]
 def _conflict(response: Response, qid: str, change: Change, mine: Any, theirs: Answer | None, user: User,
               result: Result) -> None:
     """Keep the refused value in the history and report both values."""
-    author = db.session.get(User, theirs.updated_by_id) if theirs and theirs.updated_by_id else None
     db.session.add(AnswerRevision(response_id=response.id, question_id=qid, version=theirs.version if theirs else 0,
                                   old_value=theirs.value if theirs else None, new_value=mine, user_id=user.id,
                                   source="conflict", save_key=None, request_id=g.get("request_id")))
-    result.conflicts.append(Conflict(
-        qid, theirs.value if theirs else None, theirs.version if theirs else 0, mine,
-        (author.name or author.email) if author else "", theirs.updated_at if theirs else None))
+    result.conflicts.append(conflict_with(qid, mine, theirs))
+
+
+def conflict_with(qid: str, mine: Any, theirs: Answer | None) -> Conflict:
+    """``mine`` against the stored answer ``theirs``, as the conflict screen shows them."""
+    author = db.session.get(User, theirs.updated_by_id) if theirs and theirs.updated_by_id else None
+    return Conflict(qid, theirs.value if theirs else None, theirs.version if theirs else 0, mine,
+                    (author.name or author.email) if author else "", theirs.updated_at if theirs else None)

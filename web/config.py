@@ -15,6 +15,8 @@ from typing import Any
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # default: SQLite in the instance folder
+    "DATABASE_BUSY_TIMEOUT": 30,  # SQLite: seconds a write waits for another writer before a 503
+    "RETRY_AFTER": 5,  # seconds a client is told to wait after a database fault (503)
     "SQLALCHEMY_ECHO": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -51,6 +53,7 @@ def _flag(raw: str) -> bool:
 ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "SECRET_KEY": str, "DATABASE_URL": str, "SESSION_COOKIE_SECURE": _flag, "RATELIMIT_STORAGE_URI": str,
     "SERVER_NAME": str, "PREFERRED_URL_SCHEME": str, "PRELOAD_QUESTIONNAIRES": _flag, "LOGIN_RATE_LIMIT": str,
+    "DATABASE_BUSY_TIMEOUT": float, "RETRY_AFTER": int,
     "PROFILE_DIR": str, "PROFILE_TIMEOUT": float, "PROFILE_MEMORY": int, "PROFILE_CONCURRENCY": int,
 }
 

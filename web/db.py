@@ -9,6 +9,7 @@ restarted server is reconnected to without restarting the app.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,30 +20,32 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+log = logging.getLogger("web")
 
 
 def default_url(instance_path: str) -> str:
     return f"sqlite:///{Path(instance_path) / 'checklist.sqlite3'}"
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
+def make_engine(url: str, echo: bool = False, busy_timeout: float = 30) -> Engine:
     if url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgres://")
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
-        _configure_sqlite(engine)
+        engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout, "check_same_thread": False})
+        _configure_sqlite(engine, busy_timeout)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "busy_timeout=30000", "foreign_keys=ON", "synchronous=NORMAL"):
+        for pragma in ("journal_mode=WAL", f"busy_timeout={int(busy_timeout * 1000)}", "foreign_keys=ON",
+                       "synchronous=NORMAL"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -70,7 +73,8 @@ class Database:
     def init_app(self, app: Flask) -> None:
         url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
         app.config["DATABASE_URL"] = url
-        app.extensions["database"] = _Bound(make_engine(url, echo=app.config.get("SQLALCHEMY_ECHO", False)))
+        app.extensions["database"] = _Bound(make_engine(url, echo=app.config.get("SQLALCHEMY_ECHO", False),
+                                                        busy_timeout=app.config.get("DATABASE_BUSY_TIMEOUT", 30)))
         app.teardown_appcontext(self._close)
 
     @staticmethod
@@ -114,12 +118,29 @@ class Database:
     def dispose(self, app: Flask) -> None:
         app.extensions["database"].engine.dispose()
 
+    def discard(self) -> None:
+        """Give up the current session after a fault: rolled back and closed (a broken connection
+        is invalidated by SQLAlchemy and never reused); the next use starts a new one."""
+        session: Session | None = g.pop("_db_session", None)
+        if session is None:
+            return
+        try:
+            session.close()  # returns the connection to the pool, which rolls it back (or drops it if broken)
+        except Exception:  # noqa: BLE001 - a dead connection must not turn the answer into a crash
+            log.warning("closing a database session failed", exc_info=True)
+            session.invalidate()
+
     def _close(self, exc: BaseException | None) -> None:
         session: Session | None = g.pop("_db_session", None)
-        if session is not None:
+        if session is None:
+            return
+        try:
             if exc is not None:
                 session.rollback()
             session.close()
+        except Exception:  # noqa: BLE001 - a dead connection must not turn the answer into a crash
+            log.warning("closing a database session failed", exc_info=True)
+            session.invalidate()
 
 
 db = Database()

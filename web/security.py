@@ -85,10 +85,15 @@ def init_app(app: Flask) -> None:
         return after_closed(error)
 
     @app.errorhandler(Exception)
-    def crash(error: Exception) -> tuple[str | Response, int]:
-        log.exception("unhandled error, request id %s", g.get("request_id", "-"))
+    def crash(error: Exception) -> tuple[str | Response, int] | Response:
         from .db import db
+        from .faults import is_database_fault
 
+        if is_database_fault(error):
+            log.warning("database fault, request id %s: %s", g.get("request_id", "-"), str(error).splitlines()[0])
+            db.discard()
+            return _unavailable(app)
+        log.exception("unhandled error, request id %s", g.get("request_id", "-"))
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001 - the error page must still render
@@ -97,6 +102,31 @@ def init_app(app: Flask) -> None:
             return _json_error(500, "")
         return render_template("error.html", code=500, title=_error_title(500),
                                request_id=g.get("request_id", "")), 500
+
+
+def _unavailable(app: Flask) -> Response:
+    """503 after a database fault: nothing of this request was stored; the saved answers are safe."""
+    from flask import jsonify, make_response
+
+    from .extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()  # the page must not need the database
+    wait = int(app.config.get("RETRY_AFTER", 5))
+    title = _("The database is not available for a moment. Your saved answers are safe: nothing of this "
+              "request was stored. Please try again in a few seconds.")
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        reply = make_response(jsonify(error=title, code=503, retry=True, retry_after=wait,
+                                      request_id=g.get("request_id", "")), 503)
+    else:
+        typed = []
+        if request.method == "POST" and request.endpoint == "fill.save_page":
+            from .fill import _typed
+
+            typed = _typed()
+        reply = make_response(render_template("error.html", code=503, title=title, typed=typed,
+                                              request_id=g.get("request_id", "")), 503)
+    reply.headers["Retry-After"] = str(wait)
+    return reply
 
 
 def _json_error(code: int, description: str) -> tuple[Response, int]:

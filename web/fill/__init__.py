@@ -21,9 +21,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 import engine
 
 from .. import access, bounds, catalog
-from ..answers import Change, ResponseClosed, Result, save, stored, values
+from ..answers import Change, Conflict, ResponseClosed, Result, conflict_with, save, stored, values
 from ..content import group_title, level_label, raw_text, summary, text
 from ..db import db
+from ..faults import retry_safe
 from ..i18n import current_language
 from ..models import AnswerRevision, QuestionnaireVersion, Response, User
 from . import forms
@@ -175,6 +176,7 @@ def _requested_rows(page: Page) -> dict[str, int]:
 
 @bp.post("/responses/<int:response_id>/pages/<page_id>")
 @login_required
+@retry_safe(lambda: bool(request.form.get("_k")))  # the page key makes a repeat count once
 def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[str, int]:
     ctx = Context(response_id)
     current = ctx.page(page_id)
@@ -191,7 +193,8 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
     result.refused.update(forms.too_many_rows(current, request.form))
     db.session.commit()
     if result.conflicts:
-        return render_template("fill/conflict.html", ctx=ctx, page=current, conflicts=_conflicts(ctx, result)), 409
+        return render_template("fill/conflict.html", ctx=ctx, page=current,
+                               conflicts=_conflicts(ctx, result.conflicts)), 409
     if result.refused:  # keep what was typed on screen, with the errors next to the fields
         ctx = Context(response_id)
         form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
@@ -256,6 +259,7 @@ def after_expired_token() -> str:
 
 @bp.post("/responses/<int:response_id>/autosave")
 @login_required
+@retry_safe(lambda: _every_change_has_a_key())  # each change's key makes a repeat count once
 def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugResponse:
     ctx = Context(response_id)
     if not ctx.can_edit and not access.answers_for(current_user, ctx.response):
@@ -284,12 +288,22 @@ def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugRespons
     return jsonify(_autosave_reply(ctx, current, result))
 
 
+def _every_change_has_a_key() -> bool:
+    try:
+        payload = bounds.loads(request.get_data(cache=True))
+    except ValueError:
+        return False
+    changes = payload.get("changes") if isinstance(payload, dict) else None
+    return isinstance(changes, list) and all(isinstance(c, dict) and c.get("key") for c in changes)
+
+
 def _autosave_reply(ctx: Context, current: Page | None, result: Result) -> dict[str, Any]:
     evaluation = result.evaluation or ctx.evaluation
     reply: dict[str, Any] = {
         "saved": result.saved, "unchanged": result.unchanged, "ignored": result.ignored,
         "refused": {qid: [message(ctx.q, p) for p in problems] for qid, problems in result.refused.items()},
-        "conflicts": _conflicts(ctx, result), "problems": {}, "cells": {},
+        "conflicts": _conflicts(ctx, result.conflicts), "problems": {}, "cells": {},
+        "kept": {qid: {"version": version, "value": value} for qid, (version, value) in result.kept.items()},
     }
     if current is not None:
         for qid in current.question_ids:
@@ -304,9 +318,9 @@ def _autosave_reply(ctx: Context, current: Page | None, result: Result) -> dict[
     return reply
 
 
-def _conflicts(ctx: Context, result: Result) -> list[dict[str, Any]]:
+def _conflicts(ctx: Context, conflicts: list[Conflict]) -> list[dict[str, Any]]:
     out = []
-    for conflict in result.conflicts:
+    for conflict in conflicts:
         question = ctx.q.question(conflict.question_id)
         out.append({
             "q": conflict.question_id, "label": text(ctx.q, question.label).text,
@@ -327,8 +341,10 @@ def resolve(response_id: int) -> WerkzeugResponse | tuple[str, int]:
     ctx = Context(response_id)
     ctx.require_edit()
     changes = []
-    for qid in request.form.getlist("q"):
-        if request.form.get(f"keep-{qid}") != "mine":
+    unchosen = []
+    for qid in request.form.getlist("q")[:forms.MAX_QUESTIONS]:
+        keep = request.form.get(f"keep-{qid}")
+        if keep == "theirs":
             continue
         try:
             mine = bounds.loads(request.form.get(f"mine-{qid}", "null"))
@@ -336,7 +352,15 @@ def resolve(response_id: int) -> WerkzeugResponse | tuple[str, int]:
             if str(exc) == bounds.TOO_DEEP:
                 return render_template("error.html", code=400, title=_too_deep()), 400
             abort(400)
+        if keep != "mine":  # nothing is preselected: a choice is needed for every answer
+            unchosen.append(conflict_with(qid, mine, ctx.rows.get(qid)))
+            continue
         changes.append(Change(qid, mine, bounds.version(request.form.get(f"version-{qid}"))))
+    page_id = request.form.get("page") or ""
+    if unchosen:
+        current = ctx.pages.by_id.get(page_id) or ctx.pages.list[0]
+        return render_template("fill/conflict.html", ctx=ctx, page=current, unchosen=True,
+                               conflicts=_conflicts(ctx, unchosen)), 400
     result = save(ctx.response, ctx.q, changes, current_user, source="resolve", language=current_language(),
                   may_answer=ctx.editable)
     if result.refused:  # beyond a hard limit: nothing of this choice is stored
@@ -345,10 +369,10 @@ def resolve(response_id: int) -> WerkzeugResponse | tuple[str, int]:
                     for qid, found in result.refused.items() for problem in found]
         return render_template("error.html", code=400, title="; ".join(problems)), 400
     db.session.commit()
-    page_id = request.form.get("page") or ""
     if result.conflicts:  # a colleague saved once more in the meantime: choose again, between the newest values
         current = ctx.pages.by_id.get(page_id) or ctx.pages.list[0]
-        return render_template("fill/conflict.html", ctx=ctx, page=current, conflicts=_conflicts(ctx, result)), 409
+        return render_template("fill/conflict.html", ctx=ctx, page=current,
+                               conflicts=_conflicts(ctx, result.conflicts)), 409
     flash(_("Your choice is saved. Both values are kept in the history."), "success")
     if page_id in ctx.pages.by_id:
         return redirect(url_for("fill.page", response_id=response_id, page_id=page_id))

@@ -29,6 +29,8 @@ from .fields import ADAPTERS
 from .pages import Page
 
 MAX_NEW_ROWS = 20
+#: Questions one post may name (a page holds far fewer).
+MAX_QUESTIONS = 500
 
 
 @dataclass
