@@ -68,9 +68,13 @@ def _preload(app: Flask) -> None:
 
     from . import catalog
 
+    from .extensions import db
+    from .fill.pages import pages
+
     with app.app_context():
         try:
             for version in catalog.current_versions():
-                catalog.questionnaire(version)
+                pages(catalog.questionnaire(version))
         except SQLAlchemyError:
             logging.getLogger("web").warning("questionnaires not preloaded: the database is not ready")
+    db.dispose(app)  # workers forked from here open their own connections

@@ -10,6 +10,8 @@ restarted server is reconnected to without restarting the app.
 from __future__ import annotations
 
 import logging
+import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,8 +37,24 @@ def make_engine(url: str, echo: bool = False, busy_timeout: float = 30) -> Engin
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout, "check_same_thread": False})
         _configure_sqlite(engine, busy_timeout)
+        _fresh_pool_after_fork(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    _fresh_pool_after_fork(engine)
+    return engine
+
+
+def _fresh_pool_after_fork(engine: Engine) -> None:
+    """A forked child (a gunicorn worker of a preloaded app) must not use its parent's connections:
+    it starts with an empty pool, leaving the parent's connections to the parent."""
+    ref = weakref.ref(engine)
+
+    def in_child() -> None:
+        found = ref()
+        if found is not None:
+            found.dispose(close=False)
+
+    os.register_at_fork(after_in_child=in_child)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:

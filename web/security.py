@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, render_template, request
@@ -17,6 +18,16 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9\-]{8,64}")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def shared_state_warning(config: Any, workers: int) -> str | None:
+    """What is wrong when several worker processes would each keep their own login counts."""
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if workers > 1 and config.get("RATELIMIT_ENABLED", True) and storage.startswith("memory"):
+        return ("!" * 78 + f"\n!! {workers} workers keep login rate limits in their own memory: each counts "
+                "apart, so the limits\n!! are {workers} times weaker. Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 "
+                "(docs/deploy.md).\n" + "!" * 78)
+    return None
 
 
 def is_safe_redirect(target: str | None) -> bool:
@@ -35,6 +46,11 @@ def init_app(app: Flask) -> None:
     from . import bounds
 
     bounds.init_app(app)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:  # the client's address (login limits per address) and scheme, as the proxies saw them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     @app.before_request
     def assign_request_id() -> None:
