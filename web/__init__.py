@@ -67,7 +67,6 @@ def _preload(app: Flask) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from . import catalog
-
     from .extensions import db
     from .fill.pages import pages
 

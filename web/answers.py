@@ -4,9 +4,10 @@ Every change carries the version of the answer its author saw. A change based on
 version than the stored one is a **conflict**: nothing is overwritten, the caller gets both
 values, and the refused value is kept in the history too. A stale change whose value is the value
 of the version it was based on changes nothing (a page save posts every field, touched or not):
-the newer saved answer stays, without asking, and the caller is told (``Result.kept``). The same change sent twice (same save
-key, or same value) is recorded once. Values posted for questions that the new answers hide are
-ignored; stored answers of hidden questions are kept (flagged "not applicable" by the engine).
+the newer saved answer stays, without asking, and the caller is told (``Result.kept``). The same
+change sent twice (same save key, or same value) is recorded once. Values posted for questions
+that the new answers hide are ignored; stored answers of hidden questions are kept (flagged "not
+applicable" by the engine).
 Values that do not parse, or go beyond their type's hard limits (text length, table rows, list
 length: ``web.bounds``), are refused with a problem for their field; values that parse but break a
 softer rule (a pattern, a constraint, a question's own length) are saved (a draft may be imperfect)

@@ -32,7 +32,7 @@ MAX_JSON_DEPTH = 32
 MAX_NUMBER_TEXT = 100
 
 TEXT_LIMITS = {"text": MAX_SHORT_TEXT, "url": MAX_SHORT_TEXT, "email": MAX_SHORT_TEXT, "long_text": MAX_TEXT}
-TOO_DEEP = "JSON nested too deeply (at most %d levels)" % MAX_JSON_DEPTH
+TOO_DEEP = f"JSON nested too deeply (at most {MAX_JSON_DEPTH} levels)"
 
 
 def db_int(value: Any) -> int | None:
@@ -67,12 +67,12 @@ def row_index(text: str) -> int | None:
 def _up_to(limit: str) -> str:
     """A regular expression matching exactly the decimal numbers 0..``limit`` (no leading zeros
     beyond one digit), so that a route never matches a larger one (404, not 405 or 500)."""
-    options = [r"\d{1,%d}" % (len(limit) - 1)]
+    options = [rf"\d{{1,{len(limit) - 1}}}"]
     for position, digit in enumerate(limit):
         if digit != "0":
             below = "0" if digit == "1" else f"0-{int(digit) - 1}"
             rest = len(limit) - position - 1
-            options.append(limit[:position] + f"[{below}]" + (r"\d{%d}" % rest if rest else ""))
+            options.append(limit[:position] + f"[{below}]" + (rf"\d{{{rest}}}" if rest else ""))
     options.append(limit)
     return "(?:" + "|".join(options) + ")"
 

@@ -4,8 +4,9 @@ Submitting freezes an immutable snapshot (answers, questionnaire version, conten
 in the same transaction as the status change, so a crash leaves either the old state or the new
 one. Every step first takes the response's lock (``lock``), the same one every save of answers
 holds (``web.answers.hold``): a save and a status change of one response never interleave, so a
-snapshot is exactly the answers at the moment of submission. Profiles of submitted responses are built from their latest snapshot, not from the live
-answers. Every step is written to the response's activity log.
+snapshot is exactly the answers at the moment of submission. Profiles of submitted responses are
+built from their latest snapshot, not from the live answers. Every step is written to the
+response's activity log.
 """
 
 from __future__ import annotations

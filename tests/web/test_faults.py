@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
 from tests.conftest import add_user, context, csrf_token, login, make_app, reset
-from tests.web.test_fill import autosave, every_type, focal, page_path, post_page, stored
+from tests.web.test_fill import every_type, focal, page_path, post_page, stored
 
 __all__ = ["every_type", "focal"]
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
