@@ -89,6 +89,7 @@ lint: $(VENV)/.installed-test
 bench: system-test install-test translations
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/load.py --database $(PG_URL)
 	$(BIN)/python bench/profiles.py
 
 clean:

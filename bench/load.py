@@ -104,6 +104,7 @@ class FocalPoint:
         self.counter = 0
         self.forms: dict[str, list[tuple[str, str]]] = {}
         self.last_error = ""
+        self.tag = uuid.uuid4().hex[:6]  # values never repeat, across levels too
 
     def path(self, page: str) -> str:
         return f"/responses/{self.rid}/pages/{page}"
@@ -125,7 +126,7 @@ class FocalPoint:
         if page not in self.forms:
             self.render(page)
         self.counter += 1
-        qid, value = f"{page}.measures_summary", f"Autosave {self.counter} of {self.http.person['email']}"
+        qid, value = f"{page}.measures_summary", f"Autosave {self.counter}/{self.tag} of {self.http.person['email']}"
         body = json.dumps({"page": page, "changes": [
             {"q": qid, "value": value, "base": self.versions.get(qid, 0), "key": uuid.uuid4().hex}]})
         status, data, elapsed = self.http.request("POST", f"/responses/{self.rid}/autosave", body.encode(), {
@@ -134,7 +135,8 @@ class FocalPoint:
             raise RuntimeError(f"autosave answered {status}")
         saved = json.loads(data)["saved"]
         if qid not in saved:
-            raise RuntimeError(f"autosave not saved: {data[:200]!r}")
+            reply = json.loads(data)
+            raise RuntimeError(f"autosave not saved: {({k: reply.get(k) for k in ('unchanged', 'conflicts', 'kept', 'refused', 'ignored')})}")
         self.versions[qid] = saved[qid]
         self.acknowledged.append((self.rid, qid, saved[qid], value))
         self._shown(page, qid, value)
@@ -148,14 +150,14 @@ class FocalPoint:
         if page not in self.forms:
             self.render(page)
         self.counter += 1
-        qid, value = f"{page}.examples", f"Page save {self.counter} of {self.http.person['email']}"
+        qid, value = f"{page}.examples", f"Page save {self.counter}/{self.tag} of {self.http.person['email']}"
         fields = [(name, value if name == qid else text) for name, text in self.forms[page]
                   if name != "_k" and not name.startswith("_v-")]
         fields += [(f"_v-{q}", str(v)) for q, v in self.versions.items() if q.startswith(page + ".")]
         fields += [("_k", uuid.uuid4().hex), ("_go", "stay")]
         status, data, elapsed = self.http.request("POST", self.path(page), urlencode(fields).encode(),
                                                   {"Content-Type": "application/x-www-form-urlencoded"})
-        if status != 302:
+        if status != 302 or b"/login" in data:  # saved: redirected to the page, not to the login page
             raise RuntimeError(f"page save answered {status}: {data[:200]!r}")
         version = self.versions.get(qid, 0) + 1
         self.versions[qid] = version
