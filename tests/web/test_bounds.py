@@ -217,3 +217,15 @@ def test_the_form_shows_the_type_limit(client: FlaskClient, focal: Any, every_ty
     form = client.get(page_path(every_type)).get_data(as_text=True)
     assert 'maxlength="20000"' in form and 'maxlength="1000"' in form
     assert form_of(client, every_type)
+
+
+def test_an_import_file_nested_too_deep_is_refused_clearly(app: Flask, client: FlaskClient) -> None:
+    import io
+
+    login(client, add_user("secretariat_admin"))
+    token = csrf_token(client, "/data/")
+    for levels in (100_000, 100):
+        body = ('{"format": "uncac-checklist-answers", "responses": ' + deep(levels) + "}").encode()
+        reply = client.post("/data/import", data={"csrf_token": token, "file": (io.BytesIO(body), "deep.json")},
+                            content_type="multipart/form-data")
+        assert reply.status_code == 400, levels
