@@ -136,7 +136,8 @@ class FocalPoint:
         saved = json.loads(data)["saved"]
         if qid not in saved:
             reply = json.loads(data)
-            raise RuntimeError(f"autosave not saved: {({k: reply.get(k) for k in ('unchanged', 'conflicts', 'kept', 'refused', 'ignored')})}")
+            outcome = {k: reply.get(k) for k in ("unchanged", "conflicts", "kept", "refused", "ignored")}
+            raise RuntimeError(f"autosave not saved: {outcome}")
         self.versions[qid] = saved[qid]
         self.acknowledged.append((self.rid, qid, saved[qid], value))
         self._shown(page, qid, value)
