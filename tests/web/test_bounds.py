@@ -60,6 +60,16 @@ def test_a_row_index_too_long_to_be_a_number_is_refused(client: FlaskClient, foc
     assert "laws" not in stored(every_type)
 
 
+def test_row_buttons_without_javascript_take_bounded_indices(client: FlaskClient, focal: Any,
+                                                              every_type: int) -> None:
+    added = post_page(client, every_type, {"laws-0-title": "Act", "_action": "add:laws"})
+    assert added.status_code == 302 and "rows-laws=2" in added.headers["Location"]
+    for action in (f"remove:laws:{ENORMOUS_DIGITS}", "remove:laws:", f"up:laws:{HUGE}"):
+        reply = post_page(client, every_type, {"laws-0-title": "Act", "_action": action})
+        assert reply.status_code == 302, action
+    assert stored(every_type)["laws"] == [{"title": "Act"}]
+
+
 def test_rows_asked_for_in_the_query_string_are_bounded(client: FlaskClient, focal: Any, every_type: int) -> None:
     import engine
 

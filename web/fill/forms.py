@@ -176,12 +176,10 @@ def _table_action(qid: str, rows: list[dict[str, Any]], action: str | None) -> t
     target, _sep, index_text = rest.rpartition(":") if verb != "add" else (rest, "", "")
     if target != qid:
         return rows, shown
-    index = bounds.row_index(index_text)
-    if index is None:
-        return rows, shown
     if verb == "add":
-        return rows, len(rows) + 1
-    if not 0 <= index < len(rows):
+        return rows, min(len(rows) + 1, engine.types.MAX_ROWS)
+    index = bounds.row_index(index_text)
+    if index is None or not index < len(rows):
         return rows, shown
     if verb == "remove":
         rows = rows[:index] + rows[index + 1:]
