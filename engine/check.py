@@ -17,6 +17,7 @@ from .expr import nodes as n
 from .expr.functions import FUNCTIONS
 from .model import Choice, ChoiceList, Condition, Constraint, Group, Index, Question, Questionnaire, Where
 from .parse import Document, Draft, RawCondition
+from .roles import find_blocks
 from .source import SCALAR
 from .text import EMPTY
 from .types import TYPES
@@ -295,9 +296,11 @@ class Checker:
         for section in sections:
             visit(section, ())
         order = {item_id: position for position, item_id in enumerate(items)}
+        blocks, block_of = find_blocks(sections, self.doc.framework, self.c.add)
         index = Index(Index.freeze(items), tuple(questions), Index.freeze(dict(self.parent)),
                       Index.freeze(order), Index.freeze(provisions),
-                      Index.freeze({k: frozenset(v) for k, v in self.dependents.items()}))
+                      Index.freeze({k: frozenset(v) for k, v in self.dependents.items()}),
+                      blocks, Index.freeze(block_of))
         meta = self.doc.meta
         return Questionnaire(
             id=meta.get("id", ""), version=meta.get("version", ""), title=meta.get("title", EMPTY),

@@ -9,7 +9,8 @@ can extract and translate them (``pybabel extract -k N_``) without the engine im
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +99,14 @@ _CATALOGUE: tuple[Code, ...] = (
          N_("use one of the languages declared in 'languages': {allowed}")),
     Code("S217", WARNING, "empty-container", N_("{where} '{id}' contains no questions"),
          N_("add questions or remove it")),
+    Code("S218", ERROR, "unknown-role", N_("unknown role '{role}'"),
+         N_("use one of: {allowed}")),
+    Code("S219", ERROR, "role-type", N_("the role '{role}' does not fit a question of type '{type}'"),
+         N_("give it to a question of type: {allowed}")),
+    Code("S220", ERROR, "duplicate-role", N_("the role '{role}' is already given to '{first}' in this block"),
+         N_("each role is used once per group with provisions; remove one of them")),
+    Code("S221", ERROR, "role-codes", N_("the role '{role}' needs the choice codes {allowed}; '{code}' is not one"),
+         N_("use these codes in the choice list (labels can say anything)")),
     # R: references to the framework
     Code("R300", ERROR, "unknown-provision", N_("unknown provision '{id}'"),
          N_("declare it in the framework; did you mean '{suggestion}'?")),
@@ -186,6 +195,22 @@ class Diagnostic:
     def format(self) -> str:
         """``FILE:LINE:COL: CODE message (hint)`` as printed by ``checklist validate``."""
         return f"{self.source}:{self.line}:{self.column}: {self.code} {self.text()}"
+
+    def excerpt(self, lines: Sequence[str]) -> str:
+        """The offending line of the source (``lines``: its text, split) with a caret under the
+        column, as compilers print it; empty when the line is not in ``lines``::
+
+               12 |         label: {en: A, ar: B}
+                  |                        ^
+        """
+        if not 0 < self.line <= len(lines):
+            return ""
+        text = lines[self.line - 1].rstrip("\r\n")
+        before = text[: max(self.column - 1, 0)]
+        pad = "".join(c if c == "\t" else "  " if unicodedata.east_asian_width(c) in "WF" else " " for c in before)
+        number = str(self.line)
+        gutter = " " * len(number)
+        return f" {number} | {text}\n {gutter} | {pad}^"
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -2,7 +2,9 @@
 
 :func:`evaluate` is a pure function of the questionnaire and the answers. :meth:`Evaluation.update`
 re-evaluates after some answers changed, touching only what depends on them (the dependency graph
-built at load time), and returns a new :class:`Evaluation`; the old one is left as it was.
+built at load time), and returns a new :class:`Evaluation`; the old one is left as it was. The new
+one shares every table with the old one and keeps only its changes (:mod:`engine.layers`), so an
+update costs in proportion to what depends on the change, whatever the size of the questionnaire.
 
 Rules, the same for every renderer:
 
@@ -19,9 +21,11 @@ Rules, the same for every renderer:
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping, MutableSet
+from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple
 
+from .layers import Staged, StagedSet
 from .model import Group, Question, Questionnaire
 from .types import TYPES, Problem
 
@@ -36,10 +40,12 @@ class Progress(NamedTuple):
     errors: int = 0  # visible answers that break a rule
 
     def __add__(self, other: tuple[int, ...]) -> Progress:  # type: ignore[override]
-        return Progress(*(a + b for a, b in zip(self, other, strict=True)))
+        a, b, c, d, e = other
+        return Progress(self[0] + a, self[1] + b, self[2] + c, self[3] + d, self[4] + e)
 
     def __sub__(self, other: tuple[int, ...]) -> Progress:
-        return Progress(*(a - b for a, b in zip(self, other, strict=True)))
+        a, b, c, d, e = other
+        return Progress(self[0] - a, self[1] - b, self[2] - c, self[3] - d, self[4] - e)
 
     @property
     def status(self) -> str:
@@ -120,16 +126,17 @@ class Evaluation:
     def __init__(self, questionnaire: Questionnaire, answers: Mapping[str, Any]):
         self.questionnaire = questionnaire
         self.answers = answers
-        self.visible: dict[str, bool] = {}
-        self.values: dict[str, Any] = {}  # answers that count: visible and not empty
-        self.required: dict[str, bool] = {}  # visible questions -> required now
-        self.problems: dict[str, tuple[Problem, ...]] = {}  # visible answers that break rules
-        self.missing: set[str] = set()  # visible, required, unanswered
-        self.not_applicable: set[str] = set()  # answered but hidden: kept, not counted
-        self._contrib: dict[str, tuple[int, ...]] = {}  # question -> its Progress as a plain tuple
-        self.groups: dict[str, Progress] = {}
-        self.provisions: dict[str, Progress] = {}
-        self.articles: dict[str, Progress] = {}
+        # Plain dicts and sets after a full evaluation; layers over them after an update.
+        self.visible: Mapping[str, bool] = {}
+        self.values: Mapping[str, Any] = {}  # answers that count: visible and not empty
+        self.required: Mapping[str, bool] = {}  # visible questions -> required now
+        self.problems: Mapping[str, tuple[Problem, ...]] = {}  # visible answers that break rules
+        self.missing: AbstractSet[str] = set()  # visible, required, unanswered
+        self.not_applicable: AbstractSet[str] = set()  # answered but hidden: kept, not counted
+        self._contrib: Mapping[str, tuple[int, ...]] = {}  # question -> its Progress as a plain tuple
+        self.groups: Mapping[str, Progress] = {}
+        self.provisions: Mapping[str, Progress] = {}
+        self.articles: Mapping[str, Progress] = {}
 
     # -- reading ---------------------------------------------------------------------------
     def is_visible(self, item_id: str) -> bool:
@@ -178,7 +185,10 @@ class Evaluation:
     # -- computing -------------------------------------------------------------------------
     def _compute_all(self) -> None:
         plan = _Plan.of(self.questionnaire)
-        visible, values, answers = self.visible, self.values, self.answers
+        visible: dict[str, bool] = {}
+        values: dict[str, Any] = {}
+        answers = self.answers
+        self.visible, self.values = visible, values
         for item_id, parent, show_if, question in plan.entries:
             shown = visible[parent] if parent is not None else True
             if shown and show_if is not None:
@@ -189,8 +199,13 @@ class Evaluation:
                 if answer is not None and shown and not _empty(answer):
                     values[item_id] = answer
         # The same rules as _check, unrolled for speed: this runs for every page view.
-        required_now, problems, missing, hidden = self.required, self.problems, self.missing, self.not_applicable
-        contrib_of = self._contrib
+        required_now: dict[str, bool] = {}
+        problems: dict[str, tuple[Problem, ...]] = {}
+        missing: set[str] = set()
+        hidden: set[str] = set()
+        contrib_of: dict[str, tuple[int, ...]] = {}
+        self.required, self.problems, self.missing, self.not_applicable = required_now, problems, missing, hidden
+        self._contrib = contrib_of
         for question in plan.answerable:
             qid = question.id
             answer = answers.get(qid)
@@ -215,36 +230,6 @@ class Evaluation:
             contrib_of[qid] = (1, 1 if answered else 0, 1 if required else 0, 1 if required and answered else 0,
                                errors)
         self._sum(plan)
-
-    def _check(self, question: Question, plan: _Plan) -> tuple[int, ...]:
-        qid = question.id
-        visible = self.visible[qid]
-        answer = self.answers.get(qid)
-        answered = answer is not None and not _empty(answer)
-        self.problems.pop(qid, None)
-        self.missing.discard(qid)
-        self.not_applicable.discard(qid)
-        self.required.pop(qid, None)
-        if not visible:
-            if answered:
-                self.not_applicable.add(qid)
-            contrib: tuple[int, ...] = _ZERO
-        else:
-            required = question.required
-            if required is not True and required is not False:
-                required = bool(required.fn(self.values, None))
-            self.required[qid] = required
-            errors = 0
-            if answered:
-                found = _validate(question, answer, self.values)
-                if found:
-                    self.problems[qid] = found
-                    errors = 1
-            elif required:
-                self.missing.add(qid)
-            contrib = (1, 1 if answered else 0, 1 if required else 0, 1 if required and answered else 0, errors)
-        self._contrib[qid] = contrib
-        return contrib
 
     def _sum(self, plan: _Plan) -> None:
         totals: dict[tuple[int, str], list[int]] = {}  # (0 group | 1 provision | 2 article, id)
@@ -282,11 +267,7 @@ class Evaluation:
         """A new evaluation for ``answers``, recomputing only what the ``changed`` ids affect."""
         q = self.questionnaire
         plan = _Plan.of(q)
-        new = Evaluation(q, answers)
-        new.visible, new.values, new.required = dict(self.visible), dict(self.values), dict(self.required)
-        new.problems, new.missing = dict(self.problems), set(self.missing)
-        new.not_applicable, new._contrib = set(self.not_applicable), dict(self._contrib)
-        new.groups, new.provisions, new.articles = dict(self.groups), dict(self.provisions), dict(self.articles)
+        t = _Changes(self)
         dependents = q.index.dependents
         entries, position = plan.entries, plan.position
         heap = [position[item_id] for item_id in changed if item_id in position]
@@ -299,43 +280,124 @@ class Evaluation:
                 continue
             seen.add(index)
             item_id, parent, show_if, question = entries[index]
-            shown = new.visible[parent] if parent is not None else True
+            shown = t.visible[parent] if parent is not None else True
             if shown and show_if is not None:
-                shown = bool(show_if.fn(new.values, None))
-            was_shown = new.visible[item_id]
-            new.visible[item_id] = shown
+                shown = bool(show_if.fn(t.values, None))
+            was_shown = t.visible[item_id]
+            if shown != was_shown:
+                t.visible[item_id] = shown
             if question is None:
                 if shown != was_shown:
                     for child in plan.children[item_id]:
                         heapq.heappush(heap, position[child])
                 continue
             answer = answers.get(item_id)
-            old_value = new.values.get(item_id)
+            old_value = t.values.get(item_id)
             if answer is not None and shown and not _empty(answer):
-                new.values[item_id] = answer
-            else:
-                new.values.pop(item_id, None)
+                if answer is not old_value:
+                    t.values[item_id] = answer
+            elif old_value is not None:
+                del t.values[item_id]
             recheck.add(item_id)
-            if new.values.get(item_id) != old_value or shown != was_shown:
+            if t.values.get(item_id) != old_value or shown != was_shown:
                 for dependent in dependents.get(item_id, ()):
                     heapq.heappush(heap, position[dependent])
                     recheck.add(dependent)
         for qid in recheck:
             item = q.index.items[qid]
             if isinstance(item, Question) and item.type != "note":
-                old = new._contrib.get(qid, _ZERO)
-                contrib = new._check(item, plan)
+                old = t.contrib.get(qid, _ZERO)
+                contrib = t.check(item, answers.get(qid))
                 if contrib != old:
-                    new._apply(qid, Progress(*contrib) - old, plan)
-        return new
+                    t.apply(qid, Progress(*contrib) - old, plan)
+        return t.evaluation(q, answers)
 
-    def _apply(self, qid: str, delta: Progress, plan: _Plan) -> None:
+class _Changes:
+    """The tables of an evaluation while an update changes them (engine.layers.Staged): read
+    through to the old evaluation's, which stay as they were."""
+
+    def __init__(self, old: Evaluation):
+        self.visible: MutableMapping[str, bool] = Staged(old.visible)
+        self.values: MutableMapping[str, Any] = Staged(old.values)
+        self.required: MutableMapping[str, bool] = Staged(old.required)
+        self.problems: MutableMapping[str, tuple[Problem, ...]] = Staged(old.problems)
+        self.missing: MutableSet[str] = StagedSet(old.missing)
+        self.not_applicable: MutableSet[str] = StagedSet(old.not_applicable)
+        self.contrib: MutableMapping[str, tuple[int, ...]] = Staged(old._contrib)
+        self.groups: MutableMapping[str, Progress] = Staged(old.groups)
+        self.provisions: MutableMapping[str, Progress] = Staged(old.provisions)
+        self.articles: MutableMapping[str, Progress] = Staged(old.articles)
+
+    def check(self, question: Question, answer: Any) -> tuple[int, ...]:
+        """Required, problems and missing of one question again; returns its contribution."""
+        qid = question.id
+        answered = answer is not None and not _empty(answer)
+        visible = self.visible[qid]
+        found: tuple[Problem, ...] = ()
+        required = False
+        if visible:
+            rule = question.required
+            required = rule if isinstance(rule, bool) else bool(rule.fn(self.values, None))
+            if self.required.get(qid) is not required:
+                self.required[qid] = required
+            if answered:
+                found = _validate(question, answer, self.values)
+        elif qid in self.required:
+            del self.required[qid]
+        _mark(self.problems, qid, found)
+        _member(self.missing, qid, visible and required and not answered)
+        _member(self.not_applicable, qid, answered and not visible)
+        if not visible:
+            contrib: tuple[int, ...] = _ZERO
+        else:
+            contrib = (1, 1 if answered else 0, 1 if required else 0, 1 if required and answered else 0,
+                       1 if found else 0)
+        if self.contrib.get(qid) != contrib:
+            self.contrib[qid] = contrib
+        return contrib
+
+    def apply(self, qid: str, delta: Progress, plan: _Plan) -> None:
         for gid in plan.containers[qid]:
             self.groups[gid] = self.groups[gid] + delta
         for pid in plan.provisions[qid]:
             self.provisions[pid] = self.provisions.get(pid, _ZERO) + delta
         for aid in plan.articles[qid]:
             self.articles[aid] = self.articles.get(aid, _ZERO) + delta
+
+    def evaluation(self, q: Questionnaire, answers: Mapping[str, Any]) -> Evaluation:
+        """The new evaluation: the old tables with these changes layered on top."""
+        new = Evaluation(q, answers)
+        new.visible, new.values, new.required = _frozen(self.visible), _frozen(self.values), _frozen(self.required)
+        new.problems, new._contrib = _frozen(self.problems), _frozen(self.contrib)
+        new.missing, new.not_applicable = _frozen_set(self.missing), _frozen_set(self.not_applicable)
+        new.groups, new.provisions, new.articles = (_frozen(self.groups), _frozen(self.provisions),
+                                                    _frozen(self.articles))
+        return new
+
+
+def _mark(table: MutableMapping[str, Any], key: str, value: Any) -> None:
+    """Set ``key`` to ``value``, or remove it for an empty value, changing nothing that is so already."""
+    if value:
+        table[key] = value
+    elif key in table:
+        del table[key]
+
+
+def _member(members: MutableSet[str], key: str, wanted: bool) -> None:
+    if wanted and key not in members:
+        members.add(key)
+    elif not wanted and key in members:
+        members.discard(key)
+
+
+def _frozen(table: MutableMapping[str, Any]) -> Mapping[str, Any]:
+    assert isinstance(table, Staged)
+    return table.freeze()
+
+
+def _frozen_set(members: MutableSet[str]) -> AbstractSet[str]:
+    assert isinstance(members, StagedSet)
+    return members.freeze()
 
 
 def evaluate(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Evaluation:

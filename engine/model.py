@@ -11,9 +11,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from .text import EMPTY, Localized, Text
+
+if TYPE_CHECKING:
+    from .roles import Block
 
 Compiled = Callable[[Mapping[str, Any], Any], Any]
 
@@ -62,6 +65,7 @@ class Constraint:
 class Level:
     code: str
     label: Text
+    gaps: bool = True  # a negative answer on a provision of this level is a gap in implementation
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +158,7 @@ class Question:
     show_if: Condition | None = None
     constraints: tuple[Constraint, ...] = ()
     provisions: tuple[str, ...] = ()
+    role: str | None = None  # what the question is in its block (engine.roles)
     choices: ChoiceList | None = None
     other_of: str | None = None  # the choice question whose "other" this text specifies
     min: Decimal | str | None = None  # numbers: a Decimal; dates: 'YYYY-MM-DD'
@@ -260,6 +265,28 @@ class Questionnaire:
         """The provisions an item covers: its own and those of the groups around it."""
         return self.index.provisions.get(item_id, ())
 
+    # -- roles (engine.roles)
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The groups whose questions carry roles (e.g. one per provision), in document order."""
+        return self.index.blocks
+
+    def block(self, block_id: str) -> Block | None:
+        return self.index.block_by_id.get(block_id)
+
+    def block_of(self, question_id: str) -> Block | None:
+        """The block a question with a role belongs to."""
+        block_id = self.index.block_of.get(question_id)
+        return self.index.block_by_id.get(block_id) if block_id is not None else None
+
+    def role_of(self, question_id: str) -> str | None:
+        item = self.index.items.get(question_id)
+        return item.role if isinstance(item, Question) else None
+
+    def with_role(self, role: str) -> tuple[Question, ...]:
+        """Every question with ``role``, in document order."""
+        return tuple(self.question(qid) for block in self.blocks if (qid := block.get(role)) is not None)
+
     def text(self, text: Text, lang: str) -> Localized:
         """``text`` in ``lang``, following the questionnaire's fallback rule."""
         return text.resolve(lang, self.fallback)
@@ -275,7 +302,16 @@ class Index:
     order: Mapping[str, int]  # document position of every item
     provisions: Mapping[str, tuple[str, ...]]  # item id -> provisions covered (own + inherited)
     dependents: Mapping[str, frozenset[str]]  # question id -> items whose conditions read it
+    blocks: tuple[Block, ...] = ()  # groups of questions with roles, in document order (engine.roles)
+    block_of: Mapping[str, str] = field(default_factory=dict)  # question id -> its block's id
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # for evaluators
+
+    @property
+    def block_by_id(self) -> Mapping[str, Block]:
+        found: Mapping[str, Block] | None = self.cache.get("engine.block_by_id")
+        if found is None:
+            found = self.cache["engine.block_by_id"] = MappingProxyType({b.id: b for b in self.blocks})
+        return found
 
     @staticmethod
     def freeze(mapping: dict[str, Any]) -> Mapping[str, Any]:

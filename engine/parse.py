@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import N_, Collector, suggest
 from .model import Article, Chapter, Choice, ChoiceList, Framework, Level, Provision, Where
+from .roles import ROLES
 from .source import MAP, SCALAR, SEQ, Node
 from .spec import NODES, Key
 from .text import EMPTY, Text
@@ -300,7 +301,8 @@ class Parser:
                            first_line=seen_levels[code].line)
                 continue
             seen_levels[code] = level_node
-            levels.append(Level(code, self.text(lv.get("label"), f"{path}.label")))
+            gaps = self.boolean(lv.get("gaps"), "gaps")
+            levels.append(Level(code, self.text(lv.get("label"), f"{path}.label"), gaps is not False))
         chapters: list[Chapter] = []
         articles: dict[str, Article] = {}
         provisions: dict[str, Provision] = {}
@@ -574,6 +576,8 @@ class Parser:
         for key in ("label", "hint", "guidance", "required_message", "other_label", "pattern_message", "placeholder"):
             f[key] = self.text(values.get(key), f"{path}.{key}")
         f["provisions"] = self.provisions(values.get("provisions"), f"{path}.provisions")
+        if "role" in values:
+            f["role"] = self.role(values["role"], qtype, path)
         self.required(draft, values, path)
         self.condition(draft, values, "show_if", path)
         for index, cnode in enumerate(self.seq(values.get("constraints"), "constraints")):
@@ -587,6 +591,23 @@ class Parser:
                 draft.constraints.append((raw, self.text(cv.get("message"), f"{cpath}.message")))
         self.type_options(draft, values, path, qtype)
         return draft
+
+    def role(self, node: Node, qtype: str, path: str) -> str | None:
+        """A role from the fixed vocabulary (:mod:`engine.roles`), on a question of a type it fits."""
+        name = self.scalar(node, "role")
+        if name is None:
+            return None
+        role = ROLES.get(name)
+        if role is None:
+            near = suggest(name, ROLES)
+            self.c.add("S218", node.line, node.column, f"{path}.role", role=name,
+                       allowed=", ".join(([near] if near else []) + sorted(set(ROLES) - {near})))
+            return None
+        if qtype in TYPES and qtype not in role.types:
+            self.c.add("S219", node.line, node.column, f"{path}.role", role=name, type=qtype,
+                       allowed=", ".join(sorted(role.types)))
+            return None
+        return name
 
     def required(self, draft: Draft, values: dict[str, Node], path: str) -> None:
         node = values.get("required")

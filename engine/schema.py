@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .roles import ROLES
 from .spec import NODES, Key
 from .types import COMMON_KEYS, TYPES
 
@@ -35,6 +36,8 @@ def _kind(key: Key) -> dict[str, Any]:
         return {"type": "integer", "minimum": 0}
     if kind == "bound":
         return {"type": ["number", "string"]}
+    if kind == "role":
+        return {"enum": sorted(ROLES)}
     if kind == "condition":
         return {"type": "string", "minLength": 1, "maxLength": 1000}
     if kind == "required":

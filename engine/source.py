@@ -30,7 +30,8 @@ MAP, SEQ, SCALAR = "map", "seq", "scalar"
 
 @dataclass(slots=True, eq=False)
 class Node:
-    """A YAML node with its place (1-based line and column)."""
+    """A YAML node with its place (1-based line and column; ``start`` and ``end``: the characters it
+    spans in the text, for tools that edit the text in place, like :mod:`engine.translate`)."""
 
     kind: str
     value: Any  # dict[str, Node] | list[Node] | str
@@ -38,6 +39,9 @@ class Node:
     column: int
     plain: bool = True  # scalars: written without quotes (so 'null', '' mean "no value")
     keys: dict[str, Node] | None = None  # maps: the key nodes, for placing "unknown key" errors
+    start: int = 0
+    end: int = 0
+    flow: bool = False  # maps and lists written inline: {a: 1}, [1, 2]
 
     @property
     def is_null(self) -> bool:
@@ -96,7 +100,8 @@ class _Builder:
             if kind is yaml.ScalarEvent:
                 if not self._check_props(event):
                     return None
-                node = Node(SCALAR, event.value, *self._pos(event), plain=not event.style)
+                node = Node(SCALAR, event.value, *self._pos(event), plain=not event.style,
+                            start=event.start_mark.index, end=event.end_mark.index)
                 if self._attach(stack, node):
                     root = root or node
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
@@ -105,17 +110,18 @@ class _Builder:
                 if len(stack) >= MAX_DEPTH:
                     self.collector.add("Y106", *self._pos(event), limit=MAX_DEPTH)
                     return None
+                start, flow = event.start_mark.index, bool(event.flow_style)
                 if kind is yaml.MappingStartEvent:
-                    node = Node(MAP, {}, *self._pos(event), keys={})
+                    node = Node(MAP, {}, *self._pos(event), keys={}, start=start, flow=flow)
                 else:
-                    node = Node(SEQ, [], *self._pos(event))
+                    node = Node(SEQ, [], *self._pos(event), start=start, flow=flow)
                 if not stack:
                     root = node
                 elif not self._attach(stack, node):
                     return None
                 stack.append((node, []))
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                stack.pop()
+                stack.pop()[0].end = event.end_mark.index
             elif kind is yaml.AliasEvent:
                 self.collector.add("Y103", *self._pos(event), name=event.anchor)
                 return None

@@ -6,7 +6,8 @@ so the two cannot drift apart.
 
 Value kinds: ``id``, ``string``, ``text`` (a plain string or a ``{language: text}`` map), ``bool``,
 ``int``, ``number``, ``bound`` (a number or a date), ``condition``, ``required`` (true, false or a
-condition), ``strings`` (a list of strings), ``provisions``, ``choices``, ``scalars`` (a mapping of
+condition), ``strings`` (a list of strings),
+``role`` (a name from :data:`engine.roles.ROLES`), ``provisions``, ``choices``, ``scalars`` (a mapping of
 parameter values), ``list:<node>`` (a list of nodes), ``map:<node>`` (a mapping of name to node),
 ``node:<node>`` (one nested node), ``choice_lists`` (names to lists of choices),
 ``items`` (sections, groups, questions or template uses).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .roles import ROLES
 from .types import COMMON_KEYS, TYPES
 
 
@@ -58,6 +60,9 @@ NODES: dict[str, dict[str, Key]] = {
     "level": _keys(
         Key("code", "string", "Stable code of the level, e.g. 'mandatory'.", True),
         Key("label", "text", "Name of the level.", True),
+        Key("gaps", "bool",
+            "Whether a negative answer on a provision of this level is a gap in implementation (default: "
+            "true). Set false for optional provisions and saving clauses: figures never count a gap there."),
     ),
     "chapter": _keys(
         Key("id", "string", "Chapter number or code, e.g. 'II'.", True),
@@ -130,6 +135,9 @@ NODES: dict[str, dict[str, Key]] = {
         Key("show_if", "condition", "Show the question only when this condition holds."),
         Key("constraints", "list:constraint", "Rules the answer must meet, each with its message."),
         Key("provisions", "provisions", "Provisions the question covers."),
+        Key("role", "role",
+            "What the question is in a pattern (e.g. 'compliance', 'measures'): profiles, exports and "
+            "figures find questions by role, not by id. One of: " + ", ".join(ROLES) + "."),
         Key("choices", "choices",
             "Choice questions: the name of a choice list, a list of choices, or {framework: articles}."),
         Key("other_label", "text", "Label of the 'please specify' box of an 'other' choice."),
@@ -152,7 +160,7 @@ NODES: dict[str, dict[str, Key]] = {
 #: Table columns are questions without branching or nesting.
 NODES["column"] = {
     name: key for name, key in NODES["question"].items()
-    if name not in ("show_if", "provisions", "guidance", "columns", "min_rows", "max_rows")
+    if name not in ("show_if", "provisions", "guidance", "columns", "min_rows", "max_rows", "role")
 }
 
 assert set(NODES["question"]) == COMMON_KEYS | {

@@ -61,7 +61,8 @@ EMPTY = Text()
 @dataclass(frozen=True, slots=True)
 class Localized:
     """Text chosen for a reader: ``lang`` is the language it is in, ``is_fallback`` whether that
-    differs from the language asked for (renderers show that discreetly)."""
+    differs from the language asked for (renderers show that discreetly): a text of the
+    questionnaire through its fallback rule, or an answer written in another language."""
 
     text: str
     lang: str
@@ -69,3 +70,7 @@ class Localized:
 
     def __str__(self) -> str:
         return self.text
+
+    def __bool__(self) -> bool:
+        """Whether there is something to show (a blank text is nothing)."""
+        return bool(self.text.strip())

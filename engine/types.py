@@ -347,7 +347,7 @@ def answers_from_json(q: Any, raw: Any) -> dict[str, Any]:
 
 #: Keys every question accepts, whatever its type.
 COMMON_KEYS = frozenset({"id", "type", "label", "hint", "guidance", "required", "required_message",
-                         "show_if", "constraints", "provisions"})
+                         "show_if", "constraints", "provisions", "role"})
 
 
 def _other_chosen(table: Question, row: dict[str, Any], column_id: str) -> bool:

@@ -11,8 +11,10 @@ Forms of the same answers:
   and chapter the question covers, its label and the answer as stored and as words in the export
   language. Answers to questions that other answers hide are kept in the database and flagged
   ``not_applicable``; they come after the applicable ones, never mixed with them.
-* **wide**: one row per State x provision of the framework (:func:`wide_rows`): compliance, measures
-  cited, challenges, technical assistance needed and received. Only applicable answers count.
+* **wide**: one row per State x provision of the framework (:func:`wide_rows`): the status and
+  whether it is a gap, compliance, consideration and adoption, measures cited, challenges, technical
+  assistance needed and received, read by role (:mod:`exports.provisions`). Only applicable answers
+  count.
 * **measures**: every law, policy or measure cited (:func:`measures`), which feeds the repository.
 
 Spreadsheet cells that a spreadsheet program could read as a formula are neutralised
@@ -32,14 +34,13 @@ from decimal import Decimal
 from functools import cached_property
 from typing import IO, Any
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
 import engine
-from engine.model import Group, Question
+from engine.model import Question
 
-#: The template whose instances hold the standard questions about one provision.
-PROVISION_TEMPLATE = "provision"
+from . import display
+from .display import ENGLISH as ENGLISH  # the words of an export: defined with the display of answers
+from .display import Words as Words
+from .provisions import ProvisionFacts, provision_facts
 
 LONG_COLUMNS = (
     "state_code", "state_name", "questionnaire_id", "version", "response_status", "source", "question_id",
@@ -47,7 +48,8 @@ LONG_COLUMNS = (
 )
 WIDE_COLUMNS = (
     "state_code", "state_name", "questionnaire_id", "version", "response_status", "source", "chapter",
-    "article", "provision", "level", "applicable", "compliance", "compliance_text", "measures",
+    "article", "provision", "level", "applicable", "status", "gap", "compliance", "compliance_text", "considered",
+    "adopted", "items_applied", "items_applied_text", "measures",
     "measures_summary", "steps", "challenges", "challenges_text", "challenges_other", "ta_needed",
     "ta_categories", "ta_categories_text", "ta_other", "ta_priority", "ta_priority_text", "ta_received",
     "ta_received_detail",
@@ -59,18 +61,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 #: Excel's limit on the characters of one cell.
 XLSX_CELL_LIMIT = 32_767
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-@dataclass(frozen=True)
-class Words:
-    """Interface words an export needs, in the export language (the web app translates them)."""
-
-    yes: str = "Yes"
-    no: str = "No"
-    truncated: str = "[truncated: the full text is in the JSON export]"
-
-
-ENGLISH = Words()
 
 
 @dataclass(frozen=True)
@@ -128,32 +118,6 @@ def _question(q: engine.Questionnaire, question_id: str) -> Question | None:
 
 
 # -- words ------------------------------------------------------------------------------------------
-def display(q: engine.Questionnaire, question: Question, value: Any, lang: str, words: Words = ENGLISH) -> str:
-    """An engine value as words in ``lang`` (choice labels, localized numbers and dates, tables)."""
-    if value is None:
-        return ""
-    kind = question.type
-    if kind == "single_choice":
-        return _choice(q, question, value, lang)
-    if kind == "multiple_choice":
-        return "; ".join(_choice(q, question, code, lang) for code in value)
-    if kind == "yes_no":
-        return words.yes if value else words.no
-    if kind == "number":
-        return format_decimal(Decimal(str(value)), locale=lang, group_separator=False)  # years read as years
-    if kind == "date":
-        return format_date(value, format="long", locale=lang)
-    if kind == "table":
-        return "\n".join("; ".join(f"{q.text(col.label, lang).text}: {display(q, col, row[col.id], lang, words)}"
-                                   for col in question.columns if col.id in row) for row in value)
-    return str(value)
-
-
-def _choice(q: engine.Questionnaire, question: Question, code: str, lang: str) -> str:
-    choice = question.choices.get(code) if question.choices else None
-    return q.text(choice.label, lang).text if choice else code
-
-
 def stored_text(raw: Any) -> str | int | float:
     """A stored JSON value as one cell: texts and numbers as they are, anything else as JSON."""
     if isinstance(raw, bool):
@@ -198,107 +162,52 @@ def long_rows(source: Source, lang: str, words: Words = ENGLISH) -> Iterator[dic
             "version": q.version, "response_status": source.status, "source": source.origin, "question_id": qid,
             "provisions": ";".join(provisions), "article": ";".join(articles), "chapter": ";".join(chapters),
             "label": q.text(question.label, lang).text, "value": stored_text(raw),
-            "value_text": display(q, question, value, lang, words) if value is not None else stored_text(raw),
+            "value_text": display.words(q, question, value, lang, words) if value is not None else stored_text(raw),
             "answer_language": source.languages.get(qid, ""), "not_applicable": not_applicable,
         }
 
 
-# -- provisions -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ProvisionFacts:
-    """What one State answered about one provision (applicable answers only)."""
-
-    provision: str
-    article: str
-    chapter: str
-    level: str
-    group_id: str
-    applicable: bool
-    questions: Mapping[str, str]  # local id in the template -> question id
-    values: Mapping[str, Any]  # local id -> applicable engine value
-
-    def get(self, local_id: str) -> Any:
-        return self.values.get(local_id)
-
-    @property
-    def compliance(self) -> str | None:
-        value = self.values.get("compliance")
-        return value if isinstance(value, str) else None
-
-    @property
-    def ta_needed(self) -> bool:
-        return self.values.get("ta_needed") is True
-
-    @property
-    def ta_categories(self) -> tuple[str, ...]:
-        return tuple(self.values.get("ta_categories") or ()) if self.ta_needed else ()
-
-    @property
-    def ta_priority(self) -> str | None:
-        return self.values.get("ta_priority") if self.ta_needed else None
-
-
-def provision_blocks(q: engine.Questionnaire) -> tuple[Group, ...]:
-    """The groups made from the provision template, one per provision, in document order."""
-    cached = q.index.cache.get("exports.provision_blocks")
-    if cached is None:
-        framework = q.framework
-        found = []
-        for section in q.sections:
-            for item in section.walk():
-                if (isinstance(item, Group) and item.template == PROVISION_TEMPLATE and len(item.provisions) == 1
-                        and framework is not None and item.provisions[0] in framework.provisions):
-                    found.append(item)
-        cached = q.index.cache["exports.provision_blocks"] = tuple(found)
-    return cached  # type: ignore[no-any-return]
-
-
-def provision_facts(q: engine.Questionnaire, evaluation: engine.Evaluation) -> tuple[ProvisionFacts, ...]:
-    framework = q.framework
-    out = []
-    for group in provision_blocks(q):
-        assert framework is not None
-        provision = framework.provisions[group.provisions[0]]
-        questions = {question.local_id: question.id for question in group.questions
-                     if question.template == PROVISION_TEMPLATE}
-        values = {local: evaluation.values[qid] for local, qid in questions.items() if qid in evaluation.values}
-        out.append(ProvisionFacts(provision.id, provision.article, provision.chapter, provision.level, group.id,
-                                  evaluation.is_visible(group.id), questions, values))
-    return tuple(out)
-
-
+# -- provisions (one row each, read by role: exports.provisions) --------------------------------------
 def wide_rows(source: Source, lang: str, words: Words = ENGLISH) -> Iterator[dict[str, Any]]:
     """One row per provision of the framework that the questionnaire asks about."""
     q = source.questionnaire
     level_labels = {level.code: level for level in q.framework.levels} if q.framework else {}
 
-    def text(local: str, facts: ProvisionFacts) -> str:
-        value = facts.get(local)
-        return display(q, q.question(facts.questions[local]), value, lang, words) if value is not None else ""
+    def text(role: str, facts: ProvisionFacts) -> str:
+        value = facts.get(role)
+        return display.words(q, q.question(facts.questions[role]), value, lang, words) if value is not None else ""
+
+    def plain(value: Any) -> Any:  # a yes/no or a code as it is; nothing as an empty cell
+        return "" if value is None else value
 
     for facts in provision_facts(q, source.evaluation):
         level = level_labels.get(facts.level)
+        ta = facts.ta_needed
         yield {
             "state_code": source.state_code, "state_name": source.state_name, "questionnaire_id": q.id,
             "version": q.version, "response_status": source.status, "source": source.origin,
             "chapter": facts.chapter, "article": facts.article, "provision": facts.provision,
             "level": q.text(level.label, lang).text if level else facts.level, "applicable": facts.applicable,
+            "status": facts.status or "", "gap": facts.gap if facts.status is not None else "",
             "compliance": facts.compliance or "", "compliance_text": text("compliance", facts),
+            "considered": plain(facts.get("considered")), "adopted": plain(facts.get("adopted")),
+            "items_applied": ";".join(facts.get("items_applied") or ()),
+            "items_applied_text": text("items_applied", facts),
             "measures": "; ".join(cite(row) for row in facts.get("measures") or ()),
-            "measures_summary": facts.get("measures_summary") or "",
+            "measures_summary": str(facts.get("summary") or ""),
             "steps": text("steps", facts),
             "challenges": ";".join(facts.get("challenges") or ()), "challenges_text": text("challenges", facts),
-            "challenges_other": facts.get("challenges_other") or "",
-            "ta_needed": facts.get("ta_needed") if facts.get("ta_needed") is not None else "",
+            "challenges_other": facts.other("challenges"),
+            "ta_needed": plain(facts.get("assistance_needed")),
             "ta_categories": ";".join(facts.ta_categories),
-            "ta_categories_text": text("ta_categories", facts) if facts.ta_needed else "",
-            "ta_other": (facts.get("ta_categories_other") or "") if facts.ta_needed else "",
+            "ta_categories_text": text("assistance_kinds", facts) if ta else "",
+            "ta_other": facts.other("assistance_kinds") if ta else "",
             "ta_priority": facts.ta_priority or "",
-            "ta_priority_text": text("ta_priority", facts) if facts.ta_needed else "",
-            "ta_received": facts.get("ta_received") if facts.get("ta_received") is not None else "",
+            "ta_priority_text": text("assistance_priority", facts) if ta else "",
+            "ta_received": plain(facts.get("assistance_received")),
             "ta_received_detail": "; ".join(
                 " - ".join(part for part in (row.get("provider"), row.get("description")) if part)
-                for row in facts.get("ta_received_list") or ()),
+                for row in facts.get("assistance_received_list") or ()),
         }
 
 
@@ -326,16 +235,13 @@ class Measure:
     language: str
 
 
-def is_measures_table(question: Question) -> bool:
-    return question.type == "table" and question.column("instrument") is not None
-
-
 def measures(source: Source) -> Iterator[Measure]:
-    """Every row of every applicable measures table, in document order."""
+    """Every row of every applicable measures table (role ``measures``), in document order. The
+    columns are read by their ids: ``instrument``, ``reference``, ``year`` and ``link``."""
     q = source.questionnaire
     values = source.evaluation.values
-    for question in q.questions:
-        if not is_measures_table(question) or question.id not in values:
+    for question in q.with_role("measures"):
+        if question.id not in values:
             continue
         provisions, articles, chapters = framework_place(q, question.id)
         for index, row in enumerate(values[question.id]):

@@ -26,7 +26,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 import engine
 
-from .data import ENGLISH, Source, Words, display, framework_place
+from . import display
+from .data import WIDE_COLUMNS, Source, framework_place
+from .display import ENGLISH, Words
 
 FORMAT = "uncac-self-assessment-answers"
 FORMAT_VERSION = 1
@@ -93,36 +95,13 @@ class DocumentSchema(_Strict):
     responses = _field(fields.List, cls_or_instance=fields.Nested(ResponseSchema), required=True)
 
 
-class WideRowSchema(Schema):
-    """A row of the wide form as JSON (export only)."""
+#: Wide-form columns that hold a yes/no (or nothing) rather than a text.
+_FLAGS = frozenset({"gap", "considered", "adopted", "ta_needed", "ta_received"})
 
-    state_code = fields.String()
-    state_name = fields.String()
-    questionnaire_id = fields.String()
-    version = fields.String()
-    response_status = fields.String()
-    source = fields.String()
-    chapter = fields.String()
-    article = fields.String()
-    provision = fields.String()
-    level = fields.String()
-    applicable = fields.Boolean()
-    compliance = fields.String()
-    compliance_text = fields.String()
-    measures = fields.String()
-    measures_summary = fields.String()
-    steps = fields.String()
-    challenges = fields.String()
-    challenges_text = fields.String()
-    challenges_other = fields.String()
-    ta_needed = fields.Raw()
-    ta_categories = fields.String()
-    ta_categories_text = fields.String()
-    ta_other = fields.String()
-    ta_priority = fields.String()
-    ta_priority_text = fields.String()
-    ta_received = fields.Raw()
-    ta_received_detail = fields.String()
+#: A row of the wide form as JSON (export only): the columns of :data:`exports.data.WIDE_COLUMNS`.
+WideRowSchema = Schema.from_dict(
+    {column: fields.Boolean() if column == "applicable" else fields.Raw() if column in _FLAGS else fields.String()
+     for column in WIDE_COLUMNS}, name="WideRowSchema")
 
 
 # -- export ---------------------------------------------------------------------------------------
@@ -136,7 +115,7 @@ def response_entry(source: Source, lang: str, words: Words = ENGLISH) -> dict[st
         return {"question": qid, "value": source.raw[qid], "version": source.versions.get(qid, 0),
                 "language": source.languages.get(qid) or None, "provisions": framework_place(q, qid)[0],
                 "label": q.text(question.label, lang).text,
-                "text": display(q, question, value, lang, words) if value is not None else ""}
+                "text": display.words(q, question, value, lang, words) if value is not None else ""}
 
     return {"state": source.state_code, "state_name": source.state_name, "questionnaire": q.id,
             "version": q.version, "status": source.status, "source": source.origin, "snapshot": source.snapshot,

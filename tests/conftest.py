@@ -20,8 +20,34 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, delete, select, text
 
+from tests import shipped
+
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse battery staple"
+
+
+# -- which tests a pass runs -----------------------------------------------------------------------
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--database-only", action="store_true",
+                     help="run only the tests whose outcome can depend on the database: those that use it "
+                          "(the 'database_url' fixture, through 'app', 'client'...), except PDF rendering. "
+                          "`make test` passes it on its second, PostgreSQL pass.")
+
+
+def uses_database(item: pytest.Item) -> bool:
+    return "database_url" in getattr(item, "fixturenames", ()) and item.get_closest_marker("pdf") is None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``--database-only``, deselect (and count as deselected) the tests that do not touch the
+    database: the engine, exports, PDF and condition-parity tests give the same result on any."""
+    if not config.getoption("--database-only"):
+        return
+    kept = [item for item in items if uses_database(item)]
+    dropped = [item for item in items if not uses_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def _postgres_database(base_url: str) -> Iterator[str]:
@@ -79,7 +105,7 @@ def baseline(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dic
         upgrade(db)
         load_states(db.session)
         for path in sorted((ROOT / "questionnaires").glob("*.yaml")):
-            catalog.publish_file(path)
+            catalog.publish_file(path, loaded=shipped.loaded(path))  # each file loaded once per run
         db.session.commit()
         versions = {v.questionnaire_id: v.id for v in db.session.scalars(select(QuestionnaireVersion))}
     db.dispose(app)

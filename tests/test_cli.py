@@ -25,11 +25,15 @@ def test_validate_prints_one_line_per_diagnostic(tmp_path: Path) -> None:
     result = run("validate", str(path))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 6  # each diagnostic, then the line of the file and a caret under the column
     assert lines[0].startswith(f"{path}:") and " S200 unknown key 'lable'" in lines[0]
     assert lines[0].endswith("(did you mean 'label'?)")
-    assert " C401 " in lines[1] and "Traceback" not in result.stderr
-    assert "2 error(s)" in result.stderr
+    line, column = (int(part) for part in lines[0][len(str(path)) + 1:].split(":")[:2])
+    source = path.read_text().splitlines()[line - 1]
+    assert lines[1] == f" {line} | {source}" and lines[2] == f" {' ' * len(str(line))} | {' ' * (column - 1)}^"
+    assert source[column - 1:].startswith("lable")
+    assert " C401 " in lines[3] and lines[4].endswith("show_if: \"${q9} = 'x'\"}") and lines[5].endswith("^")
+    assert "Traceback" not in result.stderr and "2 error(s)" in result.stderr
 
 
 def test_validate_exit_codes_and_strict(tmp_path: Path) -> None:
@@ -37,7 +41,7 @@ def test_validate_exit_codes_and_strict(tmp_path: Path) -> None:
     path.write_text(items("- {id: q1, type: text, label: English only}"))
     assert run("validate", str(path)).returncode == 0
     strict = run("validate", "--strict", "-v", str(path))
-    assert strict.returncode == 1 and "T500" in strict.stdout
+    assert strict.returncode == 1 and "T500" in strict.stdout and "English only" in strict.stdout
     assert strict.stdout.count("T500") == 2  # the grouped line and its one detail
 
 

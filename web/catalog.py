@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -70,16 +71,18 @@ class Published:
     warnings: tuple[engine.Diagnostic, ...]
 
 
-def publish_text(text: str, source: str, user: User | None = None) -> Published:
+def publish_text(text: str, source: str, user: User | None = None, loaded: engine.Loaded | None = None) -> Published:
     """Check a definition with the engine and store it as a new published version.
 
     Nothing is stored if the file has errors, if its version already exists with other content,
-    or if it is identical to a stored version.
+    or if it is identical to a stored version. ``loaded``: the text already loaded by the caller
+    (its content hash must be the text's), so that it is not loaded twice.
     """
-    try:
-        loaded = engine.load(text, source=source)
-    except engine.QuestionnaireError as exc:
-        raise PublishError(f"{len(exc.errors)} error(s) in {source}", exc.diagnostics) from None
+    if loaded is None or loaded.questionnaire.content_hash != hashlib.sha256(text.encode("utf-8")).hexdigest():
+        try:
+            loaded = engine.load(text, source=source)
+        except engine.QuestionnaireError as exc:
+            raise PublishError(f"{len(exc.errors)} error(s) in {source}", exc.diagnostics) from None
     q = loaded.questionnaire
     session = db.session
     existing = session.scalars(select(QuestionnaireVersion).where(
@@ -99,6 +102,6 @@ def publish_text(text: str, source: str, user: User | None = None) -> Published:
     return Published(row, loaded.warnings)
 
 
-def publish_file(path: str | Path, user: User | None = None) -> Published:
+def publish_file(path: str | Path, user: User | None = None, loaded: engine.Loaded | None = None) -> Published:
     path = Path(path)
-    return publish_text(path.read_text(encoding="utf-8"), str(path), user)
+    return publish_text(path.read_text(encoding="utf-8"), str(path), user, loaded)

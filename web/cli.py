@@ -33,7 +33,8 @@ def cli() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="List every missing translation, not one line per language.")
 @click.option("--json", "as_json", is_flag=True, help="Print the diagnostics as JSON.")
 def validate(files: tuple[str, ...], strict: bool, verbose: bool, as_json: bool) -> None:
-    """Check questionnaire files; print FILE:LINE:COL: CODE message (hint) per problem."""
+    """Check questionnaire files; print FILE:LINE:COL: CODE message (hint) per problem, with the
+    offending line of the file and a caret under the column."""
     errors = warnings = 0
     report = []
     for name in files:
@@ -45,12 +46,15 @@ def validate(files: tuple[str, ...], strict: bool, verbose: bool, as_json: bool)
             click.echo(f"{name}:0:0: Y000 cannot read the file: {exc.strerror}", err=True)
             errors += 1
             continue
+        lines = _source_lines(name) if diagnostics and not as_json else []
         for diagnostic in diagnostics:
             errors += diagnostic.is_error
             warnings += not diagnostic.is_error
             report.append(diagnostic.as_dict())
             if not as_json:
                 click.echo(diagnostic.format())
+                if excerpt := diagnostic.excerpt(lines):
+                    click.echo(excerpt)
                 if verbose:
                     for detail in diagnostic.details:
                         click.echo("    " + detail.format())
@@ -59,6 +63,16 @@ def validate(files: tuple[str, ...], strict: bool, verbose: bool, as_json: bool)
     click.echo(f"{len(files)} file(s): {errors} error(s), {warnings} warning(s)", err=True)
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+def _source_lines(name: str) -> list[str]:
+    """The lines of a file as the diagnostics count them (undecodable bytes shown replaced)."""
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read(engine.MAX_BYTES + 1)
+    except OSError:
+        return []
+    return data.decode("utf-8-sig", errors="replace").splitlines() if len(data) <= engine.MAX_BYTES else []
 
 
 @cli.command("stats", with_appcontext=False)
@@ -169,11 +183,14 @@ def states_group() -> None:
 
 @states_group.command("load")
 def states_load() -> None:
-    """Load or update the 193 UN Member States, with names in six languages from CLDR."""
+    """Load or update the 193 UN Member States: UN names in six languages and UN regional groups."""
     from .extensions import db
-    from .reference import load_states
+    from .reference import ReferenceDataError, load_states
 
-    added, updated = load_states(db.session)
+    try:
+        added, updated = load_states(db.session)
+    except ReferenceDataError as error:
+        raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"States: {added} added, {updated} updated")
 

@@ -6,13 +6,18 @@ Demo passwords are random, made on the first run and kept in ``instance/demo-log
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+
+import engine
+from exports.provisions import layouts
 
 from . import answers, catalog
 from .admin.users import set_account
@@ -54,8 +59,10 @@ def load_demo() -> Iterator[str]:
 
 def _publish(path: Path) -> str:
     text = path.read_text(encoding="utf-8")
-    import engine
-
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    stored = db.session.scalars(select(QuestionnaireVersion).where(QuestionnaireVersion.content_hash == digest)).first()
+    if stored is not None:  # the same file: nothing to load
+        return f"{path.name}: version {stored.version} already published"
     q = engine.load(text, source=str(path)).questionnaire
     same = db.session.scalars(select(QuestionnaireVersion).where(
         QuestionnaireVersion.questionnaire_id == q.id, QuestionnaireVersion.version == q.version)).first()
@@ -85,6 +92,43 @@ def _passwords() -> dict[str, str]:
     return known
 
 
+#: Kenya's answers: the general part by question id (it has no roles), the focal point and the
+#: provisions by role (exports.provisions), so that renaming a question id changes nothing here.
+GENERAL = {
+    "instrument": "ratification", "deposit_date": "2003-12-09", "legal_system": "common_law",
+    "framework_overview": "The Constitution of 2010, the Anti-Corruption and Economic Crimes Act and the "
+                          "Ethics and Anti-Corruption Commission form the core of the framework.",
+}
+FOCAL_POINT = {"focal_point_name": "Wanjiru Kamau", "focal_point_institution": "Office of the Attorney General",
+               "focal_point_email": "focal.point@example.org"}
+PROVISIONS: dict[str, dict[str, Any]] = {
+    "5.1": {"compliance": "yes",
+            "measures": [{"instrument": "National Ethics and Anti-Corruption Policy", "year": 2018,
+                          "link": "https://example.org/policy"}],
+            "summary": "The policy sets out coordinated measures across government."},
+    "5.2": {"compliance": "partial",
+            "measures": [{"instrument": "Public Officer Ethics Act", "reference": "Part III", "year": 2003}],
+            "summary": "Codes of conduct apply in most public bodies.",
+            "steps": [{"step": "Extend practices to county governments", "authority": "Ethics Commission",
+                       "timeframe": "2027"}],
+            "challenges": ["resources", "coordination"],
+            "assistance_needed": True, "assistance_kinds": ["capacity_building", "good_practices"],
+            "assistance_priority": "high", "assistance_received": False},
+}
+
+
+def _demo_answers_of(q: engine.Questionnaire) -> dict[str, Any]:
+    """Kenya's answers keyed by the question ids of ``q``."""
+    found: dict[str, Any] = {qid: value for qid, value in GENERAL.items() if qid in q.index.items}
+    for role, value in FOCAL_POINT.items():
+        found.update({question.id: value for question in q.with_role(role)[:1]})
+    for layout in layouts(q):
+        for role, value in PROVISIONS.get(layout.provision, {}).items():
+            if role in layout.roles:
+                found[layout.roles[role]] = value
+    return found
+
+
 def _demo_answers() -> Iterator[str]:
     """Kenya's focal point has started the checklist: a few provisions answered."""
     version = next((v for v in catalog.current_versions() if v.questionnaire_id == "uncac_checklist"), None)
@@ -100,25 +144,7 @@ def _demo_answers() -> Iterator[str]:
     response = Response(state_id=kenya.id, version_id=version.id, status="draft")
     db.session.add(response)
     db.session.flush()
-    demo = {
-        "focal_name": "Wanjiru Kamau", "focal_institution": "Office of the Attorney General",
-        "focal_email": "focal.point@example.org", "instrument": "ratification", "deposit_date": "2003-12-09",
-        "legal_system": "common_law",
-        "framework_overview": "The Constitution of 2010, the Anti-Corruption and Economic Crimes Act and the "
-                              "Ethics and Anti-Corruption Commission form the core of the framework.",
-        "p5_1.compliance": "yes",
-        "p5_1.measures": [{"instrument": "National Ethics and Anti-Corruption Policy", "year": 2018,
-                           "link": "https://example.org/policy"}],
-        "p5_1.measures_summary": "The policy sets out coordinated measures across government.",
-        "p5_2.compliance": "partial",
-        "p5_2.measures": [{"instrument": "Public Officer Ethics Act", "reference": "Part III", "year": 2003}],
-        "p5_2.measures_summary": "Codes of conduct apply in most public bodies.",
-        "p5_2.steps": [{"step": "Extend practices to county governments", "authority": "Ethics Commission",
-                        "timeframe": "2027"}],
-        "p5_2.challenges": ["resources", "coordination"],
-        "p5_2.ta_needed": True, "p5_2.ta_categories": ["capacity_building", "good_practices"],
-        "p5_2.ta_priority": "high", "p5_2.ta_received": False,
-    }
+    demo = _demo_answers_of(q)
     changes = [answers.Change(qid, value, 0) for qid, value in demo.items()]
     result = answers.save(response, q, changes, focal, source="import", language="en")
     refresh(response, q, answers.values(q, answers.stored(response)))

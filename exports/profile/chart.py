@@ -8,20 +8,24 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-#: Colours of the statuses, in the order of the segments: yes, in part, no, not answered.
-COLOURS = ("#2e7d32", "#f2a900", "#c62828", "#c9ced6")
+#: Colours of what provisions count as (exports.provisions.BUCKETS): yes, in part, no, not a gap
+#: (no obligation), not answered.
+COLOURS = {"yes": "#2e7d32", "partial": "#f2a900", "no": "#c62828", "no_gap": "#5b7fa6", "not_answered": "#c9ced6"}
+_STATUSES = tuple(COLOURS[bucket] for bucket in ("yes", "partial", "no", "not_answered"))
 WIDTH = 200.0
 HEIGHT = 12.0
 
 
-def stacked_bar(counts: Sequence[int], rtl: bool = False, width: float = WIDTH, height: float = HEIGHT) -> Markup:
-    """One horizontal bar split in proportion to ``counts`` (drawn from the right when ``rtl``)."""
+def stacked_bar(counts: Sequence[int], rtl: bool = False, width: float = WIDTH, height: float = HEIGHT,
+                colours: Sequence[str] = _STATUSES) -> Markup:
+    """One horizontal bar split in proportion to ``counts``, each part in its colour (drawn from the
+    right when ``rtl``)."""
     total = sum(max(0, int(count)) for count in counts)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="bar" viewBox="0 0 {width:g} {height:g}" '
              f'width="{width:g}" height="{height:g}" preserveAspectRatio="none">',
              f'<rect x="0" y="0" width="{width:g}" height="{height:g}" fill="#eef0f3"/>']
     position = 0.0
-    for count, colour in zip(counts, COLOURS, strict=False):
+    for count, colour in zip(counts, colours, strict=False):
         count = max(0, int(count))
         if not total or not count:
             continue
@@ -33,7 +37,9 @@ def stacked_bar(counts: Sequence[int], rtl: bool = False, width: float = WIDTH, 
     return Markup("".join(parts))  # noqa: S704 - only numbers and our own colour constants
 
 
-def swatch(index: int) -> Markup:
-    """The small coloured square of a legend entry."""
+def swatch(colour: str) -> Markup:
+    """The small coloured square of a legend entry (``colour``: one of :data:`COLOURS`)."""
+    if colour not in COLOURS.values():
+        raise ValueError(f"not one of our colours: {colour!r}")
     return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="swatch" viewBox="0 0 10 10" width="10" '  # noqa: S704
-                  f'height="10"><rect width="10" height="10" fill="{COLOURS[index]}"/></svg>')  # our constants
+                  f'height="10"><rect width="10" height="10" fill="{colour}"/></svg>')  # our constants

@@ -76,6 +76,8 @@ def _messages(_: Gettext) -> dict[str, str]:
         "status": _("Status"),
         "measures": _("Measures and laws cited"),
         "not_answered": _("Not answered"),
+        "partial": _("Yes, in part"),
+        "no_gap": _("Not a gap (no obligation)"),
         "total": _("Total"),
         "chart": _("Chart"),
         "category": _("Category"),

@@ -11,6 +11,8 @@ from typing import Any
 
 import engine
 
+from ..provisions import answer_by_role
+
 KINDS = ("summary", "full")
 RESPONSE_STATUSES = ("draft", "submitted", "returned", "accepted")
 
@@ -22,6 +24,14 @@ class FocalPoint:
     name: str = ""
     position: str = ""
     institution: str = ""
+
+    @staticmethod
+    def of(q: engine.Questionnaire, answers: Mapping[str, Any]) -> FocalPoint | None:
+        """The focal point from the answers to the questions with the ``focal_point_*`` roles (None
+        without a name)."""
+        name, position, institution = (str(answer_by_role(q, answers, f"focal_point_{part}") or "")
+                                       for part in ("name", "position", "institution"))
+        return FocalPoint(name, position, institution) if name else None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 import engine
 
-from .view import PUNCTUATION, Profile
+from ..display import punctuation
+from .view import Profile
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
@@ -45,11 +46,6 @@ def paragraphs(text: str) -> list[list[str]]:
     """A long answer as paragraphs (blank lines) of lines (single line breaks)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     return [[line.strip() for line in block.split("\n")] for block in _BLANK_LINES.split(text) if block.strip()]
-
-
-def punctuation(lang: str) -> tuple[str, str]:
-    """The comma and semicolon that separate list items in ``lang``."""
-    return PUNCTUATION.get(lang, PUNCTUATION["en"])
 
 
 def direction(lang: str) -> str:

@@ -2,30 +2,32 @@
 the laws cited, challenges and technical assistance by category, and the annexes.
 
 A pure function of :class:`~.model.ProfileData` and a language. Only answers the engine counts
-(visible and not empty) appear: answers to questions hidden by later answers are left out. The
-checklist's per-provision pattern is recognised by the local ids of its questions (``compliance``,
-``measures``, ``steps``...); any other answered question still appears, under its article or in
-the general information, so that nothing answered is lost.
+(visible and not empty) appear: answers to questions hidden by later answers are left out. What a
+question is comes from its role (``compliance``, ``measures``, ``steps``...), read through
+:mod:`exports.provisions`, which also says what a provision counts as in the figures; any other
+answered question still appears, under its provision, its article or in the general information,
+so that nothing answered is lost.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from markupsafe import Markup
 
 import engine
+from engine import Localized
 from engine.model import Group, Question
 
+from .. import display
+from ..display import provision_number
+from ..provisions import BUCKETS, Layout, ProvisionFacts, choices_of, layouts, provision_facts
 from . import chart
 from .labels import Labels
 from .model import ProfileData
@@ -33,30 +35,18 @@ from .model import ProfileData
 STATUSES = ("yes", "partial", "no")
 TEXT_TYPES = frozenset({"text", "long_text", "table", "url"})
 PRIORITIES = ("high", "medium", "low")
-#: Comma and semicolon between the items of a list, per profile language.
-PUNCTUATION = {"en": (", ", "; "), "ar": ("\u060c ", "\u061b "), "zh": ("\uff0c", "\uff1b")}
-#: Local ids of the checklist's per-provision pattern that the profile lays out itself.
-PATTERN = frozenset({"compliance", "measures", "measures_summary", "examples", "steps", "challenges",
-                     "challenges_other", "challenges_detail", "ta_needed", "ta_categories",
-                     "ta_categories_other", "ta_priority", "ta_detail", "ta_received", "ta_received_list"})
+#: Roles of a provision block that the profile lays out itself (with the question of the status);
+#: questions with other roles, or none, are listed under the provision as they are.
+LAID_OUT = frozenset({"measures", "summary", "examples", "steps", "challenges", "challenges_detail",
+                      "assistance_needed", "assistance_kinds", "assistance_priority", "assistance_detail",
+                      "assistance_received", "assistance_received_list"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # -- small values ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Txt:
-    """A text with the language it is in; ``foreign`` marks an answer written in another language
-    than the profile's (the profile shows it as written, with a small language tag)."""
-
-    text: str
-    lang: str
-    foreign: bool = False
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __bool__(self) -> bool:
-        return bool(self.text.strip())
+# Texts are engine.Localized: the text, its language, and ``is_fallback`` for a text in another
+# language than the profile's (an answer shown as written, a label through the questionnaire's
+# fallback), which the profile shows with a small language tag.
 
 
 @dataclass(frozen=True)
@@ -64,42 +54,53 @@ class Value:
     """A displayed answer: ``text`` (one line), ``long`` (paragraphs), ``link`` or ``table``."""
 
     kind: str
-    text: Txt | None = None
+    text: Localized | None = None
     href: str | None = None
-    headers: tuple[Txt, ...] = ()
+    headers: tuple[Localized, ...] = ()
     rows: tuple[tuple[Value | None, ...], ...] = ()
 
 
 @dataclass(frozen=True)
 class Entry:
-    label: Txt
+    label: Localized
     value: Value
 
 
 @dataclass
 class Counts:
+    """Provisions per bucket (:data:`exports.provisions.BUCKETS`)."""
+
     yes: int = 0
     partial: int = 0
     no: int = 0
-    unanswered: int = 0
+    no_gap: int = 0
+    not_answered: int = 0
 
-    def add(self, status: str | None) -> None:
-        name = status if status in STATUSES else "unanswered"
-        setattr(self, name, getattr(self, name) + 1)
+    def add(self, bucket: str | None) -> None:
+        if bucket is not None:
+            setattr(self, bucket, getattr(self, bucket) + 1)
+
+    def __iadd__(self, other: Counts) -> Counts:
+        for bucket in BUCKETS:
+            setattr(self, bucket, getattr(self, bucket) + getattr(other, bucket))
+        return self
 
     @property
     def total(self) -> int:
-        return self.yes + self.partial + self.no + self.unanswered
+        return sum(self.as_tuple())
 
-    def as_tuple(self) -> tuple[int, int, int, int]:
-        return (self.yes, self.partial, self.no, self.unanswered)
+    def of(self, buckets: Iterable[str]) -> tuple[int, ...]:
+        return tuple(getattr(self, bucket) for bucket in buckets)
+
+    def as_tuple(self) -> tuple[int, ...]:
+        return self.of(BUCKETS)
 
 
 # -- the profile's parts ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Measure:
-    instrument: Txt
-    reference: Txt | None = None
+    instrument: Localized
+    reference: Localized | None = None
     year: str = ""
     link: str | None = None  # a safe http(s) address to link to
     written: str = ""  # the address as written, shown as text when it is not a safe one
@@ -108,15 +109,15 @@ class Measure:
 
 @dataclass(frozen=True)
 class Step:
-    step: Txt
-    authority: Txt | None = None
-    timeframe: Txt | None = None
+    step: Localized
+    authority: Localized | None = None
+    timeframe: Localized | None = None
 
 
 @dataclass(frozen=True)
 class Received:
-    description: Txt
-    provider: Txt | None = None
+    description: Localized
+    provider: Localized | None = None
 
 
 @dataclass
@@ -126,29 +127,30 @@ class ProvisionView:
     article: str
     chapter: str
     level: str
-    level_label: Txt
-    summary: Txt
+    level_label: Localized
+    summary: Localized
     order: int
-    status: str | None = None
-    status_label: Txt | None = None
+    status: str | None = None  # yes, partial or no, as answered
+    status_label: Localized | None = None
+    bucket: str | None = "not_answered"  # what it counts as (exports.provisions.BUCKETS)
     complete: bool = True
     measures: list[Measure] = field(default_factory=list)
-    measures_lang: Txt | None = None  # the language tag of the measures table
-    measures_summary: Txt | None = None
-    examples: Txt | None = None
+    measures_lang: Localized | None = None  # the language tag of the measures table
+    measures_summary: Localized | None = None
+    examples: Localized | None = None
     steps: list[Step] = field(default_factory=list)
-    steps_lang: Txt | None = None
+    steps_lang: Localized | None = None
     challenges: list[str] = field(default_factory=list)
-    challenges_other: Txt | None = None
-    challenges_detail: Txt | None = None
+    challenges_other: Localized | None = None
+    challenges_detail: Localized | None = None
     ta_needed: bool | None = None
     ta_categories: list[str] = field(default_factory=list)
-    ta_other: Txt | None = None
+    ta_other: Localized | None = None
     ta_priority: str | None = None
-    ta_priority_label: Txt | None = None
-    ta_detail: Txt | None = None
+    ta_priority_label: Localized | None = None
+    ta_detail: Localized | None = None
     received: list[Received] = field(default_factory=list)
-    received_lang: Txt | None = None
+    received_lang: Localized | None = None
     other: list[Entry] = field(default_factory=list)
 
     @property
@@ -160,9 +162,9 @@ class ProvisionView:
 class ArticleView:
     id: str
     chapter: str
-    title: Txt
+    title: Localized
     provisions: list[ProvisionView] = field(default_factory=list)
-    practices: list[Txt] = field(default_factory=list)
+    practices: list[Localized] = field(default_factory=list)
     other: list[Entry] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
 
@@ -173,13 +175,13 @@ class ArticleView:
     @property
     def answered(self) -> bool:
         """Whether anything of the article is answered (the full profile shows only those)."""
-        return bool(self.practices or self.other or any(v.status for v in self.provisions))
+        return bool(self.practices or self.other or any(v.status or v.has_text or v.measures for v in self.provisions))
 
 
 @dataclass
 class ChapterView:
     id: str
-    title: Txt
+    title: Localized
     articles: list[ArticleView] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
 
@@ -196,7 +198,7 @@ class ChapterView:
 class CountRow:
     """A row of a summary table: a label, the counts and the bar."""
 
-    label: Txt
+    label: Localized
     counts: Counts
     bar: Markup = Markup("")
     anchor: str = ""
@@ -205,16 +207,16 @@ class CountRow:
 @dataclass
 class CategoryRow:
     code: str
-    label: Txt
+    label: Localized
     provisions: list[ProvisionView] = field(default_factory=list)
     priorities: dict[str, int] = field(default_factory=dict)
-    specified: list[tuple[Txt, list[ProvisionView]]] = field(default_factory=list)  # "other, please specify"
+    specified: list[tuple[Localized, list[ProvisionView]]] = field(default_factory=list)  # "other, please specify"
 
 
 @dataclass
 class LawRow:
-    instrument: Txt
-    references: list[Txt] = field(default_factory=list)
+    instrument: Localized
+    references: list[Localized] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
     link: str | None = None
     written: str = ""
@@ -223,7 +225,7 @@ class LawRow:
 
 @dataclass
 class GeneralGroup:
-    title: Txt
+    title: Localized
     entries: list[Entry] = field(default_factory=list)
 
 
@@ -238,7 +240,7 @@ class Profile:
     labels: Labels
     state_name: str
     region_name: str
-    questionnaire_title: Txt
+    questionnaire_title: Localized
     status_label: str
     as_of: str
     general: list[GeneralGroup]
@@ -246,15 +248,16 @@ class Profile:
     chapter_rows: list[CountRow]
     level_rows: list[CountRow]
     total: CountRow
-    status_names: tuple[Txt, Txt, Txt, Txt]
-    legend: list[tuple[Markup, Txt]]
-    practices: list[tuple[ArticleView, Txt]]
+    buckets: tuple[str, ...]  # the buckets the figures show (exports.provisions.BUCKETS)
+    status_names: tuple[Localized, ...]  # their names
+    legend: list[tuple[Markup, Localized]]
+    practices: list[tuple[ArticleView, Localized]]
     challenges: list[CategoryRow]
     challenge_details: list[ProvisionView]
     ta_categories: list[CategoryRow]
     ta_provisions: list[ProvisionView]
     received: list[tuple[ProvisionView, Received]]
-    providers: list[tuple[Txt, list[ProvisionView]]]  # assistance received, by donor or provider
+    providers: list[tuple[Localized, list[ProvisionView]]]  # assistance received, by donor or provider
     laws: list[LawRow]
     unanswered: list[tuple[ArticleView, list[ProvisionView]]]
     incomplete: list[ProvisionView]
@@ -265,13 +268,17 @@ class Profile:
     def is_full(self) -> bool:
         return self.kind == "full"
 
+    def cells(self, counts: Counts) -> tuple[int, ...]:
+        """The counts of the buckets shown, in order."""
+        return counts.of(self.buckets)
+
     @property
     def comma(self) -> str:
-        return PUNCTUATION.get(self.lang, PUNCTUATION["en"])[0]
+        return display.punctuation(self.lang)[0]
 
     @property
     def semicolon(self) -> str:
-        return PUNCTUATION.get(self.lang, PUNCTUATION["en"])[1]
+        return display.punctuation(self.lang)[1]
 
     def numbers(self, items: Iterable[ProvisionView | str]) -> str:
         """Provision numbers as a list in the profile's language: '5 (1), 7 (2)'; in a right-to-left
@@ -302,30 +309,34 @@ class _Builder:
         self.data, self.lang, self.kind, self.labels = data, lang, kind, labels
         self.q = data.questionnaire
         self.locale = Locale.parse(lang)
+        self.reader = display.Reader(self.q, lang, display.Words(labels.yes, labels.no))
         self.evaluation = engine.evaluate(self.q, data.answers)
         self.values = self.evaluation.values
         self.foreign: dict[str, int] = {}
         self.used: set[str] = set()
         self.group_ids: dict[str, str] = {}  # provision id -> its group
+        framework = self.q.framework
+        no_gaps = framework is not None and any(not level.gaps for level in framework.levels)
+        #: The buckets the figures show (no_gap only where some level has no gaps).
+        self.buckets = tuple(bucket for bucket in BUCKETS if bucket != "no_gap" or no_gaps)
         self.chapter_sections: set[str] = set()  # sections holding provisions
 
     # texts
-    def content(self, text: engine.Text) -> Txt:
-        localized = self.q.text(text, self.lang)
-        return Txt(localized.text, localized.lang)
+    def content(self, text: engine.Text) -> Localized:
+        return self.q.text(text, self.lang)
 
-    def fixed(self, text: str) -> Txt:
-        return Txt(text, self.lang)
+    def fixed(self, text: str) -> Localized:
+        return Localized(text, self.lang, False)
 
-    def answer_text(self, qid: str, text: str) -> Txt:
+    def answer_text(self, qid: str, text: str) -> Localized:
         written = self.data.answer_languages.get(qid) or self.lang
-        return Txt(text, written, written != self.lang)
+        return Localized(text, written, written != self.lang)
 
-    def note_language(self, qid: str) -> Txt | None:
+    def note_language(self, qid: str) -> Localized | None:
         """The language tag of a table answer (one per table)."""
         written = self.data.answer_languages.get(qid)
         if written and written != self.lang:
-            return Txt(written, written, True)
+            return Localized(written, written, True)
         return None
 
     def count_foreign(self, qid: str, question: Question) -> None:
@@ -333,9 +344,8 @@ class _Builder:
         if question.type in TEXT_TYPES and written and written != self.lang:
             self.foreign[written] = self.foreign.get(written, 0) + 1
 
-    def choice(self, question: Question, code: str) -> Txt:
-        option = question.choices.get(code) if question.choices else None
-        return self.content(option.label) if option else Txt(code, self.lang)
+    def choice(self, question: Question, code: str) -> Localized:
+        return display.SINGLE.show(self.reader, question, code)
 
     # values
     def value(self, qid: str, question: Question, raw: Any) -> Value | None:
@@ -352,25 +362,14 @@ class _Builder:
         if raw is None or raw == "" or raw == () or raw == []:
             return None
         kind = question.type
-        if kind == "single_choice":
-            return Value("text", text=self.choice(question, raw))
-        if kind == "multiple_choice":
-            names = [self.choice(question, code).text for code in raw]
-            separator = PUNCTUATION.get(self.lang, PUNCTUATION["en"])[1]
-            return Value("text", text=Txt(separator.join(names), self.lang))
-        if kind == "yes_no":
-            return Value("text", text=self.fixed(self.labels.yes if raw else self.labels.no))
-        if kind == "number":
-            return Value("text", text=self.fixed(format_decimal(Decimal(str(raw)), locale=self.locale)))
-        if kind == "date":
-            day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
-            return Value("text", text=self.fixed(format_date(day, format="long", locale=self.locale)))
         if kind == "url":
             href = safe_link(str(raw))
-            return Value("link" if href else "text", text=Txt(str(raw), "en"), href=href)
-        if kind == "long_text":
-            return Value("long", text=self.answer_text(qid, str(raw)))
-        return Value("text", text=self.answer_text(qid, str(raw)))
+            return Value("link" if href else "text", text=Localized(str(raw), "en", False), href=href)
+        reader = self.reader
+        written = self.data.answer_languages.get(qid)
+        if written:
+            reader = display.Reader(self.q, self.lang, reader.words, written)
+        return Value("long" if kind == "long_text" else "text", text=display.show(reader, question, raw))
 
     def entries(self, questions: Iterable[Question]) -> list[Entry]:
         out = []
@@ -391,14 +390,8 @@ class _Builder:
         assert framework is not None
         found: dict[str, ProvisionView] = {}
         order = self.q.index.order
-        for item in self.q.index.items.values():
-            if (not isinstance(item, Group) or len(item.provisions) != 1
-                    or item.provisions[0] not in framework.provisions):
-                continue
-            questions = {q.local_id or q.id: q for q in item.items if isinstance(q, Question)}
-            if "compliance" not in questions:
-                continue
-            pid = item.provisions[0]
+        for layout, facts in zip(layouts(self.q), provision_facts(self.q, self.evaluation), strict=True):
+            pid = layout.provision
             provision = framework.provisions[pid]
             level = framework.level(provision.level)
             number = provision_number(pid)
@@ -406,66 +399,83 @@ class _Builder:
                 number = f"\u2066{number}\u2069"
             view = ProvisionView(
                 id=pid, number=number, article=provision.article, chapter=provision.chapter,
-                level=provision.level, level_label=self.content(level.label) if level else Txt(provision.level, "en"),
-                summary=self.content(provision.summary), order=order.get(item.id, 0))
-            if self.evaluation.is_visible(item.id):
-                self.fill(view, questions)
+                level=provision.level,
+                level_label=self.content(level.label) if level else Localized(provision.level, "en", False),
+                summary=self.content(provision.summary), order=order.get(layout.block.id, 0),
+                bucket=facts.bucket)
+            if facts.applicable:
+                self.fill(view, layout, facts)
             found[pid] = view
-            self.group_ids[pid] = item.id
+            self.group_ids[pid] = layout.block.id
         return found
 
-    def fill(self, view: ProvisionView, questions: Mapping[str, Question]) -> None:
-        def answer(local: str) -> Any:
-            question = questions.get(local)
-            if question is None:
+    def fill(self, view: ProvisionView, layout: Layout, facts: ProvisionFacts) -> None:
+        roles, others = layout.roles, layout.others
+
+        def answer(role: str, ids: Mapping[str, str] = roles) -> Any:
+            qid = ids.get(role)
+            if qid is None:
                 return None
-            self.used.add(question.id)
-            value = self.values.get(question.id)
+            self.used.add(qid)
+            value = self.values.get(qid)
             if value is not None:
-                self.count_foreign(question.id, question)
+                self.count_foreign(qid, self.q.question(qid))
             return value
 
-        def text(local: str) -> Txt | None:
-            value = answer(local)
-            return self.answer_text(questions[local].id, str(value)) if value is not None else None
+        def text(role: str, ids: Mapping[str, str] = roles) -> Localized | None:
+            value = answer(role, ids)
+            return self.answer_text(ids[role], str(value)) if value is not None else None
 
-        status = answer("compliance")
-        if status is not None:
-            view.status = status if status in STATUSES else None
-            view.status_label = self.choice(questions["compliance"], status)
+        if (role := facts.status_role) is not None:
+            answer(role)
+            view.status = facts.status
+            view.status_label = self.status_label(self.q.question(roles[role]), facts.values[role])
         progress = self.evaluation.provisions.get(view.id)
         view.complete = progress is None or progress.required_answered >= progress.required
         if rows := answer("measures"):
-            qid = questions["measures"].id
-            view.measures = [self.measure(qid, questions["measures"], row) for row in rows]
+            qid = roles["measures"]
+            view.measures = [self.measure(qid, self.q.question(qid), row) for row in rows]
             view.measures_lang = self.note_language(qid)
-        view.measures_summary = text("measures_summary")
+        view.measures_summary = text("summary")
         view.examples = text("examples")
         if rows := answer("steps"):
-            qid = questions["steps"].id
-            view.steps = [Step(self.answer_text(qid, row.get("step", "")), self.opt(qid, row.get("authority")),
-                               self.opt(qid, row.get("timeframe"))) for row in rows]
+            qid = roles["steps"]
+            if isinstance(rows, str):  # steps written as a text, not a table
+                view.steps = [Step(self.answer_text(qid, rows))]
+            else:
+                view.steps = [Step(self.answer_text(qid, row.get("step", "")), self.opt(qid, row.get("authority")),
+                                   self.opt(qid, row.get("timeframe"))) for row in rows]
             view.steps_lang = self.note_language(qid)
         view.challenges = list(answer("challenges") or ())
-        view.challenges_other = text("challenges_other")
+        view.challenges_other = text("challenges", others)
         view.challenges_detail = text("challenges_detail")
-        view.ta_needed = answer("ta_needed")
-        view.ta_categories = list(answer("ta_categories") or ())
-        view.ta_other = text("ta_categories_other")
-        if (priority := answer("ta_priority")) is not None:
+        view.ta_needed = answer("assistance_needed")
+        view.ta_categories = list(answer("assistance_kinds") or ())
+        view.ta_other = text("assistance_kinds", others)
+        if (priority := answer("assistance_priority")) is not None:
             view.ta_priority = priority
-            view.ta_priority_label = self.choice(questions["ta_priority"], priority)
-        view.ta_detail = text("ta_detail")
-        answer("ta_received")
-        if rows := answer("ta_received_list"):
-            qid = questions["ta_received_list"].id
+            view.ta_priority_label = self.choice(self.q.question(roles["assistance_priority"]), priority)
+        view.ta_detail = text("assistance_detail")
+        answer("assistance_received")
+        if rows := answer("assistance_received_list"):
+            qid = roles["assistance_received_list"]
             view.received = [Received(self.answer_text(qid, row.get("description", "")),
                                       self.opt(qid, row.get("provider"))) for row in rows]
             view.received_lang = self.note_language(qid)
-        extra = [q for local, q in questions.items() if local not in PATTERN]
-        view.other = self.entries(extra)
+        laid_out = {roles[role] for role in LAID_OUT if role in roles} | set(others.values())
+        if facts.status_role is not None:
+            laid_out.add(roles[facts.status_role])
+        group = self.q.item(layout.block.id)
+        assert isinstance(group, Group)
+        view.other = self.entries(q for q in group.questions if q.id not in laid_out)
 
-    def opt(self, qid: str, raw: Any) -> Txt | None:
+    def status_label(self, question: Question, value: Any) -> Localized:
+        """The words of a status answer: the choice's label, or yes or no."""
+        if isinstance(value, bool):
+            return self.fixed(self.labels.yes if value else self.labels.no)
+        return self.choice(question, value)
+
+    def opt(self, qid: str, raw: Any) -> Localized | None:
         return self.answer_text(qid, str(raw)) if raw not in (None, "") else None
 
     def measure(self, qid: str, table: Question, row: Mapping[str, Any]) -> Measure:
@@ -487,8 +497,8 @@ class _Builder:
         chapters = []
         for chapter in framework.chapters:
             title = self.content(chapter.title)
-            chapter_view = ChapterView(chapter.id, Txt(self.labels.fmt("chapter_title", number=chapter.id,
-                                                                       title=title.text), title.lang))
+            heading = self.labels.fmt("chapter_title", number=chapter.id, title=title.text)
+            chapter_view = ChapterView(chapter.id, Localized(heading, title.lang, title.is_fallback))
             for article_id in chapter.articles:
                 article = framework.articles[article_id]
                 article_view = ArticleView(article.id, chapter.id, self.content(article.title))
@@ -496,8 +506,8 @@ class _Builder:
                     if pid in provisions:
                         view = provisions[pid]
                         article_view.provisions.append(view)
-                        article_view.counts.add(view.status)
-                        chapter_view.counts.add(view.status)
+                        article_view.counts.add(view.bucket)
+                        chapter_view.counts.add(view.bucket)
                 if article_view.provisions:
                     chapter_view.articles.append(article_view)
             if chapter_view.articles:
@@ -518,7 +528,7 @@ class _Builder:
             if target is None or not self._in_chapter_section(qid):
                 continue
             self.used.add(qid)
-            if (question.local_id or qid) == "good_practices" and question.type in ("text", "long_text"):
+            if question.role == "good_practices":
                 self.count_foreign(qid, question)
                 target.practices.append(self.answer_text(qid, str(self.values[qid])))
             else:
@@ -535,7 +545,7 @@ class _Builder:
             self._general_group(section, groups, short_only, self.content(section.title))
         return [group for group in groups if group.entries]
 
-    def _general_group(self, group: Group, out: list[GeneralGroup], short_only: bool, title: Txt) -> None:
+    def _general_group(self, group: Group, out: list[GeneralGroup], short_only: bool, title: Localized) -> None:
         current = GeneralGroup(title)
         out.append(current)
         for item in group.items:
@@ -560,12 +570,10 @@ class _Builder:
         rtl = lang in engine.RTL_LANGUAGES
         ordered = [view for chapter in chapters for article in chapter.articles for view in article.provisions]
         status_names = self.status_names()
-        chapter_rows = [CountRow(c.title, c.counts, chart.stacked_bar(c.counts.as_tuple(), rtl), c.anchor)
-                        for c in chapters]
+        chapter_rows = [CountRow(c.title, c.counts, self.bar(c.counts), c.anchor) for c in chapters]
         total = Counts()
         for chapter in chapters:
-            for name in ("yes", "partial", "no", "unanswered"):
-                setattr(total, name, getattr(total, name) + getattr(chapter.counts, name))
+            total += chapter.counts
         return Profile(
             data=data, lang=lang, kind=self.kind, rtl=rtl, labels=labels, state_name=data.state_name(lang),
             region_name=str(self.locale.territories.get(data.region, data.region)),
@@ -573,29 +581,39 @@ class _Builder:
             status_label=labels.get(f"status_{data.status}", data.status),
             as_of=format_date(data.as_of, format="long", locale=self.locale) if data.as_of else "",
             general=general, chapters=chapters, chapter_rows=chapter_rows, level_rows=self.level_rows(ordered, rtl),
-            total=CountRow(self.fixed(labels.total), total, chart.stacked_bar(total.as_tuple(), rtl)),
+            total=CountRow(self.fixed(labels.total), total, self.bar(total)), buckets=self.buckets,
             status_names=status_names,
-            legend=[(chart.swatch(index), name) for index, name in enumerate(status_names)],
+            legend=[(chart.swatch(chart.COLOURS[bucket]), name) for bucket, name in zip(self.buckets, status_names,
+                                                                                       strict=True)],
             practices=[(article, text) for chapter in chapters for article in chapter.articles
                        for text in article.practices],
-            challenges=self.categories(ordered, "challenges", "challenges_other"),
+            challenges=self.categories(ordered, "challenges", "challenges", "challenges_other"),
             challenge_details=[v for v in ordered if v.challenges or v.challenges_detail],
-            ta_categories=self.categories(ordered, "ta_categories", "ta_other"),
+            ta_categories=self.categories(ordered, "assistance_kinds", "ta_categories", "ta_other"),
             ta_provisions=[v for v in ordered if v.ta_needed],
             received=[(v, item) for v in ordered for item in v.received],
             providers=self.providers(ordered),
             laws=self.laws(ordered),
             unanswered=[(article, missing) for chapter in chapters for article in chapter.articles
-                        if (missing := [v for v in article.provisions if v.status is None])],
+                        if (missing := [v for v in article.provisions if v.bucket == "not_answered"])],
             incomplete=[v for v in ordered if v.status is not None and not v.complete],
             foreign=dict(sorted(self.foreign.items())),
             language_names={code: str(self.locale.languages.get(code, code)) for code in self.foreign},
         )
 
-    def status_names(self) -> tuple[Txt, Txt, Txt, Txt]:
-        question = next((q for q in self.q.questions if (q.local_id or q.id) == "compliance" and q.choices), None)
-        names = [self.choice(question, code) if question else self.fixed(code) for code in STATUSES]
-        return (names[0], names[1], names[2], self.fixed(self.labels.not_answered))
+    def status_names(self) -> tuple[Localized, ...]:
+        """The names of the buckets shown: the compliance question's own words where there is one."""
+        question = next(iter(self.q.with_role("compliance")), None)
+        names = {"yes": self.fixed(self.labels.yes), "partial": self.fixed(self.labels.partial),
+                 "no": self.fixed(self.labels.no), "no_gap": self.fixed(self.labels.no_gap),
+                 "not_answered": self.fixed(self.labels.not_answered)}
+        if question is not None:
+            names.update({code: self.choice(question, code) for code in STATUSES})
+        return tuple(names[bucket] for bucket in self.buckets)
+
+    def bar(self, counts: Counts) -> Markup:
+        return chart.stacked_bar(counts.of(self.buckets), self.lang in engine.RTL_LANGUAGES,
+                                 colours=[chart.COLOURS[bucket] for bucket in self.buckets])
 
     def level_rows(self, ordered: list[ProvisionView], rtl: bool) -> list[CountRow]:
         framework = self.q.framework
@@ -605,18 +623,19 @@ class _Builder:
             counts = Counts()
             for view in ordered:
                 if view.level == level.code:
-                    counts.add(view.status)
+                    counts.add(view.bucket)
             if counts.total:
-                rows.append(CountRow(self.content(level.label), counts, chart.stacked_bar(counts.as_tuple(), rtl)))
+                rows.append(CountRow(self.content(level.label), counts, self.bar(counts)))
         return rows
 
-    def categories(self, ordered: list[ProvisionView], attribute: str, other: str) -> list[CategoryRow]:
-        question = next((q for q in self.q.questions if (q.local_id or q.id) == attribute and q.choices), None)
-        if question is None or question.choices is None:
-            return []
+    def categories(self, ordered: list[ProvisionView], role: str, attribute: str, other: str) -> list[CategoryRow]:
+        """Provisions by the choices of ``role`` (challenges, kinds of assistance), from the views'
+        ``attribute``, with what was specified for an "other" choice under ``other``."""
+        choices = choices_of(self.q, role)
+        other_codes = {choice.code for choice in choices if choice.other}
         rows = {choice.code: CategoryRow(choice.code, self.content(choice.label),
                                          priorities=dict.fromkeys(PRIORITIES, 0))
-                for choice in question.choices.choices}
+                for choice in choices}
         for view in ordered:
             for code in getattr(view, attribute):
                 row = rows.get(code)
@@ -626,7 +645,7 @@ class _Builder:
                 if view.ta_priority in row.priorities and attribute == "ta_categories":
                     row.priorities[view.ta_priority] += 1
                 specified = getattr(view, other)
-                if specified and code in question.choices.other_codes:
+                if specified and code in other_codes:
                     same = next((entry for entry in row.specified
                                  if entry[0].text.strip().casefold() == specified.text.strip().casefold()), None)
                     if same is None:
@@ -635,11 +654,11 @@ class _Builder:
                         same[1].append(view)
         return [row for row in rows.values() if row.provisions]
 
-    def providers(self, ordered: list[ProvisionView]) -> list[tuple[Txt, list[ProvisionView]]]:
-        found: dict[str, tuple[Txt, list[ProvisionView]]] = {}
+    def providers(self, ordered: list[ProvisionView]) -> list[tuple[Localized, list[ProvisionView]]]:
+        found: dict[str, tuple[Localized, list[ProvisionView]]] = {}
         for view in ordered:
             for item in view.received:
-                provider = item.provider or Txt("?", self.lang)
+                provider = item.provider or Localized("?", self.lang, False)
                 key = " ".join(provider.text.split()).casefold()
                 entry = found.setdefault(key, (provider, []))
                 if view not in entry[1]:
@@ -674,12 +693,6 @@ def build(data: ProfileData, lang: str, kind: str, labels: Labels) -> Profile:
 
 
 # -- helpers -------------------------------------------------------------------------------
-def provision_number(provision_id: str) -> str:
-    """'46.9.b' -> '46 (9) (b)': how paragraphs are cited (with no-break spaces: never split)."""
-    head, *rest = provision_id.split(".")
-    return head + "".join(f"\u00a0({part})" for part in rest)
-
-
 def safe_link(url: str) -> str | None:
     """``url`` if it is a plain http(s) address a PDF may link to, else None (shown as text)."""
     url = url.strip()

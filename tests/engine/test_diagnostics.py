@@ -73,6 +73,11 @@ CASES: dict[str, str | bytes] = {
     """, header=HEADER),
     "S216": items("- {id: q1, type: text, label: {en: Q, fr: Q, xx: Q}}"),
     "S217": items("- {id: g, title: {en: G, fr: G}, items: []}"),
+    "S218": items(f"- {{id: q1, type: single_choice, choices: yn, role: complience, {Q}}}"),
+    "S219": items(f"- {{id: q1, type: text, role: compliance, {Q}}}"),
+    "S220": items(f"- {{id: q1, type: single_choice, choices: yn, role: compliance, {Q}}}\n"
+                  f"- {{id: q2, type: single_choice, choices: yn, role: compliance, {Q}}}"),
+    "S221": items(f"- {{id: q1, type: single_choice, choices: cats, role: compliance, {Q}}}"),
     "R300": items(f"- {{id: q1, type: text, provisions: ['5.9'], {Q}}}", extra=FRAMEWORK),
     "R301": items(f"- {{id: q1, type: text, provisions: ['5.1'], {Q}}}"),
     "R302": items(f"- {{id: q1, type: text, provisions: ['5.1'], {Q}}}", extra=FRAMEWORK),
@@ -212,3 +217,13 @@ def test_missing_translations_are_grouped_per_language() -> None:
     warnings = [d for d in diagnostics(text) if d.code == "T500"]
     assert {d.args["lang"]: d.args["count"] for d in warnings} == {"fr": 2, "en": 1}
     assert len(warnings[0].details) == warnings[0].args["count"]
+
+
+def test_the_excerpt_shows_the_line_with_a_caret_under_the_column() -> None:
+    from engine.errors import Diagnostic
+
+    lines = ["id: t", "\tlabel: {zh: 问题, ar: x}"]
+    assert lines[1][17:19] == "ar" and Diagnostic("S216", line=2, column=18).excerpt(lines) == (
+        " 2 | \tlabel: {zh: 问题, ar: x}\n   | \t" + " " * 12 + "  " * 2 + " " * 2 + "^")  # wide characters: 2
+    assert Diagnostic("Y100", line=3, column=1).excerpt(lines) == ""  # beyond the text: nothing
+    assert Diagnostic("Y100", line=0, column=0).excerpt(lines) == ""

@@ -75,11 +75,10 @@ def test_identical_versions_have_no_changes() -> None:
 
 
 def test_template_edits_are_marked_with_the_template() -> None:
-    from pathlib import Path
+    from tests import shipped
 
-    root = Path(__file__).resolve().parents[2]
-    text = (root / "questionnaires" / "uncac_checklist.yaml").read_text(encoding="utf-8")
-    old = engine.load(text).questionnaire
+    text = shipped.checklist_text()
+    old = shipped.checklist()
     new_text = text.replace("Please summarize how these measures give effect to the provision.",
                             "Please summarize how these measures implement the provision.", 1)
     d = diff(old, engine.load(new_text).questionnaire)

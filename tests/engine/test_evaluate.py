@@ -137,6 +137,24 @@ def test_update_touches_only_dependents(q_basic: engine.Questionnaire) -> None:
     assert ev.answers == {"compliance": "yes"} and ev.is_visible("measures")  # the old one is untouched
 
 
+def test_updates_share_the_old_tables_and_change_nothing_in_them(q_basic: engine.Questionnaire) -> None:
+    from engine.layers import Layered
+
+    ev = engine.evaluate(q_basic, {"compliance": "yes", "measures": "m"})
+    values, visible, missing = ev.values, dict(ev.visible), set(ev.missing)
+    first = ev.update({"compliance": "no", "measures": "m"}, ["compliance"])
+    second = first.update({"compliance": "no", "measures": "m", "steps": "s"}, ["steps"])
+    third = first.update({"compliance": "partial", "measures": "m"}, ["compliance"])
+    assert ev.values is values and values == {"compliance": "yes", "measures": "m"}
+    assert ev.visible == visible and ev.missing == missing
+    assert isinstance(second.values, Layered) and second.values._base is values  # one layer, never more
+    assert dict(second.values) == {"compliance": "no", "steps": "s"} and dict(first.values) == {"compliance": "no"}
+    assert second.not_applicable == {"measures"} == set(first.not_applicable) and not ev.not_applicable
+    assert "count" in second.missing and "count" not in first.missing  # required once steps are answered
+    same(third, engine.evaluate(q_basic, {"compliance": "partial", "measures": "m"}))
+    same(second, engine.evaluate(q_basic, {"compliance": "no", "measures": "m", "steps": "s"}))
+
+
 def _chain_questionnaire() -> engine.Questionnaire:
     """A layered questionnaire: choices, numbers and groups whose visibility chains together."""
     lines = []

@@ -51,10 +51,11 @@ templates:
     parameters: [provision]
     provisions: ["{provision}"]
     items:
-      - {id: compliance, type: single_choice, choices: compliance, required: true,
+      - {id: compliance, role: compliance, type: single_choice, choices: compliance, required: true,
          label: {en: Is your country in compliance?, fr: Votre pays est-il en conformité ?}}
       - id: measures
         type: table
+        role: measures
         show_if: ${compliance} in ['yes', 'partial']
         required: true
         label: {en: Measures cited, fr: Mesures citées}
@@ -63,19 +64,22 @@ templates:
           - {id: reference, type: text, label: {en: Article or section, fr: Article ou section}}
           - {id: year, type: number, integer: true, label: {en: Year, fr: Année}}
           - {id: link, type: url, label: {en: Link, fr: Lien}}
-      - {id: measures_summary, type: long_text, show_if: "${compliance} in ['yes', 'partial']",
+      - {id: measures_summary, role: summary, type: long_text, show_if: "${compliance} in ['yes', 'partial']",
          label: {en: Summary, fr: Résumé}}
-      - {id: ta_needed, type: yes_no, show_if: "${compliance} in ['partial', 'no']", required: true,
+      - {id: ta_needed, role: assistance_needed, type: yes_no, show_if: "${compliance} in ['partial', 'no']",
+         required: true,
          label: {en: Would assistance help?, fr: Une assistance aiderait-elle ?}}
-      - {id: ta_categories, type: multiple_choice, choices: ta_categories, show_if: "${ta_needed} = true",
+      - {id: ta_categories, role: assistance_kinds, type: multiple_choice, choices: ta_categories,
+         show_if: "${ta_needed} = true",
          required: true, label: {en: Which assistance?, fr: Quelle assistance ?}}
-      - {id: ta_priority, type: single_choice, choices: priority, show_if: "${ta_needed} = true",
+      - {id: ta_priority, role: assistance_priority, type: single_choice, choices: priority,
+         show_if: "${ta_needed} = true",
          label: {en: Priority, fr: Priorité}}
 sections:
   - id: general
     title: {en: General information, fr: Informations générales}
     items:
-      - {id: focal_name, type: text, label: {en: Name, fr: Nom}}
+      - {id: focal_name, role: focal_point_name, type: text, label: {en: Name, fr: Nom}}
       - {id: focal_email, type: email, label: {en: E-mail, fr: Courriel}}
   - id: chii
     title: {en: Chapter II, fr: Chapitre II}

@@ -26,12 +26,15 @@ def some(checklist: Any) -> tuple[dict[str, Any], dict[str, str]]:
 def test_counts_follow_the_answers(checklist: Any, complete: Any, data_of: Any) -> None:
     answers, languages = complete
     profile = build(data_of(answers, languages), "en", "full", Labels())
-    compliance = [v for k, v in answers.items() if k.endswith(".compliance")]
+    framework = checklist.framework
+    optional = {pid for pid, p in framework.provisions.items() if p.level == "optional"}  # gaps: false
+    compliance = [(checklist.block_of(k).provision, v) for k, v in answers.items() if k.endswith(".compliance")]
     assert profile.total.counts.total == len(compliance) == 210
-    assert profile.total.counts.yes == compliance.count("yes")
-    assert profile.total.counts.partial == compliance.count("partial")
-    assert profile.total.counts.no == compliance.count("no")
-    assert profile.total.counts.unanswered == 0
+    assert profile.total.counts.yes == [v for _p, v in compliance].count("yes")
+    assert profile.total.counts.partial == [v for p, v in compliance if p not in optional].count("partial")
+    assert profile.total.counts.no == [v for p, v in compliance if p not in optional].count("no")
+    assert profile.total.counts.no_gap == len([v for p, v in compliance if p in optional and v != "yes"]) > 0
+    assert profile.total.counts.not_answered == 0
     by_level = {row.label.text: row.counts.total for row in profile.level_rows}
     assert by_level == {"Mandatory": 126, "Shall consider": 49, "Optional": 35}
     assert [row.label.text for row in profile.chapter_rows][0] == "Chapter II. Preventive measures"
@@ -47,7 +50,7 @@ def test_unanswered_and_incomplete_provisions_are_listed(checklist: Any, some: A
     assert "5" not in unanswered and "6" in unanswered and "46" not in unanswered
     assert unanswered["6"] == ["6.1", "6.2", "6.3"]
     assert [v.id for v in profile.incomplete] == ["5.2"]
-    assert profile.total.counts.unanswered == 210 - sum(len(a.provisions) for c in profile.chapters
+    assert profile.total.counts.not_answered == 210 - sum(len(a.provisions) for c in profile.chapters
                                                         for a in c.articles if a.id in ARTICLES)
 
 

@@ -10,6 +10,7 @@ import pytest
 import engine
 from engine.model import Group, Question
 from engine.stats import compute
+from tests import shipped
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKLIST = ROOT / "questionnaires" / "uncac_checklist.yaml"
@@ -22,7 +23,7 @@ CHAPTERS = {"II": range(5, 15), "III": range(15, 43), "IV": range(43, 51), "V": 
 
 @pytest.fixture(scope="module")
 def loaded() -> engine.Loaded:
-    return engine.load_file(CHECKLIST)
+    return shipped.loaded(CHECKLIST)
 
 
 @pytest.fixture(scope="module")

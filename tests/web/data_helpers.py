@@ -100,11 +100,12 @@ def rename_state(code: str, name: str) -> None:
 def restore_state(code: str) -> None:
     from web.extensions import db
     from web.models import State
-    from web.reference import names
+    from web.reference import member_states
 
+    member = next(member for member in member_states() if member.code == code)
     with context():
         state = db.session.scalars(select(State).where(State.code == code)).one()
-        state.names = names(state.alpha2)
+        state.names = dict(member.names)
         db.session.commit()
 
 

@@ -18,7 +18,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
-from exports.data import csv_cell, provision_blocks
+from exports.data import csv_cell
+from exports.provisions import BUCKETS, layouts
 
 from .. import catalog
 from ..content import provision_number
@@ -31,12 +32,12 @@ from . import chart, figures
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 
 BREAKDOWNS = ("article", "category", "region")
-COLOURS = {"yes": "#00703c", "partial": "#b58500", "no": "#b10e1e", "not_answered": "#b1b4b6"}
+COLOURS = {"yes": "#00703c", "partial": "#b58500", "no": "#b10e1e", "no_gap": "#4a6f99", "not_answered": "#b1b4b6"}
 
 
 def _versions() -> list[QuestionnaireVersion]:
     """Current questionnaires that ask about provisions (the others have nothing to count here)."""
-    return [v for v in catalog.current_versions() if provision_blocks(catalog.questionnaire(v))]
+    return [v for v in catalog.current_versions() if layouts(catalog.questionnaire(v))]
 
 
 def _data() -> tuple[QuestionnaireVersion | None, list[QuestionnaireVersion], engine.Questionnaire | None,
@@ -123,7 +124,7 @@ def assistance_csv() -> Response:
 def _chapters(q: engine.Questionnaire | None) -> list[tuple[str, str]]:
     if q is None or q.framework is None:
         return []
-    asked = {q.framework.provisions[g.provisions[0]].chapter for g in provision_blocks(q)}
+    asked = {layout.chapter for layout in layouts(q)}
     return [(c.id, q.text(c.title, current_language()).text) for c in q.framework.chapters if c.id in asked]
 
 
@@ -143,7 +144,7 @@ def compliance() -> str:
     chapters = _chapters(q)
     chapter = _chapter(chapters)
     rows = figures.compliance_by_provision(data, q, chapter) if q is not None else []
-    series = _series()
+    series = _series(q)
     svg = chart.stacked([(_("Article %(number)s", number=provision_number(r.provision)),
                           [r.count(s.key) for s in series]) for r in rows], series,
                         _("Compliance by provision: number of States per answer. The table below gives the same "
@@ -156,9 +157,13 @@ def compliance() -> str:
                            levels=levels, provision_number=provision_number, public=not current_user.is_secretariat)
 
 
-def _series() -> list[chart.Series]:
-    labels = {"yes": _("Yes"), "partial": _("Yes, in part"), "no": _("No"), "not_answered": _("Not answered")}
-    return [chart.Series(key, labels[key], COLOURS[key]) for key in ("yes", "partial", "no", "not_answered")]
+def _series(q: engine.Questionnaire | None) -> list[chart.Series]:
+    """The buckets of the figures (``exports.provisions.BUCKETS``); "not a gap" only where some
+    level of obligation has no gaps."""
+    labels = {"yes": _("Yes"), "partial": _("Yes, in part"), "no": _("No"),
+              "no_gap": _("Not a gap (no obligation)"), "not_answered": _("Not answered")}
+    no_gaps = q is not None and q.framework is not None and any(not level.gaps for level in q.framework.levels)
+    return [chart.Series(key, labels[key], COLOURS[key]) for key in BUCKETS if key != "no_gap" or no_gaps]
 
 
 @bp.get("/compliance.csv")
@@ -167,7 +172,7 @@ def compliance_csv() -> Response:
     version, _versions_, q, data = _data()
     chapter = _chapter(_chapters(q))
     rows = figures.compliance_by_provision(data, q, chapter) if q is not None else []
-    buckets = ("yes", "partial", "no", "not_answered")
+    buckets = [series.key for series in _series(q)]
     header = ["chapter", "article", "provision", "level", *buckets, *(f"{b}_states" for b in buckets)]
     lines = [[r.chapter, r.article, r.provision, r.level, *(r.count(b) for b in buckets),
               *(";".join(code for code, _name in r.states[b]) for b in buckets)] for r in rows]

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from babel import Locale
 
 import engine
-from exports.data import ProvisionFacts, provision_blocks
-
-COMPLIANCE = ("yes", "partial", "no")
+from exports.provisions import BUCKETS, ProvisionFacts, choices_of, layouts
 
 
 @dataclass(frozen=True)
@@ -77,18 +75,9 @@ def ta_by_article(data: Sequence[StateData], q: engine.Questionnaire, lang: str)
     return _finish([rows[key] for key in sorted(rows, key=article_order)])
 
 
-def ta_categories(q: engine.Questionnaire) -> engine.ChoiceList | None:
-    for group in provision_blocks(q):
-        for question in group.questions:
-            if question.local_id == "ta_categories" and question.choices is not None:
-                return question.choices
-    return None
-
-
 def ta_by_category(data: Sequence[StateData], q: engine.Questionnaire, lang: str) -> list[Row]:
-    choices = ta_categories(q)
-    rows = {choice.code: Row(choice.code, q.text(choice.label, lang).text) for choice in (choices.choices
-                                                                                         if choices else ())}
+    rows = {choice.code: Row(choice.code, q.text(choice.label, lang).text)
+            for choice in choices_of(q, "assistance_kinds")}
     for state, facts in _needs(data):
         for code in facts.ta_categories:
             row = rows.setdefault(code, Row(code, code))
@@ -121,8 +110,7 @@ class ComplianceRow:
     article: str
     chapter: str
     level: str
-    states: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: {
-        "yes": [], "partial": [], "no": [], "not_answered": []})
+    states: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: {b: [] for b in BUCKETS})
 
     def count(self, bucket: str) -> int:
         return len(self.states[bucket])
@@ -130,20 +118,19 @@ class ComplianceRow:
 
 def compliance_by_provision(data: Sequence[StateData], q: engine.Questionnaire,
                             chapter: str | None = None) -> list[ComplianceRow]:
-    """Per provision of ``q`` (optionally of one chapter): the States answering yes, in part, no, or
-    not at all (no applicable answer, or a questionnaire version without the provision)."""
-    framework = q.framework
+    """Per provision of ``q`` that asks where a State stands (optionally of one chapter): the States
+    per bucket (``exports.provisions.BUCKETS``): yes, in part, no, not a gap (a negative answer
+    where the level has no gaps), or not answered (no applicable answer, or a questionnaire version
+    without the provision)."""
     rows = []
-    answers = [(state, {f.provision: f.compliance for f in state.facts if f.applicable}) for state in data]
-    for group in provision_blocks(q):
-        assert framework is not None
-        provision = framework.provisions[group.provisions[0]]
-        if chapter and provision.chapter != chapter:
+    answers = [(state, {f.provision: f.bucket for f in state.facts if f.applicable}) for state in data]
+    for layout in layouts(q):
+        if (chapter and layout.chapter != chapter) or not layout.assessed:
             continue
-        row = ComplianceRow(provision.id, provision.article, provision.chapter, provision.level)
+        row = ComplianceRow(layout.provision, layout.article, layout.chapter, layout.level)
         for state, given in answers:
-            bucket = given.get(provision.id)
-            row.states[bucket if bucket in COMPLIANCE else "not_answered"].append((state.code, state.name))
+            bucket = given.get(layout.provision)
+            row.states[bucket if bucket in BUCKETS else "not_answered"].append((state.code, state.name))
         for states in row.states.values():
             states.sort(key=lambda item: item[1].casefold())
         rows.append(row)

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from exports import data as exports
+from exports import provisions
 
 from .. import access
 from ..answers import stored
@@ -118,7 +119,7 @@ class _Facts:
         self.items: OrderedDict[tuple[int, str], Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, response: Response, key: str) -> tuple[exports.ProvisionFacts, ...]:
+    def get(self, response: Response, key: str) -> tuple[provisions.ProvisionFacts, ...]:
         cache_key = (response.id, key)
         with self.lock:
             found = self.items.get(cache_key)
@@ -126,7 +127,7 @@ class _Facts:
                 self.items.move_to_end(cache_key)
                 return found  # type: ignore[no-any-return]
         source = load(response, "en")
-        facts = exports.provision_facts(source.questionnaire, source.evaluation)
+        facts = provisions.provision_facts(source.questionnaire, source.evaluation)
         with self.lock:
             self.items[cache_key] = facts
             while len(self.items) > self.size:

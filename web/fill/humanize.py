@@ -31,7 +31,7 @@ def condition_text(q: engine.Questionnaire, question: Question) -> str:
                 words.append(_("Yes") if code is True else _("No"))
             else:
                 words.append(choice_label(q, other, str(code)))
-        return _(" or ").join(f"“{word}”" for word in words)
+        return _(" or ").join(_("“%(value)s”", value=word) for word in words)  # quotation marks of the language
 
     label = lambda other: text(q, other.label).text  # noqa: E731
     if isinstance(tree, n.In) and not tree.negate and (other := target(tree.left)):

@@ -36,8 +36,6 @@ bp = Blueprint("profiles", __name__, url_prefix="/states")
 
 #: The questionnaire whose responses profiles show.
 QUESTIONNAIRE = "uncac_checklist"
-#: Answers shown on the cover as the national focal point (question ids of the checklist).
-FOCAL_POINT = {"name": "focal_name", "position": "focal_position", "institution": "focal_institution"}
 
 _slots: threading.BoundedSemaphore | None = None
 _slots_lock = threading.Lock()
@@ -125,14 +123,13 @@ def profile_data(response: Response) -> profiles.ProfileData:
     source = profile_source(response)
     state = response.state
     snapshot = source.snapshot
-    focal = {field: str(source.answers.get(qid) or "") for field, qid in FOCAL_POINT.items()}
     return profiles.ProfileData(
         state_code=state.code, state_names=dict(state.names), region=state.region,
         questionnaire=source.questionnaire, answers=source.answers, answer_languages=source.languages,
         status=response.status, as_of=source.as_of, snapshot_number=snapshot.number if snapshot else None,
         revision=snapshot.revision if snapshot else response.revision,
         answers_hash=snapshot.answers_hash if snapshot else "", source_key=source.key,
-        focal_point=profiles.FocalPoint(**focal) if focal["name"] else None)
+        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers))
 
 
 def gettext_for(lang: str) -> Any:

@@ -14,14 +14,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 import engine
 from exports import data as exports
+from exports.provisions import STATUS_ROLES
 
-from ..content import provision_number, text
+from ..content import display, provision_number, text
 from ..data import sources
 from ..db import db
 from ..fill.pages import pages
@@ -175,16 +175,16 @@ def _provision(q: engine.Questionnaire, provision_id: str, lang: str) -> dict[st
 
 def _answers(q: engine.Questionnaire, source: exports.Source, found: RepositoryEntry,
              lang: str) -> list[tuple[str, str]]:
-    """The answers about the same provision that explain the measure (compliance, summary)."""
-    prefix = found.question_id.rsplit(".", 1)[0] + "."
+    """The answers about the same provision that explain the measure: where the State stands and how
+    the measures give effect to the provision (by role, in the measure's block)."""
+    block = q.block_of(found.question_id)
     shown = []
-    for local in ("compliance", "measures_summary"):
-        qid = prefix + local
-        value = source.evaluation.values.get(qid)
-        if value is not None and qid in q.index.items:
+    for role in (*STATUS_ROLES, "summary"):
+        qid = block.get(role) if block is not None else None
+        value = source.evaluation.values.get(qid) if qid is not None else None
+        if qid is not None and value is not None:
             question = q.question(qid)
-            words = exports.Words(yes=_("Yes"), no=_("No"))
-            shown.append((text(q, question.label, lang).text, exports.display(q, question, value, lang, words)))
+            shown.append((text(q, question.label, lang).text, display(q, question, value, lang)))
     return shown
 
 

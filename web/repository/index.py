@@ -36,7 +36,7 @@ from ..models.base import utcnow
 from ..models.repository import RepositoryEntry, RepositorySource
 
 #: Bump when what an entry holds changes: every response is then indexed again.
-FORMAT = "1"
+FORMAT = "2"  # 2: States named as the UN names them (web/data/un_member_states.csv)
 #: Arabic letter variants searched as one (alef with hamza or madda, alef maqsura, teh marbuta).
 _ARABIC = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
 _SEPARATORS = re.compile(r"[\s\W_]+", re.UNICODE)

@@ -1,0 +1,33 @@
+"""The demo data of ``make run``: Kenya's answers are found by role, so they follow the question ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from exports.provisions import provision_facts
+
+
+def test_demo_answers_reach_the_provisions_by_role(app: Any) -> None:
+    import engine
+    from web import catalog
+    from web.answers import stored, values
+    from web.demo import load_demo
+    from web.extensions import db
+    from web.models import Response, State
+
+    with app.app_context():
+        lines = list(load_demo())
+        assert any(line == "Demo answers for Kenya: 19 saved" for line in lines), lines
+        kenya = db.session.scalars(select(State).where(State.code == "KEN")).one()
+        response = db.session.scalars(select(Response).where(Response.state_id == kenya.id)).one()
+        q = catalog.questionnaire(response.version)
+        answers = values(q, stored(response))
+        facts = {f.provision: f for f in provision_facts(q, engine.evaluate(q, answers))}
+        assert facts["5.1"].status == "yes" and facts["5.1"].get("summary").startswith("The policy")
+        assert facts["5.2"].status == "partial" and facts["5.2"].gap
+        assert set(facts["5.2"].ta_categories) == {"capacity_building", "good_practices"}
+        assert facts["5.2"].ta_priority == "high"
+        assert answers[q.with_role("focal_point_name")[0].id] == "Wanjiru Kamau"
+        assert answers["legal_system"] == "common_law"
