@@ -101,6 +101,7 @@ bench: system-test install-test translations
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/editor.py
+	$(BIN)/python bench/load.py --database $(PG_URL)
 	$(BIN)/python bench/profiles.py
 	$(BIN)/python bench/batch.py
 

@@ -12,12 +12,13 @@ from typing import Any
 from flask import Flask
 
 from . import config as settings
+from .faults import App
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     root = Path(__file__).resolve().parent
     instance = os.environ.get("CHECKLIST_INSTANCE_PATH")
-    app = Flask(__name__, instance_relative_config=True, instance_path=instance)
+    app = App(__name__, instance_relative_config=True, instance_path=instance)
     app.config.from_mapping(settings.DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(settings.from_environment())
@@ -68,10 +69,13 @@ def _preload(app: Flask) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from . import catalog
+    from .extensions import db
+    from .fill.pages import pages
 
     with app.app_context():
         try:
             for version in catalog.current_versions():
-                catalog.questionnaire(version)
+                pages(catalog.questionnaire(version))
         except SQLAlchemyError:
             logging.getLogger("web").warning("questionnaires not preloaded: the database is not ready")
+    db.dispose(app)  # workers forked from here open their own connections

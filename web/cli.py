@@ -252,15 +252,10 @@ def users_group() -> None:
 @click.option("--assign", default="", help="Contributors: e.g. 'chapter:III article:15' (default: everything).")
 def users_add(email: str, password: str, role: str, state_code: str | None, name: str, assign: str) -> None:
     """Create an account."""
-    from flask import current_app
-
     from .admin.users import AccountError, set_account
     from .extensions import db
     from .models import User
 
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password) < minimum:
-        raise click.ClickException(f"the password needs at least {minimum} characters")
     try:
         user = set_account(User(), email=email, role=role, state_code=state_code, name=name, assignments=assign,
                            password=password)
@@ -291,14 +286,17 @@ def users_reset_password(email: str, password: str) -> None:
     """Set a new password; the user's open sessions end."""
     from sqlalchemy import select
 
+    from .admin.users import AccountError, set_password
     from .extensions import db
     from .models import User
 
     user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
         raise click.ClickException(f"no account {email}")
-    user.set_password(password)
-    user.auth_version += 1
+    try:
+        set_password(user, password)  # the one password policy; the user's open sessions end
+    except AccountError as exc:
+        raise click.ClickException(f"password refused: {exc}") from None
     db.session.commit()
     click.echo(f"password of {user.email} reset")
 
