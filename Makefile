@@ -11,14 +11,24 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core \
 	fonts-noto-core fonts-noto-cjk
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+# Tests also need Redis (the job queue; .ci/run starts it) and PostgreSQL's client tools (backups).
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils redis-server postgresql-client
 
 .PHONY: run test system-run system-test install install-test translations translations-update check-questionnaires \
 	lint bench clean
 
+# One job worker runs beside the app when Redis answers (REDIS_URL, default 127.0.0.1:6379); it
+# stops with the app. Without Redis the app runs its jobs in its own threads and says so.
 run: system-run install translations
 	$(BIN)/checklist db upgrade
 	$(BIN)/checklist demo load
+	@worker=; \
+	if $(BIN)/checklist worker --check; then \
+		$(BIN)/checklist worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	else \
+		echo "!! No Redis: no job worker started; PDF profiles are rendered in threads of the app"; \
+	fi; \
 	$(BIN)/checklist serve --host 127.0.0.1 --port $(PORT)
 
 test: system-test install-test translations check-questionnaires lint
@@ -91,7 +101,9 @@ bench: system-test install-test translations
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/editor.py
+	$(BIN)/python bench/load.py --database $(PG_URL)
 	$(BIN)/python bench/profiles.py
+	$(BIN)/python bench/batch.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache

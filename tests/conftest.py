@@ -84,6 +84,8 @@ def make_app(database_url: str, instance: Path, **extra: Any) -> Flask:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        "REDIS_URL": "",  # jobs in threads of the test process; tests/web/test_jobs.py runs real workers
+        "PROFILE_RERENDER": "",  # no re-rendering after each submission (tests/web/test_jobs.py checks it)
         **extra,
     }
     app = create_app(config)

@@ -12,12 +12,13 @@ from typing import Any
 from flask import Flask
 
 from . import config as settings
+from .faults import App
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     root = Path(__file__).resolve().parent
     instance = os.environ.get("CHECKLIST_INSTANCE_PATH")
-    app = Flask(__name__, instance_relative_config=True, instance_path=instance)
+    app = App(__name__, instance_relative_config=True, instance_path=instance)
     app.config.from_mapping(settings.DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(settings.from_environment())
@@ -31,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from . import i18n, security, templating
+    from . import i18n, jobs, security, templating
     from .extensions import babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
@@ -42,8 +43,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.context_processor(i18n.template_context)
     templating.init_app(app)
+    jobs.init_app(app)  # the job queue (RQ on Redis), or threads of this process when none answers
 
-    from . import admin, analysis, auth, dashboard, data, fill, repository, review, states
+    from . import admin, analysis, auth, dashboard, data, fill, health, repository, review, states
     from .profiles import bp as profiles_bp
 
     app.register_blueprint(auth.bp)
@@ -56,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(repository.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(profiles_bp)
+    app.register_blueprint(health.bp)
     if app.config.get("PRELOAD_QUESTIONNAIRES"):
         _preload(app)
     return app
@@ -66,10 +69,13 @@ def _preload(app: Flask) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from . import catalog
+    from .extensions import db
+    from .fill.pages import pages
 
     with app.app_context():
         try:
             for version in catalog.current_versions():
-                catalog.questionnaire(version)
+                pages(catalog.questionnaire(version))
         except SQLAlchemyError:
             logging.getLogger("web").warning("questionnaires not preloaded: the database is not ready")
+    db.dispose(app)  # workers forked from here open their own connections

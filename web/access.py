@@ -114,10 +114,14 @@ def response(user: User, response_id: int) -> Response:
     return found
 
 
+def answers_for(user: User, resp: Response) -> bool:
+    """Is the user one of those who answer for the response's State (whatever its status)?"""
+    return user.role in ANSWERING and user.state_id == resp.state_id
+
+
 def can_answer(user: User, resp: Response) -> bool:
     """May the user change answers of this response at all (own State, not under review)?"""
-    return (user.role in ANSWERING and user.state_id == resp.state_id
-            and resp.status in ("draft", "returned"))
+    return answers_for(user, resp) and resp.status in ("draft", "returned")
 
 
 def can_answer_question(user: User, q: engine.Questionnaire, question_id: str) -> bool:

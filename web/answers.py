@@ -2,11 +2,21 @@
 
 Every change carries the version of the answer its author saw. A change based on an older
 version than the stored one is a **conflict**: nothing is overwritten, the caller gets both
-values, and the refused value is kept in the history too. The same change sent twice (same save
-key, or same value) is recorded once. Values posted for questions that the new answers hide are
-ignored; stored answers of hidden questions are kept (flagged "not applicable" by the engine).
-Values that do not parse are refused with a problem for their field; values that parse but break a
-rule are saved (a draft may be imperfect) and reported.
+values, and the refused value is kept in the history too. A stale change whose value is the value
+of the version it was based on changes nothing (a page save posts every field, touched or not):
+the newer saved answer stays, without asking, and the caller is told (``Result.kept``). The same
+change sent twice (same save key, or same value) is recorded once. Values posted for questions
+that the new answers hide are ignored; stored answers of hidden questions are kept (flagged "not
+applicable" by the engine).
+Values that do not parse, or go beyond their type's hard limits (text length, table rows, list
+length: ``web.bounds``), are refused with a problem for their field; values that parse but break a
+softer rule (a pattern, a constraint, a question's own length) are saved (a draft may be imperfect)
+and reported.
+
+Every save holds the response's lock for the rest of its transaction (``hold``) and re-reads the
+status under it: a save that began before a submission (or any other status change) and would
+commit after it is refused with :class:`ResponseClosed`, and stores nothing. Status changes take the
+same lock (``web.workflow``), so a submission's snapshot always holds exactly the live answers.
 """
 
 from __future__ import annotations
@@ -23,12 +33,34 @@ from sqlalchemy.exc import IntegrityError
 import engine
 from engine.types import Problem
 
+from .bounds import beyond_hard_limit
 from .db import db
 from .models import Answer, AnswerRevision, Response, User
 from .models.base import utcnow
 from .progress import refresh
 
 TEXT_TYPES = frozenset({"text", "long_text", "table"})
+#: The statuses in which a response takes answers.
+EDITABLE = frozenset({"draft", "returned"})
+
+
+class ResponseClosed(Exception):
+    """The response stopped taking answers while the request was on its way (it was submitted,
+    accepted, or moved to another questionnaire version meanwhile): nothing was stored."""
+
+    def __init__(self, status: str, moved: bool = False):
+        super().__init__(status)
+        self.status = status
+        self.moved = moved
+
+
+def hold(response: Response) -> None:
+    """Serialise with every other write to ``response``: take its lock, re-read its status and
+    version, and refuse if it no longer takes answers or moved to another version."""
+    seen_version = response.version_id
+    db.lock(response, "status", "version_id", "revision")
+    if response.status not in EDITABLE or response.version_id != seen_version:
+        raise ResponseClosed(response.status, moved=response.version_id != seen_version)
 
 
 @dataclass(frozen=True)
@@ -57,6 +89,9 @@ class Result:
     unchanged: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     refused: dict[str, tuple[Problem, ...]] = field(default_factory=dict)  # not stored, shown to the user
+    #: Stale changes that did not change anything (the value of the version they were based on): the
+    #: newer saved answer stays, and the caller shows it -> (its version, its JSON value).
+    kept: dict[str, tuple[int, Any]] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # hidden or not the user's to answer
     evaluation: engine.Evaluation | None = None
 
@@ -79,6 +114,7 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
     ``visible_only=False`` (migrations, imports of whole responses) stores answers of questions
     the answers hide too: they are kept, flagged not applicable by the engine.
     """
+    hold(response)
     result = Result()
     rows = stored(response)
     current = values(q, rows)
@@ -90,6 +126,10 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
             continue
         if may_answer is not None and not may_answer(change.question_id):
             result.ignored.append(change.question_id)
+            continue
+        too_big = beyond_hard_limit(item, change.value)  # before parsing: no work on a value we refuse
+        if too_big is not None:
+            result.refused[change.question_id] = (too_big,)
             continue
         try:
             value = engine.TYPES[item.type].from_json(item, change.value)
@@ -117,12 +157,11 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
         question = q.question(qid)
         json_value = engine.TYPES[question.type].to_json(question, value) if value is not None else None
         _apply(response, rows, qid, change, json_value, user, source, language, result, question.type, keys)
-    final = {qid: v for qid, v in proposed.items() if qid not in {c.question_id for c in result.conflicts}}
-    for conflict in result.conflicts:
-        if conflict.question_id in current:
-            final[conflict.question_id] = current[conflict.question_id]
+    not_taken = {c.question_id for c in result.conflicts} | set(result.kept)
+    final = {qid: v for qid, v in proposed.items() if qid not in not_taken}
+    final.update({qid: current[qid] for qid in not_taken if qid in current})
     # the answers evaluated above are the final ones unless something was taken back: evaluate once
-    same = not reverted and not result.conflicts
+    same = not reverted and not not_taken
     result.evaluation = refresh(response, q, final, evaluation if same else None)
     if result.saved:
         response.updated_at = utcnow()
@@ -143,6 +182,9 @@ def _apply(response: Response, rows: dict[str, Answer], qid: str, change: Change
         return
     if row is None and json_value is None:
         result.unchanged[qid] = 0
+        return
+    if row is not None and change.base_version != row.version and json_value == _value_at(row, change.base_version):
+        result.kept[qid] = (row.version, row.value)  # untouched by this user: the newer value stays, no question
         return
     lang = language if qtype in TEXT_TYPES and json_value is not None else None
     now = utcnow()
@@ -181,6 +223,16 @@ def _apply(response: Response, rows: dict[str, Answer], qid: str, change: Change
     result.saved[qid] = row.version
 
 
+def _value_at(row: Answer, version: int) -> Any:
+    """The JSON value an answer had at ``version`` (0: none yet), from its history."""
+    if version == 0:
+        return None
+    return db.session.scalars(select(AnswerRevision.new_value).where(
+        AnswerRevision.response_id == row.response_id, AnswerRevision.question_id == row.question_id,
+        AnswerRevision.version == version, AnswerRevision.source != "conflict")
+        .order_by(AnswerRevision.id.desc())).first()
+
+
 def _saved_keys(response_id: int, keys: list[str]) -> frozenset[tuple[str, str]]:
     """The (question, save key) pairs among ``keys`` already recorded: one query for a whole save."""
     found: set[tuple[str, str]] = set()
@@ -196,10 +248,14 @@ def _saved_keys(response_id: int, keys: list[str]) -> frozenset[tuple[str, str]]
 def _conflict(response: Response, qid: str, change: Change, mine: Any, theirs: Answer | None, user: User,
               result: Result) -> None:
     """Keep the refused value in the history and report both values."""
-    author = db.session.get(User, theirs.updated_by_id) if theirs and theirs.updated_by_id else None
     db.session.add(AnswerRevision(response_id=response.id, question_id=qid, version=theirs.version if theirs else 0,
                                   old_value=theirs.value if theirs else None, new_value=mine, user_id=user.id,
                                   source="conflict", save_key=None, request_id=g.get("request_id")))
-    result.conflicts.append(Conflict(
-        qid, theirs.value if theirs else None, theirs.version if theirs else 0, mine,
-        (author.name or author.email) if author else "", theirs.updated_at if theirs else None))
+    result.conflicts.append(conflict_with(qid, mine, theirs))
+
+
+def conflict_with(qid: str, mine: Any, theirs: Answer | None) -> Conflict:
+    """``mine`` against the stored answer ``theirs``, as the conflict screen shows them."""
+    author = db.session.get(User, theirs.updated_by_id) if theirs and theirs.updated_by_id else None
+    return Conflict(qid, theirs.value if theirs else None, theirs.version if theirs else 0, mine,
+                    (author.name or author.email) if author else "", theirs.updated_at if theirs else None)

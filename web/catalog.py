@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from .db import db
 from .models import QuestionnaireVersion, User
 from .models.base import utcnow
 
+log = logging.getLogger("web")
 _cache: dict[str, engine.Questionnaire] = {}
 _lock = threading.Lock()
 
@@ -27,8 +31,11 @@ def questionnaire(version: QuestionnaireVersion) -> engine.Questionnaire:
             found = _cache.get(version.content_hash)
             if found is None:
                 name = f"{version.questionnaire_id}@{version.version}"
+                started = time.perf_counter()
                 found = engine.load(version.source, source=name).questionnaire
                 _cache[version.content_hash] = found
+                log.info("questionnaire %s loaded in %.2f s (process %d)", name, time.perf_counter() - started,
+                         os.getpid())
     return found
 
 

@@ -256,15 +256,10 @@ def users_group() -> None:
 @click.option("--assign", default="", help="Contributors: e.g. 'chapter:III article:15' (default: everything).")
 def users_add(email: str, password: str, role: str, state_code: str | None, name: str, assign: str) -> None:
     """Create an account."""
-    from flask import current_app
-
     from .admin.users import AccountError, set_account
     from .extensions import db
     from .models import User
 
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password) < minimum:
-        raise click.ClickException(f"the password needs at least {minimum} characters")
     try:
         user = set_account(User(), email=email, role=role, state_code=state_code, name=name, assignments=assign,
                            password=password)
@@ -295,14 +290,17 @@ def users_reset_password(email: str, password: str) -> None:
     """Set a new password; the user's open sessions end."""
     from sqlalchemy import select
 
+    from .admin.users import AccountError, set_password
     from .extensions import db
     from .models import User
 
     user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
         raise click.ClickException(f"no account {email}")
-    user.set_password(password)
-    user.auth_version += 1
+    try:
+        set_password(user, password)  # the one password policy; the user's open sessions end
+    except AccountError as exc:
+        raise click.ClickException(f"password refused: {exc}") from None
     db.session.commit()
     click.echo(f"password of {user.email} reset")
 
@@ -470,6 +468,16 @@ def export(fmt: str, form: str, state_code: str | None, questionnaire: str | Non
 PROFILE_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 
 
+def _waitable() -> None:
+    """Fail clearly when jobs would wait for a worker that is not there."""
+    from .jobs import backend
+
+    queue = backend()
+    if not queue.workers():
+        raise click.ClickException(f"no worker listens ({queue.name}): start one with `checklist worker`, "
+                                   "or use --no-wait to queue the work only")
+
+
 @cli.command("profile")
 @click.option("--state", "state_code", required=True, help="ISO 3166 alpha-3 code, e.g. KEN.")
 @click.option("--lang", default="en", show_default=True, type=click.Choice(PROFILE_LANGUAGES),
@@ -477,24 +485,38 @@ PROFILE_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 @click.option("--summary", is_flag=True, help="The summary profile (a few pages) instead of the full one.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The PDF file to write.")
 def profile(state_code: str, lang: str, summary: bool, output: str) -> None:
-    """Render one State's country profile (taken from the cache when it was rendered before)."""
+    """One State's country profile: from the cache, or rendered by a worker (waiting for it)."""
     import shutil
+    import time
 
-    from exports.pdf import RenderError
-
-    from .profiles import profile_file
+    from .extensions import db
+    from .jobs import JobError, backend
+    from .profiles import locate
     from .profiles.batch import latest_responses
+    from .profiles.tasks import request_render
 
     found = latest_responses([state_code])
     if not found:
         raise click.ClickException(f"{state_code.upper()} has no response to the checklist")
-    kind = "summary" if summary else "full"
+    wanted = locate(found[0], lang, "summary" if summary else "full")
+    if wanted.path is not None:
+        shutil.copyfile(wanted.path, output)
+        click.echo(f"wrote {output} (from the cache)", err=True)
+        return
+    _waitable()
     try:
-        path, rendered = profile_file(found[0], lang, kind)
-    except RenderError as exc:
-        raise click.ClickException(f"the profile could not be rendered: {exc}") from None
-    shutil.copyfile(path, output)
-    how = f"rendered in {rendered.seconds:.1f} s, {rendered.pages} pages" if rendered else "from the cache"
+        job = request_render(wanted, retry=True)
+        db.session.rollback()  # no transaction (on SQLite, no lock) held while a worker reads the answers
+        while job.pending:
+            time.sleep(0.3)
+            job = backend().state(job.id)
+    except JobError as exc:
+        raise click.ClickException(str(exc)) from None
+    if job.status != "finished":
+        raise click.ClickException(f"the profile could not be rendered: {job.detail or job.error or job.status}")
+    shutil.copyfile(job.result["file"], output)
+    how = (f"rendered in {job.result['seconds']:.1f} s, {job.result['pages']} pages" if job.result.get("rendered")
+           else "from the cache")
     click.echo(f"wrote {output} ({how})", err=True)
 
 
@@ -505,13 +527,18 @@ def profile(state_code: str, lang: str, summary: bool, output: str) -> None:
               help="'all' (the six languages) or a comma-separated list, e.g. ar,fr.")
 @click.option("--kind", default="both", show_default=True, type=click.Choice(["both", "summary", "full"]))
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write the PDF files to.")
-@click.option("--workers", type=int, default=0, help="Profiles rendered at once (default: one per core).")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="Wait for the workers and collect the files, or only queue the work.")
 def profiles_command(all_states: bool, state_codes: tuple[str, ...], langs: str, kind: str, out: str,
-                     workers: int) -> None:
-    """Render many country profiles in parallel, with a progress bar and a summary of failures."""
+                     wait: bool) -> None:
+    """Queue many country profiles for the workers; show a progress bar and collect the files."""
     from pathlib import Path
 
-    from .profiles.batch import latest_responses, render_all
+    from tqdm import tqdm
+
+    from .extensions import db
+    from .jobs import JobError, backend
+    from .profiles.batch import latest_responses, queue_all
 
     if all_states == bool(state_codes):
         raise click.UsageError("give either --all or one or more --state")
@@ -525,13 +552,90 @@ def profiles_command(all_states: bool, state_codes: tuple[str, ...], langs: str,
     if not responses:
         raise click.ClickException("no State has a response to the checklist")
     total = len(responses) * len(chosen) * len(kinds)
-    with click.progressbar(length=total, label=f"{total} profile(s)", show_pos=True,
-                           item_show_func=lambda name: name or "") as bar:
-        outcome = render_all(responses, chosen, kinds, Path(out), workers=workers or None,
-                             progress=lambda name: bar.update(1, name))
+    try:
+        if not wait:
+            batch = queue_all(responses, chosen, kinds, Path(out))
+            click.echo(f"{len(batch.jobs)} profile(s) queued on {backend().name}; "
+                       f"{len(batch.outcome.cached)} copied from the cache to {out}")
+            return
+        _waitable()
+        with tqdm(total=total, unit="file", desc="profiles", dynamic_ncols=True) as bar:
+            batch = queue_all(responses, chosen, kinds, Path(out), progress=lambda name: bar.update(1))
+            db.session.rollback()  # no transaction (on SQLite, no lock) held while the workers read the answers
+            outcome = batch.wait(progress=lambda name: bar.update(1))
+    except JobError as exc:
+        raise click.ClickException(f"{exc}; the jobs already queued go on (run the command again to collect "
+                                   "what is done: finished files come from the cache)") from None
     click.echo(f"{len(outcome.rendered)} rendered, {len(outcome.cached)} from the cache, "
                f"{len(outcome.failed)} failed; files in {out}")
     for name, why in sorted(outcome.failed.items()):
         click.echo(f"  FAILED {name}: {why}", err=True)
     if outcome.failed:
         sys.exit(1)
+
+
+# -- jobs and operations ----------------------------------------------------------------------------
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
+@click.option("--check", is_flag=True, help="Only check that the queue's Redis answers (exit status 1 if not).")
+def worker(burst: bool, check: bool) -> None:
+    """Run a worker of the job queue (PDF profiles): RQ on Redis, as set by REDIS_URL and JOBS_QUEUE."""
+    from flask import current_app
+
+    from .jobs import backend
+    from .jobs.queue import RedisBackend
+
+    queue = backend()
+    if not isinstance(queue, RedisBackend):
+        raise click.ClickException("no Redis answers at REDIS_URL "
+                                   f"({current_app.config.get('REDIS_URL') or 'empty'}): a worker needs one; "
+                                   "meanwhile the app runs its jobs in its own threads")
+    if check:
+        click.echo(f"{queue.name}: Redis answers")
+        return
+    from .jobs.worker import run
+
+    run(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+
+
+@cli.command("backup")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="The archive to write (NAME.tar.gz), or a folder to write a timestamped one into.")
+def backup_command(output: Path) -> None:
+    """Back up the database and the stored files together, with a manifest of checksums."""
+    from flask import current_app
+
+    from .backup import BackupError, backup
+
+    try:
+        report = backup(current_app._get_current_object(), output)  # type: ignore[attr-defined]
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {report.archive} ({report.size / 2 ** 20:.1f} MB): {report.database} database, "
+               f"{sum(report.rows.values())} rows in {len(report.rows)} tables, {report.files} stored file(s)")
+
+
+@cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--check", "check_only", is_flag=True, help="Only check the archive against its manifest.")
+def restore_command(archive: Path, check_only: bool) -> None:
+    """Restore a backup into an empty database and empty data folders (it never overwrites)."""
+    import tempfile
+
+    from flask import current_app
+
+    from .backup import BackupError, check, restore
+
+    try:
+        if check_only:
+            with tempfile.TemporaryDirectory(prefix=".checklist-check-") as work:
+                manifest = check(archive, Path(work))
+            rows = manifest["database"]["rows"]
+            click.echo(f"{archive}: intact ({manifest['database']['kind']} database, {sum(rows.values())} rows, "
+                       f"{len(manifest['files']) - 1} stored file(s), made {manifest['created_at']})")
+            return
+        report = restore(current_app._get_current_object(), archive)  # type: ignore[attr-defined]
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {archive}: {report.database} database, {sum(report.rows.values())} rows in "
+               f"{len(report.rows)} tables (as in the manifest), {report.files} stored file(s)")

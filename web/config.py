@@ -15,20 +15,28 @@ from typing import Any
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # default: SQLite in the instance folder
+    "DATABASE_BUSY_TIMEOUT": 30,  # SQLite: seconds a write waits for another writer before a 503
+    "RETRY_AFTER": 5,  # seconds a client is told to wait after a database fault (503)
     "SQLALCHEMY_ECHO": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,  # True in production (see docs/deploy.md)
     "SESSION_COOKIE_NAME": "checklist_session",
     "REMEMBER_COOKIE_DURATION": timedelta(days=0),
-    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),  # idle expiry: refreshed by each request
+    "SESSION_IDLE_TIMEOUT": 8 * 3600,  # seconds without a request after which a session ends (server side)
+    "SESSION_MAX_AGE": 12 * 3600,  # seconds after login after which a session ends, however active
     "SESSION_REFRESH_EACH_REQUEST": True,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "WTF_CSRF_SSL_STRICT": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": "memory://",  # production: redis://127.0.0.1:6379 (shared by every worker)
+    "RATELIMIT_KEY_PREFIX": "checklist",
     "RATELIMIT_HEADERS_ENABLED": True,
-    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    # failed logins: per account (what stops password guessing), and per address (a training room of 30
+    # focal points behind one address must be able to log in together, with a few typing mistakes each)
+    "LOGIN_RATE_LIMIT_ACCOUNT": "5 per minute;20 per hour",
+    "LOGIN_RATE_LIMIT_ADDRESS": "100 per minute;1000 per hour",
+    "PROXY_COUNT": 0,  # reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ("ar", "en", "es", "fr", "ru", "zh"),
     "PREFERRED_URL_SCHEME": "http",
@@ -40,8 +48,18 @@ DEFAULTS: dict[str, Any] = {
     "PROFILE_DIR": None,  # default: instance/profiles (the cache of rendered PDF profiles)
     "PROFILE_TIMEOUT": 120,  # seconds a PDF rendering worker may run
     "PROFILE_MEMORY": 2 * 1024 ** 3,  # address-space limit of a rendering worker, in bytes
-    "PROFILE_CONCURRENCY": None,  # renderings at once (default: one per core)
+    "PROFILE_CONCURRENCY": None,  # without Redis: jobs at once in the app's threads (default: one per core)
 }
+
+# -- background jobs and backups (web/jobs, web/profiles/refresh.py, web/backup.py; docs/deploy.md) --
+DEFAULTS.update({
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # the job queue; "" (or no answer): jobs run in app threads
+    "JOBS_QUEUE": "checklist",  # RQ queues <name> and <name>-batch; also the prefix of the app's own keys
+    "JOBS_DEBOUNCE": 30,  # seconds: steps in this window re-render each profile file once
+    "PROFILE_RERENDER": "summary,full",  # kinds re-rendered (every language) after submit/accept/publish
+    "BACKUP_DIRS": "",  # data folders to back up beside the instance folder (os.pathsep-separated)
+})
+
 
 def _flag(raw: str) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on")
@@ -50,9 +68,16 @@ def _flag(raw: str) -> bool:
 #: Environment variables read at start-up, each with how its text becomes the setting's value.
 ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "SECRET_KEY": str, "DATABASE_URL": str, "SESSION_COOKIE_SECURE": _flag, "RATELIMIT_STORAGE_URI": str,
-    "SERVER_NAME": str, "PREFERRED_URL_SCHEME": str, "PRELOAD_QUESTIONNAIRES": _flag, "LOGIN_RATE_LIMIT": str,
+    "SERVER_NAME": str, "PREFERRED_URL_SCHEME": str, "PRELOAD_QUESTIONNAIRES": _flag,
+    "LOGIN_RATE_LIMIT_ACCOUNT": str, "LOGIN_RATE_LIMIT_ADDRESS": str, "RATELIMIT_KEY_PREFIX": str,
+    "RATELIMIT_ENABLED": _flag, "PROXY_COUNT": int, "SESSION_IDLE_TIMEOUT": int, "SESSION_MAX_AGE": int,
+    "DATABASE_BUSY_TIMEOUT": float, "RETRY_AFTER": int,
     "PROFILE_DIR": str, "PROFILE_TIMEOUT": float, "PROFILE_MEMORY": int, "PROFILE_CONCURRENCY": int,
 }
+
+
+ENVIRONMENT.update({"REDIS_URL": str, "JOBS_QUEUE": str, "JOBS_DEBOUNCE": float, "PROFILE_RERENDER": str,
+                    "BACKUP_DIRS": str})
 
 
 def from_environment() -> dict[str, Any]:

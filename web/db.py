@@ -9,6 +9,9 @@ restarted server is reconnected to without restarting the app.
 
 from __future__ import annotations
 
+import logging
+import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,30 +22,48 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+log = logging.getLogger("web")
 
 
 def default_url(instance_path: str) -> str:
     return f"sqlite:///{Path(instance_path) / 'checklist.sqlite3'}"
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
+def make_engine(url: str, echo: bool = False, busy_timeout: float = 30) -> Engine:
     if url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgres://")
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
-        _configure_sqlite(engine)
+        engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout, "check_same_thread": False})
+        _configure_sqlite(engine, busy_timeout)
+        _fresh_pool_after_fork(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    _fresh_pool_after_fork(engine)
+    return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _fresh_pool_after_fork(engine: Engine) -> None:
+    """A forked child (a gunicorn worker of a preloaded app) must not use its parent's connections:
+    it starts with an empty pool, leaving the parent's connections to the parent."""
+    ref = weakref.ref(engine)
+
+    def in_child() -> None:
+        found = ref()
+        if found is not None:
+            found.dispose(close=False)
+
+    os.register_at_fork(after_in_child=in_child)
+
+
+def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "busy_timeout=30000", "foreign_keys=ON", "synchronous=NORMAL"):
+        for pragma in ("journal_mode=WAL", f"busy_timeout={int(busy_timeout * 1000)}", "foreign_keys=ON",
+                       "synchronous=NORMAL"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -70,7 +91,8 @@ class Database:
     def init_app(self, app: Flask) -> None:
         url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
         app.config["DATABASE_URL"] = url
-        app.extensions["database"] = _Bound(make_engine(url, echo=app.config.get("SQLALCHEMY_ECHO", False)))
+        app.extensions["database"] = _Bound(make_engine(url, echo=app.config.get("SQLALCHEMY_ECHO", False),
+                                                        busy_timeout=app.config.get("DATABASE_BUSY_TIMEOUT", 30)))
         app.teardown_appcontext(self._close)
 
     @staticmethod
@@ -95,6 +117,16 @@ class Database:
             session = g._db_session = (bound.writer if writes else bound.reader)()
         return session
 
+    def lock(self, row: Any, *attributes: str) -> None:
+        """Hold ``row``'s lock until the transaction ends and re-read ``attributes`` under it.
+
+        PostgreSQL: ``SELECT ... FOR UPDATE``, so whoever takes the same lock waits for this
+        transaction and then reads what it committed. SQLite: a write transaction (``BEGIN
+        IMMEDIATE``) already excludes every other writer, so only the re-read is needed.
+        """
+        self.session.flush()
+        self.session.refresh(row, attribute_names=list(attributes), with_for_update=True)
+
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A separate write transaction (BEGIN IMMEDIATE on SQLite), committed or rolled back."""
@@ -104,12 +136,29 @@ class Database:
     def dispose(self, app: Flask) -> None:
         app.extensions["database"].engine.dispose()
 
+    def discard(self) -> None:
+        """Give up the current session after a fault: rolled back and closed (a broken connection
+        is invalidated by SQLAlchemy and never reused); the next use starts a new one."""
+        session: Session | None = g.pop("_db_session", None)
+        if session is None:
+            return
+        try:
+            session.close()  # returns the connection to the pool, which rolls it back (or drops it if broken)
+        except Exception:  # noqa: BLE001 - a dead connection must not turn the answer into a crash
+            log.warning("closing a database session failed", exc_info=True)
+            session.invalidate()
+
     def _close(self, exc: BaseException | None) -> None:
         session: Session | None = g.pop("_db_session", None)
-        if session is not None:
+        if session is None:
+            return
+        try:
             if exc is not None:
                 session.rollback()
             session.close()
+        except Exception:  # noqa: BLE001 - a dead connection must not turn the answer into a crash
+            log.warning("closing a database session failed", exc_info=True)
+            session.invalidate()
 
 
 db = Database()

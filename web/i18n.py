@@ -6,7 +6,7 @@ definition's fallback rule); this module is only about the interface catalogs in
 
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -26,6 +26,8 @@ def valid(lang: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # commands (the CLI) speak the default language
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     chosen = valid(request.args.get("lang"))
     if chosen:
         return chosen

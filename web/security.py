@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, render_template, request
@@ -17,6 +18,16 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9\-]{8,64}")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def shared_state_warning(config: Any, workers: int) -> str | None:
+    """What is wrong when several worker processes would each keep their own login counts."""
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if workers > 1 and config.get("RATELIMIT_ENABLED", True) and storage.startswith("memory"):
+        return ("!" * 78 + f"\n!! {workers} workers keep login rate limits in their own memory: each counts "
+                "apart, so the limits\n!! are {workers} times weaker. Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 "
+                "(docs/deploy.md).\n" + "!" * 78)
+    return None
 
 
 def is_safe_redirect(target: str | None) -> bool:
@@ -32,6 +43,15 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from . import bounds
+
+    bounds.init_app(app)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:  # the client's address (login limits per address) and scheme, as the proxies saw them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
     @app.before_request
     def assign_request_id() -> None:
         given = request.headers.get("X-Request-ID", "")
@@ -69,11 +89,27 @@ def init_app(app: Flask) -> None:
             return after_expired_token(), 400
         return http_error(error)
 
-    @app.errorhandler(Exception)
-    def crash(error: Exception) -> tuple[str | Response, int]:
-        log.exception("unhandled error, request id %s", g.get("request_id", "-"))
-        from .db import db
+    from .answers import ResponseClosed
 
+    @app.errorhandler(ResponseClosed)
+    def closed(error: ResponseClosed) -> tuple[str | Response, int]:
+        """A save that lost the race against a submission (or a move to a new version)."""
+        from .db import db
+        from .fill import after_closed
+
+        db.session.rollback()
+        return after_closed(error)
+
+    @app.errorhandler(Exception)
+    def crash(error: Exception) -> tuple[str | Response, int] | Response:
+        from .db import db
+        from .faults import is_database_fault
+
+        if is_database_fault(error):
+            log.warning("database fault, request id %s: %s", g.get("request_id", "-"), str(error).splitlines()[0])
+            db.discard()
+            return _unavailable(app)
+        log.exception("unhandled error, request id %s", g.get("request_id", "-"))
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001 - the error page must still render
@@ -82,6 +118,31 @@ def init_app(app: Flask) -> None:
             return _json_error(500, "")
         return render_template("error.html", code=500, title=_error_title(500),
                                request_id=g.get("request_id", "")), 500
+
+
+def _unavailable(app: Flask) -> Response:
+    """503 after a database fault: nothing of this request was stored; the saved answers are safe."""
+    from flask import jsonify, make_response
+
+    from .extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()  # the page must not need the database
+    wait = int(app.config.get("RETRY_AFTER", 5))
+    title = _("The database is not available for a moment. Your saved answers are safe: nothing of this "
+              "request was stored. Please try again in a few seconds.")
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        reply = make_response(jsonify(error=title, code=503, retry=True, retry_after=wait,
+                                      request_id=g.get("request_id", "")), 503)
+    else:
+        typed = []
+        if request.method == "POST" and request.endpoint == "fill.save_page":
+            from .fill import _typed
+
+            typed = _typed()
+        reply = make_response(render_template("error.html", code=503, title=title, typed=typed,
+                                              request_id=g.get("request_id", "")), 503)
+    reply.headers["Retry-After"] = str(wait)
+    return reply
 
 
 def _json_error(code: int, description: str) -> tuple[Response, int]:

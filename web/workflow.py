@@ -2,8 +2,11 @@
 
 Submitting freezes an immutable snapshot (answers, questionnaire version, content hash, who, when)
 in the same transaction as the status change, so a crash leaves either the old state or the new
-one. Profiles of submitted responses are built from their latest snapshot, not from the live
-answers. Every step is written to the response's activity log.
+one. Every step first takes the response's lock (``lock``), the same one every save of answers
+holds (``web.answers.hold``): a save and a status change of one response never interleave, so a
+snapshot is exactly the answers at the moment of submission. Profiles of submitted responses are
+built from their latest snapshot, not from the live answers. Every step is written to the
+response's activity log.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from blinker import Namespace
 from sqlalchemy import func, select, update
 
 import engine
@@ -34,6 +38,11 @@ TRANSITIONS = {
 }
 
 
+#: Sent as ``step_logged.send(response, action=...)`` for every step logged (before the commit);
+#: ``web.profiles.refresh`` queues re-rendering of the State's profiles once the step is committed.
+step_logged = Namespace().signal("workflow-step-logged")
+
+
 class WorkflowError(Exception):
     """A step that is not allowed now (wrong status, incomplete answers, a concurrent change)."""
 
@@ -46,11 +55,18 @@ class WorkflowError(Exception):
 def log(response: Response, user: User | None, action: str, **details: Any) -> None:
     db.session.add(Activity(response_id=response.id, user_id=user.id if user else None, action=action,
                             details=details))
+    step_logged.send(response, action=action)
+
+
+def lock(response: Response) -> None:
+    """Hold the response's lock until the transaction ends, with its status re-read under it."""
+    db.lock(response, "status", "version_id", "revision", "published")
 
 
 def _move(response: Response, action: str) -> None:
-    """Change the status only if nobody changed it meanwhile (compare-and-set in the database)."""
+    """Change the status only if nobody changed it meanwhile (under the lock, and compare-and-set)."""
     allowed, target = TRANSITIONS[action]
+    lock(response)
     if response.status not in allowed:
         raise WorkflowError("wrong_status")
     done = db.session.execute(
@@ -67,6 +83,9 @@ def canonical(answers: dict[str, Any]) -> str:
 
 def submit(response: Response, user: User) -> Snapshot:
     """Freeze the answers; refused while a visible required answer is missing or breaks a rule."""
+    lock(response)  # before reading the answers: no save may land between the read and the status change
+    if response.status not in TRANSITIONS["submit"][0]:
+        raise WorkflowError("wrong_status")
     q = catalog.questionnaire(response.version)
     rows = stored(response)
     evaluation = engine.evaluate(q, values(q, rows))
@@ -116,6 +135,7 @@ def amend(response: Response, user: User) -> None:
 
 
 def set_published(response: Response, user: User, published: bool) -> None:
+    lock(response)
     if response.status != "accepted":
         raise WorkflowError("wrong_status")
     response.published = published

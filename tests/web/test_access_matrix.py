@@ -61,6 +61,8 @@ MATRIX: dict[str, Route] = {
     "auth.login": Route(("GET", "POST"), lambda s, t: "/login", {**EVERYONE, "anonymous": OK}, targets=("A",),
                         data=lambda s, t: {"email": "nobody@test.example", "password": "not the password"}),
     "auth.logout": Route(("POST",), lambda s, t: "/logout", {role: OK_STAR for role in EVERYONE}, targets=("A",)),
+    "auth.change_password": Route(("GET", "POST"), lambda s, t: "/account/password", EVERYONE, targets=("A",),
+                                  data=lambda s, t: {"current": "not the password", "password": "x", "confirm": "x"}),
     "auth.language": Route(("POST",), lambda s, t: "/language", {**EVERYONE, "anonymous": OK},
                            data=lambda s, t: {"lang": "fr", "next": "/"}, targets=("A",)),
     "states.view": Route(("GET",), lambda s, t: f"/states/{s['code_' + t]}", READ_RESPONSE),
@@ -175,8 +177,10 @@ MATRIX: dict[str, Route] = {
     "profiles.download": Route(("GET",), lambda s, t: f"/states/{s['code_' + t]}/profile.pdf?lang=en&kind=summary",
                                {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
                                 "focal_point": (OK_STAR, DENY), "contributor": (OK_STAR, DENY), "reader": DENY}),
+    "health.healthz": Route(("GET",), lambda s, t: "/healthz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
+    "health.readyz": Route(("GET",), lambda s, t: "/readyz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
 }
-NO_LOGIN = {"auth.login", "auth.language"}
+NO_LOGIN = {"auth.login", "auth.language", "health.healthz", "health.readyz"}
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import PASSWORD, add_user, csrf_token, login, make_app
+from tests.conftest import PASSWORD, _current, add_user, csrf_token, login, make_app, reset
 
 
 def test_login_and_logout(client: FlaskClient) -> None:
@@ -51,7 +51,7 @@ def test_passwords_are_hashed_with_a_modern_scheme(app: Flask) -> None:
 
 
 def test_login_is_rate_limited(database_url: str, baseline: dict, tmp_path: Path) -> None:
-    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT_ACCOUNT="3 per minute")
     client = app.test_client()
     token = csrf_token(client)
     codes = [client.post("/login", data={"email": "x@test.example", "password": "nope-nope-nope",
@@ -62,10 +62,40 @@ def test_login_is_rate_limited(database_url: str, baseline: dict, tmp_path: Path
     db.dispose(app)
 
 
+def test_a_training_room_behind_one_address_logs_in_together(database_url: str, baseline: dict,
+                                                            tmp_path: Path) -> None:
+    """30 focal points behind one address, each mistyping once, all within a minute: all get in;
+    the account that keeps guessing is stopped, and only that account."""
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True)
+    _current.append(app)
+    try:
+        people = [add_user("focal_point", "KEN") for _ in range(30)]
+        for person in people:
+            client = app.test_client()
+            token = csrf_token(client)
+            typo = client.post("/login", data={"email": person.email, "password": "typo", "csrf_token": token})
+            assert typo.status_code == 200
+            login(client, person)
+        guesser = app.test_client()
+        token = csrf_token(guesser)
+        target = people[0].email
+        codes = [guesser.post("/login", data={"email": target, "password": f"guess {n}", "csrf_token": token})
+                 .status_code for n in range(6)]
+        assert codes[:4] == [200] * 4 and codes[4:] == [429, 429]  # one typo above + 4 guesses = 5 a minute
+        login(app.test_client(), people[1])  # the others are not affected
+    finally:
+        _current.remove(app)
+        from web.extensions import db
+
+        with app.app_context():
+            reset(baseline)
+        db.dispose(app)
+
+
 def test_session_expires(client: FlaskClient, app: Flask) -> None:
     user = add_user("reader")
     login(client, user)
-    assert app.permanent_session_lifetime == timedelta(hours=8)
+    assert app.permanent_session_lifetime == timedelta(seconds=app.config["SESSION_MAX_AGE"])
     with client.session_transaction() as session:
         assert session.permanent
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])

@@ -1,9 +1,15 @@
 """Country profile downloads: who may download which profile (decided before anything is built),
-the cache, errors, the links on the pages, and the `checklist profile(s)` commands."""
+the "being prepared" answer while a job renders the file, the cache, errors, the links on the pages,
+and the `checklist profile(s)` commands.
+
+The app here runs its jobs in threads of the test process (``REDIS_URL`` is empty), so that renders
+can be counted or replaced; tests/web/test_jobs.py runs the same through real RQ workers."""
 
 from __future__ import annotations
 
+import re
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +117,17 @@ def get(client: FlaskClient, url: str) -> Any:
     return response
 
 
+def fetch(client: FlaskClient, url: str, timeout: float = 120) -> Any:
+    """GET until the file is no longer being prepared (202): the answer after that."""
+    deadline = time.monotonic() + timeout
+    response = get(client, url)
+    while response.status_code == 202 and time.monotonic() < deadline:
+        assert response.headers["Retry-After"] == "3"
+        time.sleep(0.1)
+        response = get(client, url)
+    return response
+
+
 def pdf_text(data: bytes, tmp_path: Path) -> str:
     path = tmp_path / "download.pdf"
     path.write_bytes(data)
@@ -128,7 +145,12 @@ def in_french(app: Flask) -> Any:
 def test_a_state_downloads_its_profile(client: FlaskClient, renders: list[str], tmp_path: Path, app: Flask) -> None:
     respond("KEN")
     login(client, add_user("focal_point", "KEN"))
-    response = get(client, "/states/KEN/profile.pdf?lang=fr&kind=full")
+    preparing = get(client, "/states/KEN/profile.pdf?lang=fr&kind=full")
+    assert preparing.status_code == 202 and preparing.mimetype == "text/html"
+    page = preparing.get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert f"Kenya · {in_french(app)('Full profile (PDF)')} · Français" in page  # ?lang= is also the page's
+    response = fetch(client, "/states/KEN/profile.pdf?lang=fr&kind=full")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert 'filename=KEN-profile-full-fr.pdf' in response.headers["Content-Disposition"]
     assert response.headers["Cache-Control"].startswith("no-store") or "no-cache" in response.headers["Cache-Control"]
@@ -144,16 +166,16 @@ def test_a_state_downloads_its_profile(client: FlaskClient, renders: list[str], 
 def test_the_second_download_comes_from_the_cache(client: FlaskClient, renders: list[str], app: Flask) -> None:
     response_id = respond("KEN")
     login(client, add_user("focal_point", "KEN"))
-    first = get(client, "/states/KEN/profile.pdf?lang=en&kind=summary")
-    second = get(client, "/states/KEN/profile.pdf?lang=en&kind=summary")
+    first = fetch(client, "/states/KEN/profile.pdf?lang=en&kind=summary")
+    second = get(client, "/states/KEN/profile.pdf?lang=en&kind=summary")  # no waiting: from the cache
     assert first.status_code == second.status_code == 200 and first.data == second.data
     assert len(renders) == 1
-    get(client, "/states/KEN/profile.pdf?lang=ar&kind=summary")  # another language: another file
+    fetch(client, "/states/KEN/profile.pdf?lang=ar&kind=summary")  # another language: another file
     assert len(renders) == 2
     from tests.web.data_helpers import change
 
     change(response_id, {"p5_1.measures_summary": "A new summary of the measures."})
-    third = get(client, "/states/KEN/profile.pdf?lang=en&kind=summary")
+    third = fetch(client, "/states/KEN/profile.pdf?lang=en&kind=summary")
     assert third.status_code == 200 and len(renders) == 3  # the answers changed: rendered again
     files = sorted(p.name.rsplit("-", 1)[0] for p in (Path(app.instance_path) / "profiles" / "KEN").glob("*.pdf"))
     assert files == ["summary-ar", "summary-en"]  # the older English file was removed
@@ -178,18 +200,18 @@ def test_readers_get_published_profiles_only(client: FlaskClient, fake_renders: 
     respond("DEU", status="submitted")
     respond("BRA")
     login(client, add_user("reader"))
-    assert get(client, "/states/KEN/profile.pdf?lang=en&kind=full").status_code == 200
+    assert fetch(client, "/states/KEN/profile.pdf?lang=en&kind=full").status_code == 200
     for code in ("FRA", "DEU", "BRA"):
         assert get(client, f"/states/{code}/profile.pdf?lang=en&kind=full").status_code == 404
-    assert built == ["KEN"] and len(fake_renders) == 1
+    assert set(built) == {"KEN"} and len(fake_renders) == 1  # built by each request and by the job
 
 
 def test_the_secretariat_downloads_any_profile(client: FlaskClient, fake_renders: list[str], app: Flask) -> None:
     respond("FRA", status="accepted", publish=False)
     respond("KEN")
     login(client, add_user("secretariat_reviewer"))
-    assert get(client, "/states/FRA/profile.pdf?lang=fr&kind=full").status_code == 200
-    assert get(client, "/states/KEN/profile.pdf?lang=en").status_code == 200
+    assert fetch(client, "/states/FRA/profile.pdf?lang=fr&kind=full").status_code == 200
+    assert fetch(client, "/states/KEN/profile.pdf?lang=en").status_code == 200
     french = in_french(app)
     assert french("Accepted") in fake_renders[0] and "Draft" in fake_renders[1]  # the status on the cover
     assert '<html lang="fr"' in fake_renders[0] and '<html lang="en"' in fake_renders[1]
@@ -211,19 +233,46 @@ def test_bad_parameters(client: FlaskClient, fake_renders: list[str]) -> None:
     assert fake_renders == []
 
 
-def test_a_failed_render_is_a_clean_error(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_render_is_a_clean_error_until_someone_retries(client: FlaskClient,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     import web.profiles as module
 
+    failures: list[str] = []
+
     def failing(html: str, path: Path, *args: Any) -> Rendered:
+        failures.append(str(path))
         raise RenderError("timeout", "no result after 120 s")
 
     monkeypatch.setattr(module, "render_pdf", failing)
     respond("KEN")
     login(client, add_user("focal_point", "KEN"))
-    response = get(client, "/states/KEN/profile.pdf?lang=en&kind=full")
+    response = fetch(client, "/states/KEN/profile.pdf?lang=en&kind=full")
+    page = response.get_data(as_text=True)
     assert response.status_code == 503 and response.mimetype == "text/html"
-    assert "too large to be prepared now" in response.get_data(as_text=True)
-    assert "Traceback" not in response.get_data(as_text=True)
+    assert "too large to be prepared now" in page and "Traceback" not in page and "http-equiv" not in page
+    assert 'href="/states/KEN/profile.pdf?lang=en&amp;kind=full&amp;retry=1"' in page
+    assert get(client, "/states/KEN/profile.pdf?lang=en&kind=full").status_code == 503  # no new job by itself
+    assert len(failures) == 1
+    status = get(client, "/states/KEN/profile.pdf?lang=en&kind=full&format=json")
+    assert status.status_code == 503 and status.json["status"] == "failed" and status.json["error"] == "timeout"
+    retried = get(client, "/states/KEN/profile.pdf?lang=en&kind=full&retry=1")
+    assert retried.status_code == 302 and retried.headers["Location"] == "/states/KEN/profile.pdf?lang=en&kind=full"
+    again = fetch(client, "/states/KEN/profile.pdf?lang=en&kind=full")
+    assert again.status_code == 503 and len(failures) == 2  # tried again, once, on request
+
+
+def test_scripts_get_the_status_as_json(client: FlaskClient, fake_renders: list[str]) -> None:
+    respond("KEN")
+    login(client, add_user("focal_point", "KEN"))
+    url = "/states/KEN/profile.pdf?lang=en&kind=summary"
+    first = get(client, url + "&format=json")
+    assert first.status_code == 202 and first.mimetype == "application/json"
+    assert first.json["status"] == "pending" and first.json["retry_after"] == 3
+    ready = fetch(client, url + "&format=json")
+    assert ready.status_code == 200 and ready.json == {"status": "ready", "url": url}
+    by_header = client.get(url, headers={"Accept": "application/json"})
+    assert by_header.json["status"] == "ready"
+    assert get(client, url).data == b"%PDF-1.7 fake" and len(fake_renders) == 1
 
 
 # -- links on the pages ----------------------------------------------------------------------------------
@@ -248,6 +297,7 @@ def test_the_reader_dashboard_links_published_profiles(client: FlaskClient) -> N
 
 # -- the commands ----------------------------------------------------------------------------------------
 def test_profile_command_writes_one_file(app: Flask, tmp_path: Path, renders: list[str]) -> None:
+    """Through a job (here a thread of this process), waiting for it."""
     from web.cli import profile
 
     respond("KEN")
@@ -264,7 +314,7 @@ def test_profile_command_writes_one_file(app: Flask, tmp_path: Path, renders: li
 
 def test_profiles_command_renders_in_parallel_and_reports_failures(app: Flask, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import exports.pdf
+    import web.profiles
     from web.cli import profiles_command
 
     respond("KEN")
@@ -276,6 +326,8 @@ def test_profiles_command_renders_in_parallel_and_reports_failures(app: Flask, t
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "FRA-summary-en.pdf", "FRA-summary-fr.pdf", "KEN-summary-en.pdf", "KEN-summary-fr.pdf"]
     assert "4 rendered, 0 from the cache, 0 failed" in result.output
+    assert "profiles: 100%" in result.output and "4/4" in result.output
+    assert re.search(r"(file/s|s/file)\]", result.output)  # the rate
     again = runner.invoke(profiles_command, ["--all", "--lang", "en,fr", "--kind", "summary",
                                              "--out", str(tmp_path / "again")])
     assert "0 rendered, 4 from the cache, 0 failed" in again.output
@@ -283,7 +335,7 @@ def test_profiles_command_renders_in_parallel_and_reports_failures(app: Flask, t
     def failing(html: str, path: Path, *args: Any) -> Rendered:
         raise RenderError("memory", "over the limit of 2048 MB of address space")
 
-    monkeypatch.setattr(exports.pdf, "render_pdf", failing)
+    monkeypatch.setattr(web.profiles, "render_pdf", failing)
     broken = runner.invoke(profiles_command, ["--state", "KEN", "--lang", "ru", "--kind", "full",
                                               "--out", str(tmp_path / "broken")])
     assert broken.exit_code == 1

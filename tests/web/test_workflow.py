@@ -114,7 +114,8 @@ def test_submit_freezes_a_snapshot_that_later_edits_do_not_change(app: Flask, cl
     token = csrf_token(client, f"/responses/{rid}")
     blocked = client.post(f"/responses/{rid}/autosave", json={"page": "s", "changes": [
         {"q": "measures", "value": "Changed", "base": 1}]}, headers={"X-CSRFToken": token})
-    assert blocked.status_code == 403
+    assert blocked.status_code == 409  # "already submitted": the browser keeps the change and says why
+    assert blocked.get_json()["closed"] is True and "submitted" in blocked.get_json()["error"]
     # returned, edited and resubmitted: both snapshots stay as they were
     reviewer = app.test_client()
     login(reviewer, team["reviewer"])

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import QuestionnaireVersion, State, User
 from .forms import PasswordForm, UserForm, role_label
-from .users import AccountError, apply_account
+from .users import AccountError, apply_account, set_password
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -67,8 +67,7 @@ def reset_password(user_id: int) -> str | WerkzeugResponse:
     user = db.session.get(User, user_id) or abort(404)
     form = PasswordForm()
     if form.validate_on_submit():
-        user.set_password(form.password.data or "")
-        user.auth_version += 1  # every open session of this user ends
+        set_password(user, form.password.data or "")  # every open session of this user ends
         db.session.commit()
         flash(_("The password of %(email)s was reset. Give the new password to its owner in person "
                 "or by a separate channel.", email=user.email), "success")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
@@ -24,8 +23,13 @@ def role_label(role: str) -> str:
 
 
 def _strong_enough(form: FlaskForm, field: PasswordField) -> None:
-    if field.data and len(field.data) < current_app.config["PASSWORD_MIN_LENGTH"]:
-        raise ValidationError(_l("Use at least %(n)d characters.", n=current_app.config["PASSWORD_MIN_LENGTH"]))
+    """The one password policy (``web.auth.passwords``), as for every other way of setting one."""
+    from ..auth.passwords import problem
+
+    email = form.email.data if hasattr(form, "email") else ""
+    found = problem(field.data, email or "") if field.data else None
+    if found:
+        raise ValidationError(found)
 
 
 class UserForm(FlaskForm):

@@ -35,12 +35,25 @@ def set_account(user: User, *, email: str, role: str, state_code: str | None, na
     user.state = state
     user.state_id = state.id if state else None
     if password:
-        user.set_password(password)
+        set_password(user, password)
     user.assignments = _assignments(assignments) if role == "contributor" else []
     if user.id is None:
         db.session.add(user)
     db.session.flush()
     return user
+
+
+def set_password(user: User, password: str, reason: str = "reset") -> None:
+    """A new password by the policy (``web.auth.passwords``); every open session of the user ends."""
+    from ..auth import passwords, sessions
+
+    found = passwords.problem(password, user.email or "")
+    if found:
+        raise AccountError(found)
+    user.set_password(password)
+    if user.id is not None:
+        user.auth_version += 1
+        sessions.end_all(user, reason)
 
 
 def _assignments(text: str) -> list[Assignment]:

@@ -1,6 +1,16 @@
-"""Logging in and out, and the language switcher."""
+"""Logging in and out, changing one's password, and the language switcher.
+
+Sessions are known to the server (``sessions``): logout and password changes end them there.
+Password guessing is stopped per account (failed attempts per minute and hour, counted across
+every worker when the limiter's storage is shared, e.g. Redis); the per-address limit is sized for
+a training room behind one address. A login costs one password hash whether or not the address
+has an account (``passwords.verify``).
+"""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -10,13 +20,14 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from .. import i18n
 from ..extensions import db, limiter, login_manager
 from ..models import User
 from ..models.base import utcnow
 from ..security import safe_next
+from . import passwords, sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -44,9 +55,16 @@ def load_user(token: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.auth_version != int(version):
+    if user is None or not user.active or user.auth_version != int(version) or not sessions.is_open(user):
         return None
     return user
+
+
+@bp.record_once
+def _configure(state: Any) -> None:
+    """The cookie may live as long as the longest session; the server decides when one ends."""
+    app = state.app
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=app.config["SESSION_MAX_AGE"])
 
 
 class LoginForm(FlaskForm):
@@ -54,17 +72,26 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
+def _address_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT_ADDRESS"])
+
+
+def _account_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"])
 
 
 def _email_key() -> str:
     return "login:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
+def _failed(response: WerkzeugResponse) -> bool:
+    """Only failed attempts count: a successful login redirects."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
 def login() -> str | WerkzeugResponse:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -72,10 +99,8 @@ def login() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         user = db.session.scalars(select(User).where(User.email == email)).first()
-        if user is not None and user.active and user.check_password(form.password.data or ""):
-            session.clear()
-            session.permanent = True
-            login_user(user)
+        if passwords.verify(user, form.password.data or "") and user is not None:
+            _log_in(user)
             user.last_login_at = utcnow()
             db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
@@ -83,13 +108,56 @@ def login() -> str | WerkzeugResponse:
     return render_template("auth/login.html", form=form)
 
 
+def _log_in(user: User) -> None:
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session.permanent = True
+    sessions.begin(user)
+    login_user(user)
+
+
 @bp.post("/logout")
 @login_required
 def logout() -> WerkzeugResponse:
+    sessions.end("logout")
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two new passwords are not the same."))])
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | WerkzeugResponse | tuple[str, int]:
+    """Change one's own password: every other session of the account ends, this one starts anew."""
+    form = PasswordChangeForm()
+    if request.method == "GET":
+        return render_template("auth/password.html", form=form)
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not user.check_password(form.current.data or ""):
+            form.current.errors = [_("This is not your current password.")]
+        elif (problem := passwords.problem(form.password.data or "", user.email)) is not None:
+            form.password.errors = [problem]
+        else:
+            user.set_password(form.password.data or "")
+            user.auth_version += 1
+            sessions.end_all(user, "password")
+            _log_in(user)
+            db.session.commit()
+            flash(_("Your password is changed. Your other sessions have ended."), "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/password.html", form=form), 400
 
 
 @bp.post("/language")

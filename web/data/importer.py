@@ -17,7 +17,7 @@ from sqlalchemy import select
 import engine
 from exports import schemas
 
-from .. import catalog
+from .. import bounds, catalog
 from ..answers import TEXT_TYPES, Change, Conflict, save
 from ..db import db
 from ..models import QuestionnaireVersion, Response, State, User
@@ -83,6 +83,10 @@ def may_write(user: User):  # type: ignore[no-untyped-def]
 def run(text: str | bytes, user: User) -> Outcome:
     """Check and store; the caller commits. Raises ``schemas.ImportRefused`` or :class:`ImportConflict`
     (after rolling back everything this import did)."""
+    try:
+        bounds.loads(text)  # nested too deeply: refused before anything walks it
+    except (ValueError, UnicodeDecodeError):
+        raise schemas.ImportRefused([schemas.Issue("", "invalid_json")]) from None
     planned = schemas.load_import(text, _questionnaire, may_write(user))
     outcome = Outcome()
     conflicts: list[tuple[str, Conflict]] = []

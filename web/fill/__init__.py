@@ -20,10 +20,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 
-from .. import access, catalog
-from ..answers import Change, Result, save, stored, values
+from .. import access, bounds, catalog
+from ..answers import Change, Conflict, ResponseClosed, Result, conflict_with, save, stored, values
 from ..content import group_title, level_label, raw_text, summary, text
 from ..db import db
+from ..faults import retry_safe
 from ..i18n import current_language
 from ..models import AnswerRevision, QuestionnaireVersion, Response, User
 from . import forms
@@ -31,6 +32,8 @@ from .messages import message, messages_for
 from .pages import Page, pages
 
 bp = Blueprint("fill", __name__)
+#: Changes in one autosave: a page holds fewer questions than this.
+MAX_CHANGES = 500
 
 
 class Context:
@@ -50,6 +53,14 @@ class Context:
         if self._evaluation is None:
             self._evaluation = engine.evaluate(self.q, self.answers)
         return self._evaluation
+
+    def require_edit(self) -> None:
+        """Refuse a change: "already submitted" (409) to the State's own users, else 403."""
+        if self.can_edit:
+            return
+        if access.answers_for(current_user, self.response):
+            raise ResponseClosed(self.response.status)
+        abort(403)
 
     def editable(self, question_id: str) -> bool:
         return self.can_edit and access.can_answer_question(current_user, self.q, question_id)
@@ -154,21 +165,22 @@ def page(response_id: int, page_id: str) -> str:
 
 
 def _requested_rows(page: Page) -> dict[str, int]:
+    """Rows to show per table, as asked in the query string (bounded by the engine's limit)."""
     counts = {}
     for question in page.questions:
-        requested = request.args.get(f"rows-{question.id}", type=int)
+        requested = bounds.db_int(request.args.get(f"rows-{question.id}"))
         if requested:
-            counts[question.id] = requested
+            counts[question.id] = min(requested, engine.types.MAX_ROWS)
     return counts
 
 
 @bp.post("/responses/<int:response_id>/pages/<page_id>")
 @login_required
+@retry_safe(lambda: bool(request.form.get("_k")))  # the page key makes a repeat count once
 def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[str, int]:
     ctx = Context(response_id)
     current = ctx.page(page_id)
-    if not ctx.can_edit:
-        abort(403)
+    ctx.require_edit()
     counts = forms.posted_row_counts(current, request.form)
     form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
                                 formdata=request.form, row_counts=counts)
@@ -178,9 +190,11 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
     changes, row_counts = forms.read_changes(current, form, request.form, ctx.editable, action)
     result = save(ctx.response, ctx.q, changes, current_user, source="save", language=current_language(),
                   may_answer=ctx.editable)
+    result.refused.update(forms.too_many_rows(current, request.form))
     db.session.commit()
     if result.conflicts:
-        return render_template("fill/conflict.html", ctx=ctx, page=current, conflicts=_conflicts(ctx, result)), 409
+        return render_template("fill/conflict.html", ctx=ctx, page=current,
+                               conflicts=_conflicts(ctx, result.conflicts)), 409
     if result.refused:  # keep what was typed on screen, with the errors next to the fields
         ctx = Context(response_id)
         form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
@@ -198,6 +212,33 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
                     + (f"#{action.split(':')[1]}" if action and ":" in action else ""))
 
 
+def _too_deep() -> str:
+    return _("What was sent is nested too deeply (at most %(n)d levels) and could not be read.",
+             n=bounds.MAX_JSON_DEPTH)
+
+
+def after_closed(error: ResponseClosed) -> tuple[str | WerkzeugResponse, int]:
+    """A change refused because the response stopped taking answers on the way: nothing was
+    stored. Autosave gets JSON (the browser keeps the change and says why); a page shows what was
+    typed, to copy."""
+    if error.moved:
+        reason = _("This self-assessment was moved to a newer version of the questionnaire in the meantime, "
+                   "so your change was not saved. Open the page again.")
+    else:
+        reason = _("This self-assessment has already been submitted, so your change was not saved. "
+                   "It can be changed again if the secretariat returns it or after an amendment.")
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=reason, code=409, closed=True, status=error.status), 409
+    response_id = request.view_args.get("response_id") if request.view_args else None
+    return render_template("fill/closed.html", reason=reason, typed=_typed(),
+                           back=url_for("fill.overview", response_id=response_id) if response_id else None), 409
+
+
+def _typed() -> list[tuple[str, str]]:
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if value.strip() and not name.startswith("_") and name != "csrf_token"]
+
+
 def after_expired_token() -> str:
     """A page posted with an expired token or after the session ended: nothing was saved. Show the
     page again with what was typed (and a fresh token) or, logged out, what was typed to copy."""
@@ -212,28 +253,33 @@ def after_expired_token() -> str:
         flash(_("The page was open for a long time, so nothing was saved yet. Your answers are shown "
                 "again: check them and save."), "warning")
         return _render_page(ctx, current, form, entries, problems=ctx.evaluation.problems)
-    typed = [(name, value) for name, value in request.form.items(multi=True)
-             if value.strip() and not name.startswith("_") and name != "csrf_token"]
-    return render_template("fill/expired.html", typed=typed,
+    return render_template("fill/expired.html", typed=_typed(),
                            login=url_for("auth.login", next=request.path))
 
 
 @bp.post("/responses/<int:response_id>/autosave")
 @login_required
+@retry_safe(lambda: _every_change_has_a_key())  # each change's key makes a repeat count once
 def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugResponse:
     ctx = Context(response_id)
-    if not ctx.can_edit:
+    if not ctx.can_edit and not access.answers_for(current_user, ctx.response):
         return jsonify(error=_("You cannot change these answers."), code=403), 403
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("changes"), list):
+    ctx.require_edit()
+    try:
+        payload = bounds.loads(request.get_data(cache=True))
+    except ValueError as exc:
+        too_deep = str(exc) == bounds.TOO_DEEP
+        return jsonify(error=_too_deep() if too_deep else _("The request could not be understood. Please go back "
+                                                             "and try again."), code=400), 400
+    if not isinstance(payload, dict) or not isinstance(payload.get("changes"), list) \
+            or len(payload["changes"]) > MAX_CHANGES:
         return jsonify(error=_("The request could not be understood. Please go back and try again."), code=400), 400
     changes = []
-    for item in payload["changes"][:500]:
+    for item in payload["changes"]:
         if not isinstance(item, dict) or not isinstance(item.get("q"), str):
             continue
-        base = item.get("base")
         key = item.get("key")
-        changes.append(Change(item["q"], item.get("value"), base if isinstance(base, int) and base >= 0 else 0,
+        changes.append(Change(item["q"], item.get("value"), bounds.version(item.get("base")),
                               key[:64] if isinstance(key, str) and key else None))
     result = save(ctx.response, ctx.q, changes, current_user, source="autosave", language=current_language(),
                   may_answer=ctx.editable)
@@ -242,12 +288,22 @@ def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugRespons
     return jsonify(_autosave_reply(ctx, current, result))
 
 
+def _every_change_has_a_key() -> bool:
+    try:
+        payload = bounds.loads(request.get_data(cache=True))
+    except ValueError:
+        return False
+    changes = payload.get("changes") if isinstance(payload, dict) else None
+    return isinstance(changes, list) and all(isinstance(c, dict) and c.get("key") for c in changes)
+
+
 def _autosave_reply(ctx: Context, current: Page | None, result: Result) -> dict[str, Any]:
     evaluation = result.evaluation or ctx.evaluation
     reply: dict[str, Any] = {
         "saved": result.saved, "unchanged": result.unchanged, "ignored": result.ignored,
         "refused": {qid: [message(ctx.q, p) for p in problems] for qid, problems in result.refused.items()},
-        "conflicts": _conflicts(ctx, result), "problems": {}, "cells": {},
+        "conflicts": _conflicts(ctx, result.conflicts), "problems": {}, "cells": {},
+        "kept": {qid: {"version": version, "value": value} for qid, (version, value) in result.kept.items()},
     }
     if current is not None:
         for qid in current.question_ids:
@@ -262,9 +318,9 @@ def _autosave_reply(ctx: Context, current: Page | None, result: Result) -> dict[
     return reply
 
 
-def _conflicts(ctx: Context, result: Result) -> list[dict[str, Any]]:
+def _conflicts(ctx: Context, conflicts: list[Conflict]) -> list[dict[str, Any]]:
     out = []
-    for conflict in result.conflicts:
+    for conflict in conflicts:
         question = ctx.q.question(conflict.question_id)
         out.append({
             "q": conflict.question_id, "label": text(ctx.q, question.label).text,
@@ -283,24 +339,40 @@ def _conflicts(ctx: Context, result: Result) -> list[dict[str, Any]]:
 def resolve(response_id: int) -> WerkzeugResponse | tuple[str, int]:
     """The conflict screen's choice: keep the colleague's value, or store mine on top of it."""
     ctx = Context(response_id)
-    if not ctx.can_edit:
-        abort(403)
+    ctx.require_edit()
     changes = []
-    for qid in request.form.getlist("q"):
-        if request.form.get(f"keep-{qid}") != "mine":
+    unchosen = []
+    for qid in request.form.getlist("q")[:forms.MAX_QUESTIONS]:
+        keep = request.form.get(f"keep-{qid}")
+        if keep == "theirs":
             continue
         try:
-            mine = json.loads(request.form.get(f"mine-{qid}", "null"))
-        except ValueError:
+            mine = bounds.loads(request.form.get(f"mine-{qid}", "null"))
+        except ValueError as exc:
+            if str(exc) == bounds.TOO_DEEP:
+                return render_template("error.html", code=400, title=_too_deep()), 400
             abort(400)
-        changes.append(Change(qid, mine, forms._int(request.form.get(f"version-{qid}"))))
+        if keep != "mine":  # nothing is preselected: a choice is needed for every answer
+            unchosen.append(conflict_with(qid, mine, ctx.rows.get(qid)))
+            continue
+        changes.append(Change(qid, mine, bounds.version(request.form.get(f"version-{qid}"))))
+    page_id = request.form.get("page") or ""
+    if unchosen:
+        current = ctx.pages.by_id.get(page_id) or ctx.pages.list[0]
+        return render_template("fill/conflict.html", ctx=ctx, page=current, unchosen=True,
+                               conflicts=_conflicts(ctx, unchosen)), 400
     result = save(ctx.response, ctx.q, changes, current_user, source="resolve", language=current_language(),
                   may_answer=ctx.editable)
+    if result.refused:  # beyond a hard limit: nothing of this choice is stored
+        db.session.rollback()
+        problems = [f"{text(ctx.q, ctx.q.question(qid).label).text}: {message(ctx.q, problem)}"
+                    for qid, found in result.refused.items() for problem in found]
+        return render_template("error.html", code=400, title="; ".join(problems)), 400
     db.session.commit()
-    page_id = request.form.get("page") or ""
     if result.conflicts:  # a colleague saved once more in the meantime: choose again, between the newest values
         current = ctx.pages.by_id.get(page_id) or ctx.pages.list[0]
-        return render_template("fill/conflict.html", ctx=ctx, page=current, conflicts=_conflicts(ctx, result)), 409
+        return render_template("fill/conflict.html", ctx=ctx, page=current,
+                               conflicts=_conflicts(ctx, result.conflicts)), 409
     flash(_("Your choice is saved. Both values are kept in the history."), "success")
     if page_id in ctx.pages.by_id:
         return redirect(url_for("fill.page", response_id=response_id, page_id=page_id))

@@ -19,13 +19,18 @@ from werkzeug.datastructures import MultiDict
 
 import engine
 from engine.model import Question
+from engine.types import Problem
 
+from .. import bounds
 from ..answers import Change
+from ..bounds import row_index
 from ..content import text
 from .fields import ADAPTERS
 from .pages import Page
 
 MAX_NEW_ROWS = 20
+#: Questions one post may name (a page holds far fewer).
+MAX_QUESTIONS = 500
 
 
 @dataclass
@@ -96,16 +101,27 @@ def page_key() -> str:
 
 
 _ROW = re.compile(r"^(?P<q>.+)-(?P<row>\d+)-(?P<col>[a-z][a-z0-9_]*)$")
+#: The row count of a table posted with a row beyond ``MAX_ROWS``: refused, never looped over.
+TOO_MANY_ROWS = engine.types.MAX_ROWS + 1
 
 
 def posted_row_counts(page: Page, formdata: MultiDict[str, Any]) -> dict[str, int]:
+    """Rows posted per table, at most ``TOO_MANY_ROWS`` (whatever indices the field names carry)."""
     counts: dict[str, int] = {}
     tables = {q.id for q in page.questions if q.type == "table"}
     for name in formdata:
         match = _ROW.match(name)
         if match and match["q"] in tables:
-            counts[match["q"]] = max(counts.get(match["q"], 0), int(match["row"]) + 1)
+            index = row_index(match["row"])
+            count = TOO_MANY_ROWS if index is None else index + 1
+            counts[match["q"]] = max(counts.get(match["q"], 0), count)
     return counts
+
+
+def too_many_rows(page: Page, formdata: MultiDict[str, Any]) -> dict[str, tuple[Problem, ...]]:
+    """Tables posted with more rows than any table may have: refused whole, with the field's message."""
+    return {qid: (Problem("max_rows", {"max": engine.types.MAX_ROWS}),)
+            for qid, count in posted_row_counts(page, formdata).items() if count >= TOO_MANY_ROWS}
 
 
 def read_changes(page: Page, form: FlaskForm, formdata: MultiDict[str, Any], editable: Callable[[str], bool],
@@ -121,9 +137,12 @@ def read_changes(page: Page, form: FlaskForm, formdata: MultiDict[str, Any], edi
         qid = question.id
         if question.type == "note" or formdata.get(f"_p-{qid}") != "1" or not editable(qid):
             continue
-        base = _int(formdata.get(f"_v-{qid}"))
+        base = bounds.version(formdata.get(f"_v-{qid}"))
         if question.type == "table":
-            rows = _rows(question, form, posted_row_counts(page, formdata).get(qid, 0))
+            count = posted_row_counts(page, formdata).get(qid, 0)
+            if count >= TOO_MANY_ROWS:
+                continue  # refused by the caller (too_many_rows)
+            rows = _rows(question, form, count)
             rows, shown = _table_action(qid, rows, action)
             row_counts[qid] = shown
             value: Any = [row for row in rows if row] or None
@@ -157,10 +176,10 @@ def _table_action(qid: str, rows: list[dict[str, Any]], action: str | None) -> t
     target, _sep, index_text = rest.rpartition(":") if verb != "add" else (rest, "", "")
     if target != qid:
         return rows, shown
-    index = _int(index_text)
     if verb == "add":
-        return rows, len(rows) + 1
-    if not 0 <= index < len(rows):
+        return rows, min(len(rows) + 1, engine.types.MAX_ROWS)
+    index = bounds.row_index(index_text)
+    if index is None or not index < len(rows):
         return rows, shown
     if verb == "remove":
         rows = rows[:index] + rows[index + 1:]
@@ -171,9 +190,3 @@ def _table_action(qid: str, rows: list[dict[str, Any]], action: str | None) -> t
         rows[index + 1], rows[index] = rows[index], rows[index + 1]
     return rows, shown
 
-
-def _int(value: str | None) -> int:
-    try:
-        return max(0, int(value or 0))
-    except ValueError:
-        return 0

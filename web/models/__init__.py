@@ -7,8 +7,9 @@ from .questionnaires import QuestionnaireVersion, TranslationReview
 from .repository import RepositoryEntry, RepositorySource
 from .responses import Answer, AnswerRevision, Response
 from .states import State
-from .users import ROLES, Assignment, User
+from .users import ROLES, Assignment, LoginSession, User
 from .workflow import Activity, Comment, Snapshot
 
-__all__ = ["ROLES", "Activity", "Answer", "AnswerRevision", "Assignment", "Base", "Comment", "QuestionnaireVersion",
-           "RepositoryEntry", "RepositorySource", "Response", "Snapshot", "State", "TranslationReview", "User"]
+__all__ = ["ROLES", "Activity", "Answer", "AnswerRevision", "Assignment", "Base", "Comment", "LoginSession",
+           "QuestionnaireVersion", "RepositoryEntry", "RepositorySource", "Response", "Snapshot", "State",
+           "TranslationReview", "User"]

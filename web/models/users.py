@@ -102,3 +102,24 @@ class Assignment(Base):
     ref: Mapped[str] = mapped_column(String(32))
 
     user: Mapped[User] = relationship(back_populates="assignments")
+
+
+class LoginSession(Base):
+    """One login, known to the server: the browser's cookie carries only its random token.
+
+    A session ends on the server (logout, a password change or reset, the idle or absolute
+    lifetime), so a copy of an old cookie is worth nothing. Rows are kept as a record of logins.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token kept in the session cookie (the token itself is never stored).
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Last request seen (noted at most once a minute).
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: ``logout``, ``password`` (changed by the user), ``reset`` (by an administrator or the CLI).
+    ended_reason: Mapped[str | None] = mapped_column(String(16))

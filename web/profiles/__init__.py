@@ -4,17 +4,21 @@
 Who may download what is decided before anything is built or rendered: a State's users get their
 own State's profile, the secretariat every State's, readers only profiles the secretariat has
 published. Anything else answers 404, as elsewhere (``web/access.py``).
+
+Files are rendered by jobs (:mod:`web.profiles.tasks`, run by ``checklist worker``), never in a web
+request: a download sends the cached file, or queues the job and answers "being prepared".
+After a submission, acceptance or publication the State's profiles are re-rendered ahead
+(:mod:`web.profiles.refresh`).
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, render_template, request, send_file
+from flask import Blueprint, abort, current_app, redirect, request, send_file, url_for
 from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -24,27 +28,27 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 import engine
 from exports import profile as profiles
 from exports.cache import ProfileCache
-from exports.pdf import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Rendered, RenderError, render_pdf
+from exports.pdf import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Rendered, render_pdf
 
 from .. import access
 from ..extensions import db
-from ..i18n import current_language
+from ..i18n import LANGUAGE_NAMES, current_language
+from ..jobs import JobError, JobState, views
 from ..models import QuestionnaireVersion, Response, State, User
 from ..workflow import profile_source
 
 bp = Blueprint("profiles", __name__, url_prefix="/states")
+bp.record_once(lambda setup: _refresh_init(setup.app))
 
 #: The questionnaire whose responses profiles show.
 QUESTIONNAIRE = "uncac_checklist"
 
-_slots: threading.BoundedSemaphore | None = None
-_slots_lock = threading.Lock()
-
-
 # -- the route ----------------------------------------------------------------------------------
 @bp.get("/<code>/profile.pdf")
 @login_required
-def download(code: str) -> WerkzeugResponse | tuple[str, int]:
+def download(code: str) -> WerkzeugResponse | tuple[Any, ...]:
+    """The cached file; or, while a worker prepares it, a page that checks again by itself (JSON for
+    scripts: ``?format=json`` or ``Accept: application/json``). Nothing is rendered here."""
     lang = request.args.get("lang") or current_language()
     kind = request.args.get("kind", "summary")
     if lang not in engine.UN_LANGUAGES or kind not in profiles.KINDS:
@@ -53,20 +57,41 @@ def download(code: str) -> WerkzeugResponse | tuple[str, int]:
     response = profile_response(current_user, state)
     if response is None:
         abort(404)
+    wanted = locate(response, lang, kind)
+    url = url_for("profiles.download", code=state.code, lang=lang, kind=kind)
+    if wanted.path is not None:
+        if views.wants_json():
+            return views.ready(url)
+        name = f"{state.code}-profile-{kind}-{lang}.pdf"
+        return send_file(wanted.path, mimetype="application/pdf", as_attachment=True, download_name=name,
+                         max_age=0)
+    from .tasks import request_render
+
+    retry = request.args.get("retry") == "1"
     try:
-        path, _rendered = profile_file(response, lang, kind)
-    except RenderError as exc:
-        current_app.logger.error("profile %s %s %s failed: %s", state.code, kind, lang, exc)
-        return render_template("error.html", code=503, title=render_error_message(exc),
-                               request_id=g.get("request_id", "")), 503
-    name = f"{state.code}-profile-{kind}-{lang}.pdf"
-    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)
+        job = request_render(wanted, retry=retry)
+    except JobError as exc:
+        current_app.logger.error("profile %s %s %s could not be queued: %s", state.code, kind, lang, exc)
+        job = JobState("", "failed", error="queue")
+    if retry and not job.failed and not views.wants_json():
+        return redirect(url)  # the page that checks again must not ask for a new job each time
+    if job.failed:
+        current_app.logger.error("profile %s %s %s failed: %s", state.code, kind, lang, job.error or job.status)
+    labels = {"summary": _("Summary profile (PDF)"), "full": _("Full profile (PDF)")}
+    what = " · ".join((state.name(current_language()), labels[kind], LANGUAGE_NAMES[lang]))
+    return views.pending(job, what=what, retry_url=url_for("profiles.download", code=state.code, lang=lang,
+                                                           kind=kind, retry="1"),
+                         message=render_error_message(job.error))
 
 
-def render_error_message(error: RenderError) -> str:
-    if error.code == "busy":
-        return _("Many profiles are being prepared right now. Please try again in a minute.")
-    if error.code in ("timeout", "memory"):
+def _refresh_init(app: Any) -> None:
+    from . import refresh
+
+    refresh.init_app(app)
+
+
+def render_error_message(code: str) -> str:
+    if code in ("timeout", "memory"):
         return _("This profile is too large to be prepared now. Please try the summary profile, or "
                  "try again later.")
     return _("The profile could not be prepared. The team has been told; please try again later.")
@@ -107,15 +132,13 @@ class Settings:
     folder: Path
     timeout: float
     memory: int | None
-    concurrency: int
 
     @staticmethod
     def current() -> Settings:
         config = current_app.config
         folder = config.get("PROFILE_DIR") or os.path.join(current_app.instance_path, "profiles")
         return Settings(Path(folder), float(config.get("PROFILE_TIMEOUT", DEFAULT_TIMEOUT)),
-                        config.get("PROFILE_MEMORY", DEFAULT_MEMORY),
-                        int(config.get("PROFILE_CONCURRENCY") or os.cpu_count() or 1))
+                        config.get("PROFILE_MEMORY", DEFAULT_MEMORY))
 
 
 def profile_data(response: Response) -> profiles.ProfileData:
@@ -139,28 +162,36 @@ def gettext_for(lang: str) -> Any:
     return translations.gettext
 
 
-def profile_file(response: Response, lang: str, kind: str, settings: Settings | None = None) -> tuple[
+@dataclass(frozen=True)
+class Wanted:
+    """One profile file: which response, kind and language, its cache key, and the file if rendered."""
+
+    response: Response
+    kind: str
+    lang: str
+    key: str
+    path: Path | None
+
+
+def locate(response: Response, lang: str, kind: str, settings: Settings | None = None) -> Wanted:
+    """Which file holds the profile as it is now (cheap: the answers are read, not laid out)."""
+    settings = settings or Settings.current()
+    data = profile_data(response)
+    key = profiles.cache_key(data, lang, kind, gettext_for(lang))
+    return Wanted(response, kind, lang, key, ProfileCache(settings.folder).get(data.state_code, kind, lang, key))
+
+
+def render_file(response: Response, lang: str, kind: str, settings: Settings | None = None) -> tuple[
         Path, Rendered | None]:
-    """The rendered profile (from the cache, or rendered now): ``(path, rendered or None)``."""
+    """The rendered profile, from the cache or rendered now in the limited worker process:
+    ``(path, rendered or None)``. For jobs (:mod:`web.profiles.tasks`), never for a web request.
+    Ends the session's transaction (nothing is written) before rendering."""
     settings = settings or Settings.current()
     data = profile_data(response)
     gettext = gettext_for(lang)
     key = profiles.cache_key(data, lang, kind, gettext)
+    db.session.rollback()  # all is in memory now: hold no transaction (on SQLite, no lock) while rendering
     cache = ProfileCache(settings.folder)
     return cache.get_or_render(data.state_code, kind, lang, key,
                                lambda: profiles.build_html(data, lang, kind, gettext),
-                               render=lambda html, path: _render_limited(html, path, settings))
-
-
-def _render_limited(html: str, path: Path, settings: Settings) -> Rendered:
-    """At most ``concurrency`` renders at once in this process; others wait a while, then give up."""
-    global _slots
-    with _slots_lock:
-        if _slots is None:
-            _slots = threading.BoundedSemaphore(settings.concurrency)
-    if not _slots.acquire(timeout=settings.timeout):
-        raise RenderError("busy", "no free rendering slot")
-    try:
-        return render_pdf(html, path, settings.timeout, settings.memory)
-    finally:
-        _slots.release()
+                               render=lambda html, path: render_pdf(html, path, settings.timeout, settings.memory))

@@ -1,10 +1,13 @@
-"""Rendering many profiles at once (``checklist profiles``): every State with a response, in
-every language asked for, on all cores, through the same cache as the web app."""
+"""Many profiles at once (``checklist profiles``): every State with a response, in every language
+asked for, queued for the workers (batch priority: downloads go first), then collected into a
+folder as the jobs finish. Files already in the cache are copied at once."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,11 +15,12 @@ from sqlalchemy import select
 
 from exports import profile as profiles
 from exports.cache import ProfileCache
-from exports.pdf import Rendered, RenderError, render_many
 
 from ..extensions import db
+from ..jobs import BATCH, backend, job_id
 from ..models import QuestionnaireVersion, Response, State
 from . import QUESTIONNAIRE, Settings, gettext_for, profile_data
+from .tasks import TASK
 
 
 @dataclass
@@ -24,6 +28,36 @@ class Outcome:
     rendered: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # name -> why
+
+
+@dataclass
+class Batch:
+    """Files asked for: those found in the cache (copied), and those left to jobs."""
+
+    out: Path
+    total: int = 0
+    outcome: Outcome = field(default_factory=Outcome)
+    jobs: dict[str, str] = field(default_factory=dict)  # job id -> output file name, while pending
+
+    def wait(self, progress: Callable[[str], None] | None = None, poll: float = 0.5) -> Outcome:
+        """Collect the files as their jobs finish; ``progress(name)`` after each one."""
+        queue = backend()
+        while self.jobs:
+            for state in queue.states(list(self.jobs)):
+                if state.pending:
+                    continue
+                name = self.jobs.pop(state.id)
+                if state.status == "finished" and state.result.get("file"):
+                    shutil.copyfile(state.result["file"], self.out / name)
+                    (self.outcome.rendered if state.result.get("rendered") else self.outcome.cached).append(name)
+                else:
+                    why = state.detail or state.error or state.status
+                    self.outcome.failed[name] = "job lost (expired or deleted)" if state.status == "missing" else why
+                if progress:
+                    progress(name)
+            if self.jobs:
+                time.sleep(poll)
+        return self.outcome
 
 
 def latest_responses(codes: list[str] | None = None) -> list[Response]:
@@ -44,60 +78,40 @@ def output_name(code: str, kind: str, lang: str) -> str:
     return f"{code}-{kind}-{lang}.pdf"
 
 
-def render_all(responses: list[Response], langs: list[str], kinds: list[str], out: Path,
-               workers: int | None = None, progress: Callable[[str], None] | None = None,
-               settings: Settings | None = None) -> Outcome:
-    """Render (or take from the cache) every profile and copy it to ``out``."""
+def queue_all(responses: list[Response], langs: list[str], kinds: list[str], out: Path,
+              settings: Settings | None = None, progress: Callable[[str], None] | None = None) -> Batch:
+    """Copy the cached files to ``out`` and queue a job for each of the others (workers start on the
+    first ones at once); ``progress(name)`` for each file copied or failed here."""
     settings = settings or Settings.current()
     cache = ProfileCache(settings.folder)
     out.mkdir(parents=True, exist_ok=True)
-    outcome = Outcome()
-    targets: dict[str, tuple[Path, Path]] = {}  # name -> (cache file, output file)
+    batch = Batch(out, total=len(responses) * len(langs) * len(kinds))
     translations = {lang: gettext_for(lang) for lang in langs}
-
-    def tick(name: str) -> None:
-        if progress:
-            progress(name)
-
-    def jobs() -> Iterator[tuple[str, Callable[[], str], Path]]:
-        for response in responses:
-            try:
-                data = profile_data(response)
-            except Exception as exc:  # noqa: BLE001 - one broken response must not stop the batch
-                for lang in langs:
-                    for kind in kinds:
-                        name = output_name(response.state.code, kind, lang)
-                        outcome.failed[name] = f"{type(exc).__name__}: {exc}"
-                        tick(name)
-                continue
-            for lang in langs:
-                for kind in kinds:
-                    name = output_name(data.state_code, kind, lang)
-                    gettext = translations[lang]
-                    key = profiles.cache_key(data, lang, kind, gettext)
-                    path = cache.path(data.state_code, kind, lang, key)
-                    if path.is_file():
-                        shutil.copyfile(path, out / name)
-                        outcome.cached.append(name)
-                        tick(name)
-                        continue
-                    targets[name] = (path, out / name)
-                    yield name, _html_maker(data, lang, kind, gettext), path
-
-    def done(name: str, rendered: Rendered | None, error: RenderError | None) -> None:
-        if error is not None:
-            outcome.failed[name] = str(error)
-        else:
-            path, target = targets[name]
-            cache.prune(path)
-            shutil.copyfile(path, target)
-            outcome.rendered.append(name)
-        tick(name)
-
-    render_many(jobs(), workers=workers or settings.concurrency, timeout=settings.timeout,
-                memory=settings.memory, done=done)
-    return outcome
-
-
-def _html_maker(data: profiles.ProfileData, lang: str, kind: str, gettext: object) -> Callable[[], str]:
-    return lambda: profiles.build_html(data, lang, kind, gettext)  # type: ignore[arg-type]
+    run = uuid.uuid4().hex[:8]
+    queue = backend()
+    chosen = [(response.id, response.state.code) for response in responses]
+    for response_id, code in chosen:
+        error = ""
+        try:
+            data = profile_data(db.session.get_one(Response, response_id))
+        except Exception as exc:  # noqa: BLE001 - one broken response must not stop the batch
+            data, error = None, f"{type(exc).__name__}: {exc}"
+        db.session.rollback()  # a short transaction per response: workers read meanwhile (on SQLite too)
+        for lang in langs:
+            for kind in kinds:
+                name = output_name(code, kind, lang)
+                path = None if data is None else cache.get(
+                    code, kind, lang, profiles.cache_key(data, lang, kind, translations[lang]))
+                if data is not None and path is None:
+                    state = queue.enqueue(TASK, (response_id, kind, lang), priority=BATCH,
+                                          job_id=job_id("batch", run, code, kind, lang))
+                    batch.jobs[state.id] = name
+                    continue
+                if path is not None:
+                    shutil.copyfile(path, out / name)
+                    batch.outcome.cached.append(name)
+                else:
+                    batch.outcome.failed[name] = error
+                if progress:
+                    progress(name)
+    return batch

@@ -84,7 +84,7 @@ def search() -> str:
     article = request.args.get("article", "").strip()
     if article:
         conditions.append(RepositoryEntry.article == (article if _ARTICLE.fullmatch(article) else ""))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)  # an offset the database can take
 
     lang = current_language()
     groups = db.session.execute(select(RepositoryEntry.state_id, RepositoryEntry.instrument_key).where(*conditions)

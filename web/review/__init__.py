@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 
-from .. import access, catalog, versions, workflow
+from .. import access, bounds, catalog, versions, workflow
 from ..content import raw_text, text
 from ..db import db
 from ..fill.messages import message
@@ -137,9 +137,11 @@ def migrate(response_id: int) -> WerkzeugResponse:
     response = _response(response_id)
     if not (current_user.is_secretariat or access.can_start(current_user, response.state)):
         abort(403)
+    workflow.lock(response)  # no save or submission of this response until the move is committed
     if response.status not in ("draft", "returned"):
         abort(409)
-    target = db.session.get(QuestionnaireVersion, request.form.get("version_id", type=int) or 0)
+    target_id = bounds.db_int(request.form.get("version_id"))
+    target = db.session.get(QuestionnaireVersion, target_id) if target_id else None
     if target is None:
         abort(404)
     try:
@@ -162,9 +164,10 @@ def comments(response_id: int) -> str | WerkzeugResponse:
     q = catalog.questionnaire(response.version)
     if request.method == "POST":
         body = (request.form.get("body") or "").strip()
-        parent_id = request.form.get("parent_id", type=int)
+        given = request.form.get("parent_id")
+        parent_id = bounds.db_int(given)
         parent = db.session.get(Comment, parent_id) if parent_id else None
-        if parent is not None and parent.response_id != response.id:
+        if (given and parent is None) or (parent is not None and parent.response_id != response.id):
             abort(404)
         if not current_user.is_secretariat and (parent is None or current_user.role not in access.STATE_USERS):
             abort(403)

@@ -254,6 +254,16 @@
         expired();
         return null;
       }
+      if (response.status === 409 || response.status === 503) {
+        // 409: submitted meanwhile (nothing stored); 503: the database is unavailable (nothing stored,
+        // try again after Retry-After). Either way the changes stay here, in this browser.
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          inFlight = false;
+          if (body.closed) { closed(body.error); return null; }
+          retry(parseFloat(response.headers.get("Retry-After")) || body.retry_after);
+          return null;
+        });
+      }
       if (!response.ok) { throw new Error("HTTP " + response.status); }
       return response.json();
     }).then(function (reply) {
@@ -268,11 +278,20 @@
     });
   }
 
-  function retry() {
+  function retry(after) {
     show(navigator.onLine === false ? msg.offline : msg.retrying, "error");
     retryDelay = Math.min(retryDelay ? retryDelay * 2 : 2000, 30000);
+    if (after > 0) { retryDelay = Math.max(retryDelay, Math.min(after * 1000, 120000)); }
     clearTimeout(retryTimer);
     retryTimer = setTimeout(send, retryDelay);
+  }
+
+  /* The response stopped taking answers (submitted meanwhile): say so; the local copy stays. */
+  function closed(text) {
+    clearTimeout(timer);
+    clearTimeout(retryTimer);
+    pending = {};
+    show(text || msg.closed, "error");
   }
 
   function expired() {
@@ -299,6 +318,17 @@
         keep(qid, pending[qid]);
       }
     });
+    Object.keys(reply.kept || {}).forEach(function (qid) {
+      // a stale change of nothing (the value it was based on): a colleague's newer answer stays, shown here
+      var input = versionInput(qid);
+      if (input) { input.value = reply.kept[qid].version; }
+      if (pending[qid] === sent[qid]) {
+        delete pending[qid];
+        forget(qid);
+        setValue(qid, reply.kept[qid].value);
+      }
+    });
+    refresh();
     (reply.ignored || []).forEach(function (qid) {
       if (pending[qid] === sent[qid]) { delete pending[qid]; forget(qid); }
     });
@@ -383,7 +413,7 @@
       value.textContent = part[1] || "—";
       var button = document.createElement("button");
       button.type = "button";
-      button.className = "button" + (part[2] === "theirs" ? " button-secondary" : "");
+      button.className = "button button-secondary";  // neither choice is the default
       button.textContent = part[2] === "mine" ? msg.keepMine : msg.keepTheirs;
       button.setAttribute("data-keep", part[2]);
       button.addEventListener("click", function () { resolve(c, part[2], panel); });

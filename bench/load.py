@@ -1,0 +1,344 @@
+"""Load benchmark: N simulated focal points of different States against gunicorn + PostgreSQL.
+
+Each simulated focal point logs in as the focal point of its own State and, for ``--duration``
+seconds per level, does at random (weights 2:2:1): render a provision page of the checklist,
+autosave one answer (JSON), or save a whole page (the form post a browser sends, every field
+posted back, one answer changed). Every write the server acknowledged (autosave: "saved" with a
+version; page save: the redirect) is logged by the client. After the run the database is read
+directly (SQL, independent of the app's code): every acknowledged write must be stored exactly,
+as a revision with that version and value, and the last one as the live answer. It prints p50/p95
+per operation, throughput, errors and lost writes, per number of clients; and the time of a
+failed login with and without an account.
+
+The app under test can be another checkout (``--app-dir``, with its own ``--python``), for
+before/after comparisons measured the same way; ``--env KEY=VALUE`` passes settings (for example
+``RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/12``). Each run uses a new PostgreSQL database,
+dropped at the end. Requests go to 127.0.0.1 only; every loop is bounded in time.
+
+    python bench/load.py [--clients 1,10,25,50] [--duration 20] [--workers 4] [--threads 4]
+                         [--app-dir DIR --python DIR/.venv/bin/python] [--env KEY=VALUE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PAGES = ("p5_1", "p5_2", "p6_1", "p7_1")
+OPERATIONS = (("render page", 2), ("autosave", 2), ("page save", 1))
+SECRET = "bench-" + uuid.uuid4().hex
+
+
+def _bench_web() -> Any:
+    """The HTTP client of bench/web.py (one keep-alive connection, cookies, the page form parser)."""
+    spec = importlib.util.spec_from_file_location("bench_web", HERE / "web.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- set-up, run inside the checkout under test ---------------------------------------------------------------
+def setup(database_url: str, states: int, out: str) -> None:
+    """Schema, States, questionnaires, one focal point and one response per State (compliance answered
+    on the benchmark's pages so that their follow-up questions show). Writes the people to ``out``."""
+    from sqlalchemy import select
+
+    from web import answers, catalog, create_app
+    from web.admin.users import set_account
+    from web.extensions import db
+    from web.migrate import upgrade
+    from web.models import Response, State, User
+    from web.reference import load_states
+
+    password = _bench_web().PASSWORD
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "TESTING": True})
+    people = []
+    with app.app_context():
+        upgrade(db)
+        load_states(db.session)
+        for path in sorted((Path.cwd() / "questionnaires").glob("*.yaml")):
+            catalog.publish_file(path)
+        db.session.commit()
+        version = next(v for v in catalog.current_versions() if v.questionnaire_id == "uncac_checklist")
+        q = catalog.questionnaire(version)
+        for state in db.session.scalars(select(State).order_by(State.code)).all()[:states]:
+            user = set_account(User(), email=f"load.{state.code.lower()}@bench.example", role="focal_point",
+                               state_code=state.code, name=f"Load {state.code}", password=password)
+            response = Response(state_id=state.id, version_id=version.id, status="draft")
+            db.session.add(response)
+            db.session.flush()
+            answers.save(response, q, [answers.Change(f"{page}.compliance", "yes", 0) for page in PAGES], user,
+                         source="import", language="en")
+            people.append({"email": user.email, "response": response.id})
+        db.session.commit()
+    db.dispose(app)
+    Path(out).write_text(json.dumps(people))
+
+
+# -- the simulated focal point --------------------------------------------------------------------------------
+class FocalPoint:
+    def __init__(self, web: Any, port: int, person: dict[str, Any]):
+        self.http = web.Client(port, person)
+        self.web = web
+        self.rid = person["response"]
+        self.versions: dict[str, int] = {}
+        self.acknowledged: list[tuple[int, str, int, Any]] = []  # (response, question, version, value)
+        self.times: dict[str, list[float]] = {name: [] for name, _weight in OPERATIONS}
+        self.errors: dict[str, int] = {name: 0 for name, _weight in OPERATIONS}
+        self.counter = 0
+        self.forms: dict[str, list[tuple[str, str]]] = {}
+        self.last_error = ""
+        self.tag = uuid.uuid4().hex[:6]  # values never repeat, across levels too
+
+    def path(self, page: str) -> str:
+        return f"/responses/{self.rid}/pages/{page}"
+
+    def render(self, page: str) -> float:
+        status, body, elapsed = self.http.request("GET", self.path(page))
+        if status != 200:
+            raise RuntimeError(f"render answered {status}")
+        parser = self.web.FormFields()
+        parser.feed(body.decode())
+        self.forms[page] = parser.fields
+        self.http.token = dict(parser.fields)["csrf_token"]
+        for name, value in parser.fields:
+            if name.startswith("_v-"):
+                self.versions[name[3:]] = int(value)
+        return float(elapsed)
+
+    def autosave(self, page: str) -> float:
+        if page not in self.forms:
+            self.render(page)
+        self.counter += 1
+        qid, value = f"{page}.measures_summary", f"Autosave {self.counter}/{self.tag} of {self.http.person['email']}"
+        body = json.dumps({"page": page, "changes": [
+            {"q": qid, "value": value, "base": self.versions.get(qid, 0), "key": uuid.uuid4().hex}]})
+        status, data, elapsed = self.http.request("POST", f"/responses/{self.rid}/autosave", body.encode(), {
+            "Content-Type": "application/json", "X-CSRFToken": self.http.token, "Accept": "application/json"})
+        if status != 200:
+            raise RuntimeError(f"autosave answered {status}")
+        saved = json.loads(data)["saved"]
+        if qid not in saved:
+            reply = json.loads(data)
+            outcome = {k: reply.get(k) for k in ("unchanged", "conflicts", "kept", "refused", "ignored")}
+            raise RuntimeError(f"autosave not saved: {outcome}")
+        self.versions[qid] = saved[qid]
+        self.acknowledged.append((self.rid, qid, saved[qid], value))
+        self._shown(page, qid, value)
+        return float(elapsed)
+
+    def _shown(self, page: str, qid: str, value: str) -> None:
+        """The page as a browser shows it after a save: the field holds the saved value."""
+        self.forms[page] = [(name, value if name == qid else text) for name, text in self.forms[page]]
+
+    def save_page(self, page: str) -> float:
+        if page not in self.forms:
+            self.render(page)
+        self.counter += 1
+        qid, value = f"{page}.examples", f"Page save {self.counter}/{self.tag} of {self.http.person['email']}"
+        fields = [(name, value if name == qid else text) for name, text in self.forms[page]
+                  if name != "_k" and not name.startswith("_v-")]
+        fields += [(f"_v-{q}", str(v)) for q, v in self.versions.items() if q.startswith(page + ".")]
+        fields += [("_k", uuid.uuid4().hex), ("_go", "stay")]
+        status, data, elapsed = self.http.request("POST", self.path(page), urlencode(fields).encode(),
+                                                  {"Content-Type": "application/x-www-form-urlencoded"})
+        if status != 302 or b"/login" in data:  # saved: redirected to the page, not to the login page
+            raise RuntimeError(f"page save answered {status}: {data[:200]!r}")
+        version = self.versions.get(qid, 0) + 1
+        self.versions[qid] = version
+        self._shown(page, qid, value)
+        self.acknowledged.append((self.rid, qid, version, value))
+        return float(elapsed)
+
+    def run(self, until: float, rng: random.Random, barrier: threading.Barrier) -> None:
+        barrier.wait()
+        names = [name for name, _w in OPERATIONS]
+        weights = [w for _n, w in OPERATIONS]
+        actions = {"render page": self.render, "autosave": self.autosave, "page save": self.save_page}
+        while time.monotonic() < until:
+            name = rng.choices(names, weights)[0]
+            try:
+                self.times[name].append(actions[name](rng.choice(PAGES)))
+            except Exception as exc:  # noqa: BLE001 - counted and shown; the page is read again
+                self.errors[name] += 1
+                self.last_error = f"{name}: {exc}"
+                self.forms.clear()
+
+
+# -- checking what the database holds ---------------------------------------------------------------------------
+def lost_writes(database_url: str, acknowledged: list[tuple[int, str, int, Any]]) -> tuple[int, int]:
+    """(acknowledged writes missing from the history, answers whose live value is not the last one)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        revisions = {(r, q, v): value for r, q, v, value in conn.execute(text(
+            "SELECT response_id, question_id, version, new_value FROM answer_revisions WHERE source != 'conflict'"))}
+        live = {(r, q): (v, value) for r, q, v, value in conn.execute(text(
+            "SELECT response_id, question_id, version, value FROM answers"))}
+    engine.dispose()
+    missing = sum(1 for r, q, v, value in acknowledged if revisions.get((r, q, v)) != value)
+    last: dict[tuple[int, str], tuple[int, Any]] = {}
+    for r, q, v, value in acknowledged:
+        if v >= last.get((r, q), (0, None))[0]:
+            last[(r, q)] = (v, value)
+    wrong = sum(1 for key, expected in last.items() if live.get(key) != expected)
+    return missing, wrong
+
+
+# -- running ----------------------------------------------------------------------------------------------------
+def start_gunicorn(args: argparse.Namespace, web: Any, database_url: str, folder: Path) -> tuple[Any, int]:
+    port = web.free_port()
+    app_dir = Path(args.app_dir).resolve()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "PYTHONPATH": str(app_dir),
+           "CHECKLIST_INSTANCE_PATH": str(folder), "RATELIMIT_ENABLED": "0", "LOGIN_RATE_LIMIT": "100000/minute",
+           "ACCESS_LOG": "/dev/null"}
+    env.update(dict(item.split("=", 1) for item in args.env))
+    if (app_dir / "web" / "gunicorn_conf.py").exists():
+        config = ["-c", "python:web.gunicorn_conf"]
+    else:  # an older checkout: the same settings on the command line
+        config = ["--worker-class", "gthread", "--preload"]
+    command = [args.python, "-m", "gunicorn", *config, "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+               "--threads", str(args.threads), "--log-level", "warning", "--keep-alive", "30", "web:create_app()"]
+    log = (folder / "gunicorn.log").open("wb")
+    server = subprocess.Popen(command, cwd=str(app_dir), env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            web.socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server, port
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit("gunicorn did not start:\n" + (folder / "gunicorn.log").read_text()) from None
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 120 s")
+
+
+def login_times(web: Any, port: int, email: str, repeat: int) -> dict[str, float]:
+    """Median time of a failed login, for an existing account and for an address without one."""
+    out = {}
+    for label, address in (("existing account", email), ("no such account", f"nobody-{uuid.uuid4().hex[:6]}@x.org")):
+        client = web.Client(port, {"email": address})
+        times = []
+        for _ in range(repeat):
+            _status, page, _t = client.request("GET", "/login")
+            token = web._TOKEN.search(page.decode()).group(1)
+            body = urlencode({"email": address, "password": "not the password at all", "csrf_token": token})
+            status, _page, elapsed = client.request("POST", "/login", body.encode(),
+                                                    {"Content-Type": "application/x-www-form-urlencoded"})
+            assert status == 200, status
+            times.append(elapsed)
+        out[label] = statistics.median(times)
+    return out
+
+
+def run_level(web: Any, port: int, people: list[dict[str, Any]], duration: float,
+              seed: int) -> tuple[list[FocalPoint], float]:
+    clients = [FocalPoint(web, port, person) for person in people]
+    for client in clients:
+        client.http.log_in()
+    barrier = threading.Barrier(len(clients) + 1)
+    until = time.monotonic() + duration + 1
+    threads = [threading.Thread(target=c.run, args=(until, random.Random(seed + i), barrier), daemon=True)
+               for i, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.monotonic()
+    for thread in threads:
+        thread.join(duration + 120)
+    return clients, time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", default="1,10,25,50")
+    parser.add_argument("--duration", type=float, default=20, help="seconds per level")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+                        help="PostgreSQL server (a new database is created on it and dropped after)")
+    parser.add_argument("--app-dir", default=str(ROOT), help="the checkout to run (default: this one)")
+    parser.add_argument("--python", default=sys.executable, help="its Python (with gunicorn installed)")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="a setting for the app")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--setup", nargs=3, metavar=("URL", "STATES", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.setup:  # in the checkout under test: its ``web`` package, not bench/web.py beside this file
+        sys.path[:] = [str(Path.cwd())] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
+        setup(args.setup[0], int(args.setup[1]), args.setup[2])
+        return
+    levels = [int(x) for x in args.clients.split(",") if x.strip()]
+    web = _bench_web()
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(args.database, isolation_level="AUTOCOMMIT")
+    name = f"bench_load_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database_url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
+            out = Path(folder) / "people.json"
+            started = time.perf_counter()
+            subprocess.run([args.python, str(Path(__file__).resolve()), "--setup", database_url, str(max(levels)),
+                            str(out)], cwd=args.app_dir, check=True,
+                           env={**os.environ, "PYTHONPATH": str(Path(args.app_dir).resolve())})
+            people = json.loads(out.read_text())
+            print(f"set-up: {len(people)} States, in {time.perf_counter() - started:.1f} s; app: {args.app_dir}")
+            server, port = start_gunicorn(args, web, database_url, Path(folder))
+            try:
+                report(args, web, port, people, levels, database_url)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def report(args: argparse.Namespace, web: Any, port: int, people: list[dict[str, Any]], levels: list[int],
+           database_url: str) -> None:
+    print(f"gunicorn on 127.0.0.1:{port}: {args.workers} workers x {args.threads} threads, PostgreSQL; "
+          f"{args.duration:.0f} s per level; settings: {' '.join(args.env) or '-'}")
+    timing = login_times(web, port, people[0]["email"], 15)
+    print("failed login, median: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timing.items()))
+    print(f"{'clients':>7} {'operation':12} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}   "
+          f"{'req/s':>6} {'acked writes':>12} {'lost':>5}")
+    for index, level in enumerate(levels):
+        clients, wall = run_level(web, port, people[:level], args.duration, args.seed + 1000 * index)
+        acknowledged = [write for client in clients for write in client.acknowledged]
+        missing, wrong = lost_writes(database_url, acknowledged)
+        total = sum(len(c.times[name]) for c in clients for name, _w in OPERATIONS)
+        for row, (name, _weight) in enumerate(OPERATIONS):
+            times = [t for c in clients for t in c.times[name]]
+            errors = sum(c.errors[name] for c in clients)
+            p50 = web.percentile(times, 50) * 1000 if times else float("nan")
+            p95 = web.percentile(times, 95) * 1000 if times else float("nan")
+            tail = (f"   {total / wall:6.1f} {len(acknowledged):12d} {missing + wrong:5d}" if row == 0 else "")
+            print(f"{level if row == 0 else '':>7} {name:12} {len(times):6d} {p50:8.1f} {p95:8.1f} {errors:6d}{tail}",
+                  flush=True)
+        for error in sorted({c.last_error for c in clients if c.last_error})[:5]:
+            print(f"        error: {error[:150]}")
+
+
+if __name__ == "__main__":
+    main()

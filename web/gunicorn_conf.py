@@ -1,0 +1,40 @@
+"""gunicorn settings for production: ``gunicorn -c python:web.gunicorn_conf "web:create_app()"``.
+
+* The app is created once, in the master, with the published questionnaires loaded
+  (``preload_app``, ``PRELOAD_QUESTIONNAIRES``): a new or respawned worker is a fork that already
+  holds them, so no user waits for the 600 KB checklist to load. Database connections are never
+  shared across the fork (``web.db`` drops the pool in a new child).
+* Several workers share nothing in memory: the login rate limits must then be counted in Redis
+  (``RATELIMIT_STORAGE_URI=redis://...``); the master says so loudly at start-up otherwise.
+
+Every value can be changed on the command line (``--workers 8``) or through the environment
+variables named below.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+os.environ.setdefault("CHECKLIST_PRELOAD_QUESTIONNAIRES", "1")
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1)))
+threads = int(os.environ.get("WEB_THREADS", 4))
+worker_class = "gthread"
+preload_app = True
+timeout = int(os.environ.get("WEB_TIMEOUT", 60))  # PDFs render in job workers, never in a request
+graceful_timeout = 30
+keepalive = 5
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("ACCESS_LOG", "-")
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms pid=%(p)s'
+
+
+def when_ready(server: Any) -> None:
+    """In the master, once the app is loaded and before the workers start."""
+    from .security import shared_state_warning
+
+    warning = shared_state_warning(server.app.wsgi().config, server.cfg.workers)
+    if warning:
+        server.log.warning(warning)

@@ -1,0 +1,53 @@
+"""Profile jobs: what a worker runs (:func:`render_profile`) and how the app asks for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..extensions import db
+from ..jobs import INTERACTIVE, JobError, JobState, backend, job_id
+from ..models import Response
+from . import Wanted, render_file
+
+TASK = "web.profiles.tasks.render_profile"
+
+
+class ResponseGone(Exception):
+    code = "gone"
+
+
+def render_profile(response_id: int, kind: str, lang: str) -> dict[str, Any]:
+    """The job: render the profile of the response as it is when the job runs (or find it cached)."""
+    response = db.session.get(Response, response_id)
+    if response is None:
+        raise ResponseGone(f"response {response_id} no longer exists")
+    code = response.state.code
+    path, rendered = render_file(response, lang, kind)
+    result: dict[str, Any] = {"file": str(path), "state": code, "kind": kind, "lang": lang,
+                              "rendered": rendered is not None}
+    if rendered is not None:
+        result.update(seconds=round(rendered.seconds, 3), cpu_seconds=round(rendered.cpu_seconds, 3),
+                      pages=rendered.pages, size=rendered.size, peak_memory=rendered.peak_memory)
+    return result
+
+
+def download_job(wanted: Wanted) -> str:
+    """The job id of a requested file: the same for every request of the same content."""
+    return job_id("profile", wanted.response.state.code, wanted.kind, wanted.lang, wanted.key[:32])
+
+
+def request_render(wanted: Wanted, retry: bool = False, priority: str = INTERACTIVE) -> JobState:
+    """The job preparing ``wanted``: the one already waiting or running, else a new one. A failed job
+    is reported as failed until someone asks to ``retry``."""
+    jobs = backend()
+    name = download_job(wanted)
+    state = jobs.state(name)
+    if state.pending or (state.failed and not retry):
+        return state
+    try:
+        return jobs.enqueue(TASK, (wanted.response.id, wanted.kind, wanted.lang), job_id=name, priority=priority)
+    except JobError:
+        state = jobs.state(name)  # another request queued it meanwhile
+        if state.pending:
+            return state
+        raise
