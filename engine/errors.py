@@ -107,6 +107,8 @@ _CATALOGUE: tuple[Code, ...] = (
          N_("each role is used once per group with provisions; remove one of them")),
     Code("S221", ERROR, "role-codes", N_("the role '{role}' needs the choice codes {allowed}; '{code}' is not one"),
          N_("use these codes in the choice list (labels can say anything)")),
+    Code("S222", ERROR, "include-keys", N_("template '{name}' is included here: its '{key}' would have no effect"),
+         N_("an included template gives only its items; remove '{key}' or instantiate it with 'use:'")),
     # R: references to the framework
     Code("R300", ERROR, "unknown-provision", N_("unknown provision '{id}'"),
          N_("declare it in the framework; did you mean '{suggestion}'?")),

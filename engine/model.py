@@ -87,6 +87,7 @@ class Article:
     provisions: tuple[str, ...]
     see_also: tuple[str, ...] = ()
     where: Where = Where()
+    guidance: Text = EMPTY  # how to answer for the article: what to cite, typical evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,11 @@ class Framework:
 
     def level(self, code: str) -> Level | None:
         return next((level for level in self.levels if level.code == code), None)
+
+    def related(self, article_id: str) -> tuple[Article, ...]:
+        """The articles an article's ``see_also`` names, in the order written."""
+        article = self.articles.get(article_id)
+        return tuple(self.articles[other] for other in article.see_also) if article else ()
 
     def article_of(self, ref: str) -> Article | None:
         """The article a provision or article id belongs to."""

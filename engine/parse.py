@@ -360,7 +360,8 @@ class Parser:
             own.append(prov_id)
         see_also = tuple(value for value, _ in self.strings(ar.get("see_also"), "see_also"))
         article = Article(article_id, chapter_id, self.text(ar.get("title"), f"{path}.title"), tuple(own),
-                          see_also, Where(node.line, node.column, path))
+                          see_also, Where(node.line, node.column, path),
+                          self.text(ar.get("guidance"), f"{path}.guidance"))
         articles[article_id] = article
         return article
 
@@ -424,7 +425,21 @@ class Parser:
                 self.c.add("S204", key_node.line, key_node.column, f"templates.{name}", value=name)
             if self.mapping(template, name) is not None:
                 self.keys(template, "template", N_("a template"), f"templates.{name}")
+                self.check_defaults(template, name)
                 self.templates[name] = template
+
+    def check_defaults(self, template: Node, name: str) -> None:
+        """Defaults must be single values of declared parameters."""
+        defaults = template.value.get("defaults")
+        if defaults is None or self.mapping(defaults, "defaults") is None:
+            return
+        declared = [value for value, _ in self.strings(template.value.get("parameters"), "parameters")]
+        for key, value in defaults.value.items():
+            self.scalar(value, key, N_("text"))
+            if key not in declared:
+                key_node = defaults.keys[key]  # type: ignore[index]
+                self.c.add("S211", key_node.line, key_node.column, f"templates.{name}.defaults.{key}", name=name,
+                           problem=N_("unknown parameter '{param}'"), param=key, declared=", ".join(declared) or "-")
 
     def instance(self, node: Node, path: str, prefix: str, scope: dict[str, str], depth: int,
                  chain: tuple[str, ...]) -> Draft | None:
@@ -439,7 +454,7 @@ class Parser:
         if name in chain or depth > MAX_TEMPLATE_DEPTH:
             self.c.add("S210", node.line, node.column, path, name=name, chain=" -> ".join(chain + (name,)))
             return None
-        args = self.template_args(values.get("with"), template, name, path)
+        args = self.template_args(values.get("with"), template, name, path, {})
         if args is None:
             return None
         body = _substitute(template, args, node) if args else template
@@ -451,11 +466,14 @@ class Parser:
         group_node = Node(MAP, merged, node.line, node.column, keys={k: node for k in merged})
         extra = values.get("items")
         return self.container(group_node, "group", path, prefix, scope, depth + 1,
-                              template=name, chain=chain + (name,), extra=extra, checked=True)
+                              template=name, chain=chain + (name,), extra=extra, checked=True, args=args)
 
-    def template_args(self, node: Node | None, template: Node, name: str, path: str) -> dict[str, str] | None:
+    def template_args(self, node: Node | None, template: Node, name: str, path: str,
+                      inherited: dict[str, str]) -> dict[str, str] | None:
+        """The values of a template's parameters: given in ``with:``, else ``inherited`` (an include
+        sees those of the instance it is written into), else the template's ``defaults``."""
         declared = [value for value, _ in self.strings(template.value.get("parameters"), "parameters")]
-        given: dict[str, str] = {}
+        given: dict[str, str] = {**_quiet_args(template.value.get("defaults")), **inherited}
         if node is not None and self.mapping(node, "with") is not None:
             for key, value in node.value.items():
                 text = self.scalar(value, key, N_("text"))
@@ -477,7 +495,7 @@ class Parser:
 
     # -- sections, groups, questions --------------------------------------------------------------
     def item(self, node: Node, path: str, prefix: str, scope: dict[str, str], depth: int,
-             chain: tuple[str, ...]) -> Draft | None:
+             chain: tuple[str, ...], args: dict[str, str]) -> Draft | None:
         if self.mapping(node, "items") is None:
             return None
         if "use" in node.value:
@@ -485,13 +503,15 @@ class Parser:
         if "type" in node.value:
             return self.question(node, path, prefix, scope, template=chain[-1] if chain else None)
         if "items" in node.value:
-            return self.container(node, "group", path, prefix, scope, depth, chain=chain)
+            return self.container(node, "group", path, prefix, scope, depth, chain=chain, args=args)
         self.c.add("S213", node.line, node.column, path)
         return None
 
     def container(self, node: Node, kind: str, path: str, prefix: str, scope: dict[str, str], depth: int,
                   template: str | None = None, chain: tuple[str, ...] = (), extra: Node | None = None,
-                  checked: bool = False) -> Draft | None:
+                  checked: bool = False, args: dict[str, str] | None = None) -> Draft | None:
+        """A section or group; ``args``: the parameters of the template instance it is in, if any."""
+        args = args or {}
         if self.mapping(node, kind + "s") is None:
             return None
         values = node.value if checked else self.keys(node, kind, _KIND_WHERE[kind], path)
@@ -500,7 +520,6 @@ class Parser:
         if template is not None:  # a template instance opens a scope for its local ids
             prefix = draft.id + "."
             scope = dict(scope)
-            _declare_locals(self.templates[template], prefix, scope)
         draft.scope = scope
         self.register(draft, values.get("id", node))
         fields = draft.fields
@@ -511,16 +530,80 @@ class Parser:
         self.condition(draft, values, "show_if", path)
         items = list(self.seq(values.get("items"), "items"))
         extras = self.seq(extra, "items") if extra is not None else []
-        if extra is not None:
-            _declare_items(extras, prefix, scope)
-        for index, child in enumerate(items + extras):
-            cpath = f"{path}.items[{index}]"
-            sub = self.item(child, cpath, prefix, scope, depth, chain)
+        entries = self.spliced([(child, f"{path}.items[{index}]") for index, child in enumerate(items + extras)],
+                               args)
+        if template is not None:
+            self.declare([child for child, _ in entries], prefix, scope, args)
+        for child, cpath in entries:
+            sub = self.item(child, cpath, prefix, scope, depth, chain, args)
             if sub is not None:
                 draft.children.append(sub)
         if not draft.children and (items or extras or "items" in values):
             self.c.add("S217", node.line, node.column, path, where=_KIND_WHERE[kind], id=draft.id)
         return draft
+
+    # -- include: a template's items written in place ------------------------------------------------
+    def spliced(self, entries: list[tuple[Node, str]], args: dict[str, str], chain: tuple[str, ...] = (),
+                report: bool = True) -> list[tuple[Node, str]]:
+        """``entries`` (item, path) with every ``include:`` replaced by the items it names, recursively."""
+        out: list[tuple[Node, str]] = []
+        for node, path in entries:
+            if node.kind != MAP or "include" not in node.value:
+                out.append((node, path))
+                continue
+            found = self.included(node, path, args, chain, report)
+            if found is not None:
+                name, items, inner_args = found
+                inner = [(item, f"templates.{name}.items[{index}]") for index, item in enumerate(items)]
+                out.extend(self.spliced(inner, inner_args, chain + (name,), report))
+        return out
+
+    def included(self, node: Node, path: str, args: dict[str, str], chain: tuple[str, ...],
+                 report: bool) -> tuple[str, list[Node], dict[str, str]] | None:
+        """The name, the (substituted) items and the parameters of the template an ``include:`` names."""
+        add = self.c.add if report else (lambda *args, **kwargs: None)
+        if report:
+            values = self.keys(node, "include", N_("an inclusion"), path)
+            name = self.scalar(values.get("include"), "include") or ""
+        else:
+            values = node.value
+            name = values["include"].value if values["include"].kind == SCALAR else ""
+        template = self.templates.get(name)
+        where = values.get("include", node)
+        if template is None:
+            add("S209", where.line, where.column, f"{path}.include", name=name,
+                suggestion=suggest(name, self.templates))
+            return None
+        if name in chain or len(chain) > MAX_TEMPLATE_DEPTH:
+            add("S210", where.line, where.column, path, name=name, chain=" -> ".join(chain + (name,)))
+            return None
+        if report:
+            for key in template.value:
+                if key not in ("parameters", "defaults", "items"):
+                    key_node = template.keys[key]  # type: ignore[index]
+                    add("S222", key_node.line, key_node.column, f"templates.{name}.{key}", name=name, key=key)
+            own = self.template_args(values.get("with"), template, name, path, args)
+        else:
+            own = {**_quiet_args(template.value.get("defaults")), **args, **_quiet_args(values.get("with"))}
+        if own is None:
+            return None
+        body = _substitute(template, own, node) if own else template
+        items = body.value.get("items")
+        return name, list(items.value) if items is not None and items.kind == SEQ else [], own
+
+    def declare(self, items: list[Node], prefix: str, scope: dict[str, str], args: dict[str, str]) -> None:
+        """Map every id written in a template instance (and the groups in it) to its id there."""
+        for node in items:
+            if node.kind != MAP:
+                continue
+            id_node = node.value.get("id")
+            if id_node is not None and id_node.kind == SCALAR:
+                scope[id_node.value] = prefix + id_node.value
+                if "type" not in node.value:  # a nested group or template use: its ids stay under it
+                    sub = node.value.get("items")
+                    if sub is not None and sub.kind == SEQ and "use" not in node.value:
+                        inner = self.spliced([(item, "") for item in sub.value], args, report=False)
+                        self.declare([item for item, _ in inner], prefix, scope, args)
 
     def register(self, draft: Draft, id_node: Node) -> None:
         first = self.doc.ids.get(draft.id)
@@ -614,8 +697,8 @@ class Parser:
         draft.fields["required"] = False
         if node is None or node.is_null:
             return
-        if node.kind == SCALAR and node.plain and (node.value in _TRUE or node.value in _FALSE):
-            draft.fields["required"] = node.value in _TRUE
+        if node.kind == SCALAR and (node.value in _TRUE or node.value in _FALSE):  # quoted too: a template's
+            draft.fields["required"] = node.value in _TRUE  # "{needed}" given "true" or "false" is no condition
             return
         if node.kind == SCALAR and node.plain and node.value in ("yes", "no", "Yes", "No", "on", "off"):
             self.c.add("S202", node.line, node.column, f"{path}.required", key="required",
@@ -714,22 +797,11 @@ def _prefixed(ref: str, text: Text) -> Text:
     return Text({lang: f"{ref}. {value}" for lang, value in text.items()})
 
 
-def _declare_locals(template: Node, prefix: str, scope: dict[str, str]) -> None:
-    """Map every id written inside a template to its id in this instance."""
-    _declare_items(template.value.get("items") and template.value["items"].value or [], prefix, scope)
-
-
-def _declare_items(items: list[Node], prefix: str, scope: dict[str, str]) -> None:
-    for node in items:
-        if node.kind != MAP:
-            continue
-        id_node = node.value.get("id")
-        if id_node is not None and id_node.kind == SCALAR:
-            scope[id_node.value] = prefix + id_node.value
-            if "type" not in node.value:  # a nested group or template use: its ids stay under it
-                sub = node.value.get("items")
-                if sub is not None and sub.kind == SEQ and "use" not in node.value:
-                    _declare_items(sub.value, prefix, scope)
+def _quiet_args(node: Node | None) -> dict[str, str]:
+    """Parameter values as written (their mistakes are reported where the items are read)."""
+    if node is None or node.kind != MAP:
+        return {}
+    return {key: str(value.value) for key, value in node.value.items() if value.kind == SCALAR}
 
 
 def _substitute(node: Node, args: dict[str, str], at: Node) -> Node:

@@ -112,11 +112,13 @@ def build_schema() -> dict[str, Any]:
             ],
         },
         "item": {
-            "description": "A question (has 'type'), a group (has 'items') or a template use (has 'use').",
+            "description": "A question (has 'type'), a group (has 'items'), a template use (has 'use') or "
+                           "a template's items written in place (has 'include').",
             "if": {"required": ["use"]},
             "then": {"$ref": "#/$defs/use"},
-            "else": {"if": {"required": ["type"]}, "then": {"$ref": "#/$defs/question"},
-                     "else": {"$ref": "#/$defs/group"}},
+            "else": {"if": {"required": ["include"]}, "then": {"$ref": "#/$defs/include"},
+                     "else": {"if": {"required": ["type"]}, "then": {"$ref": "#/$defs/question"},
+                              "else": {"$ref": "#/$defs/group"}}},
         },
     }
     for node, keys in NODES.items():

@@ -73,6 +73,8 @@ NODES: dict[str, dict[str, Key]] = {
         Key("id", "string", "Article number, e.g. '15'.", True),
         Key("title", "text", "Article title.", True),
         Key("see_also", "strings", "Related articles (cross-references)."),
+        Key("guidance", "text",
+            "Guidance on answering for the whole article: what a good answer cites, typical evidence."),
         Key("provisions", "list:provision", "Paragraphs and subparagraphs of the article."),
     ),
     "provision": _keys(
@@ -92,11 +94,18 @@ NODES: dict[str, dict[str, Key]] = {
     ),
     "template": _keys(
         Key("parameters", "strings", "Names of the parameters, used as {name} in the template's texts."),
+        Key("defaults", "scalars", "Values of parameters an instance may leave out."),
         Key("title", "text", "Default title of each instance."),
         Key("description", "text", "Default description of each instance."),
         Key("show_if", "condition", "Default condition for showing each instance."),
         Key("provisions", "provisions", "Provisions each instance covers, e.g. ['{provision}']."),
         Key("items", "items", "The questions and groups of the block.", True),
+    ),
+    "include": _keys(
+        Key("include", "string",
+            "Name of a template whose items are written here, as if typed in place: same ids prefix, "
+            "same scope. Only the template's items are used.", True),
+        Key("with", "scalars", "Values of the included template's parameters."),
     ),
     "section": _keys(
         Key("id", "id", _ID, True),

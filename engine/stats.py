@@ -23,6 +23,8 @@ class Stats:
     articles_covered: int
     texts: int  # distinct texts
     translated: dict[str, int] = field(default_factory=dict)  # language -> texts it has
+    levels: dict[str, int] = field(default_factory=dict)  # level of obligation -> provisions, in level order
+    roles: dict[str, int] = field(default_factory=dict)  # role -> questions that have it
 
     def coverage(self, lang: str) -> float:
         return 100.0 * self.translated.get(lang, 0) / self.texts if self.texts else 100.0
@@ -51,6 +53,9 @@ def compute(q: Questionnaire) -> Stats:
         provisions=len(provisions), provisions_covered=len(prov_covered),
         articles=len(articles), articles_covered=len(art_covered),
         texts=len(texts), translated=translated,
+        levels={level.code: sum(1 for p in provisions.values() if p.level == level.code)
+                for level in (framework.levels if framework else ())},
+        roles=dict(sorted(Counter(question.role for question in questions if question.role).items())),
     )
 
 
@@ -75,6 +80,7 @@ def _texts(q: Questionnaire) -> list[Text]:
             add(chapter.title)
         for article in q.framework.articles.values():
             add(article.title)
+            add(article.guidance)
         for provision in q.framework.provisions.values():
             add(provision.summary)
             add(provision.title)

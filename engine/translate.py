@@ -76,6 +76,8 @@ def _item_kind(node: Node) -> str:
     keys = _pairs(node)
     if "use" in keys:
         return "use"
+    if "include" in keys:
+        return "include"
     if "type" in keys:
         return "question"
     return "group"

@@ -99,6 +99,10 @@ def stats(files: tuple[str, ...]) -> None:
                        f"{s.provisions_covered}/{s.provisions} provisions covered by questions")
         elif s.articles or s.provisions:
             click.echo(f"  framework: {s.articles} articles, {s.provisions} provisions (not mapped to questions)")
+        if s.provisions:
+            click.echo("  provisions by level: " + ", ".join(f"{k} {v}" for k, v in s.levels.items()))
+        if s.roles:
+            click.echo("  questions by role: " + ", ".join(f"{k} {v}" for k, v in s.roles.items()))
         click.echo(f"  translations ({s.texts} texts): "
                    + ", ".join(f"{lang} {s.coverage(lang):.1f} %" for lang in q.languages))
     if failed:
@@ -309,21 +313,26 @@ def questionnaires_group() -> None:
 @questionnaires_group.command("publish")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--map", "maps", multiple=True, metavar="OLD=NEW", help="Answers of question OLD move to NEW.")
-@click.option("--map-code", "map_codes", multiple=True, metavar="QUESTION:OLD=NEW",
-              help="Answers with choice code OLD of QUESTION become NEW.")
+@click.option("--map-code", "map_codes", multiple=True, metavar="QUESTION:OLD=NEW[+NEW]",
+              help="Answers with choice code OLD of QUESTION become NEW (or several codes: A+B).")
+@click.option("--map-list-code", "map_list_codes", multiple=True, metavar="LIST:OLD=NEW[+NEW]",
+              help="The same for every question whose choices are the choice list LIST.")
+@click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False),
+              help="A mapping file (questionnaires/mappings/): questions, codes, lists, confirm.")
 @click.option("--confirm", "confirmed", multiple=True, metavar="QUESTION",
               help="Publish although answers of QUESTION stay behind (kept, listed as without a home).")
 @click.option("--dry-run", is_flag=True, help="Check and show the changes; store nothing.")
 @click.option("--notes", default="", help="Publication notes: what changed and why (shown to States). Required.")
 @click.option("--notes-file", type=click.File(encoding="utf-8"), help="Read the publication notes from a file.")
-def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[str, ...], confirmed: tuple[str, ...],
+def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[str, ...],
+                           map_list_codes: tuple[str, ...], mapping_file: str | None, confirmed: tuple[str, ...],
                            dry_run: bool, notes: str, notes_file: Any) -> None:
     """Check FILE, compare it with the live version and store it as a new version.
 
     Nothing is stored if the file has errors, if it changes nothing against the live version, if
-    its version is not greater than the live one, without publication notes, or if a change would
-    strand stored answers (a removed question, a changed type, a removed choice code) without --map
-    or --confirm.
+    its version is not greater than the live one, without publication notes (--notes, or the
+    mapping file's), or if a change would strand stored answers (a removed question, a changed
+    type, a removed choice code) without --map, --mapping or --confirm.
     """
     from pathlib import Path
 
@@ -341,14 +350,30 @@ def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[st
         raise click.ClickException(f"{len(exc.errors)} error(s): nothing was published") from None
     for warning in loaded.warnings:
         click.echo(warning.format())
-    mapping = versions.Mapping(confirmed=set(confirmed))
+    mapping = versions.Mapping()
+    if mapping_file:
+        try:
+            found = versions.Mapping.from_file(mapping_file)
+        except versions.MappingFileError as exc:
+            raise click.ClickException(str(exc)) from None
+        live = versions.live_version(loaded.questionnaire.id)
+        expected = (loaded.questionnaire.id, live.version if live else None, loaded.questionnaire.version)
+        if (found.questionnaire, found.source, found.target) != expected:
+            raise click.ClickException(
+                f"{mapping_file} maps {found.questionnaire} {found.source} -> {found.target}, but this publishes "
+                f"{expected[0]} {expected[1] or '(nothing yet)'} -> {expected[2]}")
+        mapping = found.mapping
+        notes = notes or found.notes
+    mapping.confirmed |= set(confirmed)
     for item in maps:
         old, _sep, new = item.partition("=")
         mapping.questions[old.strip()] = new.strip()
-    for item in map_codes:
-        qid, _sep, rest = item.partition(":")
+    pairs = [(item, mapping.codes) for item in map_codes] + [(item, mapping.lists) for item in map_list_codes]
+    for item, into in pairs:
+        key, _sep, rest = item.partition(":")
         old, _sep, new = rest.partition("=")
-        mapping.codes.setdefault(qid.strip(), {})[old.strip()] = new.strip()
+        codes = [code.strip() for code in new.split("+") if code.strip()]
+        into.setdefault(key.strip(), {})[old.strip()] = codes[0] if len(codes) == 1 else codes
     plan = versions.plan(loaded, mapping, text)
     for refusal in plan.refusals:
         click.echo(refusal.message(file), err=True)
@@ -361,7 +386,7 @@ def questionnaires_publish(file: str, maps: tuple[str, ...], map_codes: tuple[st
     for blocker in plan.blockers:
         click.echo(f"needs a decision: {blocker.kind} {blocker.question_id} ({blocker.answers} answer(s))"
                    f"{' codes ' + ', '.join(blocker.detail['codes']) if 'codes' in blocker.detail else ''}"
-                   " -> use --map, --map-code or --confirm", err=True)
+                   " -> use --mapping, --map, --map-code, --map-list-code or --confirm", err=True)
     if not plan.can_publish:
         raise click.ClickException("nothing was published")
     notes = (notes_file.read() if notes_file is not None else notes).strip()

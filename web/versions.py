@@ -2,23 +2,34 @@
 
 A new version is checked by the engine, compared with the live version (``engine.diff``), and
 published only when every change that could strand stored answers is either mapped (old question
-id to new id, old choice code to new code) or explicitly confirmed. The decisions are recorded with
-the version. Three guards come first: a draft that says nothing new (the same model as the live
-version, whatever its comments or layout) is not publishable; the version number must be greater
-than the live one (:func:`version_key`: "2026.1" < "2026.2" < "2026.10" < "2027.1"); and the
-publisher writes publication notes (what changed and why), stored with the version and shown to
-States. Responses move when their State (or the secretariat) chooses: answers carry over by
-id, mapped answers are copied to their new id, and answers without a home are kept, listed and
+id to new id, old choice code to new code or codes) or explicitly confirmed. The decisions are
+recorded with the version. Three guards come first: a draft that says nothing new (the same model
+as the live version, whatever its comments or layout) is not publishable; the version number must
+be greater than the live one (:func:`version_key`: "2026.1" < "2026.2" < "2026.10" < "2027.1");
+and the publisher writes publication notes (what changed and why), stored with the version and
+shown to States. Responses move when their State (or the secretariat) chooses: answers carry over
+by id, mapped answers are copied to their new id, and answers without a home are kept, listed and
 shown read-only. Nothing is ever deleted.
+
+A code mapping is one-to-one (``hi -> high``) or one-to-many (a code split in two: ``legal_advice
+-> legal_advisory + legislative_drafting``; a multiple choice keeps both). It is given per
+question, or per choice list (``lists``): then it applies to every question and table column whose
+choices are that list, so one line covers a list shared by hundreds of questions. A single choice
+cannot hold a code split in two: its stored answers still need a one-to-one mapping of their own.
+A mapping can be written in a file (:func:`Mapping.from_file`), kept next to the questionnaire it
+publishes, with the publication notes of the version.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Union
 
+import yaml
 from sqlalchemy import func, select
 
 import engine
@@ -33,23 +44,146 @@ from .models.base import utcnow
 from .progress import refresh
 from .workflow import log
 
+#: What an old choice code becomes: one code, or several (a code split in two).
+Target = Union[str, list[str]]
+
+
+def targets(target: Target) -> list[str]:
+    return [target] if isinstance(target, str) else list(target)
+
 
 @dataclass
 class Mapping:
     """The author's decisions for critical changes."""
 
     questions: dict[str, str] = field(default_factory=dict)  # old id -> new id
-    codes: dict[str, dict[str, str]] = field(default_factory=dict)  # question id -> old code -> new code
+    codes: dict[str, dict[str, Target]] = field(default_factory=dict)  # question id -> old code -> new
     confirmed: set[str] = field(default_factory=set)  # question ids whose answers may stay behind
+    lists: dict[str, dict[str, Target]] = field(default_factory=dict)  # choice list -> old code -> new
 
     def as_notes(self) -> dict[str, Any]:
-        return {"questions": self.questions, "codes": self.codes, "confirmed": sorted(self.confirmed)}
+        notes: dict[str, Any] = {"questions": self.questions, "codes": self.codes,
+                                 "confirmed": sorted(self.confirmed)}
+        if self.lists:
+            notes["lists"] = self.lists
+        return notes
 
     @classmethod
     def from_notes(cls, notes: dict[str, Any]) -> Mapping:
         data = notes.get("mapping", {})
         return cls(dict(data.get("questions", {})), {k: dict(v) for k, v in data.get("codes", {}).items()},
-                   set(data.get("confirmed", [])))
+                   set(data.get("confirmed", [])), {k: dict(v) for k, v in data.get("lists", {}).items()})
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> MappingFile:
+        """Read a mapping file (YAML); raises :class:`MappingFileError` saying what is wrong where."""
+        return read_mapping_file(Path(path))
+
+    def code_map(self, question_id: str, *lists: str | None) -> dict[str, list[str]]:
+        """Old code -> new codes for a question: its own mapping, else that of its choice list."""
+        merged: dict[str, list[str]] = {}
+        for name in lists:
+            if name is not None:
+                for code, target in self.lists.get(name, {}).items():
+                    merged.setdefault(code, targets(target))
+        for code, target in self.codes.get(question_id, {}).items():
+            merged[code] = targets(target)
+        return merged
+
+    def then(self, nxt: Mapping) -> None:
+        """Compose with the mapping of the next version (answers move through both)."""
+        self.questions = {old: nxt.questions.get(new, new) for old, new in self.questions.items()}
+        for old, new in nxt.questions.items():
+            self.questions.setdefault(old, new)
+        for own, other in ((self.codes, nxt.codes), (self.lists, nxt.lists)):
+            for key, codes in other.items():
+                merged = own.setdefault(key, {})
+                for code, target in merged.items():
+                    merged[code] = _flat(codes.get(step, step) for step in targets(target))
+                for code, target in codes.items():
+                    merged.setdefault(code, target)
+
+
+def _flat(items: Iterable[Target]) -> list[str]:
+    return list(dict.fromkeys(code for item in items for code in targets(item)))
+
+
+# -- mapping files -----------------------------------------------------------------------------------
+class MappingFileError(ValueError):
+    """A mapping file that cannot be used; the message says where and what to write instead."""
+
+
+@dataclass
+class MappingFile:
+    questionnaire: str
+    source: str  # the version the answers come from
+    target: str  # the version being published
+    mapping: Mapping
+    notes: str = ""  # the publication notes: what changed and why
+
+
+def read_mapping_file(path: Path) -> MappingFile:
+    """A mapping file::
+
+        questionnaire: uncac_checklist
+        from: "2026.1"
+        to: "2027.1"
+        questions: {p5_2.compliance: p5_2.adopted}          # old question id: new id
+        codes: {p5_2.level: {hi: high}}                      # question id: old code: new code(s)
+        lists: {ta_categories: {legal_advice: [legal_advisory, legislative_drafting]}}
+        confirm: [p44_1.steps]                               # answers that may stay behind
+        notes: What changed and why (the publication notes shown to States).
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise MappingFileError(f"{path}: cannot be read ({exc})") from None
+    if not isinstance(data, dict):
+        raise MappingFileError(f"{path}: expected a mapping with 'questionnaire', 'from', 'to' and 'questions'")
+    known = {"questionnaire", "from", "to", "questions", "codes", "lists", "confirm", "notes"}
+    for key in data:
+        if key not in known:
+            raise MappingFileError(f"{path}: unknown key '{key}' (expected one of: {', '.join(sorted(known))})")
+    for key in ("questionnaire", "from", "to"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise MappingFileError(f"{path}: '{key}' must be given as text, e.g. {key}: \"2027.1\"")
+    questions = _str_map(path, "questions", data.get("questions") or {})
+    codes = {qid: _code_map(path, f"codes.{qid}", value) for qid, value in _dict(path, "codes", data).items()}
+    lists = {name: _code_map(path, f"lists.{name}", value) for name, value in _dict(path, "lists", data).items()}
+    confirm = data.get("confirm") or []
+    if not isinstance(confirm, list) or not all(isinstance(item, str) for item in confirm):
+        raise MappingFileError(f"{path}: 'confirm' must be a list of question ids")
+    notes = data.get("notes") or ""
+    if not isinstance(notes, str):
+        raise MappingFileError(f"{path}: 'notes' must be text (the publication notes)")
+    return MappingFile(data["questionnaire"], data["from"], data["to"],
+                       Mapping(questions, codes, set(confirm), lists), notes.strip())
+
+
+def _dict(path: Path, key: str, data: dict[str, Any]) -> dict[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise MappingFileError(f"{path}: '{key}' must be a mapping")
+    return value
+
+
+def _str_map(path: Path, key: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise MappingFileError(f"{path}: '{key}' must map old ids to new ids, e.g. 'p5_2.compliance: p5_2.adopted'")
+    return dict(value)
+
+
+def _code_map(path: Path, key: str, value: Any) -> dict[str, Target]:
+    out: dict[str, Target] = {}
+    if not isinstance(value, dict):
+        raise MappingFileError(f"{path}: '{key}' must map old codes to new codes")
+    for old, new in value.items():
+        if isinstance(new, str) or (isinstance(new, list) and new and all(isinstance(c, str) for c in new)):
+            out[str(old)] = new
+        else:
+            raise MappingFileError(f"{path}: '{key}.{old}' must be a code or a list of codes, "
+                                   "e.g. [legal_advisory, legislative_drafting]")
+    return out
 
 
 @dataclass
@@ -193,8 +327,11 @@ def plan(loaded: engine.Loaded, mapping: Mapping, text: str | None = None) -> Pl
                 blockers.append(Blocker("retyped", qid, counts[qid], change.detail))
         elif change.kind == "codes_removed":
             used = code_counts(live, qid)
+            several = new.question(qid).type == "multiple_choice" if qid in new.index.items else False
+            mapped = {code for code, into in mapping.code_map(qid, _list_name(old, qid)).items()
+                      if several or len(into) == 1}  # a single choice cannot take a code split in two
             codes = [code for code in change.detail["codes"]  # type: ignore[union-attr]
-                     if used.get(code) and code not in mapping.codes.get(qid, {})]
+                     if used.get(code) and code not in mapped]
             if codes:
                 blockers.append(Blocker("codes_removed", qid, sum(used[c] for c in codes), {"codes": codes}))
     return Plan(loaded, live, changes, blockers, _check_mapping(old, new, mapping), refusals)
@@ -225,10 +362,27 @@ def _check_mapping(old: engine.Questionnaire, new: engine.Questionnaire, mapping
         if not isinstance(question, engine.Question) or question.choices is None:
             errors.append(f"{qid}: not a choice question in the new version")
             continue
-        for old_code, new_code in codes.items():
-            if new_code not in question.choices.codes:
-                errors.append(f"{qid}: '{new_code}' is not a choice of the new version (for '{old_code}')")
+        for old_code, goal in codes.items():
+            for new_code in targets(goal):
+                if new_code not in question.choices.codes:
+                    errors.append(f"{qid}: '{new_code}' is not a choice of the new version (for '{old_code}')")
+            if len(targets(goal)) > 1 and question.type != "multiple_choice":
+                errors.append(f"{qid}: '{old_code}' can become several codes only in a multiple choice")
+    for name, codes in mapping.lists.items():
+        choices = new.choice_lists.get(name)
+        if choices is None:
+            errors.append(f"{name}: no such choice list in the new version")
+            continue
+        for old_code, goal in codes.items():
+            for new_code in targets(goal):
+                if new_code not in choices.codes:
+                    errors.append(f"{name}: '{new_code}' is not a choice of the list (for '{old_code}')")
     return errors
+
+
+def _list_name(q: engine.Questionnaire, qid: str) -> str | None:
+    item = q.index.items.get(qid)
+    return item.choices.name if isinstance(item, engine.Question) and item.choices is not None else None
 
 
 def publish(plan_: Plan, text: str, source: str, mapping: Mapping, user: User | None,
@@ -319,15 +473,8 @@ def migrate(response: Response, target: QuestionnaireVersion, user: User) -> Mig
         raise catalog.PublishError("this State already has a response on that version")
     mapping = Mapping()
     for step in steps:  # compose the mappings of every version on the way
-        nxt = Mapping.from_notes(step.notes)
-        mapping.questions = {old: nxt.questions.get(new, new) for old, new in mapping.questions.items()}
-        for old, new in nxt.questions.items():
-            mapping.questions.setdefault(old, new)
-        for qid, codes in nxt.codes.items():
-            merged = mapping.codes.setdefault(qid, {})
-            merged.update({old: codes.get(new, new) for old, new in merged.items()})
-            for old, new in codes.items():
-                merged.setdefault(old, new)
+        mapping.then(Mapping.from_notes(step.notes))
+    old_q = catalog.questionnaire(response.version)
     q = catalog.questionnaire(target)
     rows = stored(response)
     changes: list[Change] = []
@@ -342,7 +489,7 @@ def migrate(response: Response, target: QuestionnaireVersion, user: User) -> Mig
         if not isinstance(question, engine.Question):
             orphans.append(qid)
             continue
-        value = _recode(row.value, mapping.codes.get(qid, mapping.codes.get(new_id, {})))
+        value = _recode(row.value, question, old_q.index.items.get(qid), mapping, qid)
         try:
             engine.TYPES[question.type].from_json(question, value)
         except engine.InvalidAnswer:
@@ -367,13 +514,42 @@ def migrate(response: Response, target: QuestionnaireVersion, user: User) -> Mig
     return Migration(carried, mapped, sorted(orphans))
 
 
-def _recode(value: Any, codes: dict[str, str]) -> Any:
+def _recode(value: Any, question: engine.Question, old: object, mapping: Mapping, qid: str) -> Any:
+    """``value`` with its choice codes mapped (table cells too, by the choice list of their column)."""
+    previous = old if isinstance(old, engine.Question) else None
+    if question.type == "table" and isinstance(value, list):
+        return [_recode_row(row, question, previous, mapping) if isinstance(row, dict) else row for row in value]
+    lists = (question.choices.name if question.choices else None,
+             previous.choices.name if previous is not None and previous.choices else None)
+    codes = mapping.code_map(qid, *lists)
+    if question.id != qid:
+        codes = {**mapping.code_map(question.id, *lists), **codes}
+    return _apply(value, codes)
+
+
+def _recode_row(row: dict[str, Any], question: engine.Question, old: engine.Question | None,
+                mapping: Mapping) -> dict[str, Any]:
+    out = dict(row)
+    for column in question.columns:
+        before = old.column(column.id) if old is not None else None
+        lists = [c.choices.name for c in (column, before) if c is not None and c.choices is not None]
+        codes: dict[str, list[str]] = {}
+        for name in lists:
+            for old_code, new in mapping.lists.get(name, {}).items():
+                codes.setdefault(old_code, targets(new))
+        if codes and column.id in out:
+            out[column.id] = _apply(out[column.id], codes)
+    return out
+
+
+def _apply(value: Any, codes: dict[str, list[str]]) -> Any:
     if not codes:
         return value
     if isinstance(value, list):
-        return list(dict.fromkeys(codes.get(v, v) for v in value))
+        return _flat(codes.get(v, [v]) if isinstance(v, str) else [v] for v in value)
     if isinstance(value, str):
-        return codes.get(value, value)
+        new = codes.get(value, [value])
+        return new[0] if len(new) == 1 else new  # several codes for a single choice: refused by the type
     return value
 
 

@@ -14,6 +14,9 @@ from babel import Locale, UnknownLocaleError
 
 SURVEY, CHOICES, SETTINGS, FRAMEWORK, TEMPLATES = "survey", "choices", "settings", "framework", "templates"
 
+#: A row of the templates sheet that writes another template's items in place (``include:``).
+INCLUDE = "include"
+
 #: Lists the writer generates (their names hold a dot, which the questionnaire's own names cannot).
 RESERVED = "checklist."
 YES_NO_LIST = RESERVED + "yes_no"
@@ -35,7 +38,7 @@ COLUMN_ORDER = (
     "required_message::{lang}", "constraint", "constraint_message::{lang}", "appearance", "parameters",
     "checklist_type", "provisions", "role", "min", "max", "min_length", "max_length", "pattern",
     "pattern_message::{lang}", "placeholder::{lang}", "other_label::{lang}", "min_rows", "max_rows",
-    "template", "with", "template_parameters",
+    "template", "with", "template_parameters", "template_defaults",
 )
 
 #: Our types that XLSForm has no type for: written as an XLSForm type plus ``checklist_type``.

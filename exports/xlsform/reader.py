@@ -41,6 +41,7 @@ from .layout import (
     FRAMEWORK,
     FRAMEWORK_LIST,
     GROUP_TEXTS,
+    INCLUDE,
     INLINE,
     PLAIN_KEYS,
     QUESTION_TEXTS,
@@ -77,7 +78,7 @@ UNSUPPORTED_SETTINGS = ("style", "instance_name", "public_key", "submission_url"
                         "form_title_prefix")
 KNOWN_COLUMNS = {"type", "name", "label", "hint", "guidance_hint", "relevant", "required", "required_message",
                  "constraint", "constraint_message", "appearance", "parameters", "checklist_type", "provisions",
-                 "template", "with", "template_parameters", *PLAIN_KEYS, *QUESTION_TEXTS}
+                 "template", "with", "template_parameters", "template_defaults", *PLAIN_KEYS, *QUESTION_TEXTS}
 
 #: XPath spellings turned into the questionnaire's condition language.
 _XPATH = ((re.compile(r"count-selected\s*\("), "count_selected("), (re.compile(r"string-length\s*\("), "len("),
@@ -259,6 +260,8 @@ class _Reader:
         self.templates: dict[str, Plain] = {}
         self.lists: dict[str, list[Plain]] = {}
         self.list_rows: dict[str, SheetRow] = {}
+        self.reading_templates = False  # the templates sheet may hold include rows and {parameters}
+        self.template_names: set[str] = set()
 
     # -- rows --------------------------------------------------------------------------------------
     def rows(self, sheet: str, records: list[dict[str, Any]] | None, headers: list[str]) -> list[SheetRow]:
@@ -388,6 +391,9 @@ class _Reader:
                 article = {"id": ident, "title": title}
                 if row.get("see_also"):
                     article["see_also"] = (row.get("see_also") or "").split()
+                guidance = row.text("guidance", self.default)
+                if guidance:
+                    article["guidance"] = guidance
                 chapter["articles"].append(article)  # type: ignore[index]
             elif kind == "provision":
                 provision: Plain = {"id": ident, "level": row.get("level") or ""}
@@ -402,7 +408,10 @@ class _Reader:
 
     # -- templates -----------------------------------------------------------------------------------
     def read_templates(self, rows: list[SheetRow]) -> None:
-        for node in self.tree(rows):
+        nodes = self.tree(rows)
+        self.template_names = {node.row.get("name") or "" for node in nodes if node.kind == "group"}
+        self.reading_templates = True
+        for node in nodes:
             if node.kind != "group":
                 self.state.add("X706", node.row.cell("type"), value=node.row.get("type") or "", column="type",
                                expected="each template is a begin_group ... end_group block")
@@ -412,6 +421,8 @@ class _Reader:
             body: Plain = {}
             if params:
                 body["parameters"] = params
+            if node.row.get("template_defaults"):
+                body["defaults"] = _pairs(node.row.get("template_defaults") or "")
             self.group_keys(node.row, body, {})
             prefix = name + "."
             items = self.children(node, prefix, {}, "")
@@ -421,6 +432,7 @@ class _Reader:
                 if key in body:
                     body[key] = rename_refs(body[key], scope)
             self.templates[name] = body
+        self.reading_templates = False
 
     # -- sections, groups, questions ------------------------------------------------------------------
     def sections(self, rows: list[SheetRow], doc: Plain) -> list[Plain]:
@@ -453,6 +465,8 @@ class _Reader:
     def item(self, node: Node, prefix: str, names: Mapping[str, str], path: str) -> Plain:
         row = node.row
         self.state.origin[path] = row.cell("name")
+        if node.kind == "question" and (row.get("type") or "").strip() == INCLUDE:
+            return self.include(row)
         local = self.local_name(row, prefix)
         if node.kind == "group" and row.get("template"):
             return self.instance(node, local, prefix, names, path)
@@ -462,6 +476,19 @@ class _Reader:
             group["items"] = self.children(node, prefix, names, path)
             return group
         return self.question(node, local, names, path)
+
+    def include(self, row: SheetRow) -> Plain:
+        """A templates-sheet row that writes another template's items in place."""
+        if not self.reading_templates:
+            self.state.add("X706", row.cell("type"), value=INCLUDE, column="type",
+                           expected="include rows only on the templates sheet")
+        name = row.get("name") or ""
+        if name not in self.template_names and "{" not in name:
+            self.state.add("X707", row.cell("name"), name=name)
+        item: Plain = {"include": name}
+        if row.get("with"):
+            item["with"] = _pairs(row.get("with") or "")
+        return item
 
     def local_name(self, row: SheetRow, prefix: str) -> str:
         name = row.get("name") or ""
@@ -572,7 +599,7 @@ class _Reader:
             choices: Any = name
             if name.startswith(INLINE):
                 choices = self.lists.get(name, [])
-            elif name not in self.lists:
+            elif name not in self.lists and not (self.reading_templates and _PARAMETER.fullmatch(name)):
                 self.state.add("X706", row.cell("type"), value=name, column="type",
                                expected="a list_name of the choices sheet")
             if len(words) > 1 and words[1] == "or_other":
@@ -678,6 +705,15 @@ def _alias(header: str) -> str:
              "requiredmsg": "required_message", "list name": "list_name"}
     base = names.get(base, base)
     return f"{base}::{lang}" if lang else base
+
+
+#: A template parameter standing for a value, e.g. a choice list named by the template's user.
+_PARAMETER = re.compile(r"\{\w+\}")
+
+
+def _pairs(text: str) -> dict[str, str]:
+    """``a=1; b=2`` -> ``{"a": "1", "b": "2"}``."""
+    return dict(_pair(part) for part in text.split(";") if part.strip())
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -91,12 +91,40 @@ def rename_refs(condition: str, names: Mapping[str, str]) -> str:
     return _REF.sub(lambda m: "${" + names.get(m.group(1), m.group(1)) + "}", condition)
 
 
+def arguments(template: Plain, given: Mapping[str, Any]) -> dict[str, str]:
+    """The values of a template's parameters: its ``defaults``, overridden by those given."""
+    return {**{str(k): str(v) for k, v in (template.get("defaults") or {}).items()},
+            **{str(k): str(v) for k, v in given.items()}}
+
+
 def expand(use: Plain, templates: Mapping[str, Plain]) -> tuple[Plain, list[Plain]]:
-    """A template use's effective group keys and its items (the template's, then the use's own)."""
+    """A template use's effective group keys and its items (the template's, with what its
+    ``include:`` items bring written in place, then the use's own)."""
     template = templates[use["use"]]
-    body = substitute(template, dict(use.get("with") or {}))
+    args = arguments(template, use.get("with") or {})
+    body = substitute(template, args)
     group = {key: use.get(key, body.get(key)) for key in ("title", "description", "show_if", "provisions")}
-    return group, list(body.get("items") or []) + list(use.get("items") or [])
+    return group, included(list(body.get("items") or []), templates, args) + list(use.get("items") or [])
+
+
+def included(items: list[Plain], templates: Mapping[str, Plain], args: Mapping[str, str],
+             depth: int = 0) -> list[Plain]:
+    """``items`` with every ``include:`` replaced by the included template's items, as the engine
+    writes them in place (the include sees ``args``, its ``with`` adds to them)."""
+    out: list[Plain] = []
+    for item in items:
+        if isinstance(item, dict) and "include" in item and str(item["include"]) in templates and depth < 8:
+            template = templates[str(item["include"])]
+            given = {str(k): str(v) for k, v in (item.get("with") or {}).items()}
+            inner = {**arguments(template, {}), **args, **given}
+            out.extend(included(list(substitute(template, inner).get("items") or []), templates, inner, depth + 1))
+        elif isinstance(item, dict) and "items" in item and "type" not in item and "use" not in item:
+            out.append({**item, "items": included(list(item["items"]), templates, args, depth)})
+        elif isinstance(item, dict) and item.get("required") == "false":  # a parameter given "false"
+            out.append({key: value for key, value in item.items() if key != "required"})
+        else:
+            out.append(item)
+    return out
 
 
 class _Writer:
@@ -127,7 +155,7 @@ class _Writer:
         self.sheet(book, SETTINGS, settings, list(settings[0]))
         if self.doc.get("framework"):
             rows = self.framework(self.doc["framework"])
-            order = ("kind", "id", "level", "gaps", "see_also", "title::{lang}", "summary::{lang}")
+            order = ("kind", "id", "level", "gaps", "see_also", "title::{lang}", "summary::{lang}", "guidance::{lang}")
             self.sheet(book, FRAMEWORK, rows, self.columns(rows, order))
         if templates:
             self.sheet(book, TEMPLATES, templates, self.columns(templates))
@@ -170,6 +198,11 @@ class _Writer:
         as the ids answers are stored under, unique in the whole form, as XLSForm wants them."""
         if "use" in item:
             self.instance(item, out, prefix, names)
+        elif "include" in item:  # only on the templates sheet: the survey sheet has them written in place
+            row: Row = {"type": "include", "name": str(item["include"])}
+            if item.get("with"):
+                row["with"] = "; ".join(f"{key}={value}" for key, value in item["with"].items())
+            out.append(row)
         elif "type" in item:
             self.question(item, out, prefix, names)
         else:
@@ -207,6 +240,8 @@ class _Writer:
         row = self.group({"id": name}, template, out, "", scope)
         if template.get("parameters"):
             row["template_parameters"] = " ".join(template["parameters"])
+        if template.get("defaults"):
+            row["template_defaults"] = "; ".join(f"{key}={value}" for key, value in template["defaults"].items())
         for child in items:
             self.item(child, out, f"{name}.", scope)
         out.append({"type": "end_group"})
@@ -339,7 +374,8 @@ class _Writer:
         for chapter in framework.get("chapters") or []:
             add("chapter", chapter, str(chapter.get("id", "")), title=chapter.get("title"))
             for article in chapter.get("articles") or []:
-                row = add("article", article, str(article.get("id", "")), title=article.get("title"))
+                row = add("article", article, str(article.get("id", "")), title=article.get("title"),
+                          guidance=article.get("guidance"))
                 if article.get("see_also"):
                     row["see_also"] = " ".join(article["see_also"])
                 for provision in article.get("provisions") or []:

@@ -58,7 +58,7 @@ def test_edit_in_the_outline_publish_and_move(kenya: Setup, page: Page, browser:
     # the compliance question of 15.a is the template's: the form says so, the Arabic label changes
     open_in_outline(page, "chiii", "art15", "p15_a", "p15_a.compliance")
     panel = page.locator("[data-item-panel]")
-    expect(panel.locator("#template-notice")).to_contain_text("used by 210 provisions")
+    expect(panel.locator("#template-notice")).to_contain_text("used by 126 provisions")
     arabic = panel.locator("#text-label-ar")
     expect(arabic).to_have_value(OLD_LABEL)
     expect(arabic).to_have_attribute("dir", "rtl")
@@ -67,15 +67,16 @@ def test_edit_in_the_outline_publish_and_move(kenya: Setup, page: Page, browser:
     expect(panel.locator("[data-item-check]")).to_contain_text("The change is saved in the draft.", timeout=20_000)
 
     # a show_if found by searching, checked by the engine while it is typed
-    page.get_by_label("Search by id or text, in any language").fill("p15_a.examples")
+    # (the steps: a block of the mandatory kinds only, all of which ask for compliance)
+    page.get_by_label("Search by id or text, in any language").fill("p15_a.steps")
     expect(page.locator("[data-outline-status]")).to_have_text("Items found: 1", timeout=20_000)
-    page.locator("a[data-item='p15_a.examples']").click()
-    expect(panel.locator("h2#item-title")).to_contain_text("p15_a.examples")
+    page.locator("a[data-item='p15_a.steps']").click()
+    expect(panel.locator("h2#item-title")).to_contain_text("p15_a.steps")
     show_if = panel.get_by_label("Show only if (condition)")
-    show_if.fill("${complience} = 'yes'")
+    show_if.fill("${complience} = 'no'")
     expect(panel.locator("[data-item-check]")).to_contain_text("C401", timeout=20_000)
     expect(panel.locator("[data-item-check]")).to_contain_text("compliance")  # "did you mean"
-    show_if.fill("${compliance} = 'yes'")
+    show_if.fill("${compliance} = 'no'")
     expect(panel.locator("[data-item-check]")).to_contain_text("No problem found in this item.", timeout=20_000)
     panel.get_by_role("button", name="Save the change").click()
     expect(panel.locator("[data-item-check]")).to_contain_text("The change is saved in the draft.", timeout=20_000)
@@ -83,25 +84,25 @@ def test_edit_in_the_outline_publish_and_move(kenya: Setup, page: Page, browser:
     # publish: the version number suggested, notes required
     page.get_by_role("link", name="Review and publish").click()
     expect(page.locator("#changes")).to_contain_text("compliance")
-    expect(page.locator("#version")).to_have_value("2026.2")
+    expect(page.locator("#version")).to_have_value("2027.2")
     page.get_by_label("Publication notes: what changed and why").fill("The compliance question asks about full "
-                                                                       "compliance; examples only when it is met.")
+                                                                       "compliance; steps only when it is not met.")
     page.get_by_role("button", name="Publish").click()
-    expect(page.locator(".notice-success")).to_contain_text("2026.2")
+    expect(page.locator(".notice-success")).to_contain_text("2027.2")
 
     # the focal point reads the notes, moves the answers and finds them under the new label
     focal = browser.new_context(locale="ar")
     other = focal.new_page()
     log_in(other, server, kenya.users["amina"])
     other.goto(server(f"/responses/{kenya.response_id}?lang=en"))
-    expect(other.locator(".publication-notes")).to_contain_text("examples only when it is met")
-    other.get_by_role("button", name=re.compile("Move the answers to version 2026.2")).click()
+    expect(other.locator(".publication-notes")).to_contain_text("steps only when it is not met")
+    other.get_by_role("button", name=re.compile("Move the answers to version 2027.2")).click()
     other.goto(kenya.page_url("p15_a") + "?lang=ar")
     assert other.locator("html").get_attribute("dir") == "rtl"
     expect(other.locator("[id='q-p15_a.compliance'] legend")).to_contain_text(NEW_LABEL)
     expect(other.locator("[id='q-p15_a.compliance'] input[value=partial]")).to_be_checked()
     expect(other.locator("[id='p15_a.measures_summary']")).to_have_value("Penal Code, sections 118 to 121.")
-    expect(other.locator("[id='q-p15_a.examples']")).to_be_hidden()  # shown only when the answer is 'yes'
+    expect(other.locator("[id='q-p15_a.steps']")).to_be_hidden()  # shown only when the answer is 'no'
     focal.close()
 
     def version_of_response() -> str:
@@ -110,7 +111,7 @@ def test_edit_in_the_outline_publish_and_move(kenya: Setup, page: Page, browser:
 
         return db.session.get(Response, kenya.response_id).version.version
 
-    assert db_call(version_of_response) == "2026.2"
+    assert db_call(version_of_response) == "2027.2"
 
 
 @pytest.mark.browser

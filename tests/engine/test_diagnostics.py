@@ -78,6 +78,18 @@ CASES: dict[str, str | bytes] = {
     "S220": items(f"- {{id: q1, type: single_choice, choices: yn, role: compliance, {Q}}}\n"
                   f"- {{id: q2, type: single_choice, choices: yn, role: compliance, {Q}}}"),
     "S221": items(f"- {{id: q1, type: single_choice, choices: cats, role: compliance, {Q}}}"),
+    "S222": doc("""
+        templates:
+          block:
+            show_if: "true"
+            items:
+              - {id: q, type: text, label: {en: Q, fr: Q}}
+        sections:
+          - id: s
+            title: {en: S, fr: S}
+            items:
+              - {include: block}
+    """),
     "R300": items(f"- {{id: q1, type: text, provisions: ['5.9'], {Q}}}", extra=FRAMEWORK),
     "R301": items(f"- {{id: q1, type: text, provisions: ['5.1'], {Q}}}"),
     "R302": items(f"- {{id: q1, type: text, provisions: ['5.1'], {Q}}}", extra=FRAMEWORK),

@@ -25,8 +25,11 @@ def checklist() -> engine.Questionnaire:
 
 @pytest.fixture(scope="session")
 def complete(checklist: engine.Questionnaire) -> tuple[dict[str, Any], dict[str, str]]:
-    """Every provision answered (English, with article 46 in French and chapter V in Arabic)."""
-    return filled(checklist)
+    """Every provision answered (English, with article 46 in French and chapter V in Arabic). Whether
+    extradition needs a treaty is left open, so that paragraphs 5 to 7 of article 44 all apply."""
+    answers, languages = filled(checklist)
+    return ({qid: value for qid, value in answers.items() if qid != "extradition_treaty"},
+            {qid: lang for qid, lang in languages.items() if qid != "extradition_treaty"})
 
 
 def make_data(q: engine.Questionnaire, answers: dict[str, Any], languages: dict[str, str] | None = None,

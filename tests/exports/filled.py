@@ -77,7 +77,7 @@ PRACTICES = {
 }
 PROVIDERS = ("UNODC", "UNDP", "European Union", "GIZ", "World Bank StAR Initiative")
 CHALLENGES = (("resources", "capacity"), ("legislation",), ("coordination", "awareness", "other"), ("priorities",))
-TA = (("capacity_building", "technology"), ("legal_advice",), ("model_legislation", "good_practices", "other"),
+TA = (("capacity_building", "technology"), ("legislative_drafting",), ("model_legislation", "good_practices", "other"),
       ("institution_building",))
 PRIORITY = ("high", "medium", "low")
 
@@ -112,7 +112,8 @@ def general_answers() -> dict[str, Any]:
                                "coordinates the work of the commission, the prosecution service and the courts."),
         "prevention_authority": "Ethics and Anti-Corruption Commission, Integrity Centre, Nairobi",
         "central_authority": "Office of the Attorney General, Department of Justice (mutual legal assistance unit)",
-        "mla_languages": "English, French", "extradition_basis": True,
+        "mla_languages": "English, French", "extradition_basis": True, "reservations": False,
+        "extradition_treaty": True,
     }
 
 
@@ -163,6 +164,30 @@ def provision_answers(prefix: str, index: int, provision: str, article: str) -> 
     return out, lang
 
 
+def fitted(q: engine.Questionnaire, prefix: str, index: int, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers of the 'shall' pattern, fitted to the questions the provision's kind asks (a
+    provision that does not bind asks 'adopted', a list asks which items, a saving clause neither)."""
+    out = dict(answers)
+    status = out.pop(f"{prefix}.compliance")
+    for local in ("compliance", "adopted"):
+        if f"{prefix}.{local}" in q.index.items:
+            out[f"{prefix}.{local}"] = status
+    if status == "no":
+        out[f"{prefix}.considered"] = index % 2 == 0
+    items = q.index.items.get(f"{prefix}.items_applied")
+    if isinstance(items, Question) and items.choices is not None:
+        codes = [c.code for c in items.choices.choices if c.code != "none"]
+        picked = {"yes": codes, "partial": codes[:1]}.get(status, ["none"] if "none" in items.choices.codes else [])
+        if picked:
+            out[f"{prefix}.items_applied"] = picked
+    summary = f"{prefix}.measures_summary"
+    if summary not in out and not any(f"{prefix}.{local}" in q.index.items for local in ("compliance", "adopted")):
+        out[summary] = SUMMARY["en"].format(number=prefix, law=LAWS[0][0], year=2020)  # scope and saving clauses
+    if f"{prefix}.notified" in q.index.items:
+        out[f"{prefix}.notified"] = status != "no"
+    return {qid: value for qid, value in out.items() if qid in q.index.items}
+
+
 def filled(q: engine.Questionnaire | None = None, articles: Collection[str] | None = None,
            extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """Answers (engine values) and their languages: every provision (or those of ``articles``)."""
@@ -187,6 +212,7 @@ def raw_filled(q: engine.Questionnaire, articles: Collection[str] | None = None,
             if articles is not None and provision.article not in articles:
                 continue
             answers, lang = provision_answers(item.id, index, provision.id, provision.article)
+            answers = fitted(q, item.id, index, answers)
             raw.update(answers)
             languages.update({qid: lang for qid in answers})
             index += 1

@@ -23,20 +23,32 @@ def some(checklist: Any) -> tuple[dict[str, Any], dict[str, str]]:
     return filled(checklist, articles=ARTICLES)
 
 
+STATUS_ROLES = ("compliance", "adopted", "considered")
+
+
+def assessed(q: Any) -> list[str]:
+    """The provisions asked where the State stands (not the saving clauses, the illustrative lists
+    or the scope clause): those the figures count."""
+    return [b.provision for b in q.blocks if b.provision and any(b.get(role) for role in STATUS_ROLES)]
+
+
 def test_counts_follow_the_answers(checklist: Any, complete: Any, data_of: Any) -> None:
     answers, languages = complete
     profile = build(data_of(answers, languages), "en", "full", Labels())
     framework = checklist.framework
-    optional = {pid for pid, p in framework.provisions.items() if p.level == "optional"}  # gaps: false
-    compliance = [(checklist.block_of(k).provision, v) for k, v in answers.items() if k.endswith(".compliance")]
-    assert profile.total.counts.total == len(compliance) == 210
-    assert profile.total.counts.yes == [v for _p, v in compliance].count("yes")
-    assert profile.total.counts.partial == [v for p, v in compliance if p not in optional].count("partial")
-    assert profile.total.counts.no == [v for p, v in compliance if p not in optional].count("no")
-    assert profile.total.counts.no_gap == len([v for p, v in compliance if p in optional and v != "yes"]) > 0
-    assert profile.total.counts.not_answered == 0
+    no_gaps = {pid for pid, p in framework.provisions.items() if not framework.level(p.level).gaps}
+    status = {b.provision: answers[qid] for b in checklist.blocks if b.provision
+              for qid in [b.get("compliance") or b.get("adopted")] if qid in answers}
+    assert set(status) == set(assessed(checklist)) and len(status) == 212
+    counts = profile.total.counts
+    assert counts.total == len(status)
+    assert counts.yes == list(status.values()).count("yes")
+    assert counts.partial == [v for p, v in status.items() if p not in no_gaps].count("partial")
+    assert counts.no == [v for p, v in status.items() if p not in no_gaps].count("no")
+    assert counts.no_gap == len([v for p, v in status.items() if p in no_gaps and v != "yes"]) > 0
+    assert counts.not_answered == 0
     by_level = {row.label.text: row.counts.total for row in profile.level_rows}
-    assert by_level == {"Mandatory": 126, "Shall consider": 49, "Optional": 35}
+    assert by_level == {"Mandatory": 126, "Shall consider": 35, "Shall endeavour": 17, "Optional": 34}
     assert [row.label.text for row in profile.chapter_rows][0] == "Chapter II. Preventive measures"
     assert not profile.unanswered and not profile.incomplete
 
@@ -50,8 +62,9 @@ def test_unanswered_and_incomplete_provisions_are_listed(checklist: Any, some: A
     assert "5" not in unanswered and "6" in unanswered and "46" not in unanswered
     assert unanswered["6"] == ["6.1", "6.2", "6.3"]
     assert [v.id for v in profile.incomplete] == ["5.2"]
-    assert profile.total.counts.not_answered == 210 - sum(len(a.provisions) for c in profile.chapters
-                                                        for a in c.articles if a.id in ARTICLES)
+    framework = checklist.framework
+    answered = [p for p in assessed(checklist) if framework.provisions[p].article in ARTICLES]
+    assert profile.total.counts.not_answered == len(assessed(checklist)) - len(answered)
 
 
 def test_hidden_answers_are_left_out(checklist: Any, data_of: Any) -> None:
@@ -61,7 +74,8 @@ def test_hidden_answers_are_left_out(checklist: Any, data_of: Any) -> None:
         "p5_1.measures_summary": "VISIBLE-SUMMARY",
         # kept from an earlier "no": hidden now that the answer is yes
         "p5_1.steps": [{"step": "HIDDEN-STEP"}], "p5_1.challenges_detail": "HIDDEN-DETAIL",
-        "p5_1.ta_needed": True, "p5_1.ta_categories": ["legal_advice"], "p5_1.ta_detail": "HIDDEN-TA",
+        # kept from an earlier "assistance needed": hidden now that none is
+        "p5_1.ta_needed": False, "p5_1.ta_categories": ["legislative_drafting"], "p5_1.ta_detail": "HIDDEN-TA",
     })
     html = build_html(data_of(answers), "en", "full")
     assert "VISIBLE-SUMMARY" in html and "Visible Act" in html

@@ -72,7 +72,7 @@ def test_the_survey_sheet_is_a_whole_form_with_our_extra_columns(checklist: tupl
     by_name = {row[header.index("name")]: row for row in rows[1:] if row[header.index("name")]}
     p15 = by_name["p15_a"]
     assert p15[header.index("type")] == "begin_group" and p15[header.index("template")] == "provision"
-    assert p15[header.index("with")] == "provision=15.a" and p15[header.index("provisions")] == "15.a"
+    assert p15[header.index("with")] == "provision=15.a; kind=mandatory" and p15[header.index("provisions")] == "15.a"
     measures = by_name["p15_a.measures"]
     assert measures[header.index("type")] == "begin_repeat" and measures[header.index("role")] == "measures"
     assert measures[header.index("relevant")] == "${p15_a.compliance} in ['yes', 'partial']"
@@ -88,7 +88,7 @@ def test_a_template_edited_on_its_sheet_changes_every_use(checklist: tuple[str, 
     header = [c.value for c in sheet[1]]
     name, label = header.index("name"), header.index("label::English (en)")
     for row in sheet.iter_rows(min_row=2):
-        if row[name].value == "provision.compliance":
+        if row[name].value == "compliance_status.compliance":  # included by the provision template's kinds
             row[label].value = "Does your country comply with this provision?"
     # and the same text on the survey sheet for the uses (as a spreadsheet user would replace all)
     survey = book["survey"]

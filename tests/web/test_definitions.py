@@ -52,13 +52,13 @@ def test_publishing_a_draft_in_the_browser(app: Flask, client: FlaskClient) -> N
     draft = draft_of(client)
     with context():
         source = db.session.get(QuestionnaireVersion, draft).source
-    edited = source.replace('version: "2026.1"', 'version: "2026.2"', 1)
+    edited = source.replace('version: "2027.1"', 'version: "2027.2"', 1)
     assert edited != source
     edited = re.sub(r"(title:\n\s+en: )Technical assistance", r"\1Technical assistance (revised)", edited, count=1)
     token = csrf_token(client, f"/admin/questionnaires/drafts/{draft}")
     client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": edited, "csrf_token": token})
     review = client.get(f"/admin/questionnaires/drafts/{draft}/publish").get_data(as_text=True)
-    assert "Changes against the live version 2026.1" in review
+    assert "Changes against the live version 2027.1" in review
     preview = client.get(f"/admin/questionnaires/drafts/{draft}/preview?lang=ar")
     assert preview.status_code == 200 and 'dir="rtl"' in preview.get_data(as_text=True)
     no_notes = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
@@ -69,7 +69,7 @@ def test_publishing_a_draft_in_the_browser(app: Flask, client: FlaskClient) -> N
     assert done.status_code == 302
     with context():
         row = db.session.get(QuestionnaireVersion, draft)
-        assert (row.status, row.version) == ("published", "2026.2") and len(row.content_hash) == 64
+        assert (row.status, row.version) == ("published", "2027.2") and len(row.content_hash) == 64
         assert row.publication_notes == "A clearer title."
 
 
@@ -91,22 +91,22 @@ def test_no_publish_button_when_nothing_changed_and_the_version_must_increase(ap
     reworded = re.sub(r"(title:\n\s+en: )Technical assistance", r"\1Technical assistance (revised)", source, count=1)
     client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": reworded, "csrf_token": token})
     page = client.get(f"/admin/questionnaires/drafts/{draft}/publish").get_data(as_text=True)
-    assert 'name="version" dir="ltr" value="2026.2"' in page and "Nothing to publish." not in page
-    line = source.splitlines().index('version: "2026.1"') + 1
+    assert 'name="version" dir="ltr" value="2027.2"' in page and "Nothing to publish." not in page
+    line = source.splitlines().index('version: "2027.1"') + 1
     refused = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
                           data={"confirm": "1", "csrf_token": token, "publication_notes": "Reworded.",
-                                "version": "2026.1"})
+                                "version": "2027.1"})
     assert refused.status_code == 400
-    assert f"Line {line}: version 2026.1 is not greater than the live version 2026.1" in refused.get_data(as_text=True)
+    assert f"Line {line}: version 2027.1 is not greater than the live version 2027.1" in refused.get_data(as_text=True)
     with context():
         assert db.session.get(QuestionnaireVersion, draft).status == "draft"
     done = client.post(f"/admin/questionnaires/drafts/{draft}/publish",
                        data={"confirm": "1", "csrf_token": token, "publication_notes": "Reworded.",
-                             "version": "2026.2"})
+                             "version": "2027.2"})
     assert done.status_code == 302
     with context():
         row = db.session.get(QuestionnaireVersion, draft)
-        assert (row.status, row.version) == ("published", "2026.2") and 'version: "2026.2"' in row.source
+        assert (row.status, row.version) == ("published", "2027.2") and 'version: "2027.2"' in row.source
 
 
 def test_a_broken_draft_is_never_published(app: Flask, client: FlaskClient) -> None:

@@ -32,7 +32,7 @@ RENAMED = {
 
 def renamed_text(text: str) -> str:
     for old, new in (("provision", "per_paragraph"), ("practices", "per_article")):  # the templates too
-        text, uses = re.subn(rf"\{{use: {old}, ", f"{{use: {new}, ", text)
+        text, uses = re.subn(rf"(\{{use: |- use: ){old}(, |\n)", rf"\g<1>{new}\g<2>", text)  # flow and block style
         assert uses > 10 and f"\n  {old}:\n" in text
         text = text.replace(f"\n  {old}:\n", f"\n  {new}:\n", 1)
     for old, new in RENAMED.items():

@@ -54,10 +54,32 @@ def place_of(q: engine.Questionnaire, item_id: str) -> Place:
     for ancestor in reversed(q.ancestors(item_id)):
         if ancestor.template:  # the nearest template use around it
             local = item_id[len(ancestor.id) + 1:]
-            uses = sum(1 for group in q.index.items.values()
-                       if isinstance(group, engine.Group) and group.template == ancestor.template)
-            return Place(item_id, ancestor.template, local, uses)
+            included = _included_from(item)
+            if included is None:
+                uses = sum(1 for group in q.index.items.values()
+                           if isinstance(group, engine.Group) and group.template == ancestor.template)
+                return Place(item_id, ancestor.template, local, uses)
+            return Place(item_id, included, local, _uses_of_included(q, included))
     return Place(item_id, None, item_id.rsplit(".", 1)[-1], 0)
+
+
+def _included_from(item: engine.Question | engine.Group) -> str | None:
+    """The template an item was written in when an ``include:`` brought it into a template use
+    (its place in the source is then 'templates.<name>.items[...]')."""
+    path = item.where.path
+    return path.split(".")[1] if path.startswith("templates.") else None
+
+
+def _uses_of_included(q: engine.Questionnaire, name: str) -> int:
+    """How many template uses hold the items of the included template ``name``."""
+    prefix = f"templates.{name}."
+    holders = set()
+    for question in q.questions:
+        if question.where.path.startswith(prefix):
+            holder = next((g for g in reversed(q.ancestors(question.id)) if g.template), None)
+            if holder is not None:
+                holders.add(holder.id)
+    return len(holders)
 
 
 def _pairs(node: Any) -> dict[str, Any]:
