@@ -9,11 +9,13 @@ by role, never by question id, and decides once what the answers mean:
   answered: ``compliance`` (yes, partial, no), else ``adopted`` (yes, partial, no, or yes/no), else
   ``considered`` (yes/no);
 * whether that status is a **gap** in implementation: a ``partial`` or ``no`` compliance, a
-  ``partial``, ``no`` or false adoption, a consideration answered false, and never on a provision
-  whose level says ``gaps: false`` (optional provisions, saving clauses);
+  ``partial``, ``no`` or false adoption, and, where the block asks whether adoption was
+  ``considered`` (shall consider, shall endeavour), only a consideration answered false; never on a
+  provision whose level says ``gaps: false`` (optional provisions, saving clauses);
 * the **bucket** a provision counts in, in every figure: ``yes``, ``partial`` and ``no`` (gaps),
   ``no_gap`` (a partial or negative answer where no gap can exist) or ``not_answered``; a block
-  without any status role (a saving clause, say) counts in none.
+  without any status role (a saving clause, say), or one that other answers hide (44.7 for a State
+  that requires no treaty for extradition), counts in none.
 
 Country profiles, data exports, figures across States, the legislation repository and the web app
 read provisions through here, so renaming a question in the YAML, or writing a new template per
@@ -106,16 +108,22 @@ class ProvisionFacts:
 
     @property
     def gap(self) -> bool:
-        """Whether the answers show a gap in implementation (never at a level with ``gaps: false``)."""
+        """Whether the answers show a gap in implementation (never at a level with ``gaps: false``).
+
+        Where the block asks whether adoption was ``considered`` (a duty to consider or to
+        endeavour), only not considering it is a gap: measures considered and not adopted fulfil
+        that duty."""
         if not self.gaps:
             return False
+        if "considered" in self.questions:
+            return self.values.get("considered") is False
         return any(is_negative(role, self.values.get(role)) for role in STATUS_ROLES)
 
     @property
     def bucket(self) -> str | None:
         """What the provision counts as in figures (one of :data:`BUCKETS`; None: it counts in none,
-        having no status role)."""
-        if not self.assessed:
+        having no status role, or not applying: other answers hide it)."""
+        if not self.assessed or not self.applicable:
             return None
         status = self.status
         if status is None:

@@ -47,8 +47,8 @@ def test_mandatory_status(q: engine.Questionnaire, answers: dict[str, Any], stat
 @pytest.mark.parametrize(("answers", "status", "gap", "bucket"), [
     ({"p2.c": False}, "no", True, "no"),  # not even considered: a gap where the level has gaps
     ({"p2.c": True}, "yes", False, "yes"),  # considered, adoption not answered yet
-    ({"p2.c": True, "p2.a": "partial"}, "partial", True, "partial"),
-    ({"p2.c": True, "p2.a": "no"}, "no", True, "no"),
+    ({"p2.c": True, "p2.a": "partial"}, "partial", False, "no_gap"),  # considered: the duty is met
+    ({"p2.c": True, "p2.a": "no"}, "no", False, "no_gap"),
     ({"p2.c": True, "p2.a": "yes"}, "yes", False, "yes"),
     ({"p2.c": False, "p2.a": "yes"}, "no", True, "no"),  # adoption hidden: the answer does not count
 ])
@@ -84,7 +84,7 @@ def test_the_profile_shows_and_counts_every_kind(q: engine.Questionnaire) -> Non
     profile = build(data_, "en", "full", Labels())
     views = {v.id: v for c in profile.chapters for a in c.articles for v in a.provisions}
     assert profile.buckets == ("yes", "partial", "no", "no_gap", "not_answered")
-    assert profile.total.counts.as_tuple() == (0, 1, 1, 1, 0)  # 5.4 and 5.5 count in no figure
+    assert profile.total.counts.as_tuple() == (0, 0, 1, 2, 0)  # 5.2 considered: no gap; 5.4, 5.5 in none
     assert [t.text for t in profile.status_names] == ["In force", "In part", "Not in force",
                                                       "Not a gap (no obligation)", "Not answered"]
     assert views["5.2"].status_label.text == "In part" and views["5.2"].measures[0].year == "2003"
@@ -105,7 +105,7 @@ def test_the_wide_export_has_every_status_role(q: engine.Questionnaire) -> None:
     assert {k: rows["5.1"][k] for k in ("status", "gap", "compliance", "ta_categories", "ta_other")} == {
         "status": "no", "gap": True, "compliance": "no", "ta_categories": "advice;other", "ta_other": "Peer review"}
     assert {k: rows["5.2"][k] for k in ("status", "gap", "considered", "adopted", "measures")} == {
-        "status": "partial", "gap": True, "considered": True, "adopted": "partial", "measures": "Ethics Act (2003)"}
+        "status": "partial", "gap": False, "considered": True, "adopted": "partial", "measures": "Ethics Act (2003)"}
     assert (rows["5.3"]["status"], rows["5.3"]["gap"], rows["5.3"]["adopted"]) == ("no", False, False)
     assert (rows["5.4"]["items_applied"], rows["5.4"]["items_applied_text"]) == ("a;b", "Item a; Item b")
     assert (rows["5.5"]["status"], rows["5.5"]["gap"], rows["5.5"]["measures_summary"]) == (

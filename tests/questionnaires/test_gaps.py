@@ -71,3 +71,24 @@ def test_shall_consider_and_endeavour_gaps(q: engine.Questionnaire, answers: dic
     found = {f.provision: f for f in provisions.provision_facts(q, engine.evaluate(q, {f"{block}.{k}": v for k, v in
                                                                              answers.items()}))}
     assert found[provision].gap is gap
+
+
+@pytest.mark.parametrize(("answers", "gap"), [
+    ({"adopted": "partial"}, False),  # considered and adopted in part: the duty to consider is met
+    ({"adopted": "no", "considered": True}, False),  # considered, not adopted: no gap
+])
+@pytest.mark.parametrize("block, provision", [("p7_2", "7.2"), ("p7_1", "7.1")])  # consider, endeavour
+def test_considering_fulfils_a_duty_to_consider(q: engine.Questionnaire, answers: dict[str, Any], gap: bool,
+                                                block: str, provision: str) -> None:
+    found = {f.provision: f for f in provisions.provision_facts(q, engine.evaluate(q, {f"{block}.{k}": v for k, v in
+                                                                             answers.items()}))}
+    assert found[provision].gap is gap
+    assert found[provision].bucket == "no_gap"
+
+
+def test_a_provision_other_answers_hide_counts_in_no_figure(q: engine.Questionnaire) -> None:
+    """A State that requires a treaty for extradition is not asked about 44.7: it is no gap and
+    not 'not answered' either."""
+    facts = {f.provision: f for f in provisions.provision_facts(q, engine.evaluate(q, {"extradition_treaty": True}))}
+    assert not facts["44.7"].applicable and facts["44.7"].bucket is None and not facts["44.7"].gap
+    assert facts["44.5"].applicable and facts["44.5"].bucket == "not_answered"

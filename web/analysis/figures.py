@@ -120,16 +120,19 @@ def compliance_by_provision(data: Sequence[StateData], q: engine.Questionnaire,
                             chapter: str | None = None) -> list[ComplianceRow]:
     """Per provision of ``q`` that asks where a State stands (optionally of one chapter): the States
     per bucket (``exports.provisions.BUCKETS``): yes, in part, no, not a gap (a negative answer
-    where the level has no gaps), or not answered (no applicable answer, or a questionnaire version
-    without the provision)."""
+    where the level has no gaps), or not answered (no answer, or a questionnaire version without the
+    provision); a State whose other answers hide the provision is in none."""
     rows = []
-    answers = [(state, {f.provision: f.bucket for f in state.facts if f.applicable}) for state in data]
+    answers = [(state, {f.provision: f for f in state.facts}) for state in data]
     for layout in layouts(q):
         if (chapter and layout.chapter != chapter) or not layout.assessed:
             continue
         row = ComplianceRow(layout.provision, layout.article, layout.chapter, layout.level)
         for state, given in answers:
-            bucket = given.get(layout.provision)
+            facts = given.get(layout.provision)
+            if facts is not None and not facts.applicable:
+                continue  # other answers of the State hide it: it does not apply to that State
+            bucket = facts.bucket if facts is not None else None
             row.states[bucket if bucket in BUCKETS else "not_answered"].append((state.code, state.name))
         for states in row.states.values():
             states.sort(key=lambda item: item[1].casefold())
