@@ -31,6 +31,8 @@ def build(sender: str, address: str, rendered: Rendered, message_id: str,
           headers: Mapping[str, str] | None = None) -> EmailMessage:
     """A multipart/alternative message: plain text first, then HTML."""
     message = EmailMessage()
+    message.set_content(rendered.text, charset="utf-8")  # (set first: it clears Content-* headers)
+    message.add_alternative(rendered.html, subtype="html", charset="utf-8")
     message["From"] = sender
     message["To"] = address
     message["Subject"] = rendered.subject
@@ -40,8 +42,6 @@ def build(sender: str, address: str, rendered: Rendered, message_id: str,
     message["Auto-Submitted"] = "auto-generated"
     for name, value in (headers or {}).items():
         message[name] = value
-    message.set_content(rendered.text, charset="utf-8")
-    message.add_alternative(rendered.html, subtype="html", charset="utf-8")
     return message
 
 
