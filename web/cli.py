@@ -245,7 +245,8 @@ def users_group() -> None:
 @users_group.command("add")
 @click.option("--email", required=True)
 @click.option("--password", help="Set this password (scripts, tests); by default an invitation is e-mailed.")
-@click.option("--invite", "print_link", is_flag=True, help="Print a link to choose the password instead of e-mailing it.")
+@click.option("--invite", "print_link", is_flag=True,
+              help="Print a link to choose the password instead of e-mailing it.")
 @click.option("--role", required=True, type=click.Choice(["secretariat_admin", "secretariat_reviewer",
                                                          "focal_point", "contributor", "reader"]))
 @click.option("--state", "state_code", help="ISO 3166 alpha-3 code, e.g. KEN (focal points, contributors).")

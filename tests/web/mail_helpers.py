@@ -3,16 +3,13 @@ a worker would, in an app context, so that nothing runs behind their back), and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 from werkzeug.utils import import_string
 
 from tests.conftest import context
-from tests.smtp import SMTPServer
 from web.jobs import JobError, JobState
 
 
@@ -58,28 +55,6 @@ class RecordingQueue:
             with app.app_context():
                 results.append(import_string(task)(*args))
         return results
-
-
-@pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    server = SMTPServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def queue(app: Flask) -> RecordingQueue:
-    recorder = RecordingQueue()
-    app.extensions["jobs"] = recorder
-    return recorder
-
-
-@pytest.fixture
-def mailer(app: Flask, smtp: SMTPServer, queue: RecordingQueue) -> SMTPServer:
-    """The app sends by the loopback SMTP server; jobs are recorded, and run by the test."""
-    app.config.update(smtp.settings())
-    return smtp
 
 
 def send(app: Flask) -> dict[str, int]:

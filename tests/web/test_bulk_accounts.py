@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import add_user, context, csrf_token, login
-from tests.web.mail_helpers import RecordingQueue, outbox, queue  # noqa: F401
+from tests.web.mail_helpers import RecordingQueue, outbox
 
 STATES = ["KEN", "FRA", "MEX", "EGY", "CHN", "RUS", "ESP", "BRA", "IND", "NGA"]
 LANGS = ["ar", "en", "es", "fr", "ru", "zh"]

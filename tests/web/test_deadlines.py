@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import add_user, context, csrf_token, login, start_response
 from tests.smtp import SMTPServer
-from tests.web.mail_helpers import RecordingQueue, mailer, outbox, queue, send, set_language, smtp  # noqa: F401
+from tests.web.mail_helpers import RecordingQueue, outbox, send, set_language
 
 
 def open_round(due: date, questionnaire: str = "uncac_checklist", opens: date | None = None) -> int:

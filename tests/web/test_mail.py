@@ -15,8 +15,7 @@ from sqlalchemy import select
 
 from tests.conftest import add_user, context, login
 from tests.smtp import SMTPServer
-from tests.web.mail_helpers import (RecordingQueue, mailer, outbox, prefer, queue, send, set_language,  # noqa: F401
-                                    smtp)
+from tests.web.mail_helpers import RecordingQueue, outbox, prefer, send, set_language
 from tests.web.test_workflow import autosave, post, small_response
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -35,7 +34,7 @@ def test_a_submission_is_told_in_each_recipients_language_by_a_job(app: Flask, c
                                                                   mailer: SMTPServer, queue: RecordingQueue) -> None:
     focal = add_user("focal_point", "KEN", email="focal@ken.test")
     helper = add_user("contributor", "KEN", email="helper@ken.test")
-    reviewer = add_user("secretariat_reviewer", email="reviewer@un.test")
+    add_user("secretariat_reviewer", email="reviewer@un.test")
     quiet = add_user("secretariat_admin", email="quiet@un.test")
     set_language(focal, "ar")
     set_language(helper, "fr")
@@ -54,7 +53,7 @@ def test_a_submission_is_told_in_each_recipients_language_by_a_job(app: Flask, c
     assert arabic.message["Content-Language"] == "ar"
     assert ARABIC.search(arabic.subject) and not LATIN_WORD.search(arabic.subject), arabic.subject
     assert arabic.subject == "وردت إجابات التقييم الذاتي"
-    assert ARABIC.search(arabic.text) and "https://checklist.test/responses/%d" % rid in arabic.text
+    assert ARABIC.search(arabic.text) and f"https://checklist.test/responses/{rid}" in arabic.text
     assert '<html lang="ar" dir="rtl">' in arabic.html and 'dir="rtl"' in arabic.html
     assert f'href="https://checklist.test/responses/{rid}"' in arabic.html
     french, = mailer.to("helper@ken.test")

@@ -110,5 +110,10 @@ def state_choices() -> list[tuple[str, str]]:
     return sorted(((s.code, f"{s.name(lang)} ({s.code})") for s in states), key=lambda c: c[1].casefold())
 
 
-from . import definitions, outline, spreadsheets, translations  # noqa: E402,F401  (routes on this blueprint)
-from . import bulk  # noqa: E402,F401  (accounts from a CSV file)
+from . import (  # noqa: E402,F401  (routes on this blueprint)
+    bulk,  # noqa: E402,F401  (accounts from a CSV file)
+    definitions,
+    outline,
+    spreadsheets,
+    translations,
+)

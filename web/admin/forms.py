@@ -36,4 +36,5 @@ class UserForm(FlaskForm):
                     Regexp(r"^\s*((chapter|article):[A-Za-z0-9]{1,8}\s*)*$",
                            message=_l("Write entries such as chapter:III or article:15, separated by spaces."))])
     language = SelectField(_l("Language of e-mails and pages"), default="", choices=[
-        SelectChoice("", _l("Not chosen yet (English)")), *[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]])
+        SelectChoice("", _l("Not chosen yet (English)")),
+        *[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]])

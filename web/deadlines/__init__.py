@@ -81,7 +81,8 @@ def round_of(response: Response) -> ReportingRound | None:
     return open_round(response.version.questionnaire_id)
 
 
-def open_new(questionnaire_id: str, name: str, due_on: date, opens_on: date | None, user_id: int | None) -> ReportingRound:
+def open_new(questionnaire_id: str, name: str, due_on: date, opens_on: date | None,
+             user_id: int | None) -> ReportingRound:
     if open_round(questionnaire_id) is not None:
         raise DeadlineError("open")
     start = opens_on or today()

@@ -17,7 +17,8 @@ def mail_group() -> None:
 @with_appcontext
 def send_pending() -> None:
     """Send what is due in the outbox now (by SMTP, as set by MAIL_SERVER)."""
-    from .outbox import configured, send_pending as send
+    from .outbox import configured
+    from .outbox import send_pending as send
 
     if not configured():
         raise click.ClickException("no mail server is set (MAIL_SERVER): messages wait in the outbox")

@@ -15,7 +15,6 @@ from typing import Any
 
 from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
-
 from sqlalchemy import func, select
 
 import engine
@@ -212,15 +211,15 @@ def assignment(ctx: Ctx) -> Content:
 
 def _question(response: Response, question_id: str | None, lang: str) -> str:
     if not question_id:
-        return gettext("The whole self-assessment")
+        return str(gettext("The whole self-assessment"))
     q = catalog.questionnaire(response.version)
     item = q.index.items.get(question_id)
-    return text(q, item.label, lang).text if isinstance(item, engine.Question) else question_id
+    return str(text(q, item.label, lang).text) if isinstance(item, engine.Question) else question_id
 
 
 def _ref(ref: str) -> str:
     scope, _sep, name = ref.partition(":")
-    return gettext("chapter %(id)s", id=name) if scope == "chapter" else gettext("article %(id)s", id=name)
+    return str(gettext("chapter %(id)s", id=name) if scope == "chapter" else gettext("article %(id)s", id=name))
 
 
 def _short(words: str, limit: int = 80) -> str:

@@ -250,7 +250,8 @@ def _retry(message_id: int, error: str) -> str:
     if utcnow() - message.created_at > timedelta(seconds=float(config.get("MAIL_GIVE_UP_AFTER") or 0)):
         log.error("message %s to %s given up after %d attempts: %s", message_id, message.address, attempts, error)
         return _finish(message_id, "failed", error=f"gave up after {attempts} attempts: {error}", attempt=True)
-    wait = min(float(config.get("MAIL_RETRY_MAX") or 3600), float(config.get("MAIL_RETRY_BASE") or 60) * 2 ** (attempts - 1))
+    wait = min(float(config.get("MAIL_RETRY_MAX") or 3600),
+               float(config.get("MAIL_RETRY_BASE") or 60) * 2 ** (attempts - 1))
     message.status, message.attempts, message.claimed_at = "pending", attempts, None
     message.next_attempt_at, message.last_error = utcnow() + timedelta(seconds=wait), error[:2000]
     db.session.commit()

@@ -13,9 +13,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
+from sqlalchemy import select
 
-from .. import deadlines
+from .. import catalog, deadlines
 from ..db import db
+from ..models import User
+from ..models.users import STATE_ROLES
 from .events import state_people
 from .outbox import add
 
@@ -70,16 +73,9 @@ def run(day: date | None = None) -> int:
 
 
 def _states_with_people() -> list[int]:
-    from sqlalchemy import select
-
-    from ..models import User
-    from ..models.users import STATE_ROLES
-
     return sorted({sid for sid in db.session.scalars(select(User.state_id).where(
         User.role.in_(STATE_ROLES), User.active.is_(True))) if sid is not None})
 
 
 def _version_id(questionnaire_id: str) -> int | None:
-    from .. import catalog
-
     return next((v.id for v in catalog.current_versions() if v.questionnaire_id == questionnaire_id), None)
