@@ -38,11 +38,14 @@ def test_cached_files_are_copied_and_a_broken_response_is_reported(app: Flask, t
             raise ValueError("answers that no longer load")
         return real(response)
 
-    def no_rendering(jobs: Any, **kwargs: Any) -> None:
-        assert list(jobs) == []  # everything came from the cache or failed before rendering
+    class NoQueue:
+        """Everything came from the cache or failed before rendering: nothing may be queued."""
+
+        def enqueue(self, *args: Any, **kwargs: Any) -> None:
+            raise AssertionError(f"queued {args}")
 
     monkeypatch.setattr(batch, "profile_data", data_or_fail)
-    monkeypatch.setattr(batch, "render_many", no_rendering)
+    monkeypatch.setattr(batch, "backend", NoQueue)
     with context():
         settings = batch.Settings.current()
         (kenya,) = batch.latest_responses(["KEN"])
@@ -52,8 +55,10 @@ def test_cached_files_are_copied_and_a_broken_response_is_reported(app: Flask, t
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_bytes(b"%PDF-1.7 cached")
         ticks: list[str] = []
-        outcome = batch.render_all(batch.latest_responses(), ["en"], ["summary"], tmp_path / "out",
-                                   progress=ticks.append, settings=settings)
+        queued = batch.queue_all(batch.latest_responses(), ["en"], ["summary"], tmp_path / "out",
+                                 settings=settings, progress=ticks.append)
+    outcome = queued.outcome
+    assert queued.jobs == {} and queued.total == 2
     assert outcome.cached == ["KEN-summary-en.pdf"] and outcome.rendered == []
     assert outcome.failed == {"FRA-summary-en.pdf": "ValueError: answers that no longer load"}
     assert (tmp_path / "out" / "KEN-summary-en.pdf").read_bytes() == b"%PDF-1.7 cached"
