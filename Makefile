@@ -104,6 +104,7 @@ bench: system-test install-test translations
 	$(BIN)/python bench/load.py --database $(PG_URL)
 	$(BIN)/python bench/profiles.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/mail.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache

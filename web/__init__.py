@@ -59,6 +59,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(profiles_bp)
     app.register_blueprint(health.bp)
+    # -- e-mail (outbox, notifications, preferences, delivery log) and deadlines --
+    from . import deadlines, mail
+
+    mail.init_app(app)
+    deadlines.init_app(app)
     if app.config.get("PRELOAD_QUESTIONNAIRES"):
         _preload(app)
     return app

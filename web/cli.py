@@ -248,25 +248,36 @@ def users_group() -> None:
 
 @users_group.command("add")
 @click.option("--email", required=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--password", help="Set this password (scripts, tests); by default an invitation is e-mailed.")
+@click.option("--invite", "print_link", is_flag=True,
+              help="Print a link to choose the password instead of e-mailing it.")
 @click.option("--role", required=True, type=click.Choice(["secretariat_admin", "secretariat_reviewer",
                                                          "focal_point", "contributor", "reader"]))
 @click.option("--state", "state_code", help="ISO 3166 alpha-3 code, e.g. KEN (focal points, contributors).")
 @click.option("--name", default="")
+@click.option("--language", type=click.Choice(["ar", "en", "es", "fr", "ru", "zh"]), help="Language of e-mails.")
 @click.option("--assign", default="", help="Contributors: e.g. 'chapter:III article:15' (default: everything).")
-def users_add(email: str, password: str, role: str, state_code: str | None, name: str, assign: str) -> None:
-    """Create an account."""
-    from .admin.users import AccountError, set_account
+def users_add(email: str, password: str | None, print_link: bool, role: str, state_code: str | None, name: str,
+              language: str | None, assign: str) -> None:
+    """Create an account: its owner chooses a password from an e-mailed link (or --invite, --password)."""
+    from .admin.commands import link_for
+    from .admin.users import AccountError, invite, set_account
     from .extensions import db
     from .models import User
 
     try:
         user = set_account(User(), email=email, role=role, state_code=state_code, name=name, assignments=assign,
-                           password=password)
+                           password=password, language=language)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
+    how = "with the password given"
+    if print_link:
+        how = f"choose its password at {link_for(user)}"
+    elif not password:
+        invite(user)
+        how = "an invitation is in the outbox"
     db.session.commit()
-    click.echo(f"created {user.email} ({user.role}{', ' + user.state.code if user.state else ''})")
+    click.echo(f"created {user.email} ({user.role}{', ' + user.state.code if user.state else ''}): {how}")
 
 
 @users_group.command("list")
@@ -303,6 +314,14 @@ def users_reset_password(email: str, password: str) -> None:
         raise click.ClickException(f"password refused: {exc}") from None
     db.session.commit()
     click.echo(f"password of {user.email} reset")
+
+
+from .admin.commands import users_import, users_invite  # noqa: E402  (checklist users import / invite)
+from .mail.commands import mail_group  # noqa: E402  (checklist mail ...)
+
+users_group.add_command(users_import)
+users_group.add_command(users_invite)
+cli.add_command(mail_group)
 
 
 @cli.group("questionnaires")

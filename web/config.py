@@ -60,6 +60,31 @@ DEFAULTS.update({
     "BACKUP_DIRS": "",  # data folders to back up beside the instance folder (os.pathsep-separated)
 })
 
+# -- e-mail, reminders and account links (web/mail, web/deadlines, web/auth/links.py; docs/deploy.md) --
+DEFAULTS.update({
+    "MAIL_SERVER": "",  # SMTP host; "": nothing is sent, messages wait in the outbox
+    "MAIL_PORT": 25,
+    "MAIL_SECURITY": "",  # "" (plain, e.g. a local relay), "starttls" or "ssl"
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_SENDER": "UNCAC self-assessment <no-reply@localhost>",
+    "MAIL_TIMEOUT": 20,  # seconds for the SMTP connection and each command
+    "MAIL_BATCH": 200,  # messages one sending job sends at most (the next job goes on)
+    "MAIL_RETRY_BASE": 60,  # seconds before the first retry after a temporary failure; doubles each time
+    "MAIL_RETRY_MAX": 3600,  # the longest wait between two attempts
+    "MAIL_GIVE_UP_AFTER": 3 * 86400,  # seconds after which a message still failing is marked failed (resendable)
+    "MAIL_DIGEST_HOUR": 7,  # UTC hour after which each day's digests are written
+    "MAIL_SEND_EVERY": 60,  # seconds between two runs of the worker's periodic sending
+    "MAIL_CHECK_EVERY": 3600,  # seconds between two runs of the periodic reminders and digests
+    "REMINDER_DAYS_BEFORE": "30,14,7,1",  # reminders this many days before a deadline
+    "REMINDER_DAYS_AFTER": "1,7,30",  # and this many days after it, while nothing is submitted
+    "PUBLIC_URL": "",  # e.g. https://checklist.example.org: links in e-mails (default: SERVER_NAME)
+    "INVITATION_MAX_AGE": 14 * 86400,  # seconds an invitation link works
+    "PASSWORD_RESET_MAX_AGE": 2 * 3600,  # seconds a password reset link works
+    "RESET_RATE_LIMIT_ACCOUNT": "3 per hour",  # reset requests per address typed
+    "RESET_RATE_LIMIT_ADDRESS": "30 per hour",  # reset requests per client address
+})
+
 
 def _flag(raw: str) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on")
@@ -78,6 +103,14 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
 
 ENVIRONMENT.update({"REDIS_URL": str, "JOBS_QUEUE": str, "JOBS_DEBOUNCE": float, "PROFILE_RERENDER": str,
                     "BACKUP_DIRS": str})
+
+ENVIRONMENT.update({
+    "MAIL_SERVER": str, "MAIL_PORT": int, "MAIL_SECURITY": str, "MAIL_USERNAME": str, "MAIL_PASSWORD": str,
+    "MAIL_SENDER": str, "MAIL_TIMEOUT": float, "MAIL_BATCH": int, "MAIL_RETRY_BASE": float, "MAIL_RETRY_MAX": float,
+    "MAIL_GIVE_UP_AFTER": float, "MAIL_DIGEST_HOUR": int, "MAIL_SEND_EVERY": int, "MAIL_CHECK_EVERY": int,
+    "REMINDER_DAYS_BEFORE": str, "REMINDER_DAYS_AFTER": str, "PUBLIC_URL": str, "INVITATION_MAX_AGE": int,
+    "PASSWORD_RESET_MAX_AGE": int, "RESET_RATE_LIMIT_ACCOUNT": str, "RESET_RATE_LIMIT_ADDRESS": str,
+})
 
 
 def from_environment() -> dict[str, Any]:

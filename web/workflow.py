@@ -38,8 +38,9 @@ TRANSITIONS = {
 }
 
 
-#: Sent as ``step_logged.send(response, action=...)`` for every step logged (before the commit);
-#: ``web.profiles.refresh`` queues re-rendering of the State's profiles once the step is committed.
+#: Sent as ``step_logged.send(response, action=..., user=..., details=...)`` for every step logged
+#: (before the commit); ``web.profiles.refresh`` queues re-rendering of the State's profiles once the
+#: step is committed, ``web.mail.events`` writes the notifications in the step's transaction.
 step_logged = Namespace().signal("workflow-step-logged")
 
 
@@ -55,7 +56,7 @@ class WorkflowError(Exception):
 def log(response: Response, user: User | None, action: str, **details: Any) -> None:
     db.session.add(Activity(response_id=response.id, user_id=user.id if user else None, action=action,
                             details=details))
-    step_logged.send(response, action=action)
+    step_logged.send(response, action=action, user=user, details=details)
 
 
 def lock(response: Response) -> None:

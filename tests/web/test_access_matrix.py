@@ -55,6 +55,7 @@ READ_RESPONSE = {"secretariat_admin": OK, "secretariat_reviewer": OK, "focal_poi
 WRITE_RESPONSE = {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK_STAR, DENY),
                   "contributor": (OK_STAR, DENY), "reader": DENY}
 EVERYONE = {role: OK for role in ROLES if role != "anonymous"}
+SECRETARIAT_WRITES = {**SECRETARIAT_ONLY, "secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR}
 
 MATRIX: dict[str, Route] = {
     "dashboard.index": Route(("GET",), lambda s, t: "/", EVERYONE, targets=("A",)),
@@ -116,8 +117,11 @@ MATRIX: dict[str, Route] = {
     "admin.edit_user": Route(("GET", "POST"), lambda s, t: f"/admin/users/{s['user_' + t]}",
                              {"GET": ADMIN_ONLY, "POST": ADMIN_WRITES},
                              data=lambda s, t: {"email": "x@test.example", "role": "secretariat_admin"}),
-    "admin.reset_password": Route(("POST",), lambda s, t: f"/admin/users/{s['user_' + t]}/password", ADMIN_WRITES,
-                                  data=lambda s, t: {"password": "a new long password"}),
+    "admin.send_link": Route(("POST",), lambda s, t: f"/admin/users/{s['user_' + t]}/link", ADMIN_WRITES),
+    "admin.import_users": Route(("GET", "POST"), lambda s, t: "/admin/users/import",
+                                {"GET": ADMIN_ONLY, "POST": ADMIN_WRITES}, targets=("A",),
+                                data=lambda s, t: {"action": "check",
+                                                   "content": "email,role\nx@test.example,reader\n"}),
     "admin.questionnaires": Route(("GET",), lambda s, t: "/admin/questionnaires", SECRETARIAT_ONLY, targets=("A",)),
     "admin.new_draft": Route(("POST",), lambda s, t: f"/admin/questionnaires/{s['version']}/draft", ADMIN_WRITES,
                              targets=("A",)),
@@ -177,10 +181,37 @@ MATRIX: dict[str, Route] = {
     "profiles.download": Route(("GET",), lambda s, t: f"/states/{s['code_' + t]}/profile.pdf?lang=en&kind=summary",
                                {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
                                 "focal_point": (OK_STAR, DENY), "contributor": (OK_STAR, DENY), "reader": DENY}),
+    # -- e-mail, account links and deadlines (issue 20) --
+    "auth.forgot_password": Route(("GET", "POST"), lambda s, t: "/account/reset", {**EVERYONE, "anonymous": OK},
+                                  targets=("A",), data=lambda s, t: {"email": "nobody@test.example"}),
+    "auth.reset_sent": Route(("GET",), lambda s, t: "/account/reset/sent", {**EVERYONE, "anonymous": OK},
+                             targets=("A",)),
+    "auth.set_password": Route(("GET", "POST"), lambda s, t: "/account/set-password/not-a-token",
+                               {**EVERYONE, "anonymous": OK}, targets=("A",),
+                               data=lambda s, t: {"password": "a long enough password",
+                                                  "confirm": "a long enough password"}),
+    "mail.preferences": Route(("GET", "POST"), lambda s, t: "/account/notifications",
+                              {"GET": EVERYONE, "POST": {role: OK_STAR for role in EVERYONE}}, targets=("A",),
+                              data=lambda s, t: {"delivery": "digest"}),
+    "mail.log": Route(("GET",), lambda s, t: "/admin/mail?status=failed", SECRETARIAT_ONLY, targets=("A",)),
+    "mail.resend": Route(("POST",), lambda s, t: f"/admin/mail/{s['message']}/resend", ADMIN_WRITES, targets=("A",)),
+    "deadlines.index": Route(("GET",), lambda s, t: "/admin/deadlines/", SECRETARIAT_ONLY, targets=("A",)),
+    "deadlines.open_round": Route(("POST",), lambda s, t: "/admin/deadlines/", SECRETARIAT_WRITES, targets=("A",),
+                                  data=lambda s, t: {"questionnaire": "technical_assistance", "name": "x",
+                                                     "due_on": "2030-01-31"}),
+    "deadlines.round_view": Route(("GET", "POST"), lambda s, t: f"/admin/deadlines/{s['round']}",
+                                  {"GET": SECRETARIAT_ONLY, "POST": SECRETARIAT_WRITES}, targets=("A",),
+                                  data=lambda s, t: {"name": "x", "due_on": "2030-01-31"}),
+    "deadlines.state_deadline": Route(("POST",), lambda s, t: f"/admin/deadlines/{s['round']}/states",
+                                      SECRETARIAT_WRITES, targets=("A",),
+                                      data=lambda s, t: {"state": s["code_" + t], "due_on": "2030-02-28"}),
+    "deadlines.close": Route(("POST",), lambda s, t: f"/admin/deadlines/{s['round']}/close", SECRETARIAT_WRITES,
+                             targets=("A",)),
     "health.healthz": Route(("GET",), lambda s, t: "/healthz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
     "health.readyz": Route(("GET",), lambda s, t: "/readyz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
 }
-NO_LOGIN = {"auth.login", "auth.language", "health.healthz", "health.readyz"}
+NO_LOGIN = {"auth.login", "auth.language", "health.healthz", "health.readyz", "auth.forgot_password",
+            "auth.reset_sent", "auth.set_password"}
 
 
 @pytest.fixture
@@ -216,13 +247,23 @@ def scenario(app: Flask) -> dict[str, Any]:
         draft = QuestionnaireVersion(questionnaire_id="uncac_checklist", version="draft-test", content_hash="",
                                      source=version.source, title=version.title, status="draft", notes={})
         db.session.add(draft)
+        from datetime import date
+
+        from web.models import OutboxMessage, ReportingRound
+
+        reporting = ReportingRound(questionnaire_id="uncac_checklist", name="2030", opens_on=date(2029, 1, 1),
+                                   due_on=date(2030, 1, 31))
+        failed = OutboxMessage(user_id=users["focal_point"].id, address=users["focal_point"].email, kind="reminder",
+                               params={}, status="failed", attempts=3)
+        db.session.add_all([reporting, failed])
         db.session.commit()
-        s["draft"] = draft.id
+        s["draft"], s["round"], s["message"] = draft.id, reporting.id, failed.id
     return s
 
 
 TABLES = ("users", "assignments", "questionnaire_versions", "responses", "answers", "answer_revisions",
-          "snapshots", "comments", "activities")
+          "snapshots", "comments", "activities", "mail_outbox", "mail_preferences", "account_tokens",
+          "reporting_rounds", "state_deadlines")
 
 
 def fingerprint() -> str:
@@ -232,7 +273,7 @@ def fingerprint() -> str:
     digest = hashlib.sha256()
     with context():
         for table in TABLES:
-            rows = db.session.execute(text(f"SELECT * FROM {table} ORDER BY id")).all()  # noqa: S608
+            rows = db.session.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()  # noqa: S608
             digest.update(json.dumps([list(row) for row in rows], default=str, sort_keys=True).encode())
     return digest.hexdigest()
 

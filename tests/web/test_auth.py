@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tests.conftest import PASSWORD, _current, add_user, csrf_token, login, make_app, reset
 
@@ -116,18 +117,23 @@ def test_password_reset_ends_open_sessions(client: FlaskClient, app: Flask) -> N
     assert client.get("/").status_code == 302  # the old session no longer works
 
 
-def test_admin_resets_a_password(client: FlaskClient, app: Flask) -> None:
+def test_an_administrator_sends_a_link_and_never_types_a_password(client: FlaskClient, app: Flask) -> None:
+    from web.extensions import db
+    from web.models import OutboxMessage
+
     admin = add_user("secretariat_admin")
     other = add_user("focal_point", "KEN")
     login(client, admin)
+    page = client.get(f"/admin/users/{other.id}").get_data(as_text=True)
+    assert 'type="password"' not in page and "Send a password reset link" in page
     token = csrf_token(client, f"/admin/users/{other.id}")
-    short = client.post(f"/admin/users/{other.id}/password", data={"password": "short", "csrf_token": token})
-    assert short.status_code == 400
-    done = client.post(f"/admin/users/{other.id}/password",
-                       data={"password": "new password for kenya", "csrf_token": token})
-    assert done.status_code == 302
-    fresh = app.test_client()
-    login(fresh, other, "new password for kenya")
+    assert client.post(f"/admin/users/{other.id}/password", data={"password": "new password for kenya",
+                                                                  "csrf_token": token}).status_code == 404
+    assert client.post(f"/admin/users/{other.id}/link", data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        sent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == other.id)).all()
+        assert [(m.kind, m.status, m.address) for m in sent] == [("password_reset", "pending", other.email)]
+    login(app.test_client(), other)  # the password is unchanged until its owner follows the link
 
 
 def test_next_parameter_cannot_redirect_elsewhere(client: FlaskClient) -> None:

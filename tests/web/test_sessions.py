@@ -79,16 +79,28 @@ def test_a_password_change_ends_every_session_but_the_current_one(app: Flask, cl
     login(fresh, user, "a brand new passphrase")
 
 
-def test_an_administrators_reset_ends_the_users_sessions(app: Flask, client: FlaskClient) -> None:
+def link(user: object, purpose: str = "reset") -> str:
+    """A set-password link of ``user``, issued as the mail job issues it."""
+    from web.auth import tokens
+    from web.extensions import db
+
+    with context():
+        raw = tokens.issue(user, purpose)  # type: ignore[arg-type]
+        db.session.commit()
+    return f"/account/set-password/{raw}"
+
+
+def test_a_password_set_from_a_link_ends_the_users_sessions(app: Flask, client: FlaskClient) -> None:
     user = add_user("focal_point", "KEN")
     login(client, user)
     old = cookie(client)
-    admin = app.test_client()
-    login(admin, add_user("secretariat_admin"))
-    token = csrf_token(admin, f"/admin/users/{user.id}")
-    assert admin.post(f"/admin/users/{user.id}/password", data={
-        "csrf_token": token, "password": "another long passphrase"}).status_code == 302
+    browser = app.test_client()
+    path = link(user)
+    token = csrf_token(browser, path)
+    assert browser.post(path, data={"csrf_token": token, "password": "another long passphrase",
+                                    "confirm": "another long passphrase"}).status_code == 302
     assert is_anonymous(client) and is_anonymous(replay(app, old))
+    assert not is_anonymous(browser)  # the link's browser is logged in
 
 
 def _age_sessions(user_id: int, **moved: timedelta) -> None:
@@ -175,14 +187,13 @@ def test_the_cli_applies_the_password_policy(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("bad", ["x", "eleven char", " " * 15])
-def test_the_admin_pages_apply_the_same_policy(app: Flask, client: FlaskClient, bad: str) -> None:
-    login(client, add_user("secretariat_admin"))
-    token = csrf_token(client, "/admin/users")
-    reply = client.post("/admin/users", data={"csrf_token": token, "email": "new@test.example",
-                                              "role": "reader", "password": bad, "active": "y"})
+def test_the_set_password_page_applies_the_same_policy(app: Flask, client: FlaskClient, bad: str) -> None:
+    user = add_user("focal_point", "KEN")
+    path = link(user)
+    token = csrf_token(client, path)
+    reply = client.post(path, data={"csrf_token": token, "password": bad, "confirm": bad})
     assert reply.status_code == 400
-    from web.extensions import db
-    from web.models import User
+    login(app.test_client(), user)  # unchanged
+    assert client.get(path).status_code == 200  # and the link still works
 
-    with context():
-        assert db.session.scalars(select(User).where(User.email == "new@test.example")).first() is None
+

@@ -9,11 +9,12 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import catalog
 from ..access import require_roles
+from ..auth.passwords import usable
 from ..extensions import db
 from ..i18n import current_language
 from ..models import QuestionnaireVersion, State, User
-from .forms import PasswordForm, UserForm, role_label
-from .users import AccountError, apply_account, set_password
+from .forms import UserForm, role_label
+from .users import AccountError, apply_account, invite
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,7 +30,6 @@ def users() -> str:
 @require_roles("secretariat_admin")
 def create_user() -> str | WerkzeugResponse:
     form = UserForm()
-    form.password.flags.required = True
     if form.validate_on_submit():
         try:
             user = apply_account(User(), form, new=True)
@@ -37,7 +37,8 @@ def create_user() -> str | WerkzeugResponse:
             form.email.errors = [str(exc)]
         else:
             db.session.commit()
-            flash(_("The account %(email)s was created.", email=user.email), "success")
+            flash(_("The account %(email)s was created. An invitation to choose a password is sent to it.",
+                    email=user.email), "success")
             return redirect(url_for("admin.users"))
     rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
     return render_template("admin/users.html", users=rows, form=form, role_label=role_label), 400
@@ -57,23 +58,21 @@ def edit_user(user_id: int) -> str | WerkzeugResponse:
             db.session.commit()
             flash(_("The account %(email)s was updated.", email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user.html", user=user, form=form, password_form=PasswordForm(),
+    return render_template("admin/user.html", user=user, form=form, has_password=usable(user),
                            role_label=role_label), (400 if request.method == "POST" else 200)
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<int:user_id>/link")
 @require_roles("secretariat_admin")
-def reset_password(user_id: int) -> str | WerkzeugResponse:
+def send_link(user_id: int) -> WerkzeugResponse:
+    """E-mail the account a link to choose its password (the invitation again, or a reset link)."""
     user = db.session.get(User, user_id) or abort(404)
-    form = PasswordForm()
-    if form.validate_on_submit():
-        set_password(user, form.password.data or "")  # every open session of this user ends
-        db.session.commit()
-        flash(_("The password of %(email)s was reset. Give the new password to its owner in person "
-                "or by a separate channel.", email=user.email), "success")
-        return redirect(url_for("admin.edit_user", user_id=user.id))
-    return render_template("admin/user.html", user=user, form=UserForm(obj=_form_data(user)),
-                           password_form=form, role_label=role_label), 400
+    if not user.active:
+        abort(409)
+    invite(user)
+    db.session.commit()
+    flash(_("A link to choose a password is sent to %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.get("/questionnaires")
@@ -92,7 +91,7 @@ def _form_data(user: User) -> object:
         state = user.state.code if user.state else ""
         active = user.active
         assignments = " ".join(f"{a.scope}:{a.ref}" for a in user.assignments)
-        password = ""
+        language = user.language or ""
 
     return Data()
 
@@ -111,4 +110,10 @@ def state_choices() -> list[tuple[str, str]]:
     return sorted(((s.code, f"{s.name(lang)} ({s.code})") for s in states), key=lambda c: c[1].casefold())
 
 
-from . import definitions, outline, spreadsheets, translations  # noqa: E402,F401  (routes on this blueprint)
+from . import (  # noqa: E402,F401  (routes on this blueprint)
+    bulk,  # noqa: E402,F401  (accounts from a CSV file)
+    definitions,
+    outline,
+    spreadsheets,
+    translations,
+)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from ..i18n import LANGUAGE_NAMES
 from ..models import ROLES
 
 ROLE_LABELS = {
@@ -22,16 +23,6 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
-def _strong_enough(form: FlaskForm, field: PasswordField) -> None:
-    """The one password policy (``web.auth.passwords``), as for every other way of setting one."""
-    from ..auth.passwords import problem
-
-    email = form.email.data if hasattr(form, "email") else ""
-    found = problem(field.data, email or "") if field.data else None
-    if found:
-        raise ValidationError(found)
-
-
 class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
@@ -44,8 +35,6 @@ class UserForm(FlaskForm):
         validators=[Optional(), Length(max=500),
                     Regexp(r"^\s*((chapter|article):[A-Za-z0-9]{1,8}\s*)*$",
                            message=_l("Write entries such as chapter:III or article:15, separated by spaces."))])
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200), _strong_enough])
-
-
-class PasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200), _strong_enough])
+    language = SelectField(_l("Language of e-mails and pages"), default="", choices=[
+        SelectChoice("", _l("Not chosen yet (English)")),
+        *[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]])

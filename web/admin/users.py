@@ -17,7 +17,8 @@ class AccountError(ValueError):
 
 
 def set_account(user: User, *, email: str, role: str, state_code: str | None, name: str = "",
-                active: bool = True, assignments: str = "", password: str | None = None) -> User:
+                active: bool = True, assignments: str = "", password: str | None = None,
+                language: str | None = None) -> User:
     email = email.strip().lower()
     if role not in ROLES:
         raise AccountError(_("Unknown role %(role)s.", role=role))
@@ -34,12 +35,25 @@ def set_account(user: User, *, email: str, role: str, state_code: str | None, na
     user.email, user.name, user.role, user.active = email, name.strip(), role, active
     user.state = state
     user.state_id = state.id if state else None
+    if language is not None:
+        user.language = language or None
     if password:
         set_password(user, password)
+    elif user.id is None:  # no password yet: the owner chooses one from the invitation (web.auth.links)
+        from ..auth.passwords import unusable
+
+        user.password_hash = unusable()
+    # -- e-mail: a contributor told of chapters or articles newly assigned (web.mail.events) --
+    existing = user.id is not None
+    before = {(a.scope, a.ref) for a in user.assignments} if existing else set()
     user.assignments = _assignments(assignments) if role == "contributor" else []
     if user.id is None:
         db.session.add(user)
     db.session.flush()
+    from ..mail.events import assignment_given
+
+    if existing:
+        assignment_given(user, before)
     return user
 
 
@@ -66,8 +80,19 @@ def _assignments(text: str) -> list[Assignment]:
 
 
 def apply_account(user: User, form: Any, new: bool) -> User:
-    if new and not form.password.data:
-        raise AccountError(_("Give a first password."))
-    return set_account(user, email=form.email.data, role=form.role.data, state_code=form.state.data,
-                       name=form.name.data or "", active=bool(form.active.data),
-                       assignments=form.assignments.data or "", password=form.password.data or None)
+    """The admin form: a new account gets an invitation to choose its password (never typed here)."""
+    found = set_account(user, email=form.email.data, role=form.role.data, state_code=form.state.data,
+                        name=form.name.data or "", active=bool(form.active.data),
+                        assignments=form.assignments.data or "", language=form.language.data or "")
+    if new:
+        invite(found)
+    return found
+
+
+def invite(user: User) -> None:
+    """Send the account a link to choose its password: an invitation while it has none, else a
+    reset link (written to the outbox; the caller commits)."""
+    from ..auth.passwords import usable
+    from ..mail import add
+
+    add(user, "password_reset" if usable(user) else "invitation")

@@ -169,3 +169,6 @@ def language() -> WerkzeugResponse:
             current_user.language = lang
             db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("dashboard.index")))
+
+
+from . import links  # noqa: E402,F401  (setting a password from an e-mailed link: routes on this blueprint)

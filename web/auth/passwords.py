@@ -4,6 +4,8 @@ whether or not the address has an account."""
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,6 +14,18 @@ from ..models import User
 
 MAX_LENGTH = 200
 _dummies: dict[str, str] = {}
+#: The stored "hash" of an account whose owner has not chosen a password yet (an invitation is out):
+#: no password matches it.
+UNUSABLE = "!"
+
+
+def unusable() -> str:
+    return UNUSABLE + secrets.token_hex(16)
+
+
+def usable(user: User) -> bool:
+    """Has the account a password (not only an invitation)?"""
+    return not (user.password_hash or UNUSABLE).startswith(UNUSABLE)
 
 
 def problem(password: str, email: str = "") -> str | None:
@@ -27,9 +41,10 @@ def problem(password: str, email: str = "") -> str | None:
 
 
 def verify(user: User | None, password: str) -> bool:
-    """The password of an active account? Without an account (or an inactive one) a password hash
-    is checked all the same, so the answer takes as long either way."""
-    if user is not None and user.active:
+    """The password of an active account? Without an account (or an inactive one, or one still
+    waiting for its owner's first password) a password hash is checked all the same, so the
+    answer takes as long either way."""
+    if user is not None and user.active and usable(user):
         return user.check_password(password)
     method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
     if method not in _dummies:

@@ -41,6 +41,14 @@ class AllowedJob(Job):
 class AppWorker(SimpleWorker):
     app: Flask
 
+    def run_maintenance_tasks(self) -> None:
+        """RQ's own upkeep, then: every periodic job (``web.jobs.periodic``) has its next run scheduled."""
+        super().run_maintenance_tasks()
+        from . import periodic
+
+        with self.app.app_context():
+            periodic.ensure()
+
     def perform_job(self, job: Job, queue: Queue) -> bool:
         marker = job.meta.get("debounce")
         if marker:  # from now on, a new event queues a new job (this one may have read older data)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .base import Base
+from .deadlines import ReportingRound, StateDeadline
+from .mail import AccountToken, MailPreference, OutboxMessage
 from .questionnaires import QuestionnaireVersion, TranslationReview
 from .repository import RepositoryEntry, RepositorySource
 from .responses import Answer, AnswerRevision, Response
@@ -10,6 +12,7 @@ from .states import State
 from .users import ROLES, Assignment, LoginSession, User
 from .workflow import Activity, Comment, Snapshot
 
-__all__ = ["ROLES", "Activity", "Answer", "AnswerRevision", "Assignment", "Base", "Comment", "LoginSession",
-           "QuestionnaireVersion", "RepositoryEntry", "RepositorySource", "Response", "Snapshot", "State",
+__all__ = ["ROLES", "AccountToken", "Activity", "Answer", "AnswerRevision", "Assignment", "Base", "Comment",
+           "LoginSession", "MailPreference", "OutboxMessage", "QuestionnaireVersion", "ReportingRound",
+           "RepositoryEntry", "RepositorySource", "Response", "Snapshot", "State", "StateDeadline",
            "TranslationReview", "User"]

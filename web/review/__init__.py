@@ -177,9 +177,11 @@ def comments(response_id: int) -> str | WerkzeugResponse:
         if not body or len(body) > 5000:
             flash(_("Write a comment of at most 5,000 characters."), "error")
         else:
-            db.session.add(Comment(response_id=response.id, question_id=question_id, author_id=current_user.id,
-                                   body=body, parent_id=parent.id if parent else None))
-            workflow.log(response, current_user, "commented", question=question_id)
+            comment = Comment(response_id=response.id, question_id=question_id, author_id=current_user.id,
+                              body=body, parent_id=parent.id if parent else None)
+            db.session.add(comment)
+            db.session.flush()
+            workflow.log(response, current_user, "commented", question=question_id, comment=comment.id)
             db.session.commit()
             flash(_("Your comment is saved."), "success")
         return redirect(url_for("review.comments", response_id=response.id, q=question_id or None))

@@ -1,0 +1,191 @@
+"""Deadlines: when each State's answers to a questionnaire are due, and who is late.
+
+The secretariat opens a reporting round for a questionnaire (every version of it) with a due date
+for all States, and may give one State its own date (``StateDeadline``). A response is *done* for
+the round once it was submitted (submitted or accepted, or accepted once and amended since); a
+State that is not done after its due date is overdue, whether it started or not. Days are counted
+in UTC dates: a submission on the due date is on time.
+
+The one place that decides which round a response answers is :func:`round_of` (today: the open
+round of its questionnaire); review cycles will attach responses to a round of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Flask
+from sqlalchemy import select
+
+from ..db import db
+from ..models import ReportingRound, Response, State, StateDeadline
+from ..models.base import utcnow
+
+DONE = frozenset({"submitted", "accepted"})
+
+
+class DeadlineError(ValueError):
+    """A round or a deadline that cannot be set as asked (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Due:
+    """A State's due date in a round."""
+
+    round: ReportingRound
+    state_id: int
+    on: date
+    extended: bool  # the State has a date of its own
+
+    def days_left(self, day: date | None = None) -> int:
+        """Days until the due date: 0 on the day, negative once it has passed."""
+        return (self.on - (day or today())).days
+
+
+@dataclass(frozen=True)
+class Late:
+    """A row of the secretariat's list of overdue States."""
+
+    state: State
+    due: Due
+    response: Response | None  # None: not started
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.due.days_left()
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def is_done(response: Response | None) -> bool:
+    return response is not None and (response.status in DONE or response.accepted_at is not None)
+
+
+# -- rounds ---------------------------------------------------------------------------------------
+def open_rounds() -> list[ReportingRound]:
+    return list(db.session.scalars(select(ReportingRound).where(ReportingRound.closed_at.is_(None))
+                                   .order_by(ReportingRound.due_on)))
+
+
+def open_round(questionnaire_id: str) -> ReportingRound | None:
+    return db.session.scalars(select(ReportingRound).where(
+        ReportingRound.questionnaire_id == questionnaire_id, ReportingRound.closed_at.is_(None))).first()
+
+
+def round_of(response: Response) -> ReportingRound | None:
+    """The round a response answers: the open round of its questionnaire."""
+    return open_round(response.version.questionnaire_id)
+
+
+def open_new(questionnaire_id: str, name: str, due_on: date, opens_on: date | None,
+             user_id: int | None) -> ReportingRound:
+    if open_round(questionnaire_id) is not None:
+        raise DeadlineError("open")
+    start = opens_on or today()
+    if due_on < start:
+        raise DeadlineError("before_opening")
+    found = ReportingRound(questionnaire_id=questionnaire_id, name=name.strip()[:200], opens_on=start, due_on=due_on,
+                           created_by_id=user_id)
+    db.session.add(found)
+    db.session.flush()
+    return found
+
+
+def set_state_deadline(found: ReportingRound, state: State, due_on: date | None, note: str,
+                       user_id: int | None) -> None:
+    """Give ``state`` its own due date in the round (``None``: back to the round's date)."""
+    current = next((d for d in found.extensions if d.state_id == state.id), None)
+    if due_on is None:
+        if current is not None:
+            found.extensions.remove(current)
+        return
+    if due_on < found.opens_on:
+        raise DeadlineError("before_opening")
+    if current is None:
+        found.extensions.append(StateDeadline(state_id=state.id, state=state, due_on=due_on, note=note[:2000],
+                                              set_by_id=user_id, set_at=utcnow()))
+    else:
+        current.due_on, current.note, current.set_by_id, current.set_at = due_on, note[:2000], user_id, utcnow()
+
+
+# -- due dates --------------------------------------------------------------------------------------
+def due(found: ReportingRound, state_id: int) -> Due:
+    own = next((d for d in found.extensions if d.state_id == state_id), None)
+    return Due(found, state_id, own.due_on if own else found.due_on, own is not None)
+
+
+def due_for_responses(responses: Iterable[Response]) -> dict[int, Due]:
+    """The due date of each response (by id) that answers an open round."""
+    rounds = {r.questionnaire_id: r for r in open_rounds()}
+    out = {}
+    for response in responses:
+        found = rounds.get(response.version.questionnaire_id)
+        if found is not None:
+            out[response.id] = due(found, response.state_id)
+    return out
+
+
+def due_for_state(state_id: int, questionnaire_ids: Iterable[str]) -> dict[str, Due]:
+    """A State's due dates in the open rounds of ``questionnaire_ids`` (started or not)."""
+    wanted = set(questionnaire_ids)
+    return {r.questionnaire_id: due(r, state_id) for r in open_rounds() if r.questionnaire_id in wanted}
+
+
+def overdue(day: date | None = None) -> list[Late]:
+    """Every State past its due date in an open round and not done, the longest overdue first."""
+    day = day or today()
+    rows: list[Late] = []
+    states = list(db.session.scalars(select(State).order_by(State.code)))
+    for found in open_rounds():
+        latest = latest_responses(found.questionnaire_id)
+        for state in states:
+            when = due(found, state.id)
+            if when.on < day and not is_done(latest.get(state.id)):
+                rows.append(Late(state, when, latest.get(state.id)))
+    rows.sort(key=lambda late: (late.due.on, late.state.code))
+    return rows
+
+
+def latest_responses(questionnaire_id: str) -> dict[int, Response]:
+    """Each State's newest response to any version of the questionnaire."""
+    from ..models import QuestionnaireVersion
+
+    found: dict[int, Response] = {}
+    for response in db.session.scalars(select(Response).join(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id).order_by(Response.created_at)):
+        found[response.state_id] = response
+    return found
+
+
+# -- pages and template helpers ---------------------------------------------------------------------
+def init_app(app: Flask) -> None:
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(state_dues=state_dues, response_dues=due_for_responses, work_queue=work_queue,
+                                 is_done=is_done)
+
+
+def state_dues(questionnaire_id: str) -> dict[str, Due]:
+    """Every State's due date (by code) in the open round of the questionnaire, for the secretariat's table."""
+    found = open_round(questionnaire_id)
+    if found is None:
+        return {}
+    return {state.code: due(found, state.id) for state in db.session.scalars(select(State))}
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    waiting: list[Response]  # submitted, to review (the oldest first)
+    late: list[Late]
+
+
+def work_queue() -> WorkQueue:
+    """What waits for the secretariat: submissions to review, and States past their deadline."""
+    waiting = list(db.session.scalars(select(Response).where(Response.status == "submitted")
+                                      .order_by(Response.submitted_at)))
+    return WorkQueue(waiting, overdue())
