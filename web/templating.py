@@ -33,8 +33,19 @@ ACTIVITIES = {
     "accepted": _l("Accepted"), "amended": _l("Reopened for amendment"), "published": _l("Profile published"),
     "unpublished": _l("Profile withdrawn"), "commented": _l("Comment added"), "resolved": _l("Comment resolved"),
     "reopened": _l("Comment reopened"), "migrated": _l("Moved to a new questionnaire version"),
-    "imported": _l("Answers imported"),
+    "imported": _l("Answers imported"), "consent": _l("What may be shared changed"),
 }
+#: What a State lets be shared (``web.consent``).
+CONSENT_LABELS = {
+    "none": _l("Nothing: the answers stay with the State and the secretariat"),
+    "aggregate": _l("Aggregate figures only, without naming the State"),
+    "assistance": _l("Aggregate figures and the State's technical-assistance needs, for providers of assistance"),
+    "profile": _l("All of the above and the country profile, published by the secretariat"),
+}
+
+
+def consent_label(code: str) -> str:
+    return str(CONSENT_LABELS.get(code, code))
 
 
 CHANGES = {
@@ -87,6 +98,7 @@ def init_app(app: Flask) -> None:
         answer_text=content.display, condition_text=condition_text,
         status_label=status_label, version_status_label=version_status_label, region_name=region_name,
         revision_source_label=revision_source_label, activity_label=activity_label, change_label=change_label,
+        consent_label=consent_label,
         diagnostic_text=diagnostic_text,
         format_date=format_date, format_datetime=format_datetime,
         format_decimal=format_decimal, format_percent=format_percent,

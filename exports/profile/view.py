@@ -496,6 +496,8 @@ class _Builder:
         assert framework is not None
         chapters = []
         for chapter in framework.chapters:
+            if self.data.chapters is not None and chapter.id not in self.data.chapters:
+                continue
             title = self.content(chapter.title)
             heading = self.labels.fmt("chapter_title", number=chapter.id, title=title.text)
             chapter_view = ChapterView(chapter.id, Localized(heading, title.lang, title.is_fallback))

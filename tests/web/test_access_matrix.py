@@ -5,6 +5,8 @@ KEN, another State "B" = FRA) whether the request is allowed, refused (403/404),
 login page. Every refused request must leave the database exactly as it was. A new route without
 an entry makes :func:`test_every_route_has_an_entry` fail.
 
+A provider of technical assistance gets what a reader gets unless its entry says otherwise.
+
 Requests that are allowed and would change data are marked ``"ok*"``: they are checked by the
 functional tests (their effect), not executed here, so that the other checks keep a known state.
 """
@@ -24,7 +26,8 @@ from sqlalchemy import select, text
 
 from tests.conftest import add_user, context, csrf_token, login
 
-ROLES = ("anonymous", "secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader")
+ROLES = ("anonymous", "secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader",
+         "provider")
 DENY = "deny"  # 403 or 404
 LOGIN = "login"
 OK = "ok"  # 2xx or 3xx (not to the login page), or 400/409 (processed, refused on its merits)
@@ -93,6 +96,10 @@ MATRIX: dict[str, Route] = {
     "review.accept": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/accept", SECRETARIAT_ONLY),
     "review.publish": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/publish", SECRETARIAT_ONLY,
                             data=lambda s, t: {"published": "1"}),
+    "review.set_consent": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/consent",
+                                {"secretariat_admin": DENY, "secretariat_reviewer": DENY,
+                                 "focal_point": (OK_STAR, DENY), "contributor": DENY, "reader": DENY},
+                                data=lambda s, t: {"consent": "profile"}),
     "review.amend": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/amend",
                           {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK, DENY),
                            "contributor": DENY, "reader": DENY}),
@@ -282,7 +289,7 @@ def outcome(name: str, route: Route, method: str, role: str, target: str) -> str
     if role == "anonymous":
         return OK if name in NO_LOGIN else LOGIN
     spec: Any = route.expect[method] if method in route.expect else route.expect
-    value = spec[role]
+    value = spec[role] if role in spec else spec["reader"]  # providers get what readers get unless listed
     if isinstance(value, tuple):
         return value[0] if target == "A" else value[1]
     return value

@@ -21,7 +21,7 @@ import engine
 from exports.data import csv_cell
 from exports.provisions import BUCKETS, layouts
 
-from .. import catalog
+from .. import access, catalog, consent
 from ..content import provision_number
 from ..data import sources
 from ..db import db
@@ -51,9 +51,16 @@ def _data() -> tuple[QuestionnaireVersion | None, list[QuestionnaireVersion], en
     scoped = sources.for_questionnaire(sources.aggregate_responses(current_user), version.questionnaire_id)
     latest = sources.latest_per_state(db.session.scalars(scoped).all())
     keys = sources.source_keys(latest)
-    data = [figures.StateData(r.state.code, r.state.name(lang), r.state.region,
-                              sources.facts_cache.get(r, keys[r.id])) for r in latest]
+    data = [figures.StateData(r.state.code, r.state.name(lang), r.state.region, sources.facts_cache.get(r, keys[r.id]),
+                              named=access.named(current_user, r, "assistance"),
+                              chapters=None if current_user.is_secretariat else _named_chapters(r))
+            for r in latest]
     return version, versions, catalog.questionnaire(version), data
+
+
+def _named_chapters(response: Any) -> frozenset[str] | None:
+    """Chapters in which a State is named in figures: those of its published profile, by consent."""
+    return consent.shared_chapters(response) if response.published else frozenset()
 
 
 @bp.get("/")

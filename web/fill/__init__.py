@@ -104,8 +104,9 @@ def overview(response_id: int) -> str:
 
 
 def _workflow_panel(ctx: Context) -> dict[str, Any]:
-    from .. import versions, workflow
+    from .. import consent, versions, workflow
     from ..models import Comment, Snapshot
+    from ..templating import CONSENT_LABELS
 
     response = ctx.response
     live = versions.live_version(response.version.questionnaire_id)
@@ -118,7 +119,16 @@ def _workflow_panel(ctx: Context) -> dict[str, Any]:
             "can_migrate": newer is not None and response.status in ("draft", "returned")
             and (current_user.is_secretariat or access.can_start(current_user, response.state)),
             "orphans": versions.orphans(response), "open_comments": open_comments, "snapshots": snapshots,
-            "latest_snapshot": workflow.latest_snapshot(response)}
+            "latest_snapshot": workflow.latest_snapshot(response),
+            "can_set_consent": consent.may_set(current_user, response), "consent_levels": CONSENT_LABELS,
+            "consent_chapters": _framework_chapters(ctx.q)}
+
+
+def _framework_chapters(q: Any) -> list[tuple[str, str]]:
+    """(id, title) of the framework's chapters, for choosing which a profile may show."""
+    if q.framework is None:
+        return []
+    return [(c.id, text(q, c.title).text) for c in q.framework.chapters]
 
 
 def _article_heading(ctx: Context, page: Page) -> str | None:

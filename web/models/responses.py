@@ -13,6 +13,8 @@ from .questionnaires import QuestionnaireVersion
 from .states import State
 
 RESPONSE_STATUSES = ("draft", "submitted", "returned", "accepted")
+#: What the State lets the secretariat share, from least to most (``web.consent`` says what each allows).
+CONSENT_LEVELS = ("none", "aggregate", "assistance", "profile")
 
 
 class Response(Base):
@@ -22,6 +24,8 @@ class Response(Base):
     __table_args__ = (
         UniqueConstraint("state_id", "version_id", name="one_per_state_and_version"),
         CheckConstraint("status IN ('draft', 'submitted', 'returned', 'accepted')", name="known_status"),
+        CheckConstraint("consent IN ('none', 'aggregate', 'assistance', 'profile')", name="known_consent"),
+        CheckConstraint("published = false OR consent = 'profile'", name="published_within_consent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +44,10 @@ class Response(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     #: Readers (delegates, donors) may see the profile of the accepted response.
     published: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: What the State's focal point lets be shared, one of ``CONSENT_LEVELS`` (nothing by default).
+    consent: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
+    #: With ``consent == "profile"``: the chapters of the framework the profile may show (None: all).
+    consent_chapters: Mapped[list[str] | None] = mapped_column(Json, nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -30,7 +30,7 @@ from exports import profile as profiles
 from exports.cache import ProfileCache
 from exports.pdf import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Rendered, render_pdf
 
-from .. import access
+from .. import access, consent
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, current_language
 from ..jobs import JobError, JobState, views
@@ -57,7 +57,7 @@ def download(code: str) -> WerkzeugResponse | tuple[Any, ...]:
     response = profile_response(current_user, state)
     if response is None:
         abort(404)
-    wanted = locate(response, lang, kind)
+    wanted = locate(response, lang, kind, chapters=shown_chapters(current_user, response))
     url = url_for("profiles.download", code=state.code, lang=lang, kind=kind)
     if wanted.path is not None:
         if views.wants_json():
@@ -141,8 +141,9 @@ class Settings:
                         config.get("PROFILE_MEMORY", DEFAULT_MEMORY))
 
 
-def profile_data(response: Response) -> profiles.ProfileData:
-    """What the profile of ``response`` shows (from its latest submission, else its live answers)."""
+def profile_data(response: Response, chapters: frozenset[str] | None = None) -> profiles.ProfileData:
+    """What the profile of ``response`` shows (from its latest submission, else its live answers),
+    of ``chapters`` only when given (the State's consent, for readers)."""
     source = profile_source(response)
     state = response.state
     snapshot = source.snapshot
@@ -152,7 +153,7 @@ def profile_data(response: Response) -> profiles.ProfileData:
         status=response.status, as_of=source.as_of, snapshot_number=snapshot.number if snapshot else None,
         revision=snapshot.revision if snapshot else response.revision,
         answers_hash=snapshot.answers_hash if snapshot else "", source_key=source.key,
-        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers))
+        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers), chapters=chapters)
 
 
 def gettext_for(lang: str) -> Any:
@@ -171,27 +172,42 @@ class Wanted:
     lang: str
     key: str
     path: Path | None
+    chapters: frozenset[str] | None = None  # the edition of some chapters only (readers')
+
+    @property
+    def variant(self) -> str:
+        return "" if self.chapters is None else "shared"
 
 
-def locate(response: Response, lang: str, kind: str, settings: Settings | None = None) -> Wanted:
+def shown_chapters(user: User, response: Response) -> frozenset[str] | None:
+    """The chapters of ``response``'s profile ``user`` may see: all for those who see the response,
+    for readers those the State consented to (None: all)."""
+    return consent.shared_chapters(response) if access.public_view(user) else None
+
+
+def locate(response: Response, lang: str, kind: str, settings: Settings | None = None,
+           chapters: frozenset[str] | None = None) -> Wanted:
     """Which file holds the profile as it is now (cheap: the answers are read, not laid out)."""
     settings = settings or Settings.current()
-    data = profile_data(response)
+    data = profile_data(response, chapters)
     key = profiles.cache_key(data, lang, kind, gettext_for(lang))
-    return Wanted(response, kind, lang, key, ProfileCache(settings.folder).get(data.state_code, kind, lang, key))
+    wanted = Wanted(response, kind, lang, key, None, chapters)
+    path = ProfileCache(settings.folder).get(data.state_code, kind, lang, key, wanted.variant)
+    return Wanted(response, kind, lang, key, path, chapters)
 
 
-def render_file(response: Response, lang: str, kind: str, settings: Settings | None = None) -> tuple[
-        Path, Rendered | None]:
+def render_file(response: Response, lang: str, kind: str, settings: Settings | None = None,
+                chapters: frozenset[str] | None = None) -> tuple[Path, Rendered | None]:
     """The rendered profile, from the cache or rendered now in the limited worker process:
     ``(path, rendered or None)``. For jobs (:mod:`web.profiles.tasks`), never for a web request.
     Ends the session's transaction (nothing is written) before rendering."""
     settings = settings or Settings.current()
-    data = profile_data(response)
+    data = profile_data(response, chapters)
     gettext = gettext_for(lang)
     key = profiles.cache_key(data, lang, kind, gettext)
     db.session.rollback()  # all is in memory now: hold no transaction (on SQLite, no lock) while rendering
     cache = ProfileCache(settings.folder)
     return cache.get_or_render(data.state_code, kind, lang, key,
                                lambda: profiles.build_html(data, lang, kind, gettext),
-                               render=lambda html, path: render_pdf(html, path, settings.timeout, settings.memory))
+                               render=lambda html, path: render_pdf(html, path, settings.timeout, settings.memory),
+                               variant="" if chapters is None else "shared")

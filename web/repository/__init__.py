@@ -21,6 +21,7 @@ import engine
 from exports import data as exports
 from exports.provisions import STATUS_ROLES
 
+from .. import access
 from ..content import display, provision_number, text
 from ..data import sources
 from ..db import db
@@ -73,7 +74,8 @@ def _scope() -> Any:
 @login_required
 def search() -> str:
     scoped = _scope()
-    conditions: list[ColumnElement[bool]] = [RepositoryEntry.response_id.in_(scoped.with_only_columns(Response.id))]
+    conditions: list[ColumnElement[bool]] = [RepositoryEntry.response_id.in_(scoped.with_only_columns(Response.id)),
+                                             access.repository_entries(current_user)]
     query = request.args.get("q", "")[:300]
     for word in index.words(query):
         conditions.append(RepositoryEntry.search.like(index.like(word), escape="\\"))
@@ -143,16 +145,17 @@ def entry(response_id: int, question_id: str, row: int) -> str:
     if response is None:
         abort(404)
     index.refresh([response])
+    visible = access.repository_entries(current_user)
     found = db.session.scalars(select(RepositoryEntry).where(
         RepositoryEntry.response_id == response.id, RepositoryEntry.question_id == question_id,
-        RepositoryEntry.row == row)).first()
+        RepositoryEntry.row == row, visible)).first()
     if found is None:
         abort(404)
     lang = current_language()
     source = sources.load(response, lang)
     q = source.questionnaire
     others = db.session.scalars(select(RepositoryEntry).where(
-        RepositoryEntry.response_id.in_(scoped.with_only_columns(Response.id)),
+        RepositoryEntry.response_id.in_(scoped.with_only_columns(Response.id)), visible,
         RepositoryEntry.state_id == found.state_id, RepositoryEntry.instrument_key == found.instrument_key,
         RepositoryEntry.id != found.id)).all()
     return render_template(

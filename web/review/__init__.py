@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 
-from .. import access, bounds, catalog, versions, workflow
+from .. import access, bounds, catalog, consent, versions, workflow
 from ..content import raw_text, text
 from ..db import db
 from ..fill.messages import message
@@ -98,6 +98,8 @@ def accept(response_id: int) -> WerkzeugResponse:
         abort(409)
     db.session.commit()
     flash(_("The self-assessment is accepted."), "success")
+    if request.form.get("publish") == "1" and not response.published:
+        flash(_("The State has not consented to the publication of its profile."), "error")
     return _back(response_id)
 
 
@@ -125,9 +127,33 @@ def publish(response_id: int) -> WerkzeugResponse:
         abort(403)
     try:
         workflow.set_published(response, current_user, request.form.get("published") == "1")
-    except workflow.WorkflowError:
-        abort(409)
+    except workflow.WorkflowError as exc:
+        if exc.code != "no_consent":
+            abort(409)
+        flash(_("The State has not consented to the publication of its profile."), "error")
+        return _back(response_id)
     db.session.commit()
+    return _back(response_id)
+
+
+@bp.post("/responses/<int:response_id>/consent")
+@login_required
+def set_consent(response_id: int) -> WerkzeugResponse:
+    """The State's focal point decides what the secretariat may share of the response."""
+    response = _response(response_id)
+    if not consent.may_set(current_user, response):
+        abort(403)
+    level = request.form.get("consent", "")
+    q = catalog.questionnaire(response.version)
+    known = {c.id for c in q.framework.chapters} if q.framework is not None else set()
+    chosen = request.form.getlist("chapter")
+    if level not in consent.LEVELS or not set(chosen) <= known or len(chosen) > len(known):
+        abort(400)
+    chapters = None if level != "profile" or not chosen or set(chosen) == known else chosen
+    changed = consent.set_consent(response, current_user, level, chapters)
+    db.session.commit()
+    if changed:
+        flash(_("Your choice of what may be shared is saved and recorded in the activity log."), "success")
     return _back(response_id)
 
 

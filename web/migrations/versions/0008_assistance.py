@@ -1,0 +1,65 @@
+"""technical assistance: the State's consent on each response, focal points for assistance, providers
+
+Responses the secretariat had published before consent existed keep their profile public: they get
+the level ``profile`` (every chapter); every other response starts at ``none``, so nothing that was
+not public becomes so.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import web.models.base
+
+revision = '0008'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+OLD_ROLES = "role IN ('secretariat_admin', 'secretariat_reviewer', 'focal_point', 'contributor', 'reader')"
+NEW_ROLES = ("role IN ('secretariat_admin', 'secretariat_reviewer', 'focal_point', 'contributor', 'reader', "
+             "'provider')")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('ta_focal_point', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('position', sa.String(length=200), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('phone', sa.String(length=50), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('organization', sa.String(length=200), server_default='', nullable=False))
+        batch_op.drop_constraint(op.f('ck_users_known_role'), type_='check')
+        batch_op.create_check_constraint('known_role', sa.text(NEW_ROLES))
+
+    with op.batch_alter_table('responses', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('consent', sa.String(length=16), server_default='none', nullable=False))
+        batch_op.add_column(sa.Column('consent_chapters', web.models.base.Json, nullable=True))
+
+    responses = sa.table("responses", sa.column("published", sa.Boolean), sa.column("consent", sa.String))
+    op.execute(responses.update().where(responses.c.published.is_(True)).values(consent="profile"))
+
+    with op.batch_alter_table('responses', schema=None) as batch_op:
+        batch_op.create_check_constraint('known_consent',
+                                         sa.text("consent IN ('none', 'aggregate', 'assistance', 'profile')"))
+        batch_op.create_check_constraint('published_within_consent',
+                                         sa.text("published = false OR consent = 'profile'"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('responses', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_responses_published_within_consent'), type_='check')
+        batch_op.drop_constraint(op.f('ck_responses_known_consent'), type_='check')
+        batch_op.drop_column('consent_chapters')
+        batch_op.drop_column('consent')
+
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_users_known_role'), type_='check')
+        batch_op.create_check_constraint('known_role', sa.text(OLD_ROLES))
+        batch_op.drop_column('organization')
+        batch_op.drop_column('phone')
+        batch_op.drop_column('position')
+        batch_op.drop_column('ta_focal_point')
