@@ -64,6 +64,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     mail.init_app(app)
     deadlines.init_app(app)
+    # -- technical assistance: needs matched to offers, focal points (issue 15) --
+    from . import assistance
+
+    assistance.init_app(app)
     if app.config.get("PRELOAD_QUESTIONNAIRES"):
         _preload(app)
     return app

@@ -58,6 +58,7 @@ READ_RESPONSE = {"secretariat_admin": OK, "secretariat_reviewer": OK, "focal_poi
 WRITE_RESPONSE = {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK_STAR, DENY),
                   "contributor": (OK_STAR, DENY), "reader": DENY}
 EVERYONE = {role: OK for role in ROLES if role != "anonymous"}
+ASSISTANCE = {**EVERYONE, "reader": DENY}
 SECRETARIAT_WRITES = {**SECRETARIAT_ONLY, "secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR}
 
 MATRIX: dict[str, Route] = {
@@ -214,6 +215,10 @@ MATRIX: dict[str, Route] = {
                                       data=lambda s, t: {"state": s["code_" + t], "due_on": "2030-02-28"}),
     "deadlines.close": Route(("POST",), lambda s, t: f"/admin/deadlines/{s['round']}/close", SECRETARIAT_WRITES,
                              targets=("A",)),
+    # -- technical assistance (issue 15): providers see what States share with them, readers figures only --
+    "assistance.index_page": Route(("GET",), lambda s, t: "/assistance/?by=article", ASSISTANCE, targets=("A",)),
+    "assistance.export": Route(("GET",), lambda s, t: "/assistance/matching.csv", ASSISTANCE, targets=("A",)),
+    "assistance.focal_points": Route(("GET",), lambda s, t: "/assistance/focal-points", ASSISTANCE, targets=("A",)),
     "health.healthz": Route(("GET",), lambda s, t: "/healthz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
     "health.readyz": Route(("GET",), lambda s, t: "/readyz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
 }

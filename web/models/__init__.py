@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .assistance import AssistanceItem, AssistanceSource
 from .base import Base
 from .deadlines import ReportingRound, StateDeadline
 from .mail import AccountToken, MailPreference, OutboxMessage
@@ -12,7 +13,8 @@ from .states import State
 from .users import ROLES, Assignment, LoginSession, User
 from .workflow import Activity, Comment, Snapshot
 
-__all__ = ["ROLES", "AccountToken", "Activity", "Answer", "AnswerRevision", "Assignment", "Base", "Comment",
+__all__ = ["ROLES", "AccountToken", "Activity", "AssistanceItem", "AssistanceSource",
+           "Answer", "AnswerRevision", "Assignment", "Base", "Comment",
            "LoginSession", "MailPreference", "OutboxMessage", "QuestionnaireVersion", "ReportingRound",
            "RepositoryEntry", "RepositorySource", "Response", "Snapshot", "State", "StateDeadline",
            "TranslationReview", "User"]

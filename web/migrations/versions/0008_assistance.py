@@ -27,6 +27,34 @@ NEW_ROLES = ("role IN ('secretariat_admin', 'secretariat_reviewer', 'focal_point
 
 
 def upgrade() -> None:
+    op.create_table('assistance_sources',
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('source_key', sa.String(length=64), nullable=False),
+    sa.Column('indexed_at', web.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_assistance_sources_response_id_responses')),
+    sa.PrimaryKeyConstraint('response_id', name=op.f('pk_assistance_sources'))
+    )
+    op.create_table('assistance_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('state_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('article', sa.String(length=16), nullable=False),
+    sa.Column('provision', sa.String(length=32), nullable=False),
+    sa.Column('category', sa.String(length=32), nullable=False),
+    sa.Column('priority', sa.String(length=16), nullable=False),
+    sa.Column('provider', sa.String(length=300), nullable=False),
+    sa.Column('provider_key', sa.String(length=300), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.CheckConstraint("kind IN ('need', 'offer')", name=op.f('ck_assistance_items_known_kind')),
+    sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_assistance_items_response_id_responses')),
+    sa.ForeignKeyConstraint(['state_id'], ['states.id'], name=op.f('fk_assistance_items_state_id_states')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assistance_items'))
+    )
+    with op.batch_alter_table('assistance_items', schema=None) as batch_op:
+        batch_op.create_index('ix_assistance_items_match', ['state_id', 'article', 'category'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assistance_items_response_id'), ['response_id'], unique=False)
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ta_focal_point', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('position', sa.String(length=200), server_default='', nullable=False))
@@ -50,6 +78,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('assistance_items')
+    op.drop_table('assistance_sources')
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_responses_published_within_consent'), type_='check')
         batch_op.drop_constraint(op.f('ck_responses_known_consent'), type_='check')
