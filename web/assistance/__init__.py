@@ -24,8 +24,8 @@ from .. import access, catalog
 from ..analysis import chart
 from ..db import db
 from ..i18n import current_language, is_rtl
+from ..models import QuestionnaireVersion, State, User
 from ..models import Response as ResponseRow
-from ..models import State, User
 from ..models.states import REGIONAL_GROUPS
 from ..reference import group_label
 from . import index, matching
@@ -60,15 +60,27 @@ def _filters() -> matching.Filters:
     return matching.Filters(group, category, priority)
 
 
+_LABELS: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
+
+
 def category_labels() -> dict[str, str]:
-    """The kinds of assistance in the current language (the list shared by the questionnaires)."""
+    """The kinds of assistance in the current language (the list shared by the questionnaires),
+    kept per language and set of published versions (reading the definitions costs more than a page)."""
     lang = current_language()
+    hashes = tuple(sorted(db.session.scalars(select(QuestionnaireVersion.content_hash).where(
+        QuestionnaireVersion.status == "published"))))
+    found = _LABELS.get((lang, hashes))
+    if found is not None:
+        return found
     labels: dict[str, str] = {}
     for version in catalog.current_versions():
         q = catalog.questionnaire(version)
         for question in q.with_role("assistance_kinds"):
             for choice in question.choices.choices if question.choices else ():
                 labels.setdefault(choice.code, q.text(choice.label, lang).text)
+    if len(_LABELS) > 64:
+        _LABELS.clear()
+    _LABELS[(lang, hashes)] = labels
     return labels
 
 
@@ -96,11 +108,12 @@ def index_page() -> str:
     series = [chart.Series("covered", _("Covered by one provider"), "#00703c"),
               chart.Series("overlap", _("Covered by several providers"), "#b58500"),
               chart.Series("gap", _("Not covered (gap)"), "#b10e1e")]
-    svg = chart.stacked([(label(k), [n - g - o, o, g]) for k, n, g, o in rows[:60]], series,
+    labelled = [(key, label(key), n, g, o) for key, n, g, o in rows]
+    svg = chart.stacked([(name, [n - g - o, o, g]) for _key, name, n, g, o in labelled[:60]], series,
                         _("Needs by coverage. The table below gives the same figures."), "matching",
                         rtl=is_rtl()) if rows else None
     detail = [n for n in found.needs if n.state == code] if code else []
-    return render_template("assistance/index.html", found=found, rows=rows, label=label, by=by, svg=svg,
+    return render_template("assistance/index.html", found=found, rows=labelled, by=by, svg=svg,
                            filters=filters, groups=[(g, group_label(g)) for g in REGIONAL_GROUPS],
                            categories=labels, priorities=matching.PRIORITIES, state_code=code, detail=detail,
                            providers=matching.providers_of(found.needs)[:20],
