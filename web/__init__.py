@@ -68,6 +68,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import assistance
 
     assistance.init_app(app)
+    from . import api
+
+    app.register_blueprint(api.bp)
     if app.config.get("PRELOAD_QUESTIONNAIRES"):
         _preload(app)
     return app

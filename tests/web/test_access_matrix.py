@@ -219,11 +219,23 @@ MATRIX: dict[str, Route] = {
     "assistance.index_page": Route(("GET",), lambda s, t: "/assistance/?by=article", ASSISTANCE, targets=("A",)),
     "assistance.export": Route(("GET",), lambda s, t: "/assistance/matching.csv", ASSISTANCE, targets=("A",)),
     "assistance.focal_points": Route(("GET",), lambda s, t: "/assistance/focal-points", ASSISTANCE, targets=("A",)),
+    # the API answers its tokens only: a session is not enough (401, as a login is asked)
+    "api.needs": Route(("GET",), lambda s, t: "/api/v1/needs", {role: LOGIN for role in EVERYONE}, targets=("A",)),
+    "api.summary": Route(("GET",), lambda s, t: "/api/v1/summary", {role: LOGIN for role in EVERYONE},
+                         targets=("A",)),
+    "api.profiles": Route(("GET",), lambda s, t: "/api/v1/profiles", {role: LOGIN for role in EVERYONE},
+                          targets=("A",)),
+    "api.openapi": Route(("GET",), lambda s, t: "/api/openapi.json", {**EVERYONE, "anonymous": OK}, targets=("A",)),
+    "api.tokens": Route(("GET", "POST"), lambda s, t: "/admin/api-tokens",
+                        {"GET": SECRETARIAT_ONLY, "POST": SECRETARIAT_WRITES}, targets=("A",),
+                        data=lambda s, t: {"name": "x", "scope": "needs"}),
+    "api.revoke": Route(("POST",), lambda s, t: f"/admin/api-tokens/{s['token']}/revoke", SECRETARIAT_WRITES,
+                        targets=("A",)),
     "health.healthz": Route(("GET",), lambda s, t: "/healthz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
     "health.readyz": Route(("GET",), lambda s, t: "/readyz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
 }
 NO_LOGIN = {"auth.login", "auth.language", "health.healthz", "health.readyz", "auth.forgot_password",
-            "auth.reset_sent", "auth.set_password"}
+            "auth.reset_sent", "auth.set_password", "api.openapi"}
 
 
 @pytest.fixture
@@ -268,14 +280,17 @@ def scenario(app: Flask) -> dict[str, Any]:
         failed = OutboxMessage(user_id=users["focal_point"].id, address=users["focal_point"].email, kind="reminder",
                                params={}, status="failed", attempts=3)
         db.session.add_all([reporting, failed])
+        from web.api import issue
+
+        api_token, _plain = issue("platform", ["needs"], None)
         db.session.commit()
-        s["draft"], s["round"], s["message"] = draft.id, reporting.id, failed.id
+        s["draft"], s["round"], s["message"], s["token"] = draft.id, reporting.id, failed.id, api_token.id
     return s
 
 
 TABLES = ("users", "assignments", "questionnaire_versions", "responses", "answers", "answer_revisions",
           "snapshots", "comments", "activities", "mail_outbox", "mail_preferences", "account_tokens",
-          "reporting_rounds", "state_deadlines")
+          "reporting_rounds", "state_deadlines", "api_tokens")
 
 
 def fingerprint() -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .assistance import AssistanceItem, AssistanceSource
+from .assistance import ApiToken, AssistanceItem, AssistanceSource
 from .base import Base
 from .deadlines import ReportingRound, StateDeadline
 from .mail import AccountToken, MailPreference, OutboxMessage
@@ -13,7 +13,7 @@ from .states import State
 from .users import ROLES, Assignment, LoginSession, User
 from .workflow import Activity, Comment, Snapshot
 
-__all__ = ["ROLES", "AccountToken", "Activity", "AssistanceItem", "AssistanceSource",
+__all__ = ["ROLES", "AccountToken", "Activity", "ApiToken", "AssistanceItem", "AssistanceSource",
            "Answer", "AnswerRevision", "Assignment", "Base", "Comment",
            "LoginSession", "MailPreference", "OutboxMessage", "QuestionnaireVersion", "ReportingRound",
            "RepositoryEntry", "RepositorySource", "Response", "Snapshot", "State", "StateDeadline",

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime, utcnow
+from .base import Base, Json, UTCDateTime, utcnow
 
 
 class AssistanceSource(Base):
@@ -55,3 +55,21 @@ class AssistanceItem(Base):
     provider_key: Mapped[str] = mapped_column(String(300), default="")
     #: Offers: planned, ongoing, completed (cancelled activities are not offers).
     status: Mapped[str] = mapped_column(String(16), default="")
+
+
+class ApiToken(Base):
+    """A token of the read-only API for coordination platforms, issued, scoped and revoked by the
+    secretariat. Only the SHA-256 of the token is stored: it is shown once, when issued."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Who the token is for (a coordination platform, a donors' group).
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: What it may read: ``needs`` (aggregated needs and offers), ``profiles`` (published profiles).
+    scopes: Mapped[list[str]] = mapped_column(Json)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

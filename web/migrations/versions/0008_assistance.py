@@ -51,6 +51,19 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['state_id'], ['states.id'], name=op.f('fk_assistance_items_state_id_states')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assistance_items'))
     )
+    op.create_table('api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('scopes', web.models.base.Json, nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', web.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', web.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_used_at', web.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_api_tokens_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
+    )
     with op.batch_alter_table('assistance_items', schema=None) as batch_op:
         batch_op.create_index('ix_assistance_items_match', ['state_id', 'article', 'category'], unique=False)
         batch_op.create_index(batch_op.f('ix_assistance_items_response_id'), ['response_id'], unique=False)
@@ -78,6 +91,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('api_tokens')
     op.drop_table('assistance_items')
     op.drop_table('assistance_sources')
     with op.batch_alter_table('responses', schema=None) as batch_op:
