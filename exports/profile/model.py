@@ -13,7 +13,8 @@ import engine
 
 from ..provisions import answer_by_role
 
-KINDS = ("summary", "full")
+#: ``coordination``: the country coordination pack (needs, who covers them, contacts).
+KINDS = ("summary", "full", "coordination")
 RESPONSE_STATUSES = ("draft", "submitted", "returned", "accepted")
 
 
@@ -32,6 +33,42 @@ class FocalPoint:
         name, position, institution = (str(answer_by_role(q, answers, f"focal_point_{part}") or "")
                                        for part in ("name", "position", "institution"))
         return FocalPoint(name, position, institution) if name else None
+
+
+@dataclass(frozen=True)
+class CoordinationNeed:
+    """A need of the State (article, kind of assistance) and the providers covering it."""
+
+    article: str
+    category: str  # a code of the kinds of assistance ('' when none was given)
+    priority: str  # high, medium, low or ''
+    providers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A focal point for technical assistance, shared by the State's consent."""
+
+    name: str
+    position: str = ""
+    organization: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Coordination:
+    needs: tuple[CoordinationNeed, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    #: The kinds of assistance named: ``((code, ((lang, label), ...)), ...)``.
+    labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def label(self, code: str, lang: str) -> str:
+        for known, texts in self.labels:
+            if known == code:
+                found = dict(texts)
+                return found.get(lang) or found.get("en") or code
+        return code
 
 
 @dataclass(frozen=True)
@@ -58,6 +95,8 @@ class ProfileData:
     focal_point: FocalPoint | None = None
     #: Only these chapters of the framework (what the State consented to share); None: every chapter.
     chapters: frozenset[str] | None = None
+    #: For the coordination pack: the needs matched to offers and the contacts.
+    coordination: Coordination | None = None
 
     def state_name(self, lang: str) -> str:
         return str(self.state_names.get(lang) or self.state_names.get("en") or self.state_code)
@@ -73,4 +112,5 @@ class ProfileData:
             "source": self.source_key,
             "focal": [focal.name, focal.position, focal.institution] if focal else None,
             "chapters": sorted(self.chapters) if self.chapters is not None else None,
+            "coordination": repr(self.coordination) if self.coordination is not None else None,
         }

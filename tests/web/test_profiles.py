@@ -103,9 +103,9 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = module.profile_data
 
-    def spy(response: Any, chapters: Any = None) -> Any:
+    def spy(response: Any, chapters: Any = None, kind: str = "full") -> Any:
         calls.append(response.state.code)
-        return real(response, chapters)
+        return real(response, chapters, kind)
 
     monkeypatch.setattr(module, "profile_data", spy)
     return calls

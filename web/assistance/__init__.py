@@ -38,8 +38,11 @@ COLUMNS = ("state_code", "state_name", "regional_group", "article", "category", 
 
 
 def init_app(app: Flask) -> None:
+    from .pack import bp as pack_bp
+
     index.init_app()
     app.register_blueprint(bp)
+    app.register_blueprint(pack_bp)
 
 
 def _viewer() -> None:

@@ -51,7 +51,7 @@ def download(code: str) -> WerkzeugResponse | tuple[Any, ...]:
     scripts: ``?format=json`` or ``Accept: application/json``). Nothing is rendered here."""
     lang = request.args.get("lang") or current_language()
     kind = request.args.get("kind", "summary")
-    if lang not in engine.UN_LANGUAGES or kind not in profiles.KINDS:
+    if lang not in engine.UN_LANGUAGES or kind not in ("summary", "full"):
         abort(400)
     state = access.state(current_user, code)  # another State's code: 404, before anything else
     response = profile_response(current_user, state)
@@ -141,9 +141,11 @@ class Settings:
                         config.get("PROFILE_MEMORY", DEFAULT_MEMORY))
 
 
-def profile_data(response: Response, chapters: frozenset[str] | None = None) -> profiles.ProfileData:
+def profile_data(response: Response, chapters: frozenset[str] | None = None,
+                 kind: str = "full") -> profiles.ProfileData:
     """What the profile of ``response`` shows (from its latest submission, else its live answers),
-    of ``chapters`` only when given (the State's consent, for readers)."""
+    of ``chapters`` only when given (the State's consent, for readers); the coordination pack adds
+    the needs matched to offers and the contacts (``web.assistance.pack``)."""
     source = profile_source(response)
     state = response.state
     snapshot = source.snapshot
@@ -153,7 +155,14 @@ def profile_data(response: Response, chapters: frozenset[str] | None = None) -> 
         status=response.status, as_of=source.as_of, snapshot_number=snapshot.number if snapshot else None,
         revision=snapshot.revision if snapshot else response.revision,
         answers_hash=snapshot.answers_hash if snapshot else "", source_key=source.key,
-        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers), chapters=chapters)
+        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers), chapters=chapters,
+        coordination=_coordination(state) if kind == "coordination" else None)
+
+
+def _coordination(state: State) -> profiles.Coordination:
+    from ..assistance.pack import coordination
+
+    return coordination(state)
 
 
 def gettext_for(lang: str) -> Any:
@@ -189,7 +198,7 @@ def locate(response: Response, lang: str, kind: str, settings: Settings | None =
            chapters: frozenset[str] | None = None) -> Wanted:
     """Which file holds the profile as it is now (cheap: the answers are read, not laid out)."""
     settings = settings or Settings.current()
-    data = profile_data(response, chapters)
+    data = profile_data(response, chapters, kind)
     key = profiles.cache_key(data, lang, kind, gettext_for(lang))
     wanted = Wanted(response, kind, lang, key, None, chapters)
     path = ProfileCache(settings.folder).get(data.state_code, kind, lang, key, wanted.variant)
@@ -202,7 +211,7 @@ def render_file(response: Response, lang: str, kind: str, settings: Settings | N
     ``(path, rendered or None)``. For jobs (:mod:`web.profiles.tasks`), never for a web request.
     Ends the session's transaction (nothing is written) before rendering."""
     settings = settings or Settings.current()
-    data = profile_data(response, chapters)
+    data = profile_data(response, chapters, kind)
     gettext = gettext_for(lang)
     key = profiles.cache_key(data, lang, kind, gettext)
     db.session.rollback()  # all is in memory now: hold no transaction (on SQLite, no lock) while rendering
