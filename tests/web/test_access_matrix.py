@@ -219,6 +219,10 @@ MATRIX: dict[str, Route] = {
     "assistance.index_page": Route(("GET",), lambda s, t: "/assistance/?by=article", ASSISTANCE, targets=("A",)),
     "assistance.export": Route(("GET",), lambda s, t: "/assistance/matching.csv", ASSISTANCE, targets=("A",)),
     "assistance.focal_points": Route(("GET",), lambda s, t: "/assistance/focal-points", ASSISTANCE, targets=("A",)),
+    "pack.download": Route(("GET",), lambda s, t: f"/assistance/states/{s['code_' + t]}/pack.pdf?lang=en",
+                           {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
+                            "focal_point": (OK_STAR, DENY), "contributor": (OK_STAR, DENY), "reader": DENY,
+                            "provider": DENY}),  # providers: only a State sharing its needs (test_pack)
     # the API answers its tokens only: a session is not enough (401, as a login is asked)
     "api.needs": Route(("GET",), lambda s, t: "/api/v1/needs", {role: LOGIN for role in EVERYONE}, targets=("A",)),
     "api.summary": Route(("GET",), lambda s, t: "/api/v1/summary", {role: LOGIN for role in EVERYONE},
