@@ -197,3 +197,24 @@ def test_only_state_users_are_focal_points_and_providers_name_their_organization
         set_contact(db.session.get(User, provider.id), organization="World Bank")
         db.session.commit()
         assert db.session.get(User, provider.id).organization == "World Bank"
+
+
+def test_rebuild_after_an_upgrade(app: Flask) -> None:
+    """Responses submitted before the rows existed get them from ``checklist assistance rebuild``."""
+    from click.testing import CliRunner
+
+    from web.cli import cli
+    from web.extensions import db
+    from web.models import AssistanceItem, AssistanceSource
+
+    respond("FRA", complete({"p5_2.compliance": "partial", "p5_2.ta_needed": True,
+                             "p5_2.ta_categories": ["legal_advice"]}), status="submitted")
+    with context():
+        db.session.execute(AssistanceItem.__table__.delete())
+        db.session.execute(AssistanceSource.__table__.delete())
+        db.session.commit()
+    with app.app_context():
+        result = CliRunner().invoke(cli, ["assistance", "rebuild"])
+    assert result.exit_code == 0 and "needs and offers: 1 rows" in result.output, result.output
+    with context():
+        assert db.session.scalar(select(func.count()).select_from(AssistanceItem)) == 1
