@@ -223,6 +223,13 @@ MATRIX: dict[str, Route] = {
                            {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
                             "focal_point": (OK_STAR, DENY), "contributor": (OK_STAR, DENY), "reader": DENY,
                             "provider": DENY}),  # providers: only a State sharing its needs (test_pack)
+    "repository.contributions": Route(("GET", "POST"), lambda s, t: "/repository/contributions",
+                                      {"GET": {**{r: DENY for r in EVERYONE}, "provider": OK},
+                                       "POST": {**{r: DENY for r in EVERYONE}, "provider": OK_STAR}},
+                                      targets=("A",), data=lambda s, t: {"title": "x", "articles": "15"}),
+    "repository.review_contributions": Route(("GET", "POST"), lambda s, t: "/repository/contributions/review",
+                                             {"GET": SECRETARIAT_ONLY, "POST": SECRETARIAT_WRITES}, targets=("A",),
+                                             data=lambda s, t: {"id": "1", "decision": "published"}),
     # the API answers its tokens only: a session is not enough (401, as a login is asked)
     "api.needs": Route(("GET",), lambda s, t: "/api/v1/needs", {role: LOGIN for role in EVERYONE}, targets=("A",)),
     "api.summary": Route(("GET",), lambda s, t: "/api/v1/summary", {role: LOGIN for role in EVERYONE},
@@ -294,7 +301,7 @@ def scenario(app: Flask) -> dict[str, Any]:
 
 TABLES = ("users", "assignments", "questionnaire_versions", "responses", "answers", "answer_revisions",
           "snapshots", "comments", "activities", "mail_outbox", "mail_preferences", "account_tokens",
-          "reporting_rounds", "state_deadlines", "api_tokens")
+          "reporting_rounds", "state_deadlines", "api_tokens", "repository_contributions")
 
 
 def fingerprint() -> str:

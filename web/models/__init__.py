@@ -7,7 +7,7 @@ from .base import Base
 from .deadlines import ReportingRound, StateDeadline
 from .mail import AccountToken, MailPreference, OutboxMessage
 from .questionnaires import QuestionnaireVersion, TranslationReview
-from .repository import RepositoryEntry, RepositorySource
+from .repository import RepositoryContribution, RepositoryEntry, RepositorySource
 from .responses import Answer, AnswerRevision, Response
 from .states import State
 from .users import ROLES, Assignment, LoginSession, User
@@ -16,5 +16,6 @@ from .workflow import Activity, Comment, Snapshot
 __all__ = ["ROLES", "AccountToken", "Activity", "ApiToken", "AssistanceItem", "AssistanceSource",
            "Answer", "AnswerRevision", "Assignment", "Base", "Comment",
            "LoginSession", "MailPreference", "OutboxMessage", "QuestionnaireVersion", "ReportingRound",
-           "RepositoryEntry", "RepositorySource", "Response", "Snapshot", "State", "StateDeadline",
+           "RepositoryContribution", "RepositoryEntry", "RepositorySource", "Response", "Snapshot", "State",
+           "StateDeadline",
            "TranslationReview", "User"]

@@ -28,8 +28,8 @@ from ..db import db
 from ..fill.pages import pages
 from ..i18n import current_language
 from ..models import Response, State
-from ..models.repository import RepositoryEntry
-from . import index
+from ..models.repository import RepositoryContribution, RepositoryEntry
+from . import contributions, index
 
 bp = Blueprint("repository", __name__, url_prefix="/repository")
 
@@ -80,6 +80,7 @@ def search() -> str:
     for word in index.words(query):
         conditions.append(RepositoryEntry.search.like(index.like(word), escape="\\"))
     code = request.args.get("state", "").strip().upper()[:3]
+    state = None
     if code:
         state = sources.state_in_scope(scoped, code)
         conditions.append(RepositoryEntry.state_id == (state.id if state else -1))
@@ -99,7 +100,16 @@ def search() -> str:
     return render_template(
         "repository/index.html", measures=measures, total=len(groups), page=page, pages_total=pages_total,
         query=query, state_code=code, article=article, state_options=_state_options(scoped, lang),
-        article_options=_article_options(scoped), http_link=http_link, provision_number=provision_number)
+        article_options=_article_options(scoped), http_link=http_link, provision_number=provision_number,
+        furnished=contributions.published(query, article, state.id if state else (-1 if code else None)),
+        to_review=_to_review())
+
+
+def _to_review() -> int:
+    if not current_user.is_secretariat:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(RepositoryContribution).where(
+        RepositoryContribution.status == "pending")) or 0
 
 
 def _measures(shown: list[Any], conditions: list[ColumnElement[bool]], states: dict[int, State]) -> list[Measure]:
@@ -200,3 +210,6 @@ def _answer_url(q: engine.Questionnaire, response: Response, question_id: str) -
     if page is None:
         return None
     return url_for("fill.page", response_id=response.id, page_id=page.id, _anchor=f"q-{question_id}")
+
+
+contributions.register(bp)

@@ -64,6 +64,28 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
     )
+    op.create_table('repository_contributions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('organization', sa.String(length=200), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
+    sa.Column('state_id', sa.Integer(), nullable=True),
+    sa.Column('articles', web.models.base.Json, nullable=False),
+    sa.Column('year', sa.Integer(), nullable=True),
+    sa.Column('link', sa.Text(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('reviewed_at', web.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', web.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('pending', 'published', 'rejected')", name=op.f('ck_repository_contributions_known_status')),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_repository_contributions_reviewed_by_id_users')),
+    sa.ForeignKeyConstraint(['state_id'], ['states.id'], name=op.f('fk_repository_contributions_state_id_states')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_repository_contributions_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_repository_contributions'))
+    )
+    with op.batch_alter_table('repository_contributions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_repository_contributions_user_id'), ['user_id'], unique=False)
     with op.batch_alter_table('assistance_items', schema=None) as batch_op:
         batch_op.create_index('ix_assistance_items_match', ['state_id', 'article', 'category'], unique=False)
         batch_op.create_index(batch_op.f('ix_assistance_items_response_id'), ['response_id'], unique=False)
@@ -91,6 +113,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('repository_contributions')
     op.drop_table('api_tokens')
     op.drop_table('assistance_items')
     op.drop_table('assistance_sources')
