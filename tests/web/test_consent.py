@@ -234,3 +234,19 @@ def test_the_pdf_shows_only_the_chapters_consented(app: Flask) -> None:
     assert "Anti-Corruption and Economic Crimes Act" in every and "Public Officer Ethics Act" in every
     assert "Anti-Corruption and Economic Crimes Act" not in some and "Public Officer Ethics Act" in some
     assert key_all != key_some  # another file, never the full one sent to a reader
+
+
+def test_back_to_every_chapter_shares_every_chapter(app: Flask) -> None:
+    """From some chapters back to all: stored as SQL NULL (not JSON null), so every reader query finds it."""
+    from web.extensions import db
+    from web.models import Response
+
+    rid = respond("KEN", KEN, status="accepted")
+    give(rid, "profile:II")
+    give(rid, "profile")
+    with context():
+        assert db.session.scalars(select(Response.id).where(Response.consent_chapters.is_(None),
+                                                            Response.id == rid)).first() == rid
+    reader = viewer(app, "reader")
+    page = reader.get("/repository/", query_string={"state": "KEN"}).get_data(as_text=True)
+    assert "Anti-Corruption and Economic Crimes Act" in page

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Json, UTCDateTime, utcnow
+from .base import Base, Json, NullableJson, UTCDateTime, utcnow
 from .questionnaires import QuestionnaireVersion
 from .states import State
 
@@ -47,7 +47,7 @@ class Response(Base):
     #: What the State's focal point lets be shared, one of ``CONSENT_LEVELS`` (nothing by default).
     consent: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
     #: With ``consent == "profile"``: the chapters of the framework the profile may show (None: all).
-    consent_chapters: Mapped[list[str] | None] = mapped_column(Json, nullable=True)
+    consent_chapters: Mapped[list[str] | None] = mapped_column(NullableJson, nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
