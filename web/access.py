@@ -12,14 +12,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import Flask, abort
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
 
 import engine
 
 from .db import db
-from .models import Response, State, User
+from .models import Comment, Response, State, User
+from .models.responses import EDITABLE_STATUSES, TRANSITIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,14 +115,30 @@ def response(user: User, response_id: int) -> Response:
     return found
 
 
+# -- what a user may do with a response ---------------------------------------------------------
+# Views and templates ask these (templates through ``can``, see ``template_context``); none of them
+# tests a role or a status itself. ``may`` answers "is this someone who takes the step?" (no: 403);
+# ``can`` adds "does the status allow it now?" (no: the step is refused on its merits, 409).
+
+
 def answers_for(user: User, resp: Response) -> bool:
     """Is the user one of those who answer for the response's State (whatever its status)?"""
     return user.role in ANSWERING and user.state_id == resp.state_id
 
 
-def can_answer(user: User, resp: Response) -> bool:
+def can_read(user: User, resp: Response) -> bool:
+    """May the user open the response's pages (the secretariat, the State's own users)?"""
+    return user.is_secretariat or answers_for(user, resp)
+
+
+def can_review(user: User, resp: Response) -> bool:
+    """Is the user a reviewer of the response: comments, returns, accepts and publishes it?"""
+    return user.is_secretariat
+
+
+def can_edit(user: User, resp: Response) -> bool:
     """May the user change answers of this response at all (own State, not under review)?"""
-    return answers_for(user, resp) and resp.status in ("draft", "returned")
+    return answers_for(user, resp) and resp.status in EDITABLE_STATUSES
 
 
 def can_answer_question(user: User, q: engine.Questionnaire, question_id: str) -> bool:
@@ -140,9 +157,96 @@ def can_answer_question(user: User, q: engine.Questionnaire, question_id: str) -
     return False
 
 
-def can_submit(user: User, resp: Response) -> bool:
-    return user.role == "focal_point" and user.state_id == resp.state_id and resp.status in ("draft", "returned")
-
-
 def can_start(user: User, state_row: State) -> bool:
+    """May the user start a response of the State (its focal point)?"""
     return user.role == "focal_point" and user.state_id == state_row.id
+
+
+def _focal_point_of(user: User, resp: Response) -> bool:
+    return user.role == "focal_point" and user.state_id == resp.state_id
+
+
+def _mover(user: User, resp: Response) -> bool:
+    return user.is_secretariat or can_start(user, resp.state)
+
+
+#: Who takes each step of a response's life, whatever its status now.
+TAKES: dict[str, Callable[[User, Response], bool]] = {
+    "submit": _focal_point_of, "return": can_review, "accept": can_review, "amend": _focal_point_of,
+    "publish": can_review, "migrate": _mover,
+}
+#: The statuses each step leaves from: the four review transitions, publishing, moving to a newer version.
+STEP_FROM: dict[str, frozenset[str]] = {
+    **{step: leaves for step, (leaves, _target) in TRANSITIONS.items()},
+    "publish": frozenset({"accepted"}), "migrate": EDITABLE_STATUSES,
+}
+
+
+def may(user: User, resp: Response, step: str) -> bool:
+    """Is the user one of those who take ``step`` (a key of ``TAKES``) for this response?"""
+    return TAKES[step](user, resp)
+
+
+def can(user: User, resp: Response, step: str) -> bool:
+    """May the user take ``step`` now: one of those who take it, and the status allows it?"""
+    return may(user, resp, step) and resp.status in STEP_FROM[step]
+
+
+def can_submit(user: User, resp: Response) -> bool:
+    return can(user, resp, "submit")
+
+
+def can_return(user: User, resp: Response) -> bool:
+    return can(user, resp, "return")
+
+
+def can_accept(user: User, resp: Response) -> bool:
+    return can(user, resp, "accept")
+
+
+def can_amend(user: User, resp: Response) -> bool:
+    return can(user, resp, "amend")
+
+
+def can_publish(user: User, resp: Response) -> bool:
+    return can(user, resp, "publish")
+
+
+def can_migrate(user: User, resp: Response) -> bool:
+    return can(user, resp, "migrate")
+
+
+def can_comment(user: User, resp: Response, parent: Comment | None = None) -> bool:
+    """May the user start a thread of comments (reviewers), or reply to ``parent`` (the State's users too)?"""
+    return can_review(user, resp) or (parent is not None and user.role in STATE_USERS)
+
+
+def can_reply(user: User, resp: Response) -> bool:
+    """May the user reply to a thread of the response's comments?"""
+    return can_review(user, resp) or user.role in STATE_USERS
+
+
+def can_resolve(user: User, resp: Response) -> bool:
+    """May the user mark a comment resolved or open it again?"""
+    return can_review(user, resp)
+
+
+#: The rules templates ask by name: ``can("submit", response)``.
+RULES: dict[str, Callable[[User, Response], bool]] = {
+    "read": can_read, "review": can_review, "edit": can_edit, "submit": can_submit, "return": can_return,
+    "accept": can_accept, "amend": can_amend, "publish": can_publish, "migrate": can_migrate,
+    "comment": can_comment, "reply": can_reply, "resolve": can_resolve,
+}
+
+
+def template_context() -> dict[str, Any]:
+    """``can(rule, response)`` for templates: a rule of ``RULES`` asked for the current user."""
+
+    def can_(rule: str, resp: Response) -> bool:
+        return RULES[rule](current_user, resp)
+
+    return {"can": can_}
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(template_context)

@@ -21,6 +21,7 @@ import engine
 from exports import data as exports
 from exports.provisions import STATUS_ROLES
 
+from .. import access
 from ..content import display, provision_number, text
 from ..data import sources
 from ..db import db
@@ -190,9 +191,8 @@ def _answers(q: engine.Questionnaire, source: exports.Source, found: RepositoryE
 
 def _answer_url(q: engine.Questionnaire, response: Response, question_id: str) -> str | None:
     """The page where the answer is written, for those who may open it (not readers)."""
-    if not (current_user.is_secretariat or current_user.state_id == response.state_id):
+    if not access.can_read(current_user, response):
         return None
-
     page = pages(q).of_question.get(question_id)
     if page is None:
         return None

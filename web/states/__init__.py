@@ -18,7 +18,7 @@ bp = Blueprint("states", __name__, url_prefix="/states")
 @bp.get("/<code>")
 @login_required
 def view(code: str) -> str:
-    if current_user.role == "reader":
+    if access.public_view(current_user):
         abort(404)
     state = access.state(current_user, code)
     responses = db.session.scalars(access.responses(current_user).where(Response.state_id == state.id)
