@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -27,6 +28,7 @@ from ..db import db
 from ..faults import retry_safe
 from ..i18n import current_language
 from ..models import AnswerRevision, QuestionnaireVersion, Response, User
+from ..security import error_page
 from . import forms
 from .messages import message, messages_for
 from .pages import Page, pages
@@ -46,7 +48,7 @@ class Context:
         self.rows = stored(self.response)
         self.answers = values(self.q, self.rows)
         self._evaluation: engine.Evaluation | None = None
-        self.can_edit = access.can_answer(current_user, self.response)
+        self.can_edit = access.can_edit(current_user, self.response)
 
     @property
     def evaluation(self) -> engine.Evaluation:
@@ -114,11 +116,8 @@ def _workflow_panel(ctx: Context) -> dict[str, Any]:
         Comment.response_id == response.id, Comment.status == "open", Comment.parent_id.is_(None))) or 0
     snapshots = db.session.scalars(select(Snapshot).where(Snapshot.response_id == response.id)
                                    .order_by(Snapshot.number)).all()
-    return {"can_submit": access.can_submit(current_user, response), "newer": newer,
-            "can_migrate": newer is not None and response.status in ("draft", "returned")
-            and (current_user.is_secretariat or access.can_start(current_user, response.state)),
-            "orphans": versions.orphans(response), "open_comments": open_comments, "snapshots": snapshots,
-            "latest_snapshot": workflow.latest_snapshot(response)}
+    return {"newer": newer, "orphans": versions.orphans(response), "open_comments": open_comments,
+            "snapshots": snapshots, "latest_snapshot": workflow.latest_snapshot(response)}
 
 
 def _article_heading(ctx: Context, page: Page) -> str | None:
@@ -217,10 +216,13 @@ def _too_deep() -> str:
              n=bounds.MAX_JSON_DEPTH)
 
 
+@bp.app_errorhandler(ResponseClosed)
 def after_closed(error: ResponseClosed) -> tuple[str | WerkzeugResponse, int]:
-    """A change refused because the response stopped taking answers on the way: nothing was
+    """A save that lost the race against a submission (or a move to a new version), on any page: the
+    transaction is rolled back. A change refused because the response stopped taking answers on the way: nothing was
     stored. Autosave gets JSON (the browser keeps the change and says why); a page shows what was
     typed, to copy."""
+    db.session.rollback()
     if error.moved:
         reason = _("This self-assessment was moved to a newer version of the questionnaire in the meantime, "
                    "so your change was not saved. Open the page again.")
@@ -237,6 +239,15 @@ def after_closed(error: ResponseClosed) -> tuple[str | WerkzeugResponse, int]:
 def _typed() -> list[tuple[str, str]]:
     return [(name, value) for name, value in request.form.items(multi=True)
             if value.strip() and not name.startswith("_") and name != "csrf_token"]
+
+
+@bp.errorhandler(CSRFError)
+def expired_token(error: CSRFError) -> tuple[str | WerkzeugResponse, int]:
+    """An expired page must not lose what was typed: a page of answers is shown again; anything else
+    of this blueprint gets the usual error page."""
+    if request.endpoint == "fill.save_page" and not request.is_json:
+        return after_expired_token(), 400
+    return error_page(error)
 
 
 def after_expired_token() -> str:
