@@ -11,8 +11,7 @@ from .. import catalog
 from ..access import require_roles
 from ..auth.passwords import usable
 from ..extensions import db
-from ..i18n import current_language
-from ..models import QuestionnaireVersion, State, User
+from ..models import QuestionnaireVersion, User
 from .forms import UserForm, role_label
 from .users import AccountError, apply_account, invite
 
@@ -102,12 +101,6 @@ def publication_helpers() -> dict[str, object]:
     from ..versions import publication_news, published_version
 
     return {"publication_news": publication_news, "published_version": published_version}
-
-
-def state_choices() -> list[tuple[str, str]]:
-    lang = current_language()
-    states = db.session.scalars(select(State)).all()
-    return sorted(((s.code, f"{s.name(lang)} ({s.code})") for s in states), key=lambda c: c[1].casefold())
 
 
 from . import (  # noqa: E402,F401  (routes on this blueprint)

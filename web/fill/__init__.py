@@ -27,7 +27,7 @@ from ..content import group_title, level_label, raw_text, summary, text
 from ..db import db
 from ..faults import retry_safe
 from ..i18n import current_language
-from ..models import AnswerRevision, QuestionnaireVersion, Response, User
+from ..models import AnswerRevision, QuestionnaireVersion, Response
 from ..security import error_page
 from . import forms
 from .messages import message, messages_for
@@ -473,8 +473,3 @@ def print_blank(version_id: int) -> str:
     q = catalog.questionnaire(version)
     return render_template("fill/print.html", ctx=None, q=q, version=version, blank=True, pages=pages(q).list,
                            state=None)
-
-
-def author_name(user_id: int | None) -> str:
-    user = db.session.get(User, user_id) if user_id else None
-    return (user.name or user.email) if user else ""
