@@ -192,28 +192,21 @@ def can(user: User, resp: Response, step: str) -> bool:
     return may(user, resp, step) and resp.status in STEP_FROM[step]
 
 
-def can_submit(user: User, resp: Response) -> bool:
-    return can(user, resp, "submit")
+def _step_rule(step: str) -> Callable[[User, Response], bool]:
+    def rule(user: User, resp: Response) -> bool:
+        return can(user, resp, step)
+
+    rule.__name__ = rule.__qualname__ = f"can_{step}"
+    rule.__doc__ = f"May the user take the step '{step}' now?"
+    return rule
 
 
-def can_return(user: User, resp: Response) -> bool:
-    return can(user, resp, "return")
-
-
-def can_accept(user: User, resp: Response) -> bool:
-    return can(user, resp, "accept")
-
-
-def can_amend(user: User, resp: Response) -> bool:
-    return can(user, resp, "amend")
-
-
-def can_publish(user: User, resp: Response) -> bool:
-    return can(user, resp, "publish")
-
-
-def can_migrate(user: User, resp: Response) -> bool:
-    return can(user, resp, "migrate")
+can_submit = _step_rule("submit")
+can_return = _step_rule("return")
+can_accept = _step_rule("accept")
+can_amend = _step_rule("amend")
+can_publish = _step_rule("publish")
+can_migrate = _step_rule("migrate")
 
 
 def can_comment(user: User, resp: Response, parent: Comment | None = None) -> bool:
