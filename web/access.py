@@ -23,6 +23,7 @@ from .models import Comment, Response, State, User
 from .models.responses import EDITABLE_STATUSES, TRANSITIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def require_roles(*roles: str) -> Callable[[F], F]:
@@ -51,13 +52,16 @@ EVERYONE = ("secretariat_admin", "secretariat_reviewer", "focal_point", "contrib
 
 
 # -- States ----------------------------------------------------------------------------------
-def states(user: User) -> Select[tuple[State]]:
-    query = select(State)
+def _scoped(user: User, query: Select[tuple[T]], state_id: Any, others: Any) -> Select[tuple[T]]:
+    """``query`` for the secretariat, limited to the user's State (``state_id`` is the column to
+    compare) for a State's users, and to ``others`` (a condition) for anyone else."""
     if user.is_secretariat:
         return query
-    if user.role in STATE_USERS:
-        return query.where(State.id == user.state_id)
-    return query.where(State.id.in_(published().with_only_columns(Response.state_id)))
+    return query.where(state_id == user.state_id if user.role in STATE_USERS else others)
+
+
+def states(user: User) -> Select[tuple[State]]:
+    return _scoped(user, select(State), State.id, State.id.in_(published().with_only_columns(Response.state_id)))
 
 
 def state(user: User, code: str) -> State:
@@ -69,13 +73,8 @@ def state(user: User, code: str) -> State:
 
 # -- responses ---------------------------------------------------------------------------------
 def responses(user: User) -> Select[tuple[Response]]:
-    """Responses whose answers the user may read."""
-    query = select(Response)
-    if user.is_secretariat:
-        return query
-    if user.role in STATE_USERS:
-        return query.where(Response.state_id == user.state_id)
-    return query.where(Response.id == -1)  # readers see published profiles, not answers
+    """Responses whose answers the user may read (readers see published profiles, not answers)."""
+    return _scoped(user, select(Response), Response.state_id, Response.id == -1)
 
 
 def published() -> Select[tuple[Response]]:
