@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+import flask_login
 from flask import Flask, abort
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
@@ -24,6 +25,11 @@ from .models.responses import EDITABLE_STATUSES, TRANSITIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
+
+
+def login_required(view: F) -> F:
+    """Flask-Login's ``login_required`` (which has no type hints), keeping the view's type."""
+    return cast(F, flask_login.login_required(view))
 
 
 def require_roles(*roles: str) -> Callable[[F], F]:
@@ -52,7 +58,7 @@ EVERYONE = ("secretariat_admin", "secretariat_reviewer", "focal_point", "contrib
 
 
 # -- States ----------------------------------------------------------------------------------
-def _scoped(user: User, query: Select[tuple[T]], state_id: Any, others: Any) -> Select[tuple[T]]:
+def _scoped(user: User, query: Select[T], state_id: Any, others: Any) -> Select[T]:
     """``query`` for the secretariat, limited to the user's State (``state_id`` is the column to
     compare) for a State's users, and to ``others`` (a condition) for anyone else."""
     if user.is_secretariat:
@@ -60,7 +66,7 @@ def _scoped(user: User, query: Select[tuple[T]], state_id: Any, others: Any) -> 
     return query.where(state_id == user.state_id if user.role in STATE_USERS else others)
 
 
-def states(user: User) -> Select[tuple[State]]:
+def states(user: User) -> Select[State]:
     return _scoped(user, select(State), State.id, State.id.in_(published().with_only_columns(Response.state_id)))
 
 
@@ -72,12 +78,12 @@ def state(user: User, code: str) -> State:
 
 
 # -- responses ---------------------------------------------------------------------------------
-def responses(user: User) -> Select[tuple[Response]]:
+def responses(user: User) -> Select[Response]:
     """Responses whose answers the user may read (readers see published profiles, not answers)."""
     return _scoped(user, select(Response), Response.state_id, Response.id == -1)
 
 
-def published() -> Select[tuple[Response]]:
+def published() -> Select[Response]:
     """Responses the secretariat accepted and published: what delegates and donors may read."""
     return select(Response).where(Response.published.is_(True), Response.status == "accepted")
 
@@ -87,13 +93,13 @@ def public_view(user: User) -> bool:
     return not user.is_secretariat and user.role not in STATE_USERS
 
 
-def data_responses(user: User) -> Select[tuple[Response]]:
+def data_responses(user: User) -> Select[Response]:
     """Responses whose record-level data (exports, profiles) the user may have: their own scope, or
     for readers the published ones."""
     return published() if public_view(user) else responses(user)
 
 
-def readable_responses(user: User) -> Select[tuple[Response]]:
+def readable_responses(user: User) -> Select[Response]:
     """Responses whose published content the user may read: their scope, and every published one
     (a State's users read other States' published measures as any reader does)."""
     if public_view(user) or user.is_secretariat:
@@ -102,7 +108,7 @@ def readable_responses(user: User) -> Select[tuple[Response]]:
                                       Response.id.in_(published().with_only_columns(Response.id))))
 
 
-def aggregate_responses(user: User) -> Select[tuple[Response]]:
+def aggregate_responses(user: User) -> Select[Response]:
     """Responses counted in figures across States: every one for the secretariat, else published."""
     return responses(user) if user.is_secretariat else published()
 

@@ -27,7 +27,7 @@ def users() -> str:
 
 @bp.post("/users")
 @require_roles("secretariat_admin")
-def create_user() -> str | WerkzeugResponse:
+def create_user() -> tuple[str, int] | WerkzeugResponse:
     form = UserForm()
     if form.validate_on_submit():
         try:
@@ -45,7 +45,7 @@ def create_user() -> str | WerkzeugResponse:
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @require_roles("secretariat_admin")
-def edit_user(user_id: int) -> str | WerkzeugResponse:
+def edit_user(user_id: int) -> tuple[str, int] | WerkzeugResponse:
     user = db.session.get(User, user_id) or abort(404)
     form = UserForm(obj=None if request.method == "POST" else _form_data(user))
     if request.method == "POST" and form.validate_on_submit():

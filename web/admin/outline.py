@@ -252,7 +252,7 @@ def item(version_id: int, item_id: str) -> str | WerkzeugResponse | tuple[str | 
 
 @bp.post("/questionnaires/drafts/<int:version_id>/items/<item_id>/check")
 @require_roles("secretariat_admin")
-def check_item(version_id: int, item_id: str) -> WerkzeugResponse:
+def check_item(version_id: int, item_id: str) -> WerkzeugResponse | tuple[WerkzeugResponse, int]:
     """The engine's diagnostics of the draft as it would be with this form's values (nothing saved)."""
     draft, q, found, place = _item_of(version_id, item_id)
     try:

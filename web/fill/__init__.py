@@ -10,18 +10,21 @@ JavaScript the same pages work with plain form posts.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
+from engine.model import Item
 
 from .. import access, bounds, catalog
+from ..access import login_required
 from ..answers import Change, Conflict, ResponseClosed, Result, conflict_with, save, stored, values
 from ..content import group_title, level_label, raw_text, summary, text
 from ..db import db
@@ -201,7 +204,7 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
         problems = dict(ctx.evaluation.problems)
         problems.update(result.refused)
         return _render_page(ctx, current, form, entries, problems=problems), 400
-    rows = {f"rows-{qid}": n for qid, n in row_counts.items() if action and n}
+    rows: dict[str, Any] = {f"rows-{qid}": n for qid, n in row_counts.items() if action and n}
     target = current
     if request.form.get("_go") == "next" and not action:
         target = ctx.pages.neighbours(current)[1] or current
@@ -391,7 +394,7 @@ def resolve(response_id: int) -> WerkzeugResponse | tuple[str, int]:
 
 
 def _render_page(ctx: Context, current: Page, form: Any, entries: list[forms.Entry],
-                 problems: dict[str, tuple[engine.Problem, ...]]) -> str:
+                 problems: Mapping[str, tuple[engine.Problem, ...]]) -> str:
     before, after = ctx.pages.neighbours(current)
     messages = {}
     cells = {}
@@ -429,7 +432,8 @@ def _client_data(ctx: Context, page: Page) -> dict[str, Any]:
     outside: dict[str, Any] = {}
     on_page = set(page.question_ids)
     for question in page.questions:
-        for item in (*ctx.q.ancestors(question.id), question):
+        items: tuple[Item, ...] = (*ctx.q.ancestors(question.id), question)
+        for item in items:
             condition = item.show_if
             if condition is None or item.id in conditions:
                 continue

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 import engine
@@ -22,6 +22,7 @@ from exports import data as exports
 from exports.provisions import STATUS_ROLES
 
 from .. import access
+from ..access import login_required
 from ..content import display, provision_number, text
 from ..data import sources
 from ..db import db
@@ -88,8 +89,9 @@ def search() -> str:
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)  # an offset the database can take
 
     lang = current_language()
-    groups = db.session.execute(select(RepositoryEntry.state_id, RepositoryEntry.instrument_key).where(*conditions)
-                                .group_by(RepositoryEntry.state_id, RepositoryEntry.instrument_key)).all()
+    groups = list(db.session.execute(select(RepositoryEntry.state_id, RepositoryEntry.instrument_key)
+                                     .where(*conditions)
+                                     .group_by(RepositoryEntry.state_id, RepositoryEntry.instrument_key)).all())
     states = {s.id: s for s in db.session.scalars(select(State).where(State.id.in_({g[0] for g in groups})))}
     groups.sort(key=lambda g: (states[g[0]].name(lang).casefold(), g[1]))
     pages_total = max((len(groups) + PER_PAGE - 1) // PER_PAGE, 1)

@@ -9,13 +9,14 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 
 from .. import access, bounds, catalog, versions, workflow
+from ..access import login_required
 from ..content import raw_text, text
 from ..db import db
 from ..fill.messages import message
@@ -267,8 +268,8 @@ def snapshot(response_id: int, number: int) -> str:
 
 
 def _authors(ids: set[int | None]) -> dict[int | None, str]:
-    found = {u.id: (u.name or u.email) for u in db.session.scalars(select(User).where(User.id.in_(
-        [i for i in ids if i])))}
+    found: dict[int | None, str] = {u.id: (u.name or u.email) for u in db.session.scalars(select(User).where(
+        User.id.in_([i for i in ids if i])))}
     return found
 
 
