@@ -118,13 +118,17 @@ def _unavailable(app: Flask) -> Response:
     else:
         typed = []
         if request.method == "POST" and request.endpoint == "fill.save_page":
-            from .fill import _typed
-
-            typed = _typed()
+            typed = typed_values()
         reply = make_response(render_template("error.html", code=503, title=title, typed=typed,
                                               request_id=g.get("request_id", "")), 503)
     reply.headers["Retry-After"] = str(wait)
     return reply
+
+
+def typed_values() -> list[tuple[str, str]]:
+    """What the user typed into the posted form (not our hidden fields), to show it again to copy."""
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if value.strip() and not name.startswith("_") and name != "csrf_token"]
 
 
 def _json_error(code: int, description: str) -> tuple[Response, int]:

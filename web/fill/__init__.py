@@ -31,7 +31,7 @@ from ..db import db
 from ..faults import retry_safe
 from ..i18n import current_language
 from ..models import AnswerRevision, QuestionnaireVersion, Response
-from ..security import error_page
+from ..security import error_page, typed_values
 from . import forms
 from .messages import message, messages_for
 from .pages import Page, pages
@@ -235,13 +235,8 @@ def after_closed(error: ResponseClosed) -> tuple[str | WerkzeugResponse, int]:
     if request.is_json or request.accept_mimetypes.best == "application/json":
         return jsonify(error=reason, code=409, closed=True, status=error.status), 409
     response_id = request.view_args.get("response_id") if request.view_args else None
-    return render_template("fill/closed.html", reason=reason, typed=_typed(),
+    return render_template("fill/closed.html", reason=reason, typed=typed_values(),
                            back=url_for("fill.overview", response_id=response_id) if response_id else None), 409
-
-
-def _typed() -> list[tuple[str, str]]:
-    return [(name, value) for name, value in request.form.items(multi=True)
-            if value.strip() and not name.startswith("_") and name != "csrf_token"]
 
 
 @bp.errorhandler(CSRFError)
@@ -267,7 +262,7 @@ def after_expired_token() -> str:
         flash(_("The page was open for a long time, so nothing was saved yet. Your answers are shown "
                 "again: check them and save."), "warning")
         return _render_page(ctx, current, form, entries, problems=ctx.evaluation.problems)
-    return render_template("fill/expired.html", typed=_typed(),
+    return render_template("fill/expired.html", typed=typed_values(),
                            login=url_for("auth.login", next=request.path))
 
 
