@@ -100,7 +100,8 @@ def search() -> str:
     return render_template(
         "repository/index.html", measures=measures, total=len(groups), page=page, pages_total=pages_total,
         query=query, state_code=code, article=article, state_options=_state_options(scoped, lang),
-        article_options=_article_options(scoped), http_link=http_link, provision_number=provision_number)
+        article_options=_article_options(scoped), http_link=http_link, provision_number=provision_number,
+        public=access.public_view(current_user))
 
 
 def _measures(shown: list[Any], conditions: list[ColumnElement[bool]], states: dict[int, State]) -> list[Measure]:
