@@ -42,7 +42,7 @@ ACCOUNTS = (
     ("provider@demo.example", "provider", None, "Provider of assistance (UNDP)", ""),
 )
 #: Contact details: the organization of the provider, Kenya's focal point for technical assistance.
-CONTACTS = {
+CONTACTS: dict[str, dict[str, Any]] = {
     "provider@demo.example": {"organization": "United Nations Development Programme"},
     "focal.kenya@demo.example": {"organization": "Ethics and Anti-Corruption Commission", "ta_focal_point": True,
                                  "position": "Director, technical assistance", "phone": "+254 20 000 0000"},

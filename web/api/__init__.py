@@ -104,8 +104,9 @@ def _paged(items: list[dict[str, Any]], endpoint: str) -> Response:
     page, per_page = _page()
     start = (page - 1) * per_page
     more = start + per_page < len(items)
-    args = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
-    following = url_for(endpoint, page=page + 1, per_page=per_page, **args) if more else None
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
+    args.update(page=page + 1, per_page=per_page)
+    following = url_for(endpoint, **args) if more else None
     return jsonify(items=items[start:start + per_page], page=page, per_page=per_page, total=len(items),
                    next=following)
 

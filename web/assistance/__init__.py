@@ -15,12 +15,13 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import Select, select
 
 from exports.data import csv_cell, write_xlsx
 
 from .. import access, catalog
+from ..access import login_required
 from ..analysis import chart
 from ..db import db
 from ..i18n import current_language, is_rtl
@@ -50,7 +51,7 @@ def _viewer() -> None:
         abort(403)
 
 
-def _scope() -> Select[tuple[ResponseRow]]:
+def _scope() -> Select[ResponseRow]:
     return access.assistance_responses(current_user).where(ResponseRow.status != "draft")
 
 
@@ -155,7 +156,7 @@ def export(fmt: str) -> Response:
 
 
 # -- the directory of focal points ----------------------------------------------------------------
-def directory_states(user: User) -> Select[tuple[State]]:
+def directory_states(user: User) -> Select[State]:
     """States whose focal points for assistance ``user`` may see: every State for the secretariat,
     their own for a State's users, and for providers the States that share their needs."""
     if user.is_secretariat:

@@ -83,7 +83,7 @@ def _rank(priority: str) -> int:
     return PRIORITIES.index(priority) if priority in PRIORITIES else len(PRIORITIES)
 
 
-def match(scope: Select[tuple[Response]], filters: Filters = Filters()) -> Matching:
+def match(scope: Select[Response], filters: Filters = Filters()) -> Matching:
     """The needs of the responses in ``scope``, each with the providers that cover it (offers are
     read from the same scope)."""
     ids = scope.with_only_columns(Response.id)

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -22,6 +22,7 @@ import engine
 from exports.profile import Contact, Coordination, CoordinationNeed
 
 from .. import access, catalog, consent
+from ..access import login_required
 from ..db import db
 from ..i18n import LANGUAGE_NAMES, current_language
 from ..jobs import JobError, JobState, views

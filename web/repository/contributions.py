@@ -25,7 +25,7 @@ _ARTICLES = re.compile(r"^\s*(\d{1,2}\s*)(,\s*\d{1,2}\s*)*$")
 def published(query: str = "", article: str = "", state_id: int | None = None) -> list[RepositoryContribution]:
     """Published contributions matching the repository's search (words of the title or the
     description, an article, a State: those about it and those about no State)."""
-    found: Select[tuple[RepositoryContribution]] = select(RepositoryContribution).where(
+    found: Select[RepositoryContribution] = select(RepositoryContribution).where(
         RepositoryContribution.status == "published")
     if state_id is not None:
         found = found.where(or_(RepositoryContribution.state_id == state_id,
