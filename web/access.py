@@ -239,7 +239,10 @@ def may(user: User, resp: Response, step: str) -> bool:
 
 
 def can(user: User, resp: Response, step: str) -> bool:
-    """May the user take ``step`` now: one of those who take it, and the status allows it?"""
+    """May the user take ``step`` now: one of those who take it, and the status allows it? Publishing
+    also needs the State's consent (withdrawing a published profile never does)."""
+    if step == "publish" and not resp.published and not consent.allows(resp, "profile"):
+        return False
     return may(user, resp, step) and resp.status in STEP_FROM[step]
 
 
