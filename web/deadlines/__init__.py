@@ -6,8 +6,9 @@ the round once it was submitted (submitted or accepted, or accepted once and ame
 State that is not done after its due date is overdue, whether it started or not. Days are counted
 in UTC dates: a submission on the due date is on time.
 
-The one place that decides which round a response answers is :func:`round_of` (today: the open
-round of its questionnaire); review cycles will attach responses to a round of their own.
+The one place that decides which round a response answers is :func:`round_of`: the review cycle the
+response was started in (``Response.round_id``, see ``web.cycles``), else the open round of its
+questionnaire.
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ def open_round(questionnaire_id: str) -> ReportingRound | None:
 
 
 def round_of(response: Response) -> ReportingRound | None:
-    """The round a response answers: the open round of its questionnaire."""
+    """The round a response answers: the cycle it was started in, else the open round of its questionnaire."""
+    if response.round_id is not None:
+        return db.session.get(ReportingRound, response.round_id)
     return open_round(response.version.questionnaire_id)
 
 

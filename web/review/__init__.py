@@ -8,13 +8,14 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 
-from .. import access, bounds, catalog, versions, workflow
+from .. import access, bounds, catalog, cycles, versions, workflow
 from ..content import raw_text, text
 from ..db import db
 from ..fill.messages import message
@@ -39,6 +40,12 @@ def submit(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     response = _response(response_id)
     if not access.can_submit(current_user, response):
         abort(403)
+    pending = cycles.unconfirmed(response)
+    if pending:
+        flash(ngettext("%(num)d answer carried over from the previous cycle is not confirmed yet: confirm or "
+                       "update it first.", "%(num)d answers carried over from the previous cycle are not confirmed "
+                       "yet: confirm or update them first.", len(pending)), "error")
+        return _back(response_id)
     try:
         snapshot = workflow.submit(response, current_user)
     except workflow.WorkflowError as exc:
