@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask import Flask
 from sqlalchemy import or_, select
 
 from ..db import db
@@ -256,3 +257,11 @@ def timeline(review: CountryReview, day: date | None = None) -> list[Step]:
 
 def current_step(review: CountryReview) -> Step | None:
     return next((s for s in timeline(review) if s.status in ("current", "late")), None)
+
+
+def init_app(app: Flask) -> None:
+    from .views import bp, step_label, step_status
+
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(review_step_label=step_label, review_step_status=step_status,
+                                 my_reviews=visible_reviews, review_timeline=timeline)
