@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 
 import engine
 
-from . import catalog
+from . import catalog, cycles
 from .answers import stored, values
 from .db import db
 from .models import Activity, QuestionnaireVersion, Response, Snapshot, User
@@ -91,8 +91,13 @@ def submit(response: Response, user: User) -> Snapshot:
     rows = stored(response)
     evaluation = engine.evaluate(q, values(q, rows))
     issues = evaluation.issues(include_missing=True)
+    scope = cycles.scope_of(response)  # a review cycle asks only its chapters
+    if scope is not None:
+        issues = {qid: found for qid, found in issues.items() if scope.covers(q, qid)}
     if issues:
         raise WorkflowError("incomplete", issues)
+    if cycles.unconfirmed(response):
+        raise WorkflowError("unconfirmed")
     refresh(response, q, evaluation.answers, evaluation)
     _move(response, "submit")
     number = (db.session.scalar(select(func.max(Snapshot.number)).where(Snapshot.response_id == response.id))

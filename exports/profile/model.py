@@ -56,6 +56,8 @@ class ProfileData:
     answers_hash: str = ""  # fingerprint of the answers (the snapshot's SHA-256), if any
     source_key: str = ""  # changes whenever the answers change (cache key)
     focal_point: FocalPoint | None = None
+    #: The chapters of a review cycle (``("II", "V")``): the profile shows only those; empty: all.
+    chapters: tuple[str, ...] = ()
 
     def state_name(self, lang: str) -> str:
         return str(self.state_names.get(lang) or self.state_names.get("en") or self.state_code)
@@ -67,7 +69,8 @@ class ProfileData:
             "state": self.state_code, "names": dict(sorted(self.state_names.items())), "region": self.region,
             "questionnaire": [self.questionnaire.id, self.questionnaire.version, self.questionnaire.content_hash],
             "status": self.status, "as_of": self.as_of.isoformat() if self.as_of else None,
-            "snapshot": self.snapshot_number, "revision": self.revision, "answers_hash": self.answers_hash,
+            "snapshot": self.snapshot_number, "chapters": list(self.chapters), "revision": self.revision,
+            "answers_hash": self.answers_hash,
             "source": self.source_key,
             "focal": [focal.name, focal.position, focal.institution] if focal else None,
         }

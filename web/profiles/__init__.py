@@ -152,7 +152,16 @@ def profile_data(response: Response) -> profiles.ProfileData:
         status=response.status, as_of=source.as_of, snapshot_number=snapshot.number if snapshot else None,
         revision=snapshot.revision if snapshot else response.revision,
         answers_hash=snapshot.answers_hash if snapshot else "", source_key=source.key,
-        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers))
+        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers),
+        chapters=tuple(scope_chapters(response)))
+
+
+def scope_chapters(response: Response) -> list[str]:
+    """The chapters of the review cycle the response belongs to (empty: all)."""
+    from ..cycles import scope_of
+
+    scope = scope_of(response)
+    return sorted(scope.chapters) if scope is not None else []
 
 
 def gettext_for(lang: str) -> Any:
