@@ -23,7 +23,7 @@ from .. import bounds, catalog, cycles
 from ..content import raw_text, text
 from ..db import db
 from ..fill.pages import pages
-from ..models import Comment, CountryReview, QuestionnaireVersion, ReportingRound
+from ..models import Comment, CountryReview, QuestionnaireVersion, ReportingRound, Snapshot
 from ..models.reviews import REPORT_PARTS, STAGES
 from . import (
     ReviewError,
@@ -127,7 +127,7 @@ def view(review_id: int) -> str:
         version = db.session.get(QuestionnaireVersion, snapshot.version_id)
         assert version is not None
         q = catalog.questionnaire(version)
-        scope = cycles.Scope(frozenset(review.round.chapters)) if review.round.chapters else None
+        scope = scope_of_review(review)
         layout = scope.pages(q) if scope is not None else pages(q)
         for page in layout.list:
             for question in page.questions:
@@ -162,8 +162,8 @@ def comment(review_id: int) -> WerkzeugResponse:
         abort(403)
     question_id = request.form.get("question_id") or None
     snapshot = submitted_snapshot(review)
-    if parent is None and (snapshot is None or (question_id and question_id not in snapshot.answers)):
-        abort(400)  # reviewers comment on what was submitted
+    if parent is None and not _shown(review, snapshot, question_id):
+        abort(400)  # reviewers comment on what was submitted, in the cycle's chapters
     try:
         made = _comment(review, parent, question_id)
     except ReviewError as exc:
@@ -175,6 +175,22 @@ def comment(review_id: int) -> WerkzeugResponse:
     db.session.commit()
     flash(_("Your comment is saved."), "success")
     return redirect(url_for("reviews.view", review_id=review.id, _anchor=f"comment-{made.parent_id or made.id}"))
+
+
+def _shown(review: CountryReview, snapshot: Snapshot | None, question_id: str | None) -> bool:
+    if snapshot is None:
+        return False
+    if question_id is None:
+        return True
+    if question_id not in snapshot.answers:
+        return False
+    version = db.session.get(QuestionnaireVersion, snapshot.version_id)
+    scope = scope_of_review(review)
+    return version is not None and (scope is None or scope.covers(catalog.questionnaire(version), question_id))
+
+
+def scope_of_review(review: CountryReview) -> cycles.Scope | None:
+    return cycles.Scope(frozenset(review.round.chapters)) if review.round.chapters else None
 
 
 def _comment(review: CountryReview, parent: Comment | None, question_id: str | None) -> Comment:
