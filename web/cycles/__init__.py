@@ -30,7 +30,7 @@ import engine
 from .. import catalog
 from ..db import db
 from ..fill.pages import Page, Pages, pages
-from ..models import Answer, QuestionnaireVersion, ReportingRound, Response, State, User
+from ..models import Answer, AnswerRevision, QuestionnaireVersion, ReportingRound, Response, State, User
 
 
 class CycleError(ValueError):
@@ -193,11 +193,17 @@ def carry_forward(earlier: Response, response: Response, user: User) -> int:
     from ..workflow import log
 
     q = catalog.questionnaire(response.version)
-    moved = carry(earlier.version, response.version, {qid: row.value for qid, row in stored(earlier).items()
-                                                        if row.value is not None})
+    given = {qid: row.value for qid, row in stored(earlier).items() if row.value is not None}
+    moved = carry(earlier.version, response.version, given)
     changes = [Change(new_id, value, 0) for new_id, (_old, value) in moved.values.items()]
     result = save(response, q, changes, user, source="carried", visible_only=False)
     label = earlier.version.version
+    for qid in moved.orphans:  # no home in this version: kept as written, listed read-only (versions.orphans)
+        if not isinstance(q.index.items.get(qid), engine.Question):
+            db.session.add(Answer(response_id=response.id, question_id=qid, value=given[qid], version=1,
+                                  updated_by_id=user.id))
+            db.session.add(AnswerRevision(response_id=response.id, question_id=qid, version=1, new_value=given[qid],
+                                          user_id=user.id, source="carried"))
     if result.saved:
         db.session.execute(update(Answer).where(Answer.response_id == response.id,
                                                 Answer.question_id.in_(list(result.saved)))
