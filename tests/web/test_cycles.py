@@ -141,7 +141,8 @@ def test_experts_read_the_submitted_snapshot_of_the_state_they_review_only(app: 
     from web.models import Activity, Comment
 
     open_cycle(app)
-    assert cli(app, "reviews", "assign", "--state", "KEN", "--reviewers", "FRA,MEX", "--cycle", "2026-II").exit_code == 0
+    assigned = cli(app, "reviews", "assign", "--state", "KEN", "--reviewers", "FRA,MEX", "--cycle", "2026-II")
+    assert assigned.exit_code == 0
     focal = add_user("focal_point", "KEN")
     kenya = app.test_client()
     login(kenya, focal)
