@@ -218,6 +218,10 @@ def test_the_report_is_drafted_by_reviewers_and_finalised_by_the_secretariat(app
         "stage": "dialogue"}).status_code == 302
     listing = secretariat.get("/reviews/").get_data(as_text=True)
     assert "Direct dialogue or country visit" in listing and "Kenya" in listing and "FRA, MEX" in listing
+    for dashboard in (secretariat.get("/"), kenya.get("/states/KEN")):  # the timeline on the dashboards
+        shown = dashboard.get_data(as_text=True)
+        assert "Country reviews" in shown and "timeline-late" not in shown, shown
+        assert "Direct dialogue or country visit" in shown and "Mar 1, 2027" in shown
     assert secretariat.post(f"/reviews/{review}/finalise", data={"csrf_token": token}).status_code == 302
     with app.app_context():
         found = db.session.get(CountryReview, review)

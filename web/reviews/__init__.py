@@ -264,4 +264,10 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.jinja_env.globals.update(review_step_label=step_label, review_step_status=step_status,
-                                 my_reviews=visible_reviews, review_timeline=timeline)
+                                 my_reviews=visible_reviews, review_timeline=timeline,
+                                 reviews_of_state=reviews_of_state)
+
+
+def reviews_of_state(user: User, state: State) -> list[CountryReview]:
+    """The reviews the user may see in which ``state`` is reviewed or reviews (a State's page)."""
+    return [r for r in visible_reviews(user) if r.state_id == state.id or state.id in reviewing_state_ids(r)]
