@@ -250,3 +250,22 @@ def test_the_timeline_says_what_is_done_current_late_and_planned(app: Flask) -> 
             ("self_assessment", "done"), ("desk_review", "late"), ("dialogue", "planned"),
             ("draft_report", "planned"), ("final_report", "planned")]
         assert steps[0].on == review.round.due_on
+
+
+def test_the_secretariat_opens_a_cycle_in_the_browser_form(app: Flask) -> None:
+    from web.extensions import db
+    from web.models import ReportingRound
+
+    client = app.test_client()
+    login(client, add_user("secretariat_admin"))
+    token = csrf_token(client, "/admin/deadlines/")
+    refused = client.post("/admin/deadlines/", data={"csrf_token": token, "questionnaire": "uncac_checklist",
+                                                     "name": "2026-II", "due_on": "2027-06-30", "chapters": "II,IX"})
+    assert refused.status_code == 400 and "Unknown chapters: IX (II, III, IV, V)." in refused.get_data(as_text=True)
+    done = client.post("/admin/deadlines/", data={"csrf_token": token, "questionnaire": "uncac_checklist",
+                                                  "name": "2026-II", "due_on": "2027-06-30", "chapters": "V, II"})
+    assert done.status_code == 302
+    assert "Review cycle: chapters II, V" in client.get("/admin/deadlines/").get_data(as_text=True)
+    with app.app_context():
+        found = db.session.scalars(select(ReportingRound)).one()
+        assert found.chapters == ["II", "V"] and found.version_id is not None
