@@ -7,6 +7,7 @@ Pure like the profiles (no Flask): the caller gives the facts (:class:`ReportDat
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -60,4 +61,16 @@ def build_html(data: ReportData, lang: str, gettext: Gettext | None = None) -> s
         raise ValueError(f"unknown report language {lang!r}")
     texts = labels(gettext or (lambda message: message))
     return environment().get_template("profile/review_report.html").render(
-        r=data, L=texts, lang=lang, dir=direction(lang), parts=PARTS)
+        r=data, L=texts, lang=lang, dir=direction(lang), parts=PARTS, written_dir=written_direction)
+
+
+def written_direction(text: str) -> str:
+    """``rtl`` or ``ltr`` from the first strongly directional letter (what ``dir=auto`` would do;
+    WeasyPrint needs it spelled out): an English text in an Arabic report stays left to right."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
