@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 import engine
 
@@ -31,6 +31,7 @@ from .. import catalog
 from ..db import db
 from ..fill.pages import Page, Pages, pages
 from ..models import Answer, AnswerRevision, QuestionnaireVersion, ReportingRound, Response, State, User
+from ..models.base import utcnow
 
 
 class CycleError(ValueError):
@@ -185,34 +186,38 @@ def start(state: State, version: QuestionnaireVersion, user: User) -> tuple[Resp
 
 
 def carry_forward(earlier: Response, response: Response, user: User) -> int:
-    """Copy the answers of ``earlier`` into the new ``response`` (mapped to its version), each marked
-    "carried over from <version>"; returns how many were carried. ``earlier`` is left as it was."""
-    from ..answers import Change, save, stored, values
+    """Copy the answers of ``earlier`` into the new, empty ``response`` (mapped to its version), each
+    marked "carried over from <version>"; returns how many were carried. ``earlier`` is left as it
+    was. Answers the version has no question for are copied as written, unmarked (listed read-only).
+    One insert for all rows: the values were checked when stored and again by ``versions.carry``."""
+    from ..answers import hold, stored, values
     from ..progress import refresh
     from ..versions import carry
     from ..workflow import log
 
+    hold(response)
     q = catalog.questionnaire(response.version)
-    given = {qid: row.value for qid, row in stored(earlier).items() if row.value is not None}
+    rows = stored(earlier)
+    given = {qid: row.value for qid, row in rows.items() if row.value is not None}
     moved = carry(earlier.version, response.version, given)
-    changes = [Change(new_id, value, 0) for new_id, (_old, value) in moved.values.items()]
-    result = save(response, q, changes, user, source="carried", visible_only=False)
     label = earlier.version.version
-    for qid in moved.orphans:  # no home in this version: kept as written, listed read-only (versions.orphans)
-        if not isinstance(q.index.items.get(qid), engine.Question):
-            db.session.add(Answer(response_id=response.id, question_id=qid, value=given[qid], version=1,
-                                  updated_by_id=user.id))
-            db.session.add(AnswerRevision(response_id=response.id, question_id=qid, version=1, new_value=given[qid],
-                                          user_id=user.id, source="carried"))
-    if result.saved:
-        db.session.execute(update(Answer).where(Answer.response_id == response.id,
-                                                Answer.question_id.in_(list(result.saved)))
-                           .values(carried_from=label).execution_options(synchronize_session=False))
-    db.session.expire_all()
+    homeless = [qid for qid in moved.orphans if not isinstance(q.index.items.get(qid), engine.Question)]
+    placed = [(new_id, old_id, value, label) for new_id, (old_id, value) in moved.values.items()]
+    placed += [(qid, qid, given[qid], None) for qid in homeless]
+    now = utcnow()
+    if placed:
+        db.session.execute(insert(Answer), [
+            {"response_id": response.id, "question_id": new_id, "value": value, "language": rows[old_id].language,
+             "version": 1, "updated_at": now, "updated_by_id": user.id, "carried_from": mark}
+            for new_id, old_id, value, mark in placed])
+        db.session.execute(insert(AnswerRevision), [
+            {"response_id": response.id, "question_id": new_id, "version": 1, "old_value": None, "new_value": value,
+             "language": rows[old_id].language, "user_id": user.id, "created_at": now, "source": "carried"}
+            for new_id, old_id, value, _mark in placed])
     refresh(response, q, values(q, stored(response)))
-    log(response, user, "carried", source=earlier.id, version=label, carried=len(result.saved),
+    log(response, user, "carried", source=earlier.id, version=label, carried=len(moved.values),
         orphans=sorted(moved.orphans))
-    return len(result.saved)
+    return len(moved.values)
 
 
 def unconfirmed(response: Response) -> dict[str, str]:
