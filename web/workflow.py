@@ -90,14 +90,15 @@ def submit(response: Response, user: User) -> Snapshot:
     q = catalog.questionnaire(response.version)
     rows = stored(response)
     evaluation = engine.evaluate(q, values(q, rows))
+    pending = [qid for qid in cycles.unconfirmed(response) if evaluation.is_visible(qid)]
+    if pending:  # carried over from the previous cycle: the State confirms or changes each first
+        raise WorkflowError("unconfirmed", {qid: () for qid in pending})
     issues = evaluation.issues(include_missing=True)
     scope = cycles.scope_of(response)  # a review cycle asks only its chapters
     if scope is not None:
         issues = {qid: found for qid, found in issues.items() if scope.covers(q, qid)}
     if issues:
         raise WorkflowError("incomplete", issues)
-    if cycles.unconfirmed(response):
-        raise WorkflowError("unconfirmed")
     refresh(response, q, evaluation.answers, evaluation)
     _move(response, "submit")
     number = (db.session.scalar(select(func.max(Snapshot.number)).where(Snapshot.response_id == response.id))

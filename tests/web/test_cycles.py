@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import add_user, context, csrf_token, login
+from tests.conftest import add_user, context, csrf_token, login, start_response
 
 
 def cli(app: Flask, *args: str) -> Any:
@@ -34,7 +34,7 @@ def expert(state: str) -> Any:
     return user
 
 
-def start(client: FlaskClient, code: str = "KEN") -> int:
+def start(client: FlaskClient, code: str = "KEN", newest: bool = False) -> int:
     from web.extensions import db
     from web.models import QuestionnaireVersion, Response, State
 
@@ -45,7 +45,8 @@ def start(client: FlaskClient, code: str = "KEN") -> int:
     assert client.post(f"/states/{code}/start/{version.id}", data={"csrf_token": token}).status_code == 302
     with context():
         state = db.session.scalars(select(State).where(State.code == code)).one()
-        return db.session.scalars(select(Response).where(Response.state_id == state.id)).one().id
+        found = db.session.scalars(select(Response).where(Response.state_id == state.id).order_by(Response.id))
+        return found.all()[-1].id if newest else found.one().id
 
 
 def test_cli_opens_and_lists_cycles_and_refuses_unknown_chapters(app: Flask) -> None:
@@ -269,3 +270,27 @@ def test_the_secretariat_opens_a_cycle_in_the_browser_form(app: Flask) -> None:
     with app.app_context():
         found = db.session.scalars(select(ReportingRound)).one()
         assert found.chapters == ["II", "V"] and found.version_id is not None
+
+
+def test_answers_of_other_chapters_are_carried_but_never_asked_to_be_confirmed(app: Flask) -> None:
+    from web import catalog, cycles
+    from web.answers import Change, save
+    from web.extensions import db
+    from web.models import Response, User
+
+    focal = add_user("focal_point", "KEN")
+    earlier = start_response("KEN")  # before any cycle, on the same version
+    with app.app_context():
+        response = db.session.get(Response, earlier.id)
+        save(response, catalog.questionnaire(response.version), [Change("p5_1.compliance", "yes", 0),
+                                                                  Change("p15_a.compliance", "no", 0)],
+             db.session.get(User, focal.id), "save")
+        db.session.commit()
+    open_cycle(app)
+    client = app.test_client()
+    login(client, focal)
+    rid = start(client, code="KEN", newest=True)
+    with app.app_context():
+        response = db.session.get(Response, rid)
+        assert response.id != earlier.id and response.round_id is not None
+        assert cycles.unconfirmed(response) == {"p5_1.compliance": "2027.1"}  # 15 (chapter III) is kept, not asked

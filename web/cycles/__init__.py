@@ -221,10 +221,13 @@ def carry_forward(earlier: Response, response: Response, user: User) -> int:
 
 
 def unconfirmed(response: Response) -> dict[str, str]:
-    """Carried answers not yet confirmed or changed: question id -> version carried from."""
+    """Carried answers not yet confirmed or changed, in the cycle's chapters (the State cannot see
+    the others): question id -> version carried from."""
     rows = db.session.execute(select(Answer.question_id, Answer.carried_from).where(
         Answer.response_id == response.id, Answer.carried_from.is_not(None), Answer.value.is_not(None))).all()
-    return {qid: str(label) for qid, label in rows}
+    scope = scope_of(response) if rows else None
+    q = catalog.questionnaire(response.version) if scope is not None else None
+    return {qid: str(label) for qid, label in rows if q is None or scope is None or scope.covers(q, qid)}
 
 
 def confirm(response: Response, q: engine.Questionnaire, question_ids: Iterable[str], user: User) -> list[str]:

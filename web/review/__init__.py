@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 
-from .. import access, bounds, catalog, cycles, versions, workflow
+from .. import access, bounds, catalog, versions, workflow
 from ..content import raw_text, text
 from ..db import db
 from ..fill.messages import message
@@ -40,18 +40,17 @@ def submit(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     response = _response(response_id)
     if not access.can_submit(current_user, response):
         abort(403)
-    pending = cycles.unconfirmed(response)
-    if pending:
-        flash(ngettext("%(num)d answer carried over from the previous cycle is not confirmed yet: confirm or "
-                       "update it first.", "%(num)d answers carried over from the previous cycle are not confirmed "
-                       "yet: confirm or update them first.", len(pending)), "error")
-        return _back(response_id)
     try:
         snapshot = workflow.submit(response, current_user)
     except workflow.WorkflowError as exc:
         db.session.rollback()
         if exc.code == "incomplete":
             return _incomplete(response, exc.issues), 400
+        if exc.code == "unconfirmed":
+            flash(ngettext("%(num)d answer carried over from the previous cycle is not confirmed yet: confirm or "
+                           "update it first.", "%(num)d answers carried over from the previous cycle are not "
+                           "confirmed yet: confirm or update them first.", len(exc.issues)), "error")
+            return _back(response_id)
         flash(_("The self-assessment could not be submitted: its status changed meanwhile."), "error")
         return _back(response_id)
     db.session.commit()
