@@ -177,8 +177,12 @@ def test_experts_read_the_submitted_snapshot_of_the_state_they_review_only(app: 
     assert france.post(f"/reviews/{review}/comments", data={"csrf_token": token, "question_id": "p15_a.compliance",
                                                             "body": "x"}).status_code == 400
     with app.app_context():
+        from web.models import OutboxMessage
+
         thread = db.session.scalars(select(Comment)).one()
         assert thread.response_id == rid and thread.question_id == "p5_1.compliance"
+        told = db.session.scalars(select(OutboxMessage.user_id).where(OutboxMessage.kind == "comment")).all()
+        assert focal.id in told  # the State is told that a reviewer commented on its answer
     # the State answers in the thread (but opens none); both are in the activity log
     token = csrf_token(kenya, f"/reviews/{review}")
     assert kenya.post(f"/reviews/{review}/comments", data={"csrf_token": token, "question_id": "p5_1.compliance",
