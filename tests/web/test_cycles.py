@@ -298,3 +298,22 @@ def test_answers_of_other_chapters_are_carried_but_never_asked_to_be_confirmed(a
         response = db.session.get(Response, rid)
         assert response.id != earlier.id and response.round_id is not None
         assert cycles.unconfirmed(response) == {"p5_1.compliance": "2027.1"}  # 15 (chapter III) is kept, not asked
+
+
+def test_an_earlier_cycles_submission_does_not_answer_a_new_cycle(app: Flask) -> None:
+    from datetime import date
+
+    from web import deadlines
+    from web.extensions import db
+    from web.models import Response
+
+    earlier = start_response("KEN")
+    with app.app_context():
+        db.session.get(Response, earlier.id).status = "accepted"
+        db.session.commit()
+    result = cli(app, "cycles", "open", "--name", "2026-II", "--chapters", "II,V", "--opens", "2026-01-01",
+                 "--due", "2026-06-30")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        late = {row.state.code for row in deadlines.overdue(date(2026, 7, 1))}
+        assert "KEN" in late  # accepted in an earlier round: still to answer this cycle

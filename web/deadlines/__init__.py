@@ -144,7 +144,7 @@ def overdue(day: date | None = None) -> list[Late]:
     rows: list[Late] = []
     states = list(db.session.scalars(select(State).order_by(State.code)))
     for found in open_rounds():
-        latest = latest_responses(found.questionnaire_id)
+        latest = responses_of(found)
         for state in states:
             when = due(found, state.id)
             if when.on < day and not is_done(latest.get(state.id)):
@@ -153,13 +153,21 @@ def overdue(day: date | None = None) -> list[Late]:
     return rows
 
 
-def latest_responses(questionnaire_id: str) -> dict[int, Response]:
+def responses_of(found: ReportingRound) -> dict[int, Response]:
+    """Each State's response that answers the round: in a review cycle only responses of the cycle
+    count (an earlier cycle's accepted response does not answer this one)."""
+    return latest_responses(found.questionnaire_id, found.id if found.version_id is not None else None)
+
+
+def latest_responses(questionnaire_id: str, round_id: int | None = None) -> dict[int, Response]:
     """Each State's newest response to any version of the questionnaire."""
     from ..models import QuestionnaireVersion
 
     found: dict[int, Response] = {}
-    for response in db.session.scalars(select(Response).join(QuestionnaireVersion).where(
-            QuestionnaireVersion.questionnaire_id == questionnaire_id).order_by(Response.created_at)):
+    query = select(Response).join(QuestionnaireVersion).where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
+    if round_id is not None:
+        query = query.where(Response.round_id == round_id)
+    for response in db.session.scalars(query.order_by(Response.created_at)):
         found[response.state_id] = response
     return found
 
