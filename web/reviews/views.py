@@ -4,6 +4,7 @@ report as PDF in any of the six languages."""
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -271,12 +272,15 @@ def report_pdf(review_id: int) -> WerkzeugResponse:
     data = report_data(review, lang)
     html = review_report.build_html(data, lang, gettext_for(lang))
     db.session.rollback()
-    target = Path(tempfile.mkdtemp(prefix="report-")) / f"review-{review.state.code}-{lang}.pdf"
-    try:
-        render_pdf(html, target)
-    except RenderError:
-        abort(503)
-    return send_file(target, mimetype="application/pdf", download_name=target.name)
+    name = f"review-{review.state.code}-{review.round.name}-{lang}.pdf"
+    with tempfile.TemporaryDirectory(prefix="report-") as folder:  # nothing left behind
+        target = Path(folder) / "report.pdf"
+        try:
+            render_pdf(html, target)
+        except RenderError:
+            abort(503)
+        content = io.BytesIO(target.read_bytes())
+    return send_file(content, mimetype="application/pdf", download_name=name)
 
 
 def report_data(review: CountryReview, lang: str) -> review_report.ReportData:
