@@ -21,10 +21,10 @@ from exports import review_report
 from exports.pdf import RenderError, render_pdf
 
 from .. import bounds, catalog, cycles
-from ..content import raw_text, text
+from ..content import group_title, raw_text, text
 from ..db import db
 from ..fill.pages import pages
-from ..models import Comment, CountryReview, QuestionnaireVersion, ReportingRound, Snapshot
+from ..models import Comment, CountryReview, QuestionnaireVersion, ReportingRound, Snapshot, User
 from ..models.reviews import REPORT_PARTS, STAGES
 from . import (
     ReviewError,
@@ -134,14 +134,13 @@ def view(review_id: int) -> str:
             for question in page.questions:
                 item = snapshot.answers.get(question.id)
                 if item is not None:
-                    rows.append({"page": page, "question": question, "label": text(q, question.label),
+                    rows.append({"page": page, "title": group_title(q, page.group), "question": question,
+                                 "label": text(q, question.label),
                                  "value": raw_text(q, question, item["value"], "—")})
     found, replies = threads(response) if response is not None else ([], {})
     by_question: dict[str | None, list[Comment]] = {}
     for c in found:
         by_question.setdefault(c.question_id, []).append(c)
-    from ..review import _authors
-
     authors = _authors({c.author_id for c in found} | {c.author_id for rs in replies.values() for c in rs})
     return render_template("reviews/review.html", review=review, response=response, snapshot=snapshot, rows=rows,
                            by_question=by_question, replies=replies, authors=authors, steps=timeline(review),
@@ -176,6 +175,12 @@ def comment(review_id: int) -> WerkzeugResponse:
     db.session.commit()
     flash(_("Your comment is saved."), "success")
     return redirect(url_for("reviews.view", review_id=review.id, _anchor=f"comment-{made.parent_id or made.id}"))
+
+
+def _authors(ids: set[int | None]) -> dict[int | None, str]:
+    """Who wrote each comment, with their State's code (reviewers and the State under review)."""
+    people = db.session.scalars(select(User).where(User.id.in_([i for i in ids if i]))).all()
+    return {u.id: (u.name or u.email) + (f" ({u.state.code})" if u.state else "") for u in people}
 
 
 def _shown(review: CountryReview, snapshot: Snapshot | None, question_id: str | None) -> bool:
