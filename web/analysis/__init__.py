@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
@@ -22,6 +22,7 @@ from exports.data import csv_cell
 from exports.provisions import BUCKETS, layouts
 
 from .. import catalog
+from ..access import login_required
 from ..content import provision_number
 from ..data import sources
 from ..db import db
@@ -85,12 +86,18 @@ def _row_label(by: str, row: figures.Row) -> str:
     return row.label
 
 
+def _assistance() -> tuple[str, QuestionnaireVersion | None, list[QuestionnaireVersion], list[figures.StateData],
+                           list[figures.Row]]:
+    """The breakdown asked for, the versions, the data counted and the rows of assistance needs."""
+    by = _breakdown()
+    version, versions, q, data = _data()
+    return by, version, versions, data, _assistance_rows(by, q, data) if q is not None else []
+
+
 @bp.get("/assistance")
 @login_required
 def assistance() -> str:
-    by = _breakdown()
-    version, versions, q, data = _data()
-    rows = _assistance_rows(by, q, data) if q is not None else []
+    by, version, versions, data, rows = _assistance()
     titles = {"article": _("Technical assistance needed, by article"),
               "category": _("Technical assistance needed, by kind of assistance"),
               "region": _("Technical assistance needed, by region")}
@@ -105,9 +112,7 @@ def assistance() -> str:
 @bp.get("/assistance.csv")
 @login_required
 def assistance_csv() -> Response:
-    by = _breakdown()
-    version, _versions_, q, data = _data()
-    rows = _assistance_rows(by, q, data) if q is not None else []
+    by, _version, _versions, _data_, rows = _assistance()
     header = [by, "label", "states", "needs", "high_priority", "state_codes"]
     if by == "region":
         header.insert(2, "states_reporting")

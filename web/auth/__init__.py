@@ -9,13 +9,14 @@ has an account (``passwords.verify``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -23,6 +24,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from .. import i18n
+from ..access import login_required
 from ..extensions import db, limiter, login_manager
 from ..models import User
 from ..models.base import utcnow
@@ -37,7 +39,6 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
 
-@login_manager.unauthorized_handler
 def unauthorized() -> WerkzeugResponse | tuple[WerkzeugResponse, int]:
     """Pages redirect to the login page; background requests (autosave) get 401, so the browser
     keeps its local copy and says the session has ended instead of following a redirect."""
@@ -49,7 +50,6 @@ def unauthorized() -> WerkzeugResponse | tuple[WerkzeugResponse, int]:
     return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
 
-@login_manager.user_loader
 def load_user(token: str) -> User | None:
     user_id, _sep, version = token.partition(".")
     if not user_id.isdigit() or not version.isdigit():
@@ -58,6 +58,10 @@ def load_user(token: str) -> User | None:
     if user is None or not user.active or user.auth_version != int(version) or not sessions.is_open(user):
         return None
     return user
+
+
+login_manager.unauthorized_handler(unauthorized)  # Flask-Login's decorators are untyped: registered by call
+login_manager.user_loader(load_user)
 
 
 @bp.record_once
@@ -72,16 +76,14 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-def _address_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT_ADDRESS"])
+def configured(setting: str) -> Callable[[], str]:
+    """A rate limit read from the app's configuration when a request comes (for ``limiter.limit``)."""
+    return lambda: str(current_app.config[setting])
 
 
-def _account_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"])
-
-
-def _email_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+def email_key(prefix: str) -> Callable[[], str]:
+    """Count a limit per account: the e-mail address posted in the form (for ``key_func``)."""
+    return lambda: f"{prefix}:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
 def _failed(response: WerkzeugResponse) -> bool:
@@ -90,8 +92,9 @@ def _failed(response: WerkzeugResponse) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
+@limiter.limit(configured("LOGIN_RATE_LIMIT_ADDRESS"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(configured("LOGIN_RATE_LIMIT_ACCOUNT"), methods=["POST"], key_func=email_key("login"),
+               deduct_when=_failed)
 def login() -> str | WerkzeugResponse:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))

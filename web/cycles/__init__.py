@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import insert, select, update
 
@@ -68,7 +69,7 @@ class Scope:
 
     def pages(self, q: engine.Questionnaire) -> Pages:
         """The pages of the questionnaire with a question in scope (cached per questionnaire)."""
-        key = ("pages-in-scope", self.chapters)
+        key = "pages-in-scope:" + ",".join(sorted(self.chapters))
         cached: Pages | None = q.index.cache.get(key)
         if cached is None:
             cached = q.index.cache[key] = pages(q).subset(lambda page: self._shows(q, page))
@@ -202,7 +203,8 @@ def carry_forward(earlier: Response, response: Response, user: User) -> int:
     moved = carry(earlier.version, response.version, given)
     label = earlier.version.version
     homeless = [qid for qid in moved.orphans if not isinstance(q.index.items.get(qid), engine.Question)]
-    placed = [(new_id, old_id, value, label) for new_id, (old_id, value) in moved.values.items()]
+    placed: list[tuple[str, str, Any, str | None]] = [
+        (new_id, old_id, value, label) for new_id, (old_id, value) in moved.values.items()]
     placed += [(qid, qid, given[qid], None) for qid in homeless]
     now = utcnow()
     if placed:

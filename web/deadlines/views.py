@@ -127,10 +127,10 @@ def round_view(round_id: int) -> tuple[str, int] | WerkzeugResponse:
     if found.closed_at is not None:
         abort(409)
     if form.validate_on_submit():
-        if form.due_on.data < found.opens_on:  # type: ignore[operator]
+        if form.due_on.data < found.opens_on:
             form.due_on.errors = [str(ERRORS["before_opening"])]
         else:
-            found.name, found.due_on = (form.name.data or "").strip(), form.due_on.data  # type: ignore[assignment]
+            found.name, found.due_on = (form.name.data or "").strip(), form.due_on.data
             db.session.commit()
             flash(_("The round is saved."), "success")
             return redirect(url_for("deadlines.round_view", round_id=found.id))

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -21,6 +21,7 @@ from exports import review_report
 from exports.pdf import RenderError, render_pdf
 
 from .. import bounds, catalog, cycles
+from ..access import login_required
 from ..content import group_title, raw_text, text
 from ..db import db
 from ..fill.pages import pages
