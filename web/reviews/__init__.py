@@ -10,7 +10,7 @@ draft the country review report's executive summary; the secretariat finalises i
 (self-assessment due, desk review, direct dialogue or country visit, draft report, final report)
 gives each step a date and a status.
 
-Who may do what is decided here (``can_*``), next to ``web.access``; views never test roles.
+Who may read, comment and draft is decided in ``web.access`` (its country reviews section).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Flask
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
+from .. import access
 from ..db import db
 from ..deadlines import due, is_done, today
 from ..models import Comment, CountryReview, ReportingRound, Response, ReviewingState, Snapshot, State, User
@@ -84,61 +85,6 @@ def _log(response: Response, user: User | None, action: str, **details: object) 
     log(response, user, action, **details)
 
 
-# -- who may see what ---------------------------------------------------------------------------------
-def reviewing_state_ids(review: CountryReview) -> set[int]:
-    return {r.state_id for r in review.reviewers}
-
-
-def is_reviewer(user: User, review: CountryReview) -> bool:
-    """A governmental expert of one of the review's reviewing States."""
-    return user.is_expert and user.state_id in reviewing_state_ids(review)
-
-
-def can_read(user: User, review: CountryReview) -> bool:
-    return (user.is_secretariat or is_reviewer(user, review)
-            or (user.role in ("focal_point", "contributor") and user.state_id == review.state_id))
-
-
-def can_comment(user: User, review: CountryReview) -> bool:
-    """Experts and the secretariat open threads; the State under review answers in them."""
-    return user.is_secretariat or is_reviewer(user, review)
-
-
-def can_reply(user: User, review: CountryReview) -> bool:
-    return can_read(user, review)
-
-
-def can_draft_report(user: User, review: CountryReview) -> bool:
-    return (user.is_secretariat or is_reviewer(user, review)) and review.report_status == "draft"
-
-
-def can_manage(user: User) -> bool:
-    """Assign reviewers, set the timeline, finalise reports: the secretariat."""
-    return user.is_secretariat
-
-
-def visible_reviews(user: User) -> list[CountryReview]:
-    """The reviews the user takes part in (every one for the secretariat), newest cycle first."""
-    query = select(CountryReview).join(ReportingRound).order_by(ReportingRound.opens_on.desc(), CountryReview.id)
-    if user.is_secretariat:
-        return list(db.session.scalars(query))
-    if user.state_id is None:
-        return []
-    mine = CountryReview.state_id == user.state_id
-    if user.is_expert:
-        reviewing = select(ReviewingState.review_id).where(ReviewingState.state_id == user.state_id)
-        return list(db.session.scalars(query.where(or_(mine, CountryReview.id.in_(reviewing)))))
-    if user.role in ("focal_point", "contributor"):
-        return list(db.session.scalars(query.where(mine)))
-    return []
-
-
-def review_for(user: User, review_id: int) -> CountryReview | None:
-    """The review if the user may read it (None otherwise: the view answers 404)."""
-    review = db.session.get(CountryReview, review_id)
-    return review if review is not None and can_read(user, review) else None
-
-
 # -- what the reviewers read ----------------------------------------------------------------------------
 def response_of(review: CountryReview) -> Response | None:
     """The State's response in the review's cycle."""
@@ -173,7 +119,7 @@ def comment(review: CountryReview, user: User, body: str, question_id: str | Non
         raise ReviewError("not_started")
     if parent is not None and parent.response_id != response.id:
         raise ReviewError("other_response")
-    if parent is None and not can_comment(user, review):
+    if parent is None and not access.can_open_thread(user, review):
         raise ReviewError("forbidden")
     body = body.strip()
     if not body or len(body) > 5000:
@@ -264,10 +210,10 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.jinja_env.globals.update(review_step_label=step_label, review_step_status=step_status,
-                                 my_reviews=visible_reviews, review_timeline=timeline,
+                                 my_reviews=access.reviews, review_timeline=timeline,
                                  reviews_of_state=reviews_of_state)
 
 
 def reviews_of_state(user: User, state: State) -> list[CountryReview]:
     """The reviews the user may see in which ``state`` is reviewed or reviews (a State's page)."""
-    return [r for r in visible_reviews(user) if r.state_id == state.id or state.id in reviewing_state_ids(r)]
+    return [r for r in access.reviews(user) if r.state_id == state.id or state.id in access.reviewing_state_ids(r)]

@@ -21,7 +21,16 @@ from exports import review_report
 from exports.pdf import RenderError, render_pdf
 
 from .. import bounds, catalog, cycles
-from ..access import login_required
+from ..access import (
+    can_draft_report,
+    can_manage_reviews,
+    can_open_thread,
+    can_read_review,
+    is_reviewer,
+    login_required,
+    reviews,
+)
+from ..access import review as review_for
 from ..content import group_title, raw_text, text
 from ..db import db
 from ..fill.pages import pages
@@ -30,21 +39,14 @@ from ..models.reviews import REPORT_PARTS, STAGES
 from . import (
     ReviewError,
     assign,
-    can_comment,
-    can_draft_report,
-    can_manage,
-    can_reply,
     finalise,
     find_state,
-    is_reviewer,
     response_of,
-    review_for,
     save_report,
     set_stage,
     submitted_snapshot,
     threads,
     timeline,
-    visible_reviews,
 )
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
@@ -82,7 +84,7 @@ def step_status(code: str) -> str:
 
 
 def _review(review_id: int) -> CountryReview:
-    return review_for(current_user, review_id) or abort(404)
+    return review_for(current_user, review_id)
 
 
 @bp.get("/")
@@ -90,14 +92,14 @@ def _review(review_id: int) -> CountryReview:
 def index() -> str:
     open_cycles = db.session.scalars(select(ReportingRound).where(
         ReportingRound.closed_at.is_(None), ReportingRound.version_id.is_not(None))).all()
-    return render_template("reviews/index.html", reviews=visible_reviews(current_user), cycles=open_cycles,
-                           timeline=timeline, can_manage=can_manage(current_user))
+    return render_template("reviews/index.html", reviews=reviews(current_user), cycles=open_cycles,
+                           timeline=timeline, can_manage=can_manage_reviews(current_user))
 
 
 @bp.post("/")
 @login_required
 def assign_reviewers() -> WerkzeugResponse:
-    if not can_manage(current_user):
+    if not can_manage_reviews(current_user):
         abort(403)
     found = db.session.get(ReportingRound, bounds.db_int(request.form.get("cycle")) or 0)
     if found is None:
@@ -146,8 +148,10 @@ def view(review_id: int) -> str:
     return render_template("reviews/review.html", review=review, response=response, snapshot=snapshot, rows=rows,
                            by_question=by_question, replies=replies, authors=authors, steps=timeline(review),
                            parts=REPORT_PARTS, part_labels=PART_LABELS, stages=STAGES[:-1],
-                           can_comment=can_comment(current_user, review), can_reply=can_reply(current_user, review),
-                           can_draft=can_draft_report(current_user, review), can_manage=can_manage(current_user),
+                           can_comment=can_open_thread(current_user, review),
+                           can_reply=can_read_review(current_user, review),
+                           can_draft=can_draft_report(current_user, review),
+                           can_manage=can_manage_reviews(current_user),
                            is_reviewer=is_reviewer(current_user, review), languages=engine.UN_LANGUAGES)
 
 
@@ -159,7 +163,7 @@ def comment(review_id: int) -> WerkzeugResponse:
     parent = db.session.get(Comment, bounds.db_int(given) or 0) if given else None
     if given and parent is None:
         abort(404)
-    if parent is None and not can_comment(current_user, review):
+    if parent is None and not can_open_thread(current_user, review):
         abort(403)
     question_id = request.form.get("question_id") or None
     snapshot = submitted_snapshot(review)
@@ -223,7 +227,7 @@ def report(review_id: int) -> WerkzeugResponse:
 @login_required
 def finalise_report(review_id: int) -> WerkzeugResponse:
     review = _review(review_id)
-    if not can_manage(current_user):
+    if not can_manage_reviews(current_user):
         abort(403)
     try:
         finalise(review, current_user)
@@ -238,7 +242,7 @@ def finalise_report(review_id: int) -> WerkzeugResponse:
 @login_required
 def set_timeline(review_id: int) -> WerkzeugResponse:
     review = _review(review_id)
-    if not can_manage(current_user):
+    if not can_manage_reviews(current_user):
         abort(403)
     from datetime import date
 
