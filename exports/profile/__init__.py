@@ -21,12 +21,12 @@ from typing import Any
 import engine
 
 from .labels import Gettext, Labels
-from .model import KINDS, FocalPoint, ProfileData
+from .model import KINDS, Cover, FocalPoint, ProfileData
 from .render import html as _html
 from .render import template_version
 from .view import Profile, build
 
-__all__ = ["KINDS", "FocalPoint", "Labels", "Profile", "ProfileData", "build", "build_html", "cache_key",
+__all__ = ["KINDS", "Cover", "FocalPoint", "Labels", "Profile", "ProfileData", "build", "build_html", "cache_key",
            "template_version"]
 
 

@@ -42,6 +42,12 @@ def _messages(_: Gettext) -> dict[str, str]:
             "Mechanism, of a country review or of the secretariat."),
         "draft_note": _("These answers are a draft: the State has not submitted them yet and may still change them."),
         "summary_note": _("This summary shows the figures and the main needs; the full profile shows every answer."),
+        "not_accepted_note": _("These answers were submitted; the secretariat has not accepted them yet."),
+        "mark_draft": _("DRAFT"),
+        "mark_not_accepted": _("NOT YET ACCEPTED"),
+        "symbol": _("Document symbol"),
+        "date": _("Date"),
+        "language": _("Language"),
         "contents": _("Contents"),
         "page": _("Page"),
         # response statuses (the same texts as the web interface)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale
-from babel.dates import format_date
 from markupsafe import Markup
 
 import engine
@@ -40,6 +40,8 @@ PRIORITIES = ("high", "medium", "low")
 LAID_OUT = frozenset({"measures", "summary", "examples", "steps", "challenges", "challenges_detail",
                       "assistance_needed", "assistance_kinds", "assistance_priority", "assistance_detail",
                       "assistance_received", "assistance_received_list"})
+#: A label and its value: "Date: 5 December 2026", "Date : 5 décembre 2026", "日期：2026年12月5日".
+COLONS = {"fr": "\u00a0: ", "zh": "\uff1a", "ar": ": "}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -242,7 +244,11 @@ class Profile:
     region_name: str
     questionnaire_title: Localized
     status_label: str
-    as_of: str
+    as_of: str  # the long date of the answers, also the document's date
+    mark: str | None  # draft, not_accepted or None (ProfileData.mark)
+    organization: str
+    symbol: str
+    language_name: str
     general: list[GeneralGroup]
     chapters: list[ChapterView]
     chapter_rows: list[CountRow]
@@ -271,6 +277,18 @@ class Profile:
     def cells(self, counts: Counts) -> tuple[int, ...]:
         """The counts of the buckets shown, in order."""
         return counts.of(self.buckets)
+
+    @property
+    def mark_text(self) -> str:
+        return self.labels[f"mark_{self.mark}"] if self.mark else ""
+
+    @property
+    def colon(self) -> str:
+        return COLONS.get(self.lang, ": ")
+
+    @property
+    def middot(self) -> str:
+        return "\u3000" if self.lang == "zh" else " \u00b7 "
 
     @property
     def comma(self) -> str:
@@ -579,7 +597,11 @@ class _Builder:
             region_name=str(self.locale.territories.get(data.region, data.region)),
             questionnaire_title=self.content(self.q.title),
             status_label=labels.get(f"status_{data.status}", data.status),
-            as_of=format_date(data.as_of, format="long", locale=self.locale) if data.as_of else "",
+            as_of=display.long_date(data.as_of, lang) if data.as_of else "",
+            mark=data.mark, organization=data.cover.organization_in(lang),
+            symbol=data.cover.symbol_of(data.state_code, (data.as_of or datetime.now(UTC)).year, self.kind, lang,
+                                        data.snapshot_number),
+            language_name=self.locale.get_display_name(lang) or lang,
             general=general, chapters=chapters, chapter_rows=chapter_rows, level_rows=self.level_rows(ordered, rtl),
             total=CountRow(self.fixed(labels.total), total, self.bar(total)), buckets=self.buckets,
             status_names=status_names,

@@ -87,6 +87,8 @@ def download(code: str) -> WerkzeugResponse | tuple[Any, ...]:
 def _refresh_init(app: Any) -> None:
     from . import refresh
 
+    # a symbol with an unknown placeholder stops the start, saying which and what to use
+    profiles.Cover.of(app.config.get("PROFILE_ORGANIZATION"), app.config.get("PROFILE_SYMBOL"))
     refresh.init_app(app)
 
 
@@ -152,7 +154,13 @@ def profile_data(response: Response) -> profiles.ProfileData:
         status=response.status, as_of=source.as_of, snapshot_number=snapshot.number if snapshot else None,
         revision=snapshot.revision if snapshot else response.revision,
         answers_hash=snapshot.answers_hash if snapshot else "", source_key=source.key,
-        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers))
+        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers), cover=cover())
+
+
+def cover() -> profiles.Cover:
+    """The cover the deployment configured (``PROFILE_ORGANIZATION``, ``PROFILE_SYMBOL``)."""
+    config = current_app.config
+    return profiles.Cover.of(config.get("PROFILE_ORGANIZATION"), config.get("PROFILE_SYMBOL"))
 
 
 def gettext_for(lang: str) -> Any:
