@@ -67,6 +67,17 @@ class FocalPoint:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """The submission the summary compares with: the one before the submission shown, or for a
+    draft the latest one (its own questionnaire version: answers are compared by provision)."""
+
+    number: int
+    as_of: datetime
+    questionnaire: engine.Questionnaire
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class ProfileData:
     """One State's response, as a profile shows it.
 
@@ -89,6 +100,7 @@ class ProfileData:
     source_key: str = ""  # changes whenever the answers change (cache key)
     focal_point: FocalPoint | None = None
     cover: Cover = field(default_factory=Cover)
+    previous: Previous | None = None
 
     @property
     def mark(self) -> str | None:
@@ -112,4 +124,6 @@ class ProfileData:
             "source": self.source_key,
             "focal": [focal.name, focal.position, focal.institution] if focal else None,
             "cover": [dict(sorted(self.cover.organization.items())), self.cover.symbol],
+            "previous": [self.previous.number, self.previous.as_of.isoformat(),
+                         self.previous.questionnaire.content_hash] if self.previous else None,
         }

@@ -5,6 +5,7 @@ organization, the document symbol, the date and the language as the deployment c
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,12 @@ def test_a_draft_is_marked_on_every_page_and_dated_in_its_language(lang: str, dr
     for number, page in enumerate(reader.pages, 1):
         assert flat(DRAFT[lang]) in flat(page.extract_text()), f"page {number} has no mark"
     text = flat(pdf_text(drafts[lang]))
-    assert flat(DATES[lang]) in text
+    if lang == "ar":  # digits and neutrals inside right-to-left text come out of the PDF reordered: the words
+        line = next(line for line in pdf_text(drafts[lang]).splitlines() if "مارس" in line)
+        words = re.sub(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069:\u00b7]", " ", line).split()
+        assert set(DATES[lang].split()) <= set(words), line
+    else:
+        assert flat(DATES[lang]) in text
     assert flat(LANGUAGE[lang]) in text
     assert "CAC/COSP/SA/KEN/2026/0" in text  # a draft has no submission number
     organization = COVER.organization_in(lang)
