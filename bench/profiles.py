@@ -61,8 +61,9 @@ def standalone(html: str) -> str:
     return re.sub(r'<link rel="stylesheet" href="asset:([a-z-]+\.css)">', inline, html)
 
 
-def chromium_cpu() -> float:
-    """CPU seconds used so far by the Chromium processes under this one (from /proc)."""
+def chromium_cpu() -> tuple[float, float]:
+    """CPU seconds used so far by the Chromium processes under this one, and by all the processes
+    under this one (Chromium and Playwright's driver), from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
     children: dict[int, list[int]] = {}
     stats: dict[int, list[str]] = {}
@@ -75,14 +76,16 @@ def chromium_cpu() -> float:
             name, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
             stats[int(entry.name)] = [name, *rest]
             children.setdefault(int(rest[1]), []).append(int(entry.name))
-    total, todo = 0.0, list(children.get(os.getpid(), []))
+    chromium, everything, todo = 0.0, 0.0, list(children.get(os.getpid(), []))
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
         fields = stats.get(pid)
-        if fields and "chrom" in fields[0]:
-            total += (int(fields[12]) + int(fields[13])) / ticks  # utime, stime
-    return total
+        if fields:
+            used = (int(fields[12]) + int(fields[13])) / ticks  # utime, stime
+            everything += used
+            chromium += used if "chrom" in fields[0] else 0.0
+    return chromium, everything
 
 
 def render_times(repeat: int, folder: Path, chromium: bool) -> None:
@@ -127,15 +130,18 @@ def render_times(repeat: int, folder: Path, chromium: bool) -> None:
                         page.set_content(html)
                         page.pdf(path=str(target), format="A4", prefer_css_page_size=True)
                         results[key].setdefault("chromium_wall", []).append(time.perf_counter() - started)
-                        results[key].setdefault("chromium", []).append(chromium_cpu() - before)
+                        after = chromium_cpu()
+                        results[key].setdefault("chromium", []).append(after[0] - before[0])
+                        results[key].setdefault("driver", []).append(after[1] - before[1])
                         pages[key][1] = pdf_pages(target)
     print(f"{'profile':12} {'pages W/C':>9} {'WeasyPrint CPU':>15} {'Chromium CPU':>13} {'ratio':>6} "
-          f"{'W wall':>7} {'C wall':>7} {'W peak RSS':>10}  WeasyPrint CPU runs")
+          f"{'+ driver':>9} {'W wall':>7} {'C wall':>7} {'W peak RSS':>10}  WeasyPrint CPU runs")
     for (lang, kind), measured in results.items():
         cpu, chrome = median(measured["cpu"]), median(measured.get("chromium", [0.0]))
         ratio = f"{cpu / chrome:5.1f}x" if chrome else "    -"
         print(f"{kind + ' ' + lang:12} {pages[(lang, kind)][0]:4d}/{pages[(lang, kind)][1]:<4d} {cpu:14.2f}s "
-              f"{chrome:12.2f}s {ratio:>6} {median(measured['wall']):6.2f}s "
+              f"{chrome:12.2f}s {ratio:>6} {median(measured.get('driver', [0.0])):8.2f}s "
+              f"{median(measured['wall']):6.2f}s "
               f"{median(measured.get('chromium_wall', [0.0])):6.2f}s {max(measured['peak']) / 2**20:8.0f}MB  "
               + ", ".join(f"{value:.2f}" for value in measured["cpu"]))
 
