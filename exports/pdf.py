@@ -191,7 +191,7 @@ def _tag_details() -> None:
             return
         own = source is not None and source.tag not in ("html", "body")  # those pass their children's through
         for element in build(box, parent, pdf, *args):
-            if own:
+            if own and source is not None:
                 if lang := source.get("lang"):
                     element["Lang"] = pydyf.String(lang)
                 if element["S"] == "/TH" and "A" in element:
