@@ -63,6 +63,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import deadlines, mail
 
     mail.init_app(app)
+    from . import evidence
+
+    evidence.init_app(app)
     deadlines.init_app(app)
     if app.config.get("PRELOAD_QUESTIONNAIRES"):
         _preload(app)
