@@ -66,6 +66,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import evidence
 
     evidence.init_app(app)
+    from . import transfer
+
+    app.register_blueprint(transfer.bp)
     deadlines.init_app(app)
     if app.config.get("PRELOAD_QUESTIONNAIRES"):
         _preload(app)

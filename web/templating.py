@@ -34,6 +34,9 @@ ACTIVITIES = {
     "unpublished": _l("Profile withdrawn"), "commented": _l("Comment added"), "resolved": _l("Comment resolved"),
     "reopened": _l("Comment reopened"), "migrated": _l("Moved to a new questionnaire version"),
     "imported": _l("Answers imported"),
+    "file_uploaded": _l("File attached"), "file_removed": _l("File removed"),
+    "file_downloaded": _l("File downloaded"), "exported": _l("Copy downloaded"),
+    "import_uploaded": _l("Copy uploaded for review"),
 }
 
 

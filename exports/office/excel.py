@@ -65,7 +65,8 @@ def _open(cell: Any) -> None:
 
 
 def _validation(lists: Any, copy: Copy, question: Question, validations: dict[str, DataValidation]) -> DataValidation:
-    key = question.id if question.choices is None or question.type == "yes_no" else question.choices.name + question.type
+    shared = question.choices is not None and question.type != "yes_no"
+    key = question.choices.name + question.type if shared else question.id  # type: ignore[union-attr]
     if key not in validations:
         labels = ([copy.words.yes, copy.words.no] if question.type == "yes_no" else
                   [copy.choice_label(question, c.code) for c in question.choices.choices] if question.choices else [])

@@ -234,7 +234,7 @@ def _read_rows(rows: Any, where: str, question: Question, version: int, copy: Co
     header = rows[0].cells
     ids = [(_markers(cell.text, "k") or [""])[0] for cell in header]
     known = {column.id: column for column in question.columns}
-    if not any(ids) or any(i and i not in known for i in ids):
+    if not all(ids) or any(i not in known for i in ids):
         result.issues.append(Issue(f"{where}, row 1", "headings_changed", {}))
         return
     current = copy.values.get(question.id) or []
