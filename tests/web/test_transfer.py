@@ -248,3 +248,28 @@ def test_another_states_file_and_users(app: Flask, ken: dict[str, Any]) -> None:
     reader = app.test_client()
     login(reader, add_user("reader"))
     assert reader.get(f"/responses/{ken['id']}/transfer").status_code == 404
+
+
+def test_the_command_line_exports_and_imports(app: Flask, ken: dict[str, Any], tmp_path: Path) -> None:
+    from web.transfer.commands import answers_export, answers_import
+
+    add_user("secretariat_admin")
+    block = chapter_iii()[0]
+    runner = app.test_cli_runner()
+    target = tmp_path / "ken-iii-fr.docx"
+    result = runner.invoke(answers_export, ["--state", "ken", "--format", "docx", "--chapter", "III", "--lang", "fr",
+                                            "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    document, tables = edit.docx_tables(target.read_bytes())
+    edit.tick(tables[f"{block}.compliance"], "Oui, en partie")
+    edit.write_rows(tables[f"{block}.measures"], [[CHINESE, "", "1999"]])
+    target.write_bytes(edit.save_docx(document))
+    result = runner.invoke(answers_import, ["--state", "KEN", str(target), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"{block}.compliance [table 1] changed: '' -> 'Oui, en partie'" in result.output
+    assert "dry run: nothing saved" in result.output and stored() == {}
+    result = runner.invoke(answers_import, ["--state", "KEN", str(target)])
+    assert result.exit_code == 0, result.output
+    assert stored() == {f"{block}.compliance": "partial", f"{block}.measures": [{"instrument": CHINESE, "year": 1999}]}
+    wrong = runner.invoke(answers_export, ["--state", "KEN", "--chapter", "XII", "-o", str(tmp_path / "x.docx")])
+    assert wrong.exit_code != 0 and "no chapter XII" in wrong.output
