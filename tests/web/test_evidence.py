@@ -220,7 +220,26 @@ def test_readers_get_files_once_published(app: Flask, ken: dict[str, Any]) -> No
     reply.close()
     other_state = app.test_client()  # a State's user reads another State's published files as readers do
     login(other_state, add_user("focal_point", "FRA"))
-    assert other_state.get(f"/responses/{ken['id']}/files/{sha}").status_code == 404
+    reply = other_state.get(f"/responses/{ken['id']}/files/{sha}")
+    assert reply.status_code == 200
+    reply.close()
+    # the repository of legislation lists the file beside the law
+    page = reader.get(f"/repository/{ken['id']}/{LAWS}/0").get_data(as_text=True)
+    assert "Copy of the text" in page and f"/responses/{ken['id']}/files/{sha}" in page
+
+
+def test_json_export_has_a_manifest_of_the_files(app: Flask, ken: dict[str, Any], tmp_path: Any) -> None:
+    import json
+
+    from web.data import files as data_files
+
+    upload(ken["client"], ken["id"], files.PDF, "law.pdf")
+    out = tmp_path / "export.json"
+    with context(), out.open("wb") as handle:
+        data_files.write(handle, "json", "long", "en", "KEN")
+    entry = json.loads(out.read_text())["responses"][0]
+    assert entry["files"] == [{"question": LAWS, "sha256": hashlib.sha256(files.PDF).hexdigest(), "name": "law.pdf",
+                               "size": len(files.PDF), "type": "application/pdf"}]
 
 
 def publish_as_is_flag(response_id: int) -> None:

@@ -242,10 +242,12 @@ def _find(values: Any, sha: str) -> dict[str, Any] | None:
 
 
 def referenced(user: User, response: Response, sha: str) -> dict[str, Any] | None:
-    """The reference to ``sha`` the user may read in ``response``: for readers, in what is published (the
-    latest snapshot); for others, in the live answers, a snapshot or the history."""
-    if access.public_view(user):
-        snapshot = latest_snapshot(response)
+    """The reference to ``sha`` the user may read in ``response``: in the user's own scope (their State,
+    or every State for the secretariat), in the live answers, a snapshot or the history; for anyone
+    else, only in what is published (the latest snapshot of a published response)."""
+    own = db.session.scalars(access.responses(user).where(Response.id == response.id)).first() is not None
+    if not own:
+        snapshot = latest_snapshot(response) if response.published and response.status == "accepted" else None
         return _find((a.get("value") for a in snapshot.answers.values()), sha) if snapshot else None
     found = _find((row.value for row in stored(response).values()), sha)
     if found is None:
@@ -261,7 +263,7 @@ def referenced(user: User, response: Response, sha: str) -> dict[str, Any] | Non
 @bp.get("/responses/<int:response_id>/files/<sha256>")
 @login_required
 def download(response_id: int, sha256: str) -> WerkzeugResponse:
-    response = db.session.scalars(access.data_responses(current_user).where(Response.id == response_id)).first()
+    response = db.session.scalars(access.readable_responses(current_user).where(Response.id == response_id)).first()
     if response is None:
         abort(404)
     ref = referenced(current_user, response, sha256)
