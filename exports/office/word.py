@@ -19,12 +19,14 @@ import io
 import re
 from collections.abc import Iterator
 from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from docx import Document
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
-from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml.etree import XPath
 
 from engine.model import Question
 
@@ -38,36 +40,68 @@ RTL = frozenset({"ar", "fa", "he", "ur"})
 # -- writing ------------------------------------------------------------------------------------------------
 def write(copy: Copy, out: IO[bytes]) -> None:
     document = Document()
-    style = document.styles["Normal"]
-    style.font.size = Pt(10)
+    document.styles["Normal"].font.size = Pt(10)
     rtl = copy.lang in RTL
     document.core_properties.title = copy.words.title
     document.core_properties.language = copy.lang
-    head = document.add_heading(copy.words.title, level=0)
-    _direction(head, rtl)
+    _direction(document.add_heading(copy.words.title, level=0), rtl)
     marker = ";".join(f"{key}={value}" for key, value in copy.meta.items())
-    _hidden(document.add_paragraph(), f"[[doc:{marker}]]")
+    parts = [_p([_r(f"[[doc:{marker}]]", hidden=True)], rtl)]
     if copy.words.instructions:
-        _direction(document.add_paragraph(copy.words.instructions), rtl)
+        parts.append(_p([_r(copy.words.instructions)], rtl))
+    width = int(document._block_width.twips)
+    heading = document.styles["Heading 1"].style_id
     for block in copy.blocks:
-        _direction(document.add_heading(block.title, level=1), rtl)
+        parts.append(_p([_r(block.title)], rtl, style=heading))
         if block.subtitle:
-            _direction(document.add_paragraph(block.subtitle), rtl)
+            parts.append(_p([_r(block.subtitle)], rtl))
         for question in block.questions:
-            _question(document, copy, question, rtl)
+            parts.append(_question(copy, question, rtl, width))
+    # the questions are written as XML and parsed once: python-docx's object model adds each element
+    # by scanning its parent, which costs seconds for the hundreds of tables of a chapter
+    body = parse_xml(f"<w:body {nsdecls('w')}>{''.join(parts)}</w:body>")
+    sect = document.element.body.sectPr
+    for child in list(body):
+        sect.addprevious(child)
     document.save(out)
 
 
-def _question(document: Any, copy: Copy, question: Question, rtl: bool) -> None:
-    label = document.add_paragraph()
-    label.add_run(copy.label(question)).bold = True
-    _direction(label, rtl)
+_XML_CHARS = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _r(text: str, hidden: bool = False, bold: bool = False) -> str:
+    props = ("<w:b/>" if bold else "") + ("<w:vanish/>" if hidden else "")
+    text = escape(_XML_CHARS.sub("", text))
+    return f'<w:r>{"<w:rPr>" + props + "</w:rPr>" if props else ""}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _p(runs: list[str], rtl: bool, style: str | None = None) -> str:
+    props = (f'<w:pStyle w:val="{style}"/>' if style else "") + ("<w:bidi/>" if rtl else "")
+    return f'<w:p>{"<w:pPr>" + props + "</w:pPr>" if props else ""}{"".join(runs)}</w:p>'
+
+
+def _lines(text: str, rtl: bool) -> str:
+    return "".join(_p([_r(line)], rtl) for line in (text.split("\n") if text else [""]))
+
+
+def _table(rows: list[list[str]], width: int, rtl: bool, widths: list[int] | None = None) -> str:
+    """A bordered table; each cell is given as its paragraphs' XML."""
+    columns = len(rows[0])
+    widths = widths or [width // columns] * columns
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    body = "".join("<w:tr>" + "".join(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{cell}</w:tc>'
+                                      for cell, w in zip(row, widths, strict=True)) + "</w:tr>" for row in rows)
+    props = '<w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>' + ("<w:bidiVisual/>" if rtl else "")
+    return f"<w:tbl><w:tblPr>{props}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>"
+
+
+def _question(copy: Copy, question: Question, rtl: bool, width: int) -> str:
+    out = [_p([_r(copy.label(question), bold=True)], rtl)]
     hint = copy.q.text(question.hint, copy.lang).text
     if hint:
-        _direction(document.add_paragraph(hint), rtl)
+        out.append(_p([_r(hint)], rtl))
+    out.append(_p([_r(f"[[q:{question.id}:{copy.versions.get(question.id, 0)}]]", hidden=True)], rtl))
     value = copy.values.get(question.id)
-    marker = document.add_paragraph()
-    _hidden(marker, f"[[q:{question.id}:{copy.versions.get(question.id, 0)}]]")
     kind = question.type
     if kind in ("single_choice", "multiple_choice", "yes_no"):
         options = ([("true", copy.words.yes), ("false", copy.words.no)] if kind == "yes_no" else
@@ -75,49 +109,21 @@ def _question(document: Any, copy: Copy, question: Question, rtl: bool) -> None:
                    if question.choices else [])
         chosen = ({"true" if value else "false"} if kind == "yes_no" and value is not None else
                   set(value or []) if kind == "multiple_choice" else {value})
-        table = document.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
-        for code, text in options:
-            cells = table.add_row().cells
-            cells[0].text = CHECKED if code in chosen else BOX
-            paragraph = cells[1].paragraphs[0]
-            paragraph.add_run(text)
-            _hidden(paragraph, f" [[c:{code}]]")
+        rows = [[_p([_r(CHECKED if code in chosen else BOX)], rtl),
+                 _p([_r(text), _r(f" [[c:{code}]]", hidden=True)], rtl)] for code, text in options]
+        out.append(_table(rows, width, rtl, [width // 10, width - width // 10]))
     elif kind == "table":
         columns = question.columns
-        table = document.add_table(rows=1, cols=len(columns))
-        table.style = "Table Grid"
-        for cell, column in zip(table.rows[0].cells, columns, strict=True):
-            paragraph = cell.paragraphs[0]
-            paragraph.add_run(copy.label(column)).bold = True
-            _hidden(paragraph, f" [[k:{column.id}]]")
+        rows = [[_p([_r(copy.label(c), bold=True), _r(f" [[k:{c.id}]]", hidden=True)], rtl) for c in columns]]
         for row in list(value or []) + [{}] * BLANK_ROWS:
-            cells = table.add_row().cells
-            for cell, column in zip(cells, columns, strict=True):
-                _fill(cell, cell_text(column, row.get(column.id), copy))
+            rows.append([_lines(cell_text(c, row.get(c.id), copy), rtl) for c in columns])
+        out.append(_table(rows, width, rtl))
     elif kind == "file":
-        table = document.add_table(rows=1, cols=1)
-        table.style = "Table Grid"
         names = cell_text(question, value, copy)
-        _fill(table.rows[0].cells[0], f"{copy.words.files}: {names}" if names else copy.words.files)
+        out.append(_table([[_lines(f"{copy.words.files}: {names}" if names else copy.words.files, rtl)]], width, rtl))
     else:
-        table = document.add_table(rows=1, cols=1)
-        table.style = "Table Grid"
-        _fill(table.rows[0].cells[0], cell_text(question, value, copy))
-    if rtl:
-        _rtl_table(table)
-
-
-def _fill(cell: Any, text: str) -> None:
-    lines = text.split("\n")
-    cell.text = lines[0]
-    for line in lines[1:]:
-        cell.add_paragraph(line)
-
-
-def _hidden(paragraph: Paragraph, text: str) -> None:
-    run = paragraph.add_run(text)
-    run.font.hidden = True
+        out.append(_table([[_lines(cell_text(question, value, copy), rtl)]], width, rtl))
+    return "".join(out)
 
 
 def _direction(paragraph: Paragraph, rtl: bool) -> None:
@@ -126,14 +132,36 @@ def _direction(paragraph: Paragraph, rtl: bool) -> None:
         properties.append(properties.makeelement(qn("w:bidi"), {}))
 
 
-def _rtl_table(table: Table) -> None:
-    properties = table._tbl.tblPr
-    properties.append(properties.makeelement(qn("w:bidiVisual"), {}))
-
-
 # -- reading ------------------------------------------------------------------------------------------------
-def _body(document: Any) -> Iterator[Paragraph | Table]:
-    yield from document.iter_inner_content()
+# The body is read with lxml directly (python-docx's objects cost seconds for a chapter's tables).
+_W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+_TEXT = XPath(".//w:t/text() | .//w:tab | .//w:br", namespaces=_W)
+_PARAGRAPHS = XPath("./w:p | ./w:sdt/w:sdtContent/w:p", namespaces=_W)
+_ROWS = XPath("./w:tr | ./w:sdt/w:sdtContent/w:tr", namespaces=_W)
+_CELLS = XPath("./w:tc | ./w:sdt/w:sdtContent/w:tc", namespaces=_W)
+_P, _TBL, _SDT = qn("w:p"), qn("w:tbl"), qn("w:sdt")
+
+
+def _text(element: Any) -> str:
+    return "".join(part if isinstance(part, str) else "\t" if part.tag == qn("w:tab") else "\n"
+                   for part in _TEXT(element))
+
+
+def _cell_text(cell: Any) -> str:
+    return "\n".join(_text(p) for p in _PARAGRAPHS(cell))[:MAX_CELL + 1]
+
+
+def _rows(table: Any) -> list[list[str]]:
+    return [[_cell_text(cell) for cell in _CELLS(row)] for row in _ROWS(table)]
+
+
+def _blocks(body: Any) -> Iterator[Any]:
+    for child in body.iterchildren():
+        if child.tag == _SDT:  # content controls (LibreOffice and Word may wrap parts in them)
+            for inner in child.iterfind("w:sdtContent", _W):
+                yield from _blocks(inner)
+        elif child.tag in (_P, _TBL):
+            yield child
 
 
 def _markers(text: str, kind: str) -> list[str]:
@@ -151,9 +179,9 @@ def read(data: bytes, copy: Copy) -> Read:
     result = Read()
     pending: tuple[str, int, str] | None = None  # (question id, version, where the marker is)
     number = 0
-    for part in _body(document):
-        if isinstance(part, Paragraph):
-            text = part.text
+    for part in _blocks(document.element.body):
+        if part.tag == _P:
+            text = _text(part)
             for meta in _markers(text, "doc"):
                 result.meta.update(dict(item.split("=", 1) for item in meta.split(";") if "=" in item))
             for marker in _markers(text, "q"):
@@ -173,66 +201,53 @@ def read(data: bytes, copy: Copy) -> Read:
         if not isinstance(question, Question):
             result.issues.append(Issue(f"table {number}", "unknown_question", {"question": qid}))
             continue
-        _read_table(part, number, question, version, copy, result)
+        _read_table(_rows(part), number, question, version, copy, result)
     if pending is not None:
         result.issues.append(Issue(pending[2], "no_table", {"question": pending[0]}))
     return result
 
 
-def _cell(cell: Any) -> str:
-    text = "\n".join(p.text for p in cell.paragraphs)
-    return _visible(text)[:MAX_CELL + 1]
-
-
-def _read_table(table: Table, number: int, question: Question, version: int, copy: Copy, result: Read) -> None:
+def _read_table(rows: list[list[str]], number: int, question: Question, version: int, copy: Copy,
+                result: Read) -> None:
     where = f"table {number}"
     kind = question.type
-    try:
-        rows = table.rows
-        if kind in ("single_choice", "multiple_choice", "yes_no"):
-            chosen = []
-            for index, row in enumerate(rows, start=1):
-                cells = row.cells
-                codes = _markers("".join(c.text for c in cells), "c")
-                if not codes:
-                    result.issues.append(Issue(f"{where}, row {index}", "no_marker", {}))
-                    return
-                if any(_checked(c.text) for c in cells[:1]):
-                    chosen.append(codes[0])
-            raw: Any
-            if kind == "yes_no":
-                raw = None if not chosen else chosen[0] == "true" if len(chosen) == 1 else chosen
-            elif kind == "single_choice":
-                raw = None if not chosen else chosen[0] if len(chosen) == 1 else chosen
-            else:
-                raw = chosen or None
-            if isinstance(raw, list) and kind != "multiple_choice":
-                result.issues.append(Issue(where, "several_chosen", {}))
-                return
-            result.found.append(Found(question.id, version, raw, where))
-        elif kind == "table":
-            _read_rows(rows, where, question, version, copy, result)
-        elif kind == "file":
-            return  # files are attached in the application
-        else:
-            text = "\n".join(_cell(cell) for row in rows for cell in row.cells).strip()
-            if kind == "number":
-                raw, _issue = cell_value(question, text, copy.lang, copy.words, copy.q)
-            else:
-                raw = text or None
-            result.found.append(Found(question.id, version, raw, where))
-    except (IndexError, ValueError):
+    if not rows or not rows[0]:
         result.issues.append(Issue(where, "damaged", {}))
+        return
+    if kind in ("single_choice", "multiple_choice", "yes_no"):
+        chosen = []
+        for index, cells in enumerate(rows, start=1):
+            codes = _markers("".join(cells), "c")
+            if not codes:
+                result.issues.append(Issue(f"{where}, row {index}", "no_marker", {}))
+                return
+            if _checked(cells[0]):
+                chosen.append(codes[0])
+        if len(chosen) > 1 and kind != "multiple_choice":
+            result.issues.append(Issue(where, "several_chosen", {}))
+            return
+        raw: Any = (chosen or None) if kind == "multiple_choice" else chosen[0] if chosen else None
+        if kind == "yes_no" and raw is not None:
+            raw = raw == "true"
+        result.found.append(Found(question.id, version, raw, where))
+    elif kind == "table":
+        _read_rows(rows, where, question, version, copy, result)
+    elif kind != "file":  # files are attached in the application
+        text = "\n".join(_visible(cell) for row in rows for cell in row).strip()
+        if kind == "number":
+            raw, _issue = cell_value(question, text, copy.lang, copy.words, copy.q)
+        else:
+            raw = text or None
+        result.found.append(Found(question.id, version, raw, where))
 
 
 def _checked(text: str) -> bool:
-    mark = _visible(text).replace(BOX, "").strip()
-    return bool(mark)
+    return bool(_visible(text).replace(BOX, "").strip())
 
 
-def _read_rows(rows: Any, where: str, question: Question, version: int, copy: Copy, result: Read) -> None:
-    header = rows[0].cells
-    ids = [(_markers(cell.text, "k") or [""])[0] for cell in header]
+def _read_rows(rows: list[list[str]], where: str, question: Question, version: int, copy: Copy,
+               result: Read) -> None:
+    ids = [(_markers(cell, "k") or [""])[0] for cell in rows[0]]
     known = {column.id: column for column in question.columns}
     if not all(ids) or any(i not in known for i in ids):
         result.issues.append(Issue(f"{where}, row 1", "headings_changed", {}))
@@ -240,23 +255,19 @@ def _read_rows(rows: Any, where: str, question: Question, version: int, copy: Co
     current = copy.values.get(question.id) or []
     raw_rows: list[dict[str, Any]] = []
     places: list[str] = []
-    labels: dict[str, str] = {}
-    for index, row in enumerate(list(rows)[1:], start=2):
-        cells = row.cells
+    labels = {column_id: copy.label(known[column_id]) for column_id in ids}
+    for index, cells in enumerate(rows[1:], start=2):
         if len(cells) != len(ids):
             result.issues.append(Issue(f"{where}, row {index}", "damaged", {}))
             return
         values: dict[str, Any] = {}
         for cell, column_id in zip(cells, ids, strict=True):
-            if not column_id:
-                continue
             column = known[column_id]
-            labels[column_id] = copy.label(column)
             files = _files_of(current, column_id) if column.type == "file" else None
-            value, issue = cell_value(column, _cell(cell), copy.lang, copy.words, copy.q, files)
+            value, issue = cell_value(column, _visible(cell), copy.lang, copy.words, copy.q, files)
             if issue:
                 result.issues.append(Issue(f"{where}, row {index}", issue,
-                                           {"column": copy.label(column), "value": str(value)[:80]}))
+                                           {"column": labels[column_id], "value": str(value)[:80]}))
                 return
             if value is not None:
                 values[column_id] = value
