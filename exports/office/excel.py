@@ -126,6 +126,16 @@ def _text(value: Any) -> str:
     return str(value)[:MAX_CELL + 1]
 
 
+def meta(data: bytes) -> dict[str, str]:
+    """What the workbook's first cell says (State, response, questionnaire, version, language)."""
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        first = str(book[SHEET]["A1"].value or "") if SHEET in book.sheetnames else ""
+    finally:
+        book.close()
+    return dict(i.split("=", 1) for i in first[4:].split(";") if "=" in i) if first.startswith("doc:") else {}
+
+
 def read(data: bytes, copy: Copy) -> Read:
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     result = Read()

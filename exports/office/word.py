@@ -172,10 +172,23 @@ def _visible(text: str) -> str:
     return MARK.sub("", text).strip()
 
 
-def read(data: bytes, copy: Copy) -> Read:
-    """What the document says for the questions of ``copy`` (the questionnaire and language it was
-    exported in). Raises ``ValueError`` if the file is no Word document."""
-    document = Document(io.BytesIO(data))
+def load(data: bytes) -> Any:
+    """The document (raises if the file is no Word document)."""
+    return Document(io.BytesIO(data))
+
+
+def meta(document: Any) -> dict[str, str]:
+    """What the document's first marker says (State, response, questionnaire, version, language)."""
+    for part in list(_blocks(document.element.body))[:8]:
+        for value in _markers(_text(part), "doc") if part.tag == _P else []:
+            return dict(item.split("=", 1) for item in value.split(";") if "=" in item)
+    return {}
+
+
+def read(data: bytes | Any, copy: Copy) -> Read:
+    """What the document (or its bytes) says for the questions of ``copy`` (the questionnaire and
+    language it was exported in)."""
+    document = load(data) if isinstance(data, bytes) else data
     result = Read()
     pending: tuple[str, int, str] | None = None  # (question id, version, where the marker is)
     number = 0

@@ -126,11 +126,28 @@ def check_container(path: Path, name: str) -> None:
         raise Refused("damaged", name=name) from None
 
 
+class _Root(Exception):
+    """The root element started: the prolog, where a DTD would be, is over."""
+
+
+class _StopAtRoot:
+    def start(self, tag: str, attrs: object) -> None:
+        raise _Root
+
+    def close(self) -> None:
+        return None
+
+
 def _parse_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
-    with archive.open(info) as part:
-        data = part.read(MAX_UNZIPPED + 1)
+    """Refuse a part with a DTD or entity declarations (XXE, billion laughs). defusedxml's parser reads
+    the part as it streams and stops at the root element: declarations can only come before it."""
+    parser = SafeET.DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True)
     try:
-        SafeET.fromstring(data, forbid_dtd=True)
+        with archive.open(info) as part:
+            while chunk := part.read(64 * 1024):
+                parser.feed(chunk)
+    except _Root:
+        return
     except DefusedXmlException:
         raise Refused("xml_entities", name=name, part=info.filename) from None
     except SafeET.ParseError:

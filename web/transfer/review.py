@@ -118,45 +118,26 @@ def read_file(response: Response, path: Path, fmt: str) -> tuple[Read, Copy]:
     data = path.read_bytes()
     if fmt == "json":
         return _read_json(response, data)
-    lang = _meta_lang(data, fmt)
-    copy = copies.build(response, lang, lambda qid: True, "all")
     try:
-        read = word.read(data, copy) if fmt == "docx" else excel.read(data, copy)
+        if fmt == "docx":
+            document = word.load(data)
+            lang = _language(word.meta(document))
+            copy = copies.build(response, lang, lambda qid: True, "all")
+            read = word.read(document, copy)
+        else:
+            lang = _language(excel.meta(data))
+            copy = copies.build(response, lang, lambda qid: True, "all")
+            read = excel.read(data, copy)
     except Exception as exc:  # a damaged container: python-docx and openpyxl raise many kinds
         raise Unreadable(_("The file is damaged and cannot be read.")) from exc
     _check_meta(response, read.meta)
     return read, copy
 
 
-def _meta_lang(data: bytes, fmt: str) -> str:
+def _language(meta: dict[str, str]) -> str:
     """The language the file was exported in (its choice labels are read in it)."""
-    try:
-        copy_meta = _peek_meta(data, fmt)
-    except Exception:  # noqa: BLE001 - any damage is reported by the full read
-        copy_meta = {}
-    lang = copy_meta.get("lang", "en")
+    lang = meta.get("lang", "en")
     return lang if lang in ("ar", "en", "es", "fr", "ru", "zh") else "en"
-
-
-def _peek_meta(data: bytes, fmt: str) -> dict[str, str]:
-    import io
-
-    if fmt == "docx":
-        from docx import Document
-
-        for paragraph in Document(io.BytesIO(data)).paragraphs[:5]:
-            for kind, value in word.MARK.findall(paragraph.text):
-                if kind == "doc":
-                    return dict(item.split("=", 1) for item in value.split(";") if "=" in item)
-        return {}
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data), read_only=True)
-    try:
-        first = str(book[excel.SHEET]["A1"].value or "") if excel.SHEET in book.sheetnames else ""
-    finally:
-        book.close()
-    return dict(i.split("=", 1) for i in first[4:].split(";") if "=" in i) if first.startswith("doc:") else {}
 
 
 def _check_meta(response: Response, meta: dict[str, str]) -> None:
