@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import LiveServer, Setup, db_call, log_in, question, wait_saved
+from tests.browser.conftest import Setup, db_call, log_in, question, wait_saved
 from tests.web import evidence_files as files
 from tests.web import office_edit as edit
 
