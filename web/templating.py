@@ -46,7 +46,7 @@ CHANGES = {
     "codes_added": _l("Choice codes added"), "relabelled": _l("Choice labels changed"),
     "translated": _l("Translations added or changed"), "condition_changed": _l("Condition changed"),
     "required_changed": _l("Required changed"), "group_added": _l("Group added"),
-    "group_removed": _l("Group removed"),
+    "group_removed": _l("Group removed"), "columns_added": _l("Table columns added"),
 }
 
 

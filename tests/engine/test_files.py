@@ -7,6 +7,7 @@ import json
 import pytest
 
 import engine
+from engine.diff import diff
 
 from .conftest import codes, items, load
 
@@ -92,3 +93,27 @@ def test_bad_references_are_refused(q: engine.Questionnaire, raw: object) -> Non
 def test_conditions_count_files(q: engine.Questionnaire) -> None:
     assert engine.evaluate(q, {"evidence": (ref(),)}).is_visible("note")
     assert not engine.evaluate(q, {}).is_visible("note")
+
+
+def test_adding_a_file_column_to_a_table_strands_no_answer() -> None:
+    before = load(items("""
+        - id: laws
+          type: table
+          label: {en: Laws, fr: Lois}
+          columns:
+            - {id: title, type: text, label: {en: Title, fr: Titre}}
+            - {id: year, type: number, label: {en: Year, fr: Année}}
+    """))
+    added = load(items("""
+        - id: laws
+          type: table
+          label: {en: Laws, fr: Lois}
+          columns:
+            - {id: title, type: text, label: {en: Title, fr: Titre}}
+            - {id: year, type: number, label: {en: Year, fr: Année}}
+            - {id: copy, type: file, label: {en: Copy, fr: Copie}}
+    """))
+    changes = diff(before, added).changes
+    assert [(c.kind, c.critical) for c in changes if c.item == "laws"] == [("columns_added", False)]
+    removed = diff(added, before).changes
+    assert [(c.kind, c.critical) for c in removed if c.item == "laws"] == [("retyped", True)]
