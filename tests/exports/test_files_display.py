@@ -3,6 +3,8 @@ export's manifest."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import engine
 from exports import display, schemas
 
@@ -43,3 +45,15 @@ def test_the_manifest_lists_every_file_with_its_hash() -> None:
            "other": "text"}
     assert [(f["question"], f["name"], f["sha256"][:1]) for f in schemas.manifest(raw, ["laws", "other"])] == [
         ("laws", "a.pdf", "a"), ("laws", "b.pdf", "b")]
+
+
+def test_the_profile_lists_the_files_beside_the_law(checklist: engine.Questionnaire, data_of: Any) -> None:
+    from exports.profile import build_html
+
+    from .filled import parse
+
+    answers = parse(checklist, {"p5_1.compliance": "yes", "p5_1.measures": [
+        {"instrument": "Public Officer Ethics Act", "text_file": [ref("Ethics Act 2003.pdf", "c")]}]})
+    html = build_html(data_of(answers), "en", "full")
+    assert "Ethics Act 2003.pdf" in html and "Copy of the text" in html
+    assert "c" * 64 not in html  # the hash is for the JSON manifest, not for readers of the profile
