@@ -30,7 +30,7 @@ FIRST = 3  # first row of answers (row 1: the document marker and title, row 2: 
 
 def write(copy: Copy, out: IO[bytes]) -> None:
     book = Workbook()
-    sheet = book.active
+    sheet: Any = book.active
     sheet.title = SHEET
     lists = book.create_sheet(LISTS)
     lists.sheet_state = "hidden"

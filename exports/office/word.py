@@ -198,10 +198,10 @@ def read(data: bytes | Any, copy: Copy) -> Read:
             for meta in _markers(text, "doc"):
                 result.meta.update(dict(item.split("=", 1) for item in meta.split(";") if "=" in item))
             for marker in _markers(text, "q"):
-                qid, _sep, version = marker.rpartition(":")
+                marked, _sep, seen = marker.rpartition(":")
                 if pending is not None:
                     result.issues.append(Issue(pending[2], "no_table", {"question": pending[0]}))
-                pending = (qid, int(version) if version.isdigit() else 0, f"after table {number}")
+                pending = (marked, int(seen) if seen.isdigit() else 0, f"after table {number}")
             continue
         number += 1
         if pending is None:

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -25,6 +25,7 @@ from engine.model import Question
 from engine.types import file_size_limit
 
 from .. import access, bounds, catalog
+from ..access import login_required
 from ..answers import Change, ResponseClosed, save, stored
 from ..db import db
 from ..i18n import current_language
@@ -122,7 +123,7 @@ def _posted_target(response: Response) -> tuple[engine.Questionnaire, Question, 
     row = bounds.row_index(request.form["row"]) if request.form.get("row") else None
     if column_id and row is None:
         abort(400)
-    if not access.can_answer(current_user, response):
+    if not access.can_edit(current_user, response):
         if access.answers_for(current_user, response):
             raise ResponseClosed(response.status)
         abort(403)

@@ -14,11 +14,12 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import access, catalog
+from ..access import login_required
 from ..answers import Change, ResponseClosed, save, stored
 from ..db import db
 from ..evidence import checks, file_store, refusal
@@ -37,7 +38,7 @@ def _contributors(response: Response) -> list[User]:
 
 
 def may_import(response: Response) -> bool:
-    return access.can_answer(current_user, response)
+    return access.can_edit(current_user, response)
 
 
 @bp.get("/responses/<int:response_id>/transfer")

@@ -90,8 +90,9 @@ def answers_import(state_code: str, file: str, accept_all: bool, dry_run: bool, 
     """Print the per-question differences of a returned copy, and save them (changes; --accept-all: conflicts
     too). Nothing is saved if a value cannot be read or the answers changed meanwhile."""
     from .. import catalog
-    from ..answers import EDITABLE, Change, save, stored
+    from ..answers import Change, save, stored
     from ..evidence import checks
+    from ..models.responses import EDITABLE_STATUSES as EDITABLE
     from ..workflow import log
     from . import review
 

@@ -115,4 +115,5 @@ def own_json(copy: Copy) -> dict[str, Any]:
              "answers": answers, "not_applicable": [], "source": "live"}
     document = {"format": schemas.FORMAT, "format_version": schemas.FORMAT_VERSION,
                 "exported_at": dt.datetime.now(dt.UTC), "language": copy.lang, "responses": [entry]}
-    return json.loads(schemas.dumps(document))
+    loaded: dict[str, Any] = json.loads(schemas.dumps(document))
+    return loaded
