@@ -169,7 +169,7 @@ def receive_upload(upload: Any, spot: Question, user: User) -> dict[str, Any]:
 def upload(response_id: int) -> WerkzeugResponse:
     response = access.response(current_user, response_id)
     q, question, spot, row, column = _posted_target(response)
-    files = [f for f in request.files.getlist("file") if f and f.filename]
+    files = [f for f in request.files.getlist("file") if f and f.filename][:engine.types.MAX_FILES]
     if not files:
         flash(refusal("no_file"), "error")
         return _back(response, q, question.id)

@@ -35,8 +35,8 @@ class Refused(Exception):
 
 
 def safe_name(raw: str) -> str:
-    """The last part of a posted file name, without control or path characters, at most 120 characters
-    ('../../etc/passwd' -> 'passwd', 'C:\\\\x\\\\law.pdf' -> 'law.pdf')."""
+    r"""The last part of a posted file name, without control or path characters, at most 120 characters
+    ('../../etc/passwd' -> 'passwd', 'C:\x\law.pdf' -> 'law.pdf')."""
     name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").split("/")[-1]
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
     name = re.sub(r'[<>:"|?*]', "_", name).strip().lstrip(".")
@@ -47,7 +47,7 @@ def safe_name(raw: str) -> str:
 
 
 def check_name(raw: str) -> str:
-    """A posted name with a path in it ('../../etc/passwd', 'C:\\\\x\\\\law.pdf') is refused; others are
+    r"""A posted name with a path in it ('../../etc/passwd', 'C:\x\law.pdf') is refused; others are
     cleaned (:func:`safe_name`)."""
     raw = raw or ""
     if "/" in raw or "\\" in raw or raw.strip().startswith(".") or "\x00" in raw:
@@ -67,7 +67,7 @@ def kind_of(path: Path, name: str, accept: tuple[str, ...]) -> tuple[str, str]:
     kind = guess.extension if guess else ""
     kind = {"jpeg": "jpg", "tiff": "tif"}.get(kind, kind)
     if kind in ("zip", "") and zipfile.is_zipfile(path):
-        kind = _zip_kind(path) or kind
+        kind = zip_kind(path) or kind
     claimed = file_extension(name)
     if kind not in FILE_KINDS:
         raise Refused("file_content", name=name, allowed=", ".join(allowed))
@@ -81,7 +81,7 @@ def kind_of(path: Path, name: str, accept: tuple[str, ...]) -> tuple[str, str]:
     return kind, media
 
 
-def _zip_kind(path: Path) -> str | None:
+def zip_kind(path: Path) -> str | None:
     """OOXML and OpenDocument files by their parts (filetype sees some of them only as zip)."""
     try:
         with zipfile.ZipFile(path) as archive:

@@ -107,7 +107,7 @@ def kind_of(path: Path) -> str:
         return "json"
     if not zipfile.is_zipfile(path):
         raise checks.Refused("file_content", name=path.name, allowed="docx, xlsx, json")
-    kind = checks._zip_kind(path)
+    kind = checks.zip_kind(path)
     checks.check_container(path, path.name)
     if kind not in ("docx", "xlsx"):
         raise checks.Refused("file_content", name=path.name, allowed="docx, xlsx, json")
