@@ -159,12 +159,21 @@ class Table(Shown):
         return Localized("\n".join(lines), written, written != reader.lang)
 
 
+class Files(Shown):
+    """Evidence files by their names (the files themselves are in the web app's store)."""
+
+    name = "file"
+
+    def show(self, reader: Reader, question: Question, value: Any) -> Localized:
+        return Localized(punctuation(reader.lang)[1].join(item["name"] for item in value), reader.lang, False)
+
+
 SINGLE = SingleChoice()
 #: Question type -> how its values are put into words (texts, long texts and notes: as written).
 DISPLAYS: Mapping[str, Shown] = {
     **{name: Shown() for name in ("text", "long_text", "note")},
     **{display.name: display for display in (SINGLE, MultipleChoice(), YesNo(), Number(), Date(), Link(), Email(),
-                                             Table())},
+                                             Table(), Files())},
 }
 
 

@@ -64,6 +64,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import deadlines, mail
 
     mail.init_app(app)
+    from . import evidence
+
+    evidence.init_app(app)
+    from . import transfer
+
+    app.register_blueprint(transfer.bp)
     deadlines.init_app(app)
     from . import reviews  # review cycles: reviewing States, threads, timeline, report
 

@@ -326,12 +326,14 @@ def users_reset_password(email: str, password: str) -> None:
 from .admin.commands import users_import, users_invite  # noqa: E402  (checklist users import / invite)
 from .cycles.commands import cycles_group, reviews_group  # noqa: E402  (checklist cycles / reviews ...)
 from .mail.commands import mail_group  # noqa: E402  (checklist mail ...)
+from .transfer.commands import answers_group  # noqa: E402  (checklist answers export / import)
 
 users_group.add_command(users_import)
 users_group.add_command(users_invite)
 cli.add_command(mail_group)
 cli.add_command(cycles_group)
 cli.add_command(reviews_group)
+cli.add_command(answers_group)
 
 
 @cli.group("questionnaires")

@@ -61,6 +61,14 @@ DEFAULTS.update({
     "BACKUP_DIRS": "",  # data folders to back up beside the instance folder (os.pathsep-separated)
 })
 
+# -- evidence files (web/evidence; docs/deploy.md) --
+DEFAULTS.update({
+    "FILES_DIR": None,  # default: instance/files (outside the web root; one file per content hash)
+    "FILES_S3_BUCKET": "",  # set: files in this bucket of an S3-compatible server instead (several app servers)
+    "FILES_S3_PREFIX": "",  # key prefix inside the bucket, e.g. "evidence/"
+    "FILES_S3_ENDPOINT": "",  # the server's URL, e.g. http://127.0.0.1:9000 ("" : AWS); credentials: AWS_* variables
+})
+
 # -- the cover of PDF country profiles (exports.profile.Cover; README "Country profiles") --
 DEFAULTS.update({
     "PROFILE_ORGANIZATION": "",  # the organization's name: one text, or {language: name} (JSON in the environment)
@@ -125,6 +133,8 @@ ENVIRONMENT.update({"PROFILE_ORGANIZATION": _text_or_languages, "PROFILE_SYMBOL"
 
 ENVIRONMENT.update({"REDIS_URL": str, "JOBS_QUEUE": str, "JOBS_DEBOUNCE": float, "PROFILE_RERENDER": str,
                     "BACKUP_DIRS": str})
+
+ENVIRONMENT.update({"FILES_DIR": str, "FILES_S3_BUCKET": str, "FILES_S3_PREFIX": str, "FILES_S3_ENDPOINT": str})
 
 ENVIRONMENT.update({
     "MAIL_SERVER": str, "MAIL_PORT": int, "MAIL_SECURITY": str, "MAIL_USERNAME": str, "MAIL_PASSWORD": str,

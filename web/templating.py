@@ -39,6 +39,9 @@ ACTIVITIES = {
     "carried": _l("Answers carried over from the previous cycle"), "confirmed": _l("Carried-over answers confirmed"),
     "reviewers_assigned": _l("Reviewing States assigned"), "report_saved": _l("Review report saved"),
     "report_finalised": _l("Review report finalised"), "stage": _l("Review step reached"),
+    "file_uploaded": _l("File attached"), "file_removed": _l("File removed"),
+    "file_downloaded": _l("File downloaded"), "exported": _l("Copy downloaded"),
+    "import_uploaded": _l("Copy uploaded for review"),
 }
 
 
@@ -48,7 +51,7 @@ CHANGES = {
     "codes_added": _l("Choice codes added"), "relabelled": _l("Choice labels changed"),
     "translated": _l("Translations added or changed"), "condition_changed": _l("Condition changed"),
     "required_changed": _l("Required changed"), "group_added": _l("Group added"),
-    "group_removed": _l("Group removed"),
+    "group_removed": _l("Group removed"), "columns_added": _l("Table columns added"),
 }
 
 

@@ -58,6 +58,9 @@ READ_RESPONSE = {"secretariat_admin": OK, "secretariat_reviewer": OK, "focal_poi
 WRITE_RESPONSE = {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK_STAR, DENY),
                   "contributor": (OK_STAR, DENY), "reader": DENY}
 EVERYONE = {role: OK for role in ROLES if role != "anonymous"}
+#: Reading a response's data with a trace in its activity log (file downloads, copies).
+READ_LOGGED = {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR, "focal_point": (OK_STAR, DENY),
+               "contributor": (OK_STAR, DENY), "reader": DENY}
 SECRETARIAT_WRITES = {**SECRETARIAT_ONLY, "secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR}
 
 MATRIX: dict[str, Route] = {
@@ -233,6 +236,21 @@ MATRIX: dict[str, Route] = {
                                 {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
                                  "focal_point": (OK_STAR, DENY), "contributor": (OK_STAR, DENY), "reader": DENY,
                                  "expert": (OK_STAR, DENY)}),
+    # -- evidence files (issue 13); downloads are logged, so allowed ones are checked in test_evidence.py --
+    "evidence.upload": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/files", WRITE_RESPONSE,
+                             data=lambda s, t: {"question": "p15_a.measures", "row": "0", "column": "text_file",
+                                                "_v": "1"}),
+    "evidence.remove": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/files/remove", WRITE_RESPONSE,
+                             data=lambda s, t: {"question": "p15_a.measures", "row": "0", "column": "text_file",
+                                                "sha256": s["sha_" + t], "_v": "1"}),
+    "evidence.download": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/files/{s['sha_' + t]}", READ_LOGGED),
+    # -- Word, Excel and JSON copies (issue 13); exports are logged, checked in test_transfer.py --
+    "transfer.index": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/transfer", READ_RESPONSE),
+    "transfer.export": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/transfer/export?format=docx&article=15",
+                             READ_LOGGED),
+    "transfer.upload": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/transfer/import", WRITE_RESPONSE),
+    "transfer.accept": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/transfer/accept", WRITE_RESPONSE,
+                             data=lambda s, t: {"sha256": s["sha_" + t], "format": "docx", "take": "p15_a.compliance"}),
     "health.healthz": Route(("GET",), lambda s, t: "/healthz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
     "health.readyz": Route(("GET",), lambda s, t: "/readyz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
 }
@@ -263,8 +281,12 @@ def scenario(app: Flask) -> dict[str, Any]:
             response = Response(state_id=state.id, version_id=version.id, status="draft")
             db.session.add(response)
             db.session.flush()
-            save(response, q, [Change("p15_a.compliance", "yes", 0),
-                               Change("p15_a.measures", [{"instrument": f"Penal Code of {code}"}], 0)], author, "save")
+            sha = hashlib.sha256(code.encode()).hexdigest()
+            law = {"instrument": f"Penal Code of {code}",
+                   "text_file": [{"sha256": sha, "name": "code.pdf", "size": 10, "type": "application/pdf"}]}
+            save(response, q, [Change("p15_a.compliance", "yes", 0), Change("p15_a.measures", [law], 0)], author,
+                 "save")
+            s[f"sha_{target}"] = sha
             db.session.add(Snapshot(response_id=response.id, number=1, revision=1, version_id=version.id,
                                     content_hash=version.content_hash, answers={}, summary={}, answers_hash="0" * 64))
             comment = Comment(response_id=response.id, question_id="p15_a.compliance", body="Why?")

@@ -138,8 +138,8 @@ class _Form(HTMLParser):
         a = dict(attrs)
         if tag == "form" and a.get("id") == "page-form":
             self.inside = True
-        if not self.inside or "disabled" in a:
-            return
+        if not self.inside or "disabled" in a or a.get("form", "page-form") != "page-form":
+            return  # controls of another form (file uploads) are not posted with the page
         name = a.get("name")
         if tag == "input" and name and a.get("type") not in ("submit", "button"):
             if a.get("type") in ("radio", "checkbox") and "checked" not in a:

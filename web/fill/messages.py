@@ -37,6 +37,11 @@ MESSAGES = {
     "max_rows": _l("Add at most %(max)s rows."),
     "constraint": _l("This answer does not meet the rules of this question."),
     "not_allowed": _l("You cannot change this answer."),
+    "max_files": _l("Attach at most %(max)s files."),
+    "file_size": _l("%(name)s is larger than the limit of this question."),
+    "file_type": _l("%(name)s is not of a kind this question accepts (%(allowed)s)."),
+    "file_reference": _l("A file of this answer could not be read; upload it again."),
+    "file_name": _l("The file name %(name)s cannot be used: give a name without folders."),
 }
 
 

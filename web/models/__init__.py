@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import Base
 from .deadlines import ReportingRound, StateDeadline
+from .files import StoredFile
 from .mail import AccountToken, MailPreference, OutboxMessage
 from .questionnaires import QuestionnaireVersion, TranslationReview
 from .repository import RepositoryEntry, RepositorySource
@@ -16,4 +17,4 @@ from .workflow import Activity, Comment, Snapshot
 __all__ = ["ROLES", "AccountToken", "Activity", "Answer", "AnswerRevision", "Assignment", "Base", "Comment",
            "CountryReview", "LoginSession", "MailPreference", "OutboxMessage", "QuestionnaireVersion",
            "ReportingRound", "RepositoryEntry", "RepositorySource", "Response", "ReviewingState", "Snapshot", "State",
-           "StateDeadline", "TranslationReview", "User"]
+           "StateDeadline", "StoredFile", "TranslationReview", "User"]
