@@ -37,6 +37,8 @@ MESSAGES = {
     "max_rows": _l("Add at most %(max)s rows."),
     "constraint": _l("This answer does not meet the rules of this question."),
     "not_allowed": _l("You cannot change this answer."),
+    "not_assigned": _l("Not saved: this answer is outside the chapters and articles assigned to you. "
+                       "Ask your focal point to change it, or to assign it to you."),
 }
 
 
