@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from .. import access
 from ..extensions import db
 from ..models import QuestionnaireVersion, Response, State
