@@ -1,0 +1,121 @@
+"""What a reviewer sees, in English and Arabic (issue 12, points 6-8): the work queue, answers as text
+(never greyed-out controls), language names and dates in the reader's language, Arabic at a size and
+line height suited to the script, history naming the provision with word-level changes."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PAGE, LiveServer, db_call, log_in
+from tests.conftest import add_user, start_response
+
+pytestmark = pytest.mark.browser
+
+SUMMARY_1 = ("The Anti-Corruption and Economic Crimes Act of 2003 sets up the Ethics and Anti-Corruption "
+             "Commission, which prevents corruption in the public service.")
+SUMMARY_2 = ("The Anti-Corruption and Economic Crimes Act of 2003, as amended in 2019, sets up the Ethics and "
+             "Anti-Corruption Commission, which prevents and investigates corruption in the public service.")
+
+
+def submitted_kenya(server: LiveServer) -> int:
+    """Kenya's checklist with answers to article 5 (1) written in English (the summary changed once),
+    submitted three days ago."""
+    from web import catalog
+    from web.answers import Change, save
+    from web.extensions import db
+    from web.models import Response, User
+
+    focal = add_user("focal_point", "KEN")
+    response_id = start_response("KEN").id
+
+    def fill() -> None:
+        response = db.session.get(Response, response_id)
+        user = db.session.get(User, focal.id)
+        q = catalog.questionnaire(response.version)
+        first = save(response, q, [
+            Change(f"{PAGE}.compliance", "partial", 0),
+            Change(f"{PAGE}.measures", [{"instrument": "Anti-Corruption and Economic Crimes Act", "reference": "s. 46",
+                                        "year": 2003}], 0),
+            Change(f"{PAGE}.measures_summary", SUMMARY_1, 0)], user, source="save", language="en")
+        save(response, q, [Change(f"{PAGE}.measures_summary", SUMMARY_2, first.saved[f"{PAGE}.measures_summary"])],
+             user, source="save", language="en")
+        response.status = "submitted"
+        response.submitted_at = datetime.now(UTC) - timedelta(days=3)
+        db.session.commit()
+
+    db_call(fill)
+    return response_id
+
+
+def in_language(page: Page, lang: str) -> None:
+    if page.locator("html").get_attribute("lang") != lang:
+        page.locator(f".language-switcher button[lang={lang}]").click()
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def style(page: Page, selector: str) -> dict[str, float]:
+    return page.locator(selector).first.evaluate(
+        "el => { const s = getComputedStyle(el); return {size: parseFloat(s.fontSize), line: parseFloat(s.lineHeight)}; }")
+
+
+EXPECTED: dict[str, dict[str, Any]] = {
+    "en": {"kenya": "Kenya", "group": "African States", "partial": "Yes, in part", "english": "English",
+           "place": "Article 5\u00a0(1) · summary of the measures", "waiting": "3 days"},
+    "ar": {"kenya": "كينيا", "group": "الدول الأفريقية", "partial": "نعم، جزئياً", "english": "الإنجليزية",
+           "place": "المادة 5\u00a0(1) · ملخص التدابير", "waiting": "3 أيام"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_reviewer_finds_the_submission_and_reads_it(live_server: LiveServer, page: Page, lang: str) -> None:
+    words = EXPECTED[lang]
+    response_id = submitted_kenya(live_server)
+    log_in(page, live_server, add_user("secretariat_reviewer"))
+    in_language(page, lang)
+    # the work queue: awaiting review, with how long it waited, in UN names and regional groups
+    awaiting = page.locator("#awaiting tbody tr")
+    expect(awaiting).to_have_count(1)
+    expect(awaiting.first).to_contain_text(words["kenya"])
+    expect(awaiting.first).to_contain_text(words["group"])
+    expect(awaiting.first).to_contain_text(words["waiting"])
+    expect(page.locator("[data-status='submitted'] .count-number")).to_have_text("1")
+    # filtering by another regional group empties the queue; no JavaScript needed (a GET form)
+    page.locator("#filter-group").select_option("eastern_european")
+    page.locator("form.filters button[type=submit]").click()
+    expect(page.locator("#awaiting")).to_have_count(0)
+    expect(page.locator("[data-status='all'] .count-number")).to_have_text("23")
+
+    # the answers, as text
+    awaiting_link = live_server(f"/responses/{response_id}/pages/{PAGE}")
+    page.goto(awaiting_link)
+    main = page.locator("main")
+    expect(main.locator(".answer-text").first).to_have_text(words["partial"])
+    assert main.locator("[disabled], input:not([type=hidden]), select, textarea").count() == 0
+    expect(main.locator(".answer-read td").first).to_have_text("Anti-Corruption and Economic Crimes Act")
+    if lang == "ar":  # an answer written in English: the note names English in Arabic
+        expect(main.locator(".written-in").first).to_contain_text(words["english"])
+        assert "English" not in main.locator(".written-in").first.inner_text()
+        expect(main.locator(f"[id='q-{PAGE}.measures_summary'] .answer-text")).to_have_attribute("lang", "en")
+        body, answer = style(page, "main p.hint, main .notice"), style(page, ".answer-text")
+        assert body["size"] >= 17.9 and body["line"] / body["size"] >= 1.75, body
+        assert answer["line"] / answer["size"] >= 1.75
+    else:
+        expect(main.locator(".written-in")).to_have_count(0)  # written in the reader's language
+        body = style(page, "main .notice")
+        assert body["size"] == 16 and body["line"] / body["size"] == pytest.approx(1.5)
+
+    # history: the provision and the role, the change word by word, dates in words
+    page.goto(live_server(f"/responses/{response_id}/history/{PAGE}.measures_summary"))
+    expect(page.locator(".question-place")).to_have_text(words["place"])
+    expect(page.locator(".word-diff ins").first).to_have_text(re.compile(r"as amended in 2019"))
+    expect(page.locator(".word-diff del")).to_have_text(["2003 "])  # "2003" became "2003,"
+    expect(page.locator(".word-diff ins").nth(1)).to_have_text("and investigates ")
+    first_cell = page.locator("table.history tbody tr td").first.inner_text()
+    assert not re.search(r"\d{1,2}/\d{1,2}/\d{2,4}", first_cell), first_cell
+    page.goto(live_server(f"/responses/{response_id}/activity"))
+    expect(page.locator("main table").last).to_contain_text(words["place"])
