@@ -26,9 +26,9 @@ def submitted_kenya(server: LiveServer) -> int:
     """Kenya's checklist with answers to article 5 (1) written in English (the summary changed once),
     submitted three days ago."""
     from web import catalog
-    from web.answers import Change, save
+    from web.answers import Change, save, stored
     from web.extensions import db
-    from web.models import Response, User
+    from web.models import Comment, Response, Snapshot, User
 
     focal = add_user("focal_point", "KEN")
     response_id = start_response("KEN").id
@@ -46,6 +46,13 @@ def submitted_kenya(server: LiveServer) -> int:
              user, source="save", language="en")
         response.status = "submitted"
         response.submitted_at = datetime.now(UTC) - timedelta(days=3)
+        frozen = {qid: {"value": row.value, "version": row.version, "language": row.language}
+                  for qid, row in stored(response).items()}
+        db.session.add(Snapshot(response_id=response.id, number=1, revision=1, version_id=response.version_id,
+                                content_hash=response.version.content_hash, answers=frozen,
+                                summary={"not_applicable": []}, answers_hash="0" * 64, created_by_id=user.id))
+        db.session.add(Comment(response_id=response.id, question_id=f"{PAGE}.compliance", author_id=user.id,
+                               body="Which law covers the private sector?"))
         db.session.commit()
 
     db_call(fill)
