@@ -69,11 +69,6 @@ def version_status_label(code: str) -> str:
     return str(VERSION_STATUS_LABELS.get(code, code))
 
 
-def region_name(code: str, lang: str | None = None) -> str:
-    """A UN M49 region's name in ``lang`` (default: the current language), from CLDR."""
-    return str(Locale.parse(lang or current_language()).territories.get(code, code))
-
-
 def when(value: dt.date | dt.datetime | None, time: bool = True, empty: str = "–") -> str:
     """A date, or a moment, as the reader's locale writes it in words: the long date ("5 December
     2026", "5 ديسمبر 2026", "2026年12月5日"), with the short time for a moment (unless ``time`` is
@@ -112,7 +107,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         text=content.text, group_title=content.group_title, provision_summary=content.summary,
         answer_text=content.display, condition_text=condition_text,
-        status_label=status_label, version_status_label=version_status_label, region_name=region_name,
+        status_label=status_label, version_status_label=version_status_label,
         revision_source_label=revision_source_label, activity_label=activity_label, change_label=change_label,
         diagnostic_text=diagnostic_text, group_label=group_label, group_heading=lambda: gettext(GROUP_HEADING),
         format_date=format_date, format_datetime=format_datetime, when=when, language_name=language_name,

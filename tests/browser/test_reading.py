@@ -67,7 +67,8 @@ def in_language(page: Page, lang: str) -> None:
 
 def style(page: Page, selector: str) -> dict[str, float]:
     return page.locator(selector).first.evaluate(
-        "el => { const s = getComputedStyle(el); return {size: parseFloat(s.fontSize), line: parseFloat(s.lineHeight)}; }")
+        "el => { const s = getComputedStyle(el); "
+        "return {size: parseFloat(s.fontSize), line: parseFloat(s.lineHeight)}; }")
 
 
 EXPECTED: dict[str, dict[str, Any]] = {
