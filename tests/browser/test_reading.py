@@ -127,3 +127,44 @@ def test_a_reviewer_finds_the_submission_and_reads_it(live_server: LiveServer, p
     assert not re.search(r"\d{1,2}/\d{1,2}/\d{2,4}", first_cell), first_cell
     page.goto(live_server(f"/responses/{response_id}/activity"))
     expect(page.locator("main table").last).to_contain_text(words["place"])
+
+
+REFUSED = {"en": "Not saved: this answer is outside the chapters and articles assigned to you.",
+           "ar": "لم يُحفظ: هذه الإجابة خارج الفصول والمواد المسندة إليك."}
+OUTSIDE = {"en": "These answers are outside the chapters and articles assigned to you",
+           "ar": "هذه الإجابات خارج الفصول والمواد المسندة إليك"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_change_outside_the_assignment_is_refused_and_said(live_server: LiveServer, page: Page,
+                                                             lang: str) -> None:
+    """A contributor's page stays open while the focal point moves their assignment elsewhere: the
+    change is refused, next to the answer, and nothing is stored (it used to say "saved")."""
+    from web.extensions import db
+    from web.models import Answer, Assignment
+
+    response_id = start_response("KEN").id
+    contributor = add_user("contributor", "KEN", assign="chapter:III")
+    log_in(page, live_server, contributor)
+    in_language(page, lang)
+    page.goto(live_server(f"/responses/{response_id}/pages/{PAGE}"))
+    expect(page.locator("main .notice").first).to_contain_text(OUTSIDE[lang])  # chapter II: read only
+    expect(page.locator("main .answer-empty").first).to_be_visible()
+    page.goto(live_server(f"/responses/{response_id}/pages/p15_a"))
+
+    def reassign() -> None:
+        row = db.session.query(Assignment).filter_by(user_id=contributor.id).one()
+        row.ref = "IV"
+        db.session.commit()
+
+    db_call(reassign)
+    with page.expect_response(lambda r: r.url.endswith("/autosave")) as reply:
+        page.locator("[id='q-p15_a.compliance'] input[value=yes]").check()
+    assert reply.value.json()["refused"]
+    expect(page.locator("[id='q-p15_a.compliance'] .error-message")).to_contain_text(REFUSED[lang])
+    expect(page.locator("[data-save-state]")).not_to_contain_text("Saved")
+    # without JavaScript's autosave, the page's own Save says the same
+    page.locator("button[name=_go][value=stay]").click()
+    expect(page.locator(".error-summary")).to_contain_text(REFUSED[lang])
+    assert page.locator(".notice-success").count() == 0
+    assert db_call(lambda: db.session.query(Answer).filter_by(response_id=response_id).count()) == 0
