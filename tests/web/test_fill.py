@@ -379,6 +379,8 @@ def test_contributor_changes_only_the_assigned_chapters(client: FlaskClient) -> 
     assert refused.status_code == 400  # refused, and said so: never "Your answers are saved"
     shown = refused.get_data(as_text=True)
     assert "There is a problem" in shown and "Not saved: this answer is outside the chapters" in shown
+    beside = shown[shown.index('id="q-p5_1.compliance"'):]
+    assert beside.index("Not saved: this answer is outside") < beside.index('class="question-tools"')  # beside it
     assert "Your answers are saved" not in shown
     reply = autosave(client, response.id, [{"q": "p5_1.compliance", "value": "no", "base": 0, "key": "c1"}],
                      page=chapter2).get_json()
