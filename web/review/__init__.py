@@ -237,7 +237,8 @@ def history(response_id: int, question_id: str) -> str:
     shown = (lambda raw: raw_text(q, question, raw, "")) if isinstance(question, engine.Question) else \
         (lambda raw: "" if raw is None else str(raw))
     texts = isinstance(question, engine.Question) and question.type in ("text", "long_text")
-    rows = [_change(r, shown(r.old_value), shown(r.new_value), texts) for r in revisions]
+    older = {id(r): revisions[i + 1] if i + 1 < len(revisions) else None for i, r in enumerate(revisions)}
+    rows = [_change(r, shown(r.old_value), shown(r.new_value), texts, older[id(r)]) for r in revisions]
     return render_template("review/history.html", response=response, q=q, question=question,
                            question_id=question_id, rows=rows, authors=authors,
                            place=question_place(q, question_id))
@@ -249,11 +250,14 @@ class _Change:
     before: str
     after: str
     diff: WordDiff | None  # long texts: what changed, word by word
+    before_lang: str | None  # the language each text was written in, if known
+    after_lang: str | None
 
 
-def _change(revision: AnswerRevision, before: str, after: str, texts: bool) -> _Change:
+def _change(revision: AnswerRevision, before: str, after: str, texts: bool,
+            older: AnswerRevision | None) -> _Change:
     diff = word_diff(before, after) if texts and worth_a_diff(before, after) else None
-    return _Change(revision, before, after, diff)
+    return _Change(revision, before, after, diff, older.language if older else None, revision.language)
 
 
 @bp.get("/responses/<int:response_id>/activity")

@@ -54,10 +54,16 @@ def word_diff(old: str, new: str) -> WordDiff:
             new_runs.append(("same", "".join(after[j1:j2])))
             continue
         if i2 > i1:
-            old_runs.append(("del", "".join(before[i1:i2])))
+            old_runs += _changed("del", "".join(before[i1:i2]))
         if j2 > j1:
-            new_runs.append(("ins", "".join(after[j1:j2])))
+            new_runs += _changed("ins", "".join(after[j1:j2]))
     return WordDiff(_merge(old_runs), _merge(new_runs))
+
+
+def _changed(kind: str, text: str) -> list[Run]:
+    """Changed words, and the spaces after them unmarked (a marked space reads as a changed word)."""
+    words = text.rstrip()
+    return [(kind, words), ("same", text[len(words):])]
 
 
 def worth_a_diff(old: str, new: str) -> bool:
