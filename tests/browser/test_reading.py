@@ -82,6 +82,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_reviewer_finds_the_submission_and_reads_it(live_server: LiveServer, page: Page, lang: str) -> None:
     words = EXPECTED[lang]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     response_id = submitted_kenya(live_server)
     log_in(page, live_server, add_user("secretariat_reviewer"))
     in_language(page, lang)
@@ -104,6 +106,8 @@ def test_a_reviewer_finds_the_submission_and_reads_it(live_server: LiveServer, p
     main = page.locator("main")
     expect(main.locator(".answer-text").first).to_have_text(words["partial"])
     assert main.locator("[disabled], input:not([type=hidden]), select, textarea").count() == 0
+    expect(page.locator(f"[id='q-{PAGE}.measures']")).to_be_visible()  # follow-ups of the answer stay shown
+    assert errors == []
     expect(main.locator(".answer-read td").first).to_have_text("Anti-Corruption and Economic Crimes Act")
     if lang == "ar":  # an answer written in English: the note names English in Arabic
         expect(main.locator(".written-in").first).to_contain_text(words["english"])
