@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from babel import Locale
 from flask import Flask
@@ -76,13 +77,20 @@ def when(value: dt.date | dt.datetime | None, time: bool = True, empty: str = "â
     joins them. The one way web pages show dates (never the all-digits short form, "12/5/26")."""
     if value is None:
         return empty
-    locale = Locale.parse(current_language())
-    date_pattern = locale.date_formats["long"].pattern
+    date_pattern, moment_pattern = _patterns(current_language())
     if not isinstance(value, dt.datetime) or not time:
         return str(format_date(value, date_pattern))
-    pattern = str(locale.datetime_formats["medium"]).replace("{1}", date_pattern).replace(
+    return str(format_datetime(value, moment_pattern))
+
+
+@lru_cache(maxsize=16)
+def _patterns(lang: str) -> tuple[str, str]:
+    """The long date pattern of ``lang``, and the long date with the short time, joined as ``lang`` joins them."""
+    locale = Locale.parse(lang)
+    date_pattern = locale.date_formats["long"].pattern
+    moment = str(locale.datetime_formats["medium"]).replace("{1}", date_pattern).replace(
         "{0}", locale.time_formats["short"].pattern)
-    return str(format_datetime(value, pattern))
+    return date_pattern, moment
 
 
 def language_name(code: str | None, lang: str | None = None) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import lazyload
+
 from .. import access
 from ..extensions import db
 from ..models import QuestionnaireVersion, Response, State
@@ -108,7 +110,8 @@ def rows(user: Any, questionnaire_id: str) -> list[Row]:
     """Every State the user may see, with its response to the questionnaire (the newest version's)."""
     found: dict[int, Response] = {}
     query = (access.responses(user).join(QuestionnaireVersion)
-             .where(QuestionnaireVersion.questionnaire_id == questionnaire_id).order_by(Response.version_id))
+             .where(QuestionnaireVersion.questionnaire_id == questionnaire_id).order_by(Response.version_id)
+             .options(lazyload(Response.version), lazyload(Response.state)))  # not each version's YAML again
     for response in db.session.scalars(query):
         found[response.state_id] = response  # the newest version last: it wins
     states = db.session.scalars(access.states(user).order_by(State.code))

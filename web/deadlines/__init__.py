@@ -18,6 +18,7 @@ from datetime import date
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from ..db import db
 from ..models import ReportingRound, Response, State, StateDeadline
@@ -156,7 +157,8 @@ def latest_responses(questionnaire_id: str) -> dict[int, Response]:
 
     found: dict[int, Response] = {}
     for response in db.session.scalars(select(Response).join(QuestionnaireVersion).where(
-            QuestionnaireVersion.questionnaire_id == questionnaire_id).order_by(Response.created_at)):
+            QuestionnaireVersion.questionnaire_id == questionnaire_id).order_by(Response.created_at)
+            .options(lazyload(Response.version))):  # not each version's YAML again
         found[response.state_id] = response
     return found
 
@@ -180,12 +182,11 @@ def state_dues(questionnaire_id: str) -> dict[str, Due]:
 
 @dataclass(frozen=True)
 class WorkQueue:
-    waiting: list[Response]  # submitted, to review (the oldest first)
+    """The deadlines' part of the secretariat's work queue (what awaits review: ``web.dashboard.queue``)."""
+
     late: list[Late]
 
 
 def work_queue() -> WorkQueue:
-    """What waits for the secretariat: submissions to review, and States past their deadline."""
-    waiting = list(db.session.scalars(select(Response).where(Response.status == "submitted")
-                                      .order_by(Response.submitted_at)))
-    return WorkQueue(waiting, overdue())
+    """States past their deadline, for the secretariat's work queue."""
+    return WorkQueue(overdue())
