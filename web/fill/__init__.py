@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 import engine
 from engine.model import Item
 
-from .. import access, bounds, catalog
+from .. import access, bounds, catalog, cycles
 from ..access import login_required
 from ..answers import NOT_ASSIGNED, Change, Conflict, ResponseClosed, Result, conflict_with, save, stored, values
 from ..content import group_title, level_label, raw_text, summary, text
@@ -47,8 +47,11 @@ class Context:
     def __init__(self, response_id: int):
         self.response: Response = access.response(current_user, response_id)
         self.q = catalog.questionnaire(self.response.version)
-        self.pages = pages(self.q)
+        self.scope = cycles.scope_of(self.response)  # a review cycle's chapters: other pages are not shown
+        self.pages = self.scope.pages(self.q) if self.scope is not None else pages(self.q)
         self.rows = stored(self.response)
+        self.pending = {qid: row.carried_from for qid, row in self.rows.items()
+                        if row.carried_from and row.value is not None}  # carried over, not yet confirmed
         self.answers = values(self.q, self.rows)
         self._evaluation: engine.Evaluation | None = None
         self.can_edit = access.can_edit(current_user, self.response)
@@ -68,7 +71,8 @@ class Context:
         abort(403)
 
     def editable(self, question_id: str) -> bool:
-        return self.can_edit and access.can_answer_question(current_user, self.q, question_id)
+        return (self.can_edit and access.can_answer_question(current_user, self.q, question_id)
+                and (self.scope is None or self.scope.covers(self.q, question_id)))
 
     def page(self, page_id: str) -> Page:
         page = self.pages.by_id.get(page_id)
@@ -87,7 +91,15 @@ class Context:
         if not visible or not any(self.evaluation.is_visible(g.id) for g in (page.group,)):
             return "not_applicable", 100
         progress = self.evaluation.progress_of(visible)
+        if any(qid in self.pending for qid in visible):
+            return "to_confirm", progress.percent
         return progress.status, progress.percent
+
+    def total(self) -> Any:
+        """The response's figures as counted (chapters in scope, unconfirmed answers not done)."""
+        from ..progress import counted_total
+
+        return counted_total(self.response, self.q, self.answers, self.evaluation)
 
 
 @bp.get("/responses/<int:response_id>")
@@ -104,7 +116,8 @@ def overview(response_id: int) -> str:
         sections.append({"section": section, "title": text(ctx.q, section.title), "items": items,
                          "status": ctx.evaluation.status(section.id),
                          "percent": ctx.evaluation.progress(section.id).percent})
-    return render_template("fill/overview.html", ctx=ctx, sections=sections, total=ctx.evaluation.total,
+    sections = [s for s in sections if s["items"]]
+    return render_template("fill/overview.html", ctx=ctx, sections=sections, total=ctx.total(),
                            resume=_resume_page(ctx), **_workflow_panel(ctx))
 
 
@@ -144,6 +157,21 @@ def _resume_page(ctx: Context) -> Page | None:
         if ctx.page_status(page)[0] in ("not_started", "in_progress", "has_errors"):
             return page
     return ctx.pages.list[0] if ctx.pages.list else None
+
+
+@bp.post("/responses/<int:response_id>/pages/<page_id>/confirm")
+@login_required
+def confirm(response_id: int, page_id: str) -> WerkzeugResponse:
+    """Confirm the carried-over answers of a page (a provision) as they are: one action."""
+    ctx = Context(response_id)
+    current = ctx.page(page_id)
+    ctx.require_edit()
+    done = cycles.confirm(ctx.response, ctx.q, [qid for qid in current.question_ids if ctx.editable(qid)],
+                          current_user)
+    db.session.commit()
+    if done:
+        flash(_("The answers carried over are confirmed."), "success")
+    return redirect(url_for("fill.page", response_id=response_id, page_id=current.id))
 
 
 @bp.get("/responses/<int:response_id>/resume")
