@@ -11,7 +11,8 @@ applicable" by the engine).
 Values that do not parse, or go beyond their type's hard limits (text length, table rows, list
 length: ``web.bounds``), are refused with a problem for their field; values that parse but break a
 softer rule (a pattern, a constraint, a question's own length) are saved (a draft may be imperfect)
-and reported.
+and reported. Values for questions the user may not change (outside a contributor's assigned chapters
+and articles) are refused too, with the problem ``not_assigned``: nothing is silently dropped.
 
 Every save holds the response's lock for the rest of its transaction (``hold``) and re-reads the
 status under it: a save that began before a submission (or any other status change) and would
@@ -41,6 +42,8 @@ from .models.responses import EDITABLE_STATUSES
 from .progress import refresh
 
 TEXT_TYPES = frozenset({"text", "long_text", "table"})
+#: Why a value for a question outside the user's assignment was not stored.
+NOT_ASSIGNED = Problem("not_assigned")
 
 
 class ResponseClosed(Exception):
@@ -91,7 +94,7 @@ class Result:
     #: Stale changes that did not change anything (the value of the version they were based on): the
     #: newer saved answer stays, and the caller shows it -> (its version, its JSON value).
     kept: dict[str, tuple[int, Any]] = field(default_factory=dict)
-    ignored: list[str] = field(default_factory=list)  # hidden or not the user's to answer
+    ignored: list[str] = field(default_factory=list)  # questions the new answers hide, or notes
     evaluation: engine.Evaluation | None = None
 
 
@@ -124,7 +127,7 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
             result.ignored.append(change.question_id)
             continue
         if may_answer is not None and not may_answer(change.question_id):
-            result.ignored.append(change.question_id)
+            result.refused[change.question_id] = (NOT_ASSIGNED,)  # said, never silently dropped
             continue
         too_big = beyond_hard_limit(item, change.value)  # before parsing: no work on a value we refuse
         if too_big is not None:

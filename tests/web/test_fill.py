@@ -369,15 +369,25 @@ def test_contributor_changes_only_the_assigned_chapters(client: FlaskClient) -> 
     chapter2 = "p5_1"
     chapter3 = "p15_a"
     page = client.get(page_path(response.id, chapter2)).get_data(as_text=True)
-    assert re.search(r'<input disabled[^>]*name="p5_1.compliance"', page)
+    assert 'name="p5_1.compliance"' not in page and "data-read-only" in page  # shown as text, no control
     assert 'name="_p-p5_1.compliance"' not in page
+    assert "outside the chapters and articles assigned to you" in page and ">Save</button>" not in page
     before = stored(response.id)
     forged = {"csrf_token": csrf_token(client, page_path(response.id, chapter2)), "_k": "forged",
               "_p-p5_1.compliance": "1", "_v-p5_1.compliance": "0", "p5_1.compliance": "yes"}
-    assert client.post(page_path(response.id, chapter2), data=forged).status_code == 302
+    refused = client.post(page_path(response.id, chapter2), data=forged)
+    assert refused.status_code == 400  # refused, and said so: never "Your answers are saved"
+    shown = refused.get_data(as_text=True)
+    assert "There is a problem" in shown and "Not saved: this answer is outside the chapters" in shown
+    beside = shown[shown.index('id="q-p5_1.compliance"'):]
+    assert beside.index("Not saved: this answer is outside") < beside.index('class="question-tools"')  # beside it
+    assert "Your answers are saved" not in shown
     reply = autosave(client, response.id, [{"q": "p5_1.compliance", "value": "no", "base": 0, "key": "c1"}],
                      page=chapter2).get_json()
-    assert reply["ignored"] == ["p5_1.compliance"] and reply["saved"] == {}
+    assert reply["saved"] == {} and reply["ignored"] == []
+    assert reply["refused"] == {"p5_1.compliance": [
+        "Not saved: this answer is outside the chapters and articles assigned to you. "
+        "Ask your focal point to change it, or to assign it to you."]}
     assert stored(response.id) == before == {}
     assert history(response.id) == []
     # their own chapter they may change

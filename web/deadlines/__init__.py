@@ -19,6 +19,7 @@ from datetime import date
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from ..db import db
 from ..models import ReportingRound, Response, State, StateDeadline
@@ -167,6 +168,7 @@ def latest_responses(questionnaire_id: str, round_id: int | None = None) -> dict
     query = select(Response).join(QuestionnaireVersion).where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
     if round_id is not None:
         query = query.where(Response.round_id == round_id)
+    query = query.options(lazyload(Response.version))  # not each version's YAML again
     for response in db.session.scalars(query.order_by(Response.created_at)):
         found[response.state_id] = response
     return found
@@ -191,12 +193,11 @@ def state_dues(questionnaire_id: str) -> dict[str, Due]:
 
 @dataclass(frozen=True)
 class WorkQueue:
-    waiting: list[Response]  # submitted, to review (the oldest first)
+    """The deadlines' part of the secretariat's work queue (what awaits review: ``web.dashboard.queue``)."""
+
     late: list[Late]
 
 
 def work_queue() -> WorkQueue:
-    """What waits for the secretariat: submissions to review, and States past their deadline."""
-    waiting = list(db.session.scalars(select(Response).where(Response.status == "submitted")
-                                      .order_by(Response.submitted_at)))
-    return WorkQueue(waiting, overdue())
+    """States past their deadline, for the secretariat's work queue."""
+    return WorkQueue(overdue())

@@ -25,7 +25,7 @@ from engine.model import Item
 
 from .. import access, bounds, catalog, cycles
 from ..access import login_required
-from ..answers import Change, Conflict, ResponseClosed, Result, conflict_with, save, stored, values
+from ..answers import NOT_ASSIGNED, Change, Conflict, ResponseClosed, Result, conflict_with, save, stored, values
 from ..content import group_title, level_label, raw_text, summary, text
 from ..db import db
 from ..faults import retry_safe
@@ -216,11 +216,14 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
                                 formdata=request.form, row_counts=counts)
     if not form.validate():  # only the CSRF token: answers are checked by the engine
         abort(400)
+    outside = {qid: (NOT_ASSIGNED,) for qid in current.question_ids  # posted, but not the user's to change
+               if request.form.get(f"_p-{qid}") == "1" and not ctx.editable(qid)}
     action = request.form.get("_action")
     changes, row_counts = forms.read_changes(current, form, request.form, ctx.editable, action)
     result = save(ctx.response, ctx.q, changes, current_user, source="save", language=current_language(),
                   may_answer=ctx.editable)
     result.refused.update(forms.too_many_rows(current, request.form))
+    result.refused.update(outside)
     db.session.commit()
     if result.conflicts:
         return render_template("fill/conflict.html", ctx=ctx, page=current,
@@ -453,8 +456,9 @@ def _client_data(ctx: Context, page: Page) -> dict[str, Any]:
     """What the browser needs for instant branching: condition trees and answers read from elsewhere."""
     conditions = {}
     outside: dict[str, Any] = {}
-    on_page = set(page.question_ids)
-    for question in page.questions:
+    # answers shown as text (not the user's to change) cannot change here: read like those of other pages
+    on_page = {qid for qid in page.question_ids if ctx.editable(qid)}
+    for question in (q for q in page.questions if q.id in on_page):
         items: tuple[Item, ...] = (*ctx.q.ancestors(question.id), question)
         for item in items:
             condition = item.show_if
@@ -464,9 +468,9 @@ def _client_data(ctx: Context, page: Page) -> dict[str, Any]:
             for ref in condition.refs:
                 if ref not in on_page and ref in ctx.evaluation.values:
                     outside[ref] = client_value(ctx.q.question(ref), ctx.evaluation.values[ref])
-    chains = {qid: [g.id for g in ctx.q.ancestors(qid) if g.show_if is not None] for qid in page.question_ids}
+    chains = {qid: [g.id for g in ctx.q.ancestors(qid) if g.show_if is not None] for qid in on_page}
     return {"response": ctx.response.id, "page": page.id, "conditions": conditions, "outside": outside,
-            "chains": chains, "types": {q.id: q.type for q in page.questions},
+            "chains": chains, "types": {q.id: q.type for q in page.questions if q.id in on_page},
             "autosave": url_for("fill.autosave", response_id=ctx.response.id), "user": current_user.id}
 
 

@@ -42,6 +42,8 @@ MESSAGES = {
     "file_type": _l("%(name)s is not of a kind this question accepts (%(allowed)s)."),
     "file_reference": _l("A file of this answer could not be read; upload it again."),
     "file_name": _l("The file name %(name)s cannot be used: give a name without folders."),
+    "not_assigned": _l("Not saved: this answer is outside the chapters and articles assigned to you. "
+                       "Ask your focal point to change it, or to assign it to you."),
 }
 
 

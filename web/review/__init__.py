@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -18,12 +19,13 @@ import engine
 
 from .. import access, bounds, catalog, versions, workflow
 from ..access import login_required
-from ..content import raw_text, text
+from ..content import question_place, raw_text
 from ..db import db
 from ..fill.messages import message
 from ..fill.pages import pages
 from ..models import Activity, AnswerRevision, Comment, QuestionnaireVersion, Response, Snapshot, User
 from ..models.base import utcnow
+from .wordiff import WordDiff, word_diff, worth_a_diff
 
 bp = Blueprint("review", __name__)
 
@@ -230,9 +232,33 @@ def history(response_id: int, question_id: str) -> str:
     if not isinstance(question, engine.Question) and not revisions:
         abort(404)
     authors = _authors({r.user_id for r in revisions})
-    shown = (lambda raw: raw_text(q, question, raw, "—")) if isinstance(question, engine.Question) else str
+    def shown(raw: Any) -> str:
+        if isinstance(question, engine.Question):
+            return raw_text(q, question, raw, "")
+        return "" if raw is None else str(raw)
+
+    texts = isinstance(question, engine.Question) and question.type in ("text", "long_text")
+    older = {id(r): revisions[i + 1] if i + 1 < len(revisions) else None for i, r in enumerate(revisions)}
+    rows = [_change(r, shown(r.old_value), shown(r.new_value), texts, older[id(r)]) for r in revisions]
     return render_template("review/history.html", response=response, q=q, question=question,
-                           question_id=question_id, revisions=revisions, authors=authors, shown=shown)
+                           question_id=question_id, rows=rows, authors=authors,
+                           place=question_place(q, question_id))
+
+
+@dataclass(frozen=True)
+class _Change:
+    revision: AnswerRevision
+    before: str
+    after: str
+    diff: WordDiff | None  # long texts: what changed, word by word
+    before_lang: str | None  # the language each text was written in, if known
+    after_lang: str | None
+
+
+def _change(revision: AnswerRevision, before: str, after: str, texts: bool,
+            older: AnswerRevision | None) -> _Change:
+    diff = word_diff(before, after) if texts and worth_a_diff(before, after) else None
+    return _Change(revision, before, after, diff, older.language if older else None, revision.language)
 
 
 @bp.get("/responses/<int:response_id>/activity")
@@ -280,9 +306,7 @@ def _authors(ids: set[int | None]) -> dict[int | None, str]:
 
 
 def _label(q: engine.Questionnaire, qid: str | None) -> str:
+    """What a comment or a change is about: "Article 15 (a) · compliance"."""
     if not qid:
         return _("The whole self-assessment")
-    item = q.index.items.get(qid)
-    if isinstance(item, engine.Question):
-        return text(q, item.label).text
-    return qid
+    return question_place(q, qid)
