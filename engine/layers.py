@@ -35,7 +35,7 @@ class Layered(Mapping[str, V], Generic[V]):
     def __init__(self, base: Mapping[str, V], changes: immutables.Map[str, Any] | None = None):
         self._base = base
         self._changes: immutables.Map[str, Any] = changes if changes is not None else immutables.Map()
-        self._size: int | None = None if changes else len(base)
+        self._size: int | None = None  # counted when first asked: the base may load lazily
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self._changes.get(key, _ABSENT)
@@ -62,13 +62,22 @@ class Layered(Mapping[str, V], Generic[V]):
                 yield key
 
     def __len__(self) -> int:
-        if self._size is None:  # counted when first asked: O(changes), not O(table)
+        if self._size is None:  # counted when first asked: O(changes) over the base's own size
             base = self._base
             self._size = len(base) + sum((value is not _GONE) - (key in base) for key, value in self._changes.items())
         return self._size
 
     def __repr__(self) -> str:
         return f"Layered({dict(self)!r})"
+
+    @property
+    def base(self) -> Mapping[str, V]:
+        """The table under the changes."""
+        return self._base
+
+    def changed_keys(self) -> list[str]:
+        """The keys changed (or removed) over the base table."""
+        return list(self._changes.keys())
 
     def changed(self, changes: Mapping[str, Any]) -> Layered[V]:
         """A new mapping with ``changes`` (key -> value, or :data:`_GONE` to remove) on top."""

@@ -1,0 +1,57 @@
+"""stored evaluations of responses (web.evaluations)
+
+Existing responses get theirs at their next save; until then their pages evaluate every answer.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import web.models.base
+
+revision = '0008'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('evaluation_items',
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.String(length=200), nullable=False),
+    sa.Column('visible', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_evaluation_items_response_id_responses'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('response_id', 'item_id', name=op.f('pk_evaluation_items'))
+    )
+    op.create_table('evaluation_states',
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('updated_at', web.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_evaluation_states_response_id_responses'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['questionnaire_versions.id'], name=op.f('fk_evaluation_states_version_id_questionnaire_versions')),
+    sa.PrimaryKeyConstraint('response_id', name=op.f('pk_evaluation_states'))
+    )
+    op.create_table('evaluation_totals',
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('scope', sa.String(length=16), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('questions', sa.Integer(), nullable=False),
+    sa.Column('answered', sa.Integer(), nullable=False),
+    sa.Column('required', sa.Integer(), nullable=False),
+    sa.Column('required_answered', sa.Integer(), nullable=False),
+    sa.Column('errors', sa.Integer(), nullable=False),
+    sa.CheckConstraint("scope IN ('group', 'provision', 'article')", name=op.f('ck_evaluation_totals_known_scope')),
+    sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_evaluation_totals_response_id_responses'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('response_id', 'scope', 'key', name=op.f('pk_evaluation_totals'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('evaluation_totals')
+    op.drop_table('evaluation_states')
+    op.drop_table('evaluation_items')
