@@ -59,7 +59,8 @@ def test_stored_state_follows_every_save(app: Flask, client: FlaskClient) -> Non
     response = start_response("KEN")
     login(client, add_user("focal_point", "KEN"))
     token = csrf_token(client, f"/responses/{response.id}/pages/{FOLLOW}")
-    codes = {f"{FOLLOW}.compliance": ["yes", "partial", "no", None], f"{FOLLOW}.measures_summary": ["A law of 2003.", None],
+    codes = {f"{FOLLOW}.compliance": ["yes", "partial", "no", None],
+             f"{FOLLOW}.measures_summary": ["A law of 2003.", None],
              f"{FOLLOW}.challenges_detail": ["Staff.", None],
              f"{FOLLOW}.ta_needed": [True, False, None]}
     versions: dict[str, int] = {}

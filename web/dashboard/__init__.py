@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import lazyload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import access, catalog
@@ -50,8 +51,9 @@ def secretariat() -> str:
 
 def _progress_rows(version: object) -> list[dict[str, object]]:
     lang = current_language()
-    responses = {r.state_id: r for r in db.session.scalars(
-        access.responses(current_user).where(Response.version_id == version.id))}  # type: ignore[attr-defined]
+    responses = {r.state_id: r for r in db.session.scalars(  # the version is known: not joined to each row
+        access.responses(current_user).where(Response.version_id == version.id)  # type: ignore[attr-defined]
+        .options(lazyload(Response.version), lazyload(Response.state)))}
     rows = []
     for state in db.session.scalars(access.states(current_user).order_by(State.code)):
         resp = responses.get(state.id)

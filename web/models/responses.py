@@ -130,3 +130,20 @@ class EvaluationTotal(Base):
     required: Mapped[int] = mapped_column(Integer, default=0)
     required_answered: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)  # visible answers that break a rule
+
+
+class FigureAggregate(Base):
+    """The figures across States of one questionnaire for one audience, counted ahead
+    (``web.analysis.aggregates``): codes only, names are added in the reader's language."""
+
+    __tablename__ = "figure_aggregates"
+    __table_args__ = (CheckConstraint("audience IN ('all', 'published')", name="known_audience"),)
+
+    questionnaire_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: ``all``: every State's latest response (the secretariat); ``published``: published ones.
+    audience: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id", ondelete="CASCADE"))
+    #: What was counted (``aggregates.key``): the figures are stale when the responses' key differs.
+    key: Mapped[str] = mapped_column(String(64))
+    data: Mapped[Any] = mapped_column(Json)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,5 @@
-"""stored evaluations of responses (web.evaluations)
+"""stored evaluations of responses (web.evaluations), figures across States counted ahead
+(web.analysis.aggregates)
 
 Existing responses get theirs at their next save; until then their pages evaluate every answer.
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy import Text
+from sqlalchemy.dialects import postgresql
 
 import web.models.base
 
@@ -49,9 +52,21 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_evaluation_totals_response_id_responses'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('response_id', 'scope', 'key', name=op.f('pk_evaluation_totals'))
     )
+    op.create_table('figure_aggregates',
+    sa.Column('questionnaire_id', sa.String(length=64), nullable=False),
+    sa.Column('audience', sa.String(length=16), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('counted_at', web.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("audience IN ('all', 'published')", name=op.f('ck_figure_aggregates_known_audience')),
+    sa.ForeignKeyConstraint(['version_id'], ['questionnaire_versions.id'], name=op.f('fk_figure_aggregates_version_id_questionnaire_versions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('questionnaire_id', 'audience', name=op.f('pk_figure_aggregates'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('figure_aggregates')
     op.drop_table('evaluation_totals')
     op.drop_table('evaluation_states')
     op.drop_table('evaluation_items')
