@@ -57,6 +57,7 @@ DEFAULTS.update({
     "JOBS_QUEUE": "checklist",  # RQ queues <name> and <name>-batch; also the prefix of the app's own keys
     "JOBS_DEBOUNCE": 30,  # seconds: steps in this window re-render each profile file once
     "PROFILE_RERENDER": "summary,full",  # kinds re-rendered (every language) after submit/accept/publish
+    "FIGURES_AHEAD": True,  # count the figures across States again after each step (web/analysis/aggregates.py)
     "BACKUP_DIRS": "",  # data folders to back up beside the instance folder (os.pathsep-separated)
 })
 
@@ -102,7 +103,7 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
 
 
 ENVIRONMENT.update({"REDIS_URL": str, "JOBS_QUEUE": str, "JOBS_DEBOUNCE": float, "PROFILE_RERENDER": str,
-                    "BACKUP_DIRS": str})
+                    "BACKUP_DIRS": str, "FIGURES_AHEAD": _flag})
 
 ENVIRONMENT.update({
     "MAIL_SERVER": str, "MAIL_PORT": int, "MAIL_SECURITY": str, "MAIL_USERNAME": str, "MAIL_PASSWORD": str,

@@ -169,6 +169,7 @@ def test_figures_are_counted_after_a_step_and_then_read_as_stored(app: Flask, wo
             return True
 
     app.extensions["jobs"] = Debounced()
+    app.config["FIGURES_AHEAD"] = True
     reviewer = add_user("secretariat_reviewer")
     with context():
         workflow.accept(db.session.get(Response, world["BRA"]), db.session.get(User, reviewer.id), publish=True)

@@ -47,7 +47,7 @@ def audience_of(user: Any) -> str:
     return "all" if user.is_secretariat else "published"
 
 
-def _scope(audience: str, questionnaire_id: str) -> Select[tuple[Response]]:
+def _scope(audience: str, questionnaire_id: str) -> Select[Any]:
     query = select(Response) if audience == "all" else access.published()
     return sources.for_questionnaire(query, questionnaire_id)
 
@@ -204,8 +204,8 @@ def _noted(response: Response, action: str = "", **details: Any) -> None:
 
 def _committed(session: Session) -> None:
     questionnaires = session.info.pop(_PENDING, None)
-    if not questionnaires or not has_app_context():
-        return
+    if not questionnaires or not has_app_context() or not current_app.config.get("FIGURES_AHEAD", True):
+        return  # (off: the first page after a step counts them)
     window = float(current_app.config.get("JOBS_DEBOUNCE") or 0)
     for questionnaire_id in sorted(questionnaires):
         try:

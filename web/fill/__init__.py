@@ -73,7 +73,8 @@ class Context:
         conditions read."""
         ids = set(page.question_ids)
         for question in page.questions:
-            for item in (*self.q.ancestors(question.id), question):
+            items: tuple[Item, ...] = (*self.q.ancestors(question.id), question)
+            for item in items:
                 for condition in conditions(item):
                     ids.update(condition.refs)
         self.loaded.prefetch(ids)
