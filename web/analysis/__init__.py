@@ -75,7 +75,7 @@ def _row_label(by: str, row: figures.Row) -> str:
     return row.label
 
 
-def _assistance() -> tuple[str, QuestionnaireVersion | None, list[QuestionnaireVersion], list[figures.StateData],
+def _assistance() -> tuple[str, QuestionnaireVersion | None, list[QuestionnaireVersion], aggregates.Figures,
                            list[figures.Row]]:
     """The breakdown asked for, the versions, the data counted and the rows of assistance needs."""
     by = _breakdown()
