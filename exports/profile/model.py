@@ -101,6 +101,8 @@ class ProfileData:
     focal_point: FocalPoint | None = None
     cover: Cover = field(default_factory=Cover)
     previous: Previous | None = None
+    #: The chapters of a review cycle (``("II", "V")``): the profile shows only those; empty: all.
+    chapters: tuple[str, ...] = ()
 
     @property
     def mark(self) -> str | None:
@@ -120,7 +122,8 @@ class ProfileData:
             "state": self.state_code, "names": dict(sorted(self.state_names.items())), "region": self.region,
             "questionnaire": [self.questionnaire.id, self.questionnaire.version, self.questionnaire.content_hash],
             "status": self.status, "as_of": self.as_of.isoformat() if self.as_of else None,
-            "snapshot": self.snapshot_number, "revision": self.revision, "answers_hash": self.answers_hash,
+            "snapshot": self.snapshot_number, "chapters": list(self.chapters), "revision": self.revision,
+            "answers_hash": self.answers_hash,
             "source": self.source_key,
             "focal": [focal.name, focal.position, focal.institution] if focal else None,
             "cover": [dict(sorted(self.cover.organization.items())), self.cover.symbol],

@@ -626,6 +626,8 @@ class _Builder:
     def build(self) -> Profile:
         data, labels, lang = self.data, self.labels, self.lang
         provisions = self.provisions()
+        if data.chapters:  # a review cycle's profile: only its chapters
+            provisions = {pid: view for pid, view in provisions.items() if view.chapter in data.chapters}
         self.chapter_sections = {self.q.section_of(gid).id for gid in self.group_ids.values()}
         chapters = self.chapters(provisions)
         self.article_answers(chapters)

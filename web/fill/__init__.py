@@ -10,7 +10,7 @@ JavaScript the same pages work with plain form posts.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -24,7 +24,7 @@ import engine
 from engine.model import Item
 from engine.stored import conditions
 
-from .. import access, bounds, catalog
+from .. import access, bounds, catalog, cycles
 from ..access import login_required
 from ..answers import Change, Conflict, ResponseClosed, Result, conflict_with, save
 from ..content import group_title, level_label, raw_text, summary, text
@@ -50,10 +50,12 @@ class Context:
     def __init__(self, response_id: int, whole: bool = False):
         self.response: Response = access.response(current_user, response_id)
         self.q = catalog.questionnaire(self.response.version)
-        self.pages = pages(self.q)
+        self.scope = cycles.scope_of(self.response)  # a review cycle's chapters: other pages are not shown
+        self.pages = self.scope.pages(self.q) if self.scope is not None else pages(self.q)
         self.loaded = loaded(self.response, self.q)
         if whole:
             self.loaded.whole()
+        self.pending = Pending(self.loaded.rows)  # carried over, not yet confirmed
         self.can_edit = access.can_edit(current_user, self.response)
 
     @property
@@ -89,7 +91,8 @@ class Context:
         abort(403)
 
     def editable(self, question_id: str) -> bool:
-        return self.can_edit and access.can_answer_question(current_user, self.q, question_id)
+        return (self.can_edit and access.can_answer_question(current_user, self.q, question_id)
+                and (self.scope is None or self.scope.covers(self.q, question_id)))
 
     def page(self, page_id: str) -> Page:
         page = self.pages.by_id.get(page_id)
@@ -108,7 +111,15 @@ class Context:
         if not visible or not any(self.evaluation.is_visible(g.id) for g in (page.group,)):
             return "not_applicable", 100
         progress = self.evaluation.progress_of(visible)
+        if any(qid in self.pending for qid in visible):
+            return "to_confirm", progress.percent
         return progress.status, progress.percent
+
+    def total(self) -> Any:
+        """The response's figures as counted (chapters in scope, unconfirmed answers not done)."""
+        from ..progress import counted_total
+
+        return counted_total(self.response, self.q, self.answers, self.evaluation)
 
 
 @bp.get("/responses/<int:response_id>")
@@ -125,7 +136,8 @@ def overview(response_id: int) -> str:
         sections.append({"section": section, "title": text(ctx.q, section.title), "items": items,
                          "status": ctx.evaluation.status(section.id),
                          "percent": ctx.evaluation.progress(section.id).percent})
-    return render_template("fill/overview.html", ctx=ctx, sections=sections, total=ctx.evaluation.total,
+    sections = [s for s in sections if s["items"]]
+    return render_template("fill/overview.html", ctx=ctx, sections=sections, total=ctx.total(),
                            resume=_resume_page(ctx), **_workflow_panel(ctx))
 
 
@@ -142,6 +154,29 @@ def _workflow_panel(ctx: Context) -> dict[str, Any]:
                                    .order_by(Snapshot.number)).all()
     return {"newer": newer, "orphans": versions.orphans(response), "open_comments": open_comments,
             "snapshots": snapshots, "latest_snapshot": workflow.latest_snapshot(response)}
+
+
+class Pending(Mapping[str, str]):
+    """Answers carried over from the previous cycle and not yet confirmed (question id -> where
+    from), read from the rows a page reads (``web.loaded``): a page never reads the whole response."""
+
+    def __init__(self, rows: Mapping[str, Answer]):
+        self.rows = rows
+
+    def __getitem__(self, qid: str) -> str:
+        row = self.rows.get(qid)
+        if row is None or not row.carried_from or row.value is None:
+            raise KeyError(qid)
+        return row.carried_from
+
+    def __contains__(self, qid: object) -> bool:
+        return isinstance(qid, str) and self.get(qid) is not None
+
+    def __iter__(self) -> Iterator[str]:  # every row: for what shows the whole response
+        return (qid for qid in self.rows if qid in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _article_heading(ctx: Context, page: Page) -> str | None:
@@ -165,6 +200,21 @@ def _resume_page(ctx: Context) -> Page | None:
         if ctx.page_status(page)[0] in ("not_started", "in_progress", "has_errors"):
             return page
     return ctx.pages.list[0] if ctx.pages.list else None
+
+
+@bp.post("/responses/<int:response_id>/pages/<page_id>/confirm")
+@login_required
+def confirm(response_id: int, page_id: str) -> WerkzeugResponse:
+    """Confirm the carried-over answers of a page (a provision) as they are: one action."""
+    ctx = Context(response_id)
+    current = ctx.page(page_id)
+    ctx.require_edit()
+    done = cycles.confirm(ctx.response, ctx.q, [qid for qid in current.question_ids if ctx.editable(qid)],
+                          current_user)
+    db.session.commit()
+    if done:
+        flash(_("The answers carried over are confirmed."), "success")
+    return redirect(url_for("fill.page", response_id=response_id, page_id=current.id))
 
 
 @bp.get("/responses/<int:response_id>/resume")

@@ -156,7 +156,15 @@ def profile_data(response: Response) -> profiles.ProfileData:
         revision=snapshot.revision if snapshot else response.revision,
         answers_hash=snapshot.answers_hash if snapshot else "", source_key=source.key,
         focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers), cover=cover(),
-        previous=previous_submission(response, snapshot))
+        previous=previous_submission(response, snapshot), chapters=tuple(scope_chapters(response)))
+
+
+def scope_chapters(response: Response) -> list[str]:
+    """The chapters of the review cycle the response belongs to (empty: all)."""
+    from ..cycles import scope_of
+
+    scope = scope_of(response)
+    return sorted(scope.chapters) if scope is not None else []
 
 
 def previous_submission(response: Response, shown: Snapshot | None) -> profiles.Previous | None:

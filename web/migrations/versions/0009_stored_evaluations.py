@@ -3,8 +3,8 @@
 
 Existing responses get theirs at their next save; until then their pages evaluate every answer.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-05
 """
 
@@ -17,8 +17,8 @@ from sqlalchemy.dialects import postgresql
 
 import web.models.base
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
