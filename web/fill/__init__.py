@@ -172,6 +172,9 @@ class Pending(Mapping[str, str]):
     def __contains__(self, qid: object) -> bool:
         return isinstance(qid, str) and self.get(qid) is not None
 
+    def __bool__(self) -> bool:  # asked key by key: a page never lists them all
+        return True
+
     def __iter__(self) -> Iterator[str]:  # every row: for what shows the whole response
         return (qid for qid in self.rows if qid in self)
 
