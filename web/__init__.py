@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(fill.bp)
     app.register_blueprint(data.bp)
     app.register_blueprint(analysis.bp)
+    analysis.aggregates.init_app(app)  # figures across States counted again after each step
     app.register_blueprint(repository.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(profiles_bp)

@@ -58,6 +58,7 @@ DEFAULTS.update({
     "JOBS_QUEUE": "checklist",  # RQ queues <name> and <name>-batch; also the prefix of the app's own keys
     "JOBS_DEBOUNCE": 30,  # seconds: steps in this window re-render each profile file once
     "PROFILE_RERENDER": "summary,full",  # kinds re-rendered (every language) after submit/accept/publish
+    "FIGURES_AHEAD": True,  # count the figures across States again after each step (web/analysis/aggregates.py)
     "BACKUP_DIRS": "",  # data folders to back up beside the instance folder (os.pathsep-separated)
 })
 
@@ -132,7 +133,7 @@ def _text_or_languages(raw: str) -> str | dict[str, str]:
 ENVIRONMENT.update({"PROFILE_ORGANIZATION": _text_or_languages, "PROFILE_SYMBOL": str})
 
 ENVIRONMENT.update({"REDIS_URL": str, "JOBS_QUEUE": str, "JOBS_DEBOUNCE": float, "PROFILE_RERENDER": str,
-                    "BACKUP_DIRS": str})
+                    "BACKUP_DIRS": str, "FIGURES_AHEAD": _flag})
 
 ENVIRONMENT.update({"FILES_DIR": str, "FILES_S3_BUCKET": str, "FILES_S3_PREFIX": str, "FILES_S3_ENDPOINT": str})
 

@@ -251,7 +251,8 @@ def test_hidden_follow_ups_are_kept_flagged_and_not_validated(app: Flask, client
     assert re.search(r'id="q-detail"[^>]*\bhidden\b', text)
     assert "Use at least 5 characters." not in text  # hidden: not validated
     import engine
-    from web import catalog, fill
+    from web import catalog
+    from web.answers import stored as stored_rows
     from web.answers import values
     from web.extensions import db
     from web.models import Response
@@ -259,7 +260,7 @@ def test_hidden_follow_ups_are_kept_flagged_and_not_validated(app: Flask, client
     with app.app_context():
         response = db.session.get(Response, every_type)
         q = catalog.questionnaire(response.version)
-        evaluation = engine.evaluate(q, values(q, fill.stored(response)))
+        evaluation = engine.evaluate(q, values(q, stored_rows(response)))
         assert {"detail", "detail_rows"} <= evaluation.not_applicable
         assert "detail" not in evaluation.problems and "detail" not in evaluation.values
         assert response.problems == 0  # the completeness figures do not count it

@@ -10,7 +10,7 @@ JavaScript the same pages work with plain form posts.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -22,15 +22,17 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 from engine.model import Item
+from engine.stored import conditions
 
 from .. import access, bounds, catalog, cycles
 from ..access import login_required
-from ..answers import NOT_ASSIGNED, Change, Conflict, ResponseClosed, Result, conflict_with, save, stored, values
+from ..answers import NOT_ASSIGNED, Change, Conflict, ResponseClosed, Result, conflict_with, save
 from ..content import group_title, level_label, raw_text, summary, text
 from ..db import db
 from ..faults import retry_safe
 from ..i18n import current_language
-from ..models import AnswerRevision, QuestionnaireVersion, Response
+from ..loaded import loaded
+from ..models import Answer, AnswerRevision, QuestionnaireVersion, Response
 from ..security import error_page, typed_values
 from . import forms
 from .messages import message, messages_for
@@ -42,25 +44,43 @@ MAX_CHANGES = 500
 
 
 class Context:
-    """Everything a page of a response needs, loaded once per request."""
+    """Everything a page of a response needs, loaded once per request (``web.loaded``): a page reads
+    its own answers and stored evaluation (``show``), the table of contents every answer (``whole``)."""
 
-    def __init__(self, response_id: int):
+    def __init__(self, response_id: int, whole: bool = False):
         self.response: Response = access.response(current_user, response_id)
         self.q = catalog.questionnaire(self.response.version)
         self.scope = cycles.scope_of(self.response)  # a review cycle's chapters: other pages are not shown
         self.pages = self.scope.pages(self.q) if self.scope is not None else pages(self.q)
-        self.rows = stored(self.response)
-        self.pending = {qid: row.carried_from for qid, row in self.rows.items()
-                        if row.carried_from and row.value is not None}  # carried over, not yet confirmed
-        self.answers = values(self.q, self.rows)
-        self._evaluation: engine.Evaluation | None = None
+        self.loaded = loaded(self.response, self.q)
+        if whole:
+            self.loaded.whole()
+        self.pending = Pending(self.loaded.rows)  # carried over, not yet confirmed
         self.can_edit = access.can_edit(current_user, self.response)
 
     @property
+    def rows(self) -> Mapping[str, Answer]:
+        return self.loaded.rows
+
+    @property
+    def answers(self) -> Mapping[str, Any]:
+        return self.loaded.answers
+
+    @property
     def evaluation(self) -> engine.Evaluation:
-        if self._evaluation is None:
-            self._evaluation = engine.evaluate(self.q, self.answers)
-        return self._evaluation
+        return self.loaded.evaluation
+
+    def show(self, page: Page) -> Page:
+        """Read at once what ``page`` shows: its answers, and the visibility and answers its
+        conditions read."""
+        ids = set(page.question_ids)
+        for question in page.questions:
+            items: tuple[Item, ...] = (*self.q.ancestors(question.id), question)
+            for item in items:
+                for condition in conditions(item):
+                    ids.update(condition.refs)
+        self.loaded.prefetch(ids)
+        return page
 
     def require_edit(self) -> None:
         """Refuse a change: "already submitted" (409) to the State's own users, else 403."""
@@ -80,11 +100,11 @@ class Context:
             abort(404)
         return page
 
-    def stored_json(self) -> dict[str, Any]:
-        return {qid: row.value for qid, row in self.rows.items()}
+    def stored_json(self, page: Page) -> dict[str, Any]:
+        return self.loaded.json_of(page.question_ids)
 
-    def versions(self) -> dict[str, int]:
-        return {qid: row.version for qid, row in self.rows.items()}
+    def versions(self, page: Page) -> dict[str, int]:
+        return self.loaded.versions_of(page.question_ids)
 
     def page_status(self, page: Page) -> tuple[str, int]:
         visible = [qid for qid in page.question_ids if self.evaluation.is_visible(qid)]
@@ -105,7 +125,7 @@ class Context:
 @bp.get("/responses/<int:response_id>")
 @login_required
 def overview(response_id: int) -> str:
-    ctx = Context(response_id)
+    ctx = Context(response_id, whole=True)
     sections = []
     for section in ctx.q.sections:
         items = []
@@ -134,6 +154,32 @@ def _workflow_panel(ctx: Context) -> dict[str, Any]:
                                    .order_by(Snapshot.number)).all()
     return {"newer": newer, "orphans": versions.orphans(response), "open_comments": open_comments,
             "snapshots": snapshots, "latest_snapshot": workflow.latest_snapshot(response)}
+
+
+class Pending(Mapping[str, str]):
+    """Answers carried over from the previous cycle and not yet confirmed (question id -> where
+    from), read from the rows a page reads (``web.loaded``): a page never reads the whole response."""
+
+    def __init__(self, rows: Mapping[str, Answer]):
+        self.rows = rows
+
+    def __getitem__(self, qid: str) -> str:
+        row = self.rows.get(qid)
+        if row is None or not row.carried_from or row.value is None:
+            raise KeyError(qid)
+        return row.carried_from
+
+    def __contains__(self, qid: object) -> bool:
+        return isinstance(qid, str) and self.get(qid) is not None
+
+    def __bool__(self) -> bool:  # asked key by key: a page never lists them all
+        return True
+
+    def __iter__(self) -> Iterator[str]:  # every row: for what shows the whole response
+        return (qid for qid in self.rows if qid in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _article_heading(ctx: Context, page: Page) -> str | None:
@@ -177,7 +223,7 @@ def confirm(response_id: int, page_id: str) -> WerkzeugResponse:
 @bp.get("/responses/<int:response_id>/resume")
 @login_required
 def resume(response_id: int) -> WerkzeugResponse:
-    ctx = Context(response_id)
+    ctx = Context(response_id, whole=True)
     page = _resume_page(ctx)
     if page is None:
         return redirect(url_for("fill.overview", response_id=response_id))
@@ -188,8 +234,8 @@ def resume(response_id: int) -> WerkzeugResponse:
 @login_required
 def page(response_id: int, page_id: str) -> str:
     ctx = Context(response_id)
-    current = ctx.page(page_id)
-    form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+    current = ctx.show(ctx.page(page_id))
+    form, entries = forms.build(ctx.q, current, ctx.stored_json(current), ctx.versions(current), ctx.editable,
                                 row_counts=_requested_rows(current))
     return _render_page(ctx, current, form, entries, problems=ctx.evaluation.problems)
 
@@ -209,10 +255,10 @@ def _requested_rows(page: Page) -> dict[str, int]:
 @retry_safe(lambda: bool(request.form.get("_k")))  # the page key makes a repeat count once
 def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[str, int]:
     ctx = Context(response_id)
-    current = ctx.page(page_id)
+    current = ctx.show(ctx.page(page_id))
     ctx.require_edit()
     counts = forms.posted_row_counts(current, request.form)
-    form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+    form, entries = forms.build(ctx.q, current, ctx.stored_json(current), ctx.versions(current), ctx.editable,
                                 formdata=request.form, row_counts=counts)
     if not form.validate():  # only the CSRF token: answers are checked by the engine
         abort(400)
@@ -229,10 +275,10 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
         return render_template("fill/conflict.html", ctx=ctx, page=current,
                                conflicts=_conflicts(ctx, result.conflicts)), 409
     if result.refused:  # keep what was typed on screen, with the errors next to the fields
-        ctx = Context(response_id)
-        form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+        ctx.show(current)  # the answers as this save left them (read once: web.loaded)
+        form, entries = forms.build(ctx.q, current, ctx.stored_json(current), ctx.versions(current), ctx.editable,
                                     formdata=request.form, row_counts=counts)
-        problems = dict(ctx.evaluation.problems)
+        problems = {qid: ctx.evaluation.problems.get(qid, ()) for qid in current.question_ids}
         problems.update(result.refused)
         return _render_page(ctx, current, form, entries, problems=problems), 400
     rows: dict[str, Any] = {f"rows-{qid}": n for qid, n in row_counts.items() if action and n}
@@ -286,9 +332,9 @@ def after_expired_token() -> str:
     page_id = request.view_args.get("page_id") if request.view_args else None
     if current_user.is_authenticated and response_id is not None:
         ctx = Context(int(response_id))
-        current = ctx.page(str(page_id))
+        current = ctx.show(ctx.page(str(page_id)))
         counts = forms.posted_row_counts(current, request.form)
-        form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+        form, entries = forms.build(ctx.q, current, ctx.stored_json(current), ctx.versions(current), ctx.editable,
                                     formdata=request.form, row_counts=counts)
         flash(_("The page was open for a long time, so nothing was saved yet. Your answers are shown "
                 "again: check them and save."), "warning")
@@ -325,6 +371,8 @@ def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugRespons
                   may_answer=ctx.editable)
     db.session.commit()
     current = ctx.pages.by_id.get(str(payload.get("page", "")))
+    if current is not None:
+        ctx.show(current)
     return jsonify(_autosave_reply(ctx, current, result))
 
 
@@ -490,7 +538,7 @@ def client_value(question: engine.Question, value: Any) -> Any:
 @bp.get("/responses/<int:response_id>/print")
 @login_required
 def print_response(response_id: int) -> str:
-    ctx = Context(response_id)
+    ctx = Context(response_id, whole=True)
     return render_template("fill/print.html", ctx=ctx, q=ctx.q, version=ctx.response.version, blank=False,
                            pages=ctx.pages.list, state=ctx.response.state)
 

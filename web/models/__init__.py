@@ -8,13 +8,22 @@ from .files import StoredFile
 from .mail import AccountToken, MailPreference, OutboxMessage
 from .questionnaires import QuestionnaireVersion, TranslationReview
 from .repository import RepositoryEntry, RepositorySource
-from .responses import Answer, AnswerRevision, Response
+from .responses import (
+    Answer,
+    AnswerRevision,
+    EvaluationItem,
+    EvaluationState,
+    EvaluationTotal,
+    FigureAggregate,
+    Response,
+)
 from .reviews import CountryReview, ReviewingState
 from .states import State
 from .users import ROLES, Assignment, LoginSession, User
 from .workflow import Activity, Comment, Snapshot
 
 __all__ = ["ROLES", "AccountToken", "Activity", "Answer", "AnswerRevision", "Assignment", "Base", "Comment",
-           "CountryReview", "LoginSession", "MailPreference", "OutboxMessage", "QuestionnaireVersion",
+           "CountryReview", "EvaluationItem", "EvaluationState", "EvaluationTotal", "FigureAggregate",
+           "LoginSession", "MailPreference", "OutboxMessage", "QuestionnaireVersion",
            "ReportingRound", "RepositoryEntry", "RepositorySource", "Response", "ReviewingState", "Snapshot", "State",
            "StateDeadline", "StoredFile", "TranslationReview", "User"]

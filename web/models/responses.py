@@ -103,3 +103,62 @@ class AnswerRevision(Base):
     #: The client's key for this change: the same save sent twice is recorded once.
     save_key: Mapped[str | None] = mapped_column(String(64))
     request_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class EvaluationState(Base):
+    """That a response's evaluation is stored (``evaluation_items``, ``evaluation_totals``), and for
+    which questionnaire version: kept up to date by every save of answers (``web.evaluations``)."""
+
+    __tablename__ = "evaluation_states"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EvaluationItem(Base):
+    """Whether one section, group or question of a response is visible now (what its answers show)."""
+
+    __tablename__ = "evaluation_items"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    visible: Mapped[bool] = mapped_column(Boolean)
+
+
+#: Scopes of totals: a section or group, a provision of the framework, an article.
+TOTAL_SCOPES = ("group", "provision", "article")
+
+
+class EvaluationTotal(Base):
+    """Completeness of one section, group, provision or article of a response: the engine's
+    ``Progress`` counts over its visible questions (the source of progress per provision)."""
+
+    __tablename__ = "evaluation_totals"
+    __table_args__ = (CheckConstraint("scope IN ('group', 'provision', 'article')", name="known_scope"),)
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    questions: Mapped[int] = mapped_column(Integer, default=0)  # visible questions that take an answer
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    required: Mapped[int] = mapped_column(Integer, default=0)
+    required_answered: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)  # visible answers that break a rule
+
+
+class FigureAggregate(Base):
+    """The figures across States of one questionnaire for one audience, counted ahead
+    (``web.analysis.aggregates``): codes only, names are added in the reader's language."""
+
+    __tablename__ = "figure_aggregates"
+    __table_args__ = (CheckConstraint("audience IN ('all', 'published')", name="known_audience"),)
+
+    questionnaire_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: ``all``: every State's latest response (the secretariat); ``published``: published ones.
+    audience: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id", ondelete="CASCADE"))
+    #: What was counted (``aggregates.key``): the figures are stale when the responses' key differs.
+    key: Mapped[str] = mapped_column(String(64))
+    data: Mapped[Any] = mapped_column(Json)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
