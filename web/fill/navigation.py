@@ -1,0 +1,184 @@
+"""Finding one's way through a response: the side navigation, its filters and search, "n of N",
+"next unanswered" and "next with problems".
+
+Everything is plain links and a GET form, so it works without JavaScript. Statuses and figures come
+from ``web.progress`` (one definition of progress); this module only groups and filters pages:
+sections (chapters) > articles > pages (provisions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+import engine
+
+from ..content import group_title, level_label, text
+from ..db import db
+from ..models import Comment, Response
+from ..progress import Figure, Tracker
+from .pages import Page
+
+#: The status filter's choices (``comments``: pages with an open review comment).
+FILTERS = {
+    "not_started": _l("Not started"), "in_progress": _l("In progress"), "complete": _l("Complete"),
+    "has_errors": _l("With problems"), "comments": _l("With open comments"),
+}
+#: Longest search text read from a request.
+MAX_FIND = 100
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = ""
+    level: str = ""
+    chapter: str = ""
+    find: str = ""
+
+    @classmethod
+    def read(cls, args: Mapping[str, str], q: engine.Questionnaire) -> Filters:
+        status = args.get("status", "")
+        level = args.get("level", "")
+        chapter = args.get("chapter", "")
+        framework = q.framework
+        return cls(status if status in FILTERS else "",
+                   level if framework is not None and framework.level(level) is not None else "",
+                   chapter if any(s.id == chapter for s in q.sections) else "",
+                   " ".join(args.get("find", "").split())[:MAX_FIND])
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.level or self.chapter or self.find)
+
+    def args(self) -> dict[str, str]:
+        """The filters as query arguments, to keep them on the next page."""
+        return {k: v for k, v in (("status", self.status), ("level", self.level), ("chapter", self.chapter),
+                                  ("find", self.find)) if v}
+
+
+@dataclass
+class Item:
+    page: Page
+    title: str
+    status: str
+    level: str = ""  # the framework level's code, for the filter
+    level_label: str = ""
+    comments: int = 0
+    search: str = ""  # what the search reads, case-folded
+
+
+@dataclass
+class Article:
+    id: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+    figure: Figure = Figure(0, 0)
+    current: bool = False
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    articles: list[Article] = field(default_factory=list)
+    figure: Figure = Figure(0, 0)
+    current: bool = False
+
+
+@dataclass
+class Navigation:
+    sections: list[Section]
+    filters: Filters
+    figure: Figure  # over the pages in scope
+    scoped: bool  # a person limited to some pages (their figure is of those)
+    whole: Figure  # the whole response's figure
+    position: int  # the current page's place among the pages in scope (1-based; 0 if none)
+    count: int
+    next_unanswered: Page | None
+    next_problem: Page | None
+    matches: int  # pages the filters let through
+    levels: list[tuple[str, str]]
+    chapters: list[tuple[str, str]]
+
+
+def open_comments(response: Response, layout: Any) -> dict[str, int]:
+    """Open review comments (threads, not replies) per page."""
+    rows = db.session.execute(select(Comment.question_id, func.count()).where(
+        Comment.response_id == response.id, Comment.status == "open", Comment.parent_id.is_(None),
+        Comment.question_id.is_not(None)).group_by(Comment.question_id)).all()
+    out: dict[str, int] = {}
+    for qid, count in rows:
+        page = layout.of_question.get(qid)
+        if page is not None:
+            out[page.id] = out.get(page.id, 0) + count
+    return out
+
+
+def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current: Page | None,
+          filters: Filters, scoped: bool) -> Navigation:
+    """The navigation for one response, as seen by one person, with ``current`` marked."""
+    framework = q.framework
+    comments = open_comments(response, tracker.pages)
+    in_scope = {page.id for page in tracker.in_scope}
+    sections: list[Section] = []
+    matches = 0
+    by_article: dict[str, Article] = {}
+    for page in tracker.in_scope:
+        status = tracker.status(page)
+        if status == "not_applicable":
+            continue
+        section = sections[-1] if sections and sections[-1].id == page.section.id else None
+        if section is None:
+            section = Section(page.section.id, text(q, page.section.title).text)
+            sections.append(section)
+        group = page.article
+        key = f"{page.section.id}/{group.id if group else ''}"
+        article = by_article.get(key)
+        if article is None:
+            article = by_article[key] = Article(group.id if group else "", group_title(q, group).text if group else "")
+            section.articles.append(article)
+        item = Item(page, group_title(q, page.group).text, status, comments=comments.get(page.id, 0))
+        refs = page.group.provisions
+        if framework is not None and len(refs) == 1 and refs[0] in framework.provisions:
+            item.level = framework.provisions[refs[0]].level
+            label = level_label(q, refs[0])
+            item.level_label = label.text if label else ""
+        item.search = " ".join((item.title, article.title, " ".join(refs))).casefold()
+        if not _passes(item, page, filters):
+            continue
+        matches += 1
+        article.items.append(item)
+        if current is not None and page.id == current.id:
+            article.current = section.current = True
+    for section in sections:
+        section.articles = [a for a in section.articles if a.items]
+        for article in section.articles:
+            article.figure = tracker.figure(i.page for i in article.items)
+        section.figure = tracker.figure(p for p in tracker.in_scope if p.section.id == section.id)
+    sections = [s for s in sections if s.articles]
+    ordered = [p for p in tracker.in_scope if tracker.status(p) != "not_applicable"]
+    position = next((i + 1 for i, p in enumerate(ordered) if current is not None and p.id == current.id), 0)
+    levels = [(lv.code, text(q, lv.label).text) for lv in framework.levels] if framework is not None else []
+    chapters = [(s.id, text(q, s.title).text) for s in q.sections
+                if any(p.section.id == s.id for p in tracker.pages.list if p.id in in_scope)]
+    return Navigation(
+        sections, filters, tracker.figure(), scoped, tracker.figure(tracker.pages.list), position, len(ordered),
+        tracker.next_to_do(current, ("not_started", "in_progress")), tracker.next_to_do(current, ("has_errors",)),
+        matches, levels, chapters)
+
+
+def _passes(item: Item, page: Page, filters: Filters) -> bool:
+    if filters.status == "comments":
+        if not item.comments:
+            return False
+    elif filters.status and item.status != filters.status:
+        return False
+    if filters.level and item.level != filters.level:
+        return False
+    if filters.chapter and page.section.id != filters.chapter:
+        return False
+    return not filters.find or filters.find.casefold() in item.search

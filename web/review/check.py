@@ -1,0 +1,89 @@
+"""Check your answers before submitting: what is left to do, one line per page, grouped by chapter
+and article; when nothing is left, every answer with a "Change" link. Submitting starts here.
+
+Statuses and the figure come from ``web.progress``; problems are put into words by
+``web.fill.messages``; answers by ``web.content.display`` (the same words as the PDF).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import engine
+
+from .. import progress
+from ..content import display, group_title, text
+from ..fill.messages import message
+from ..fill.pages import Page
+
+
+@dataclass
+class Line:
+    """One page: what it lacks (when incomplete) or its answers (when complete)."""
+
+    page: Page
+    title: str
+    status: str
+    missing: int = 0
+    problems: list[str] = field(default_factory=list)
+    answers: list[tuple[engine.Question, str]] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    title: str
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class Chapter:
+    title: str
+    groups: list[Group] = field(default_factory=list)
+
+
+@dataclass
+class Check:
+    figure: progress.Figure
+    complete: bool
+    chapters: list[Chapter]  # what is left when incomplete, else every answer
+    to_do: int  # pages left
+
+
+def build(q: engine.Questionnaire, evaluation: engine.Evaluation) -> Check:
+    tracker = progress.Tracker(q, evaluation)
+    complete = evaluation.is_complete
+    issues = evaluation.issues(include_missing=True) if not complete else {}
+    chapters: list[Chapter] = []
+    to_do = 0
+    for page in tracker.pages.list:
+        status = tracker.status(page)
+        if status == "not_applicable" or (not complete and status == "complete"):
+            continue
+        line = Line(page, group_title(q, page.group).text, status)
+        if complete:
+            line.answers = [(question, display(q, question, evaluation.values[question.id]))
+                            for question in page.questions if question.id in evaluation.values]
+            if not line.answers:
+                continue
+        else:
+            to_do += 1
+            for qid in page.question_ids:
+                for problem in issues.get(qid, ()):
+                    if problem.code == "required" and problem.row is None:
+                        line.missing += 1
+                    else:
+                        line.problems.append(f"{text(q, q.question(qid).label).text}: {message(q, problem)}")
+        _place(chapters, q, page).lines.append(line)
+    return Check(tracker.figure(), complete, chapters, to_do)
+
+
+def _place(chapters: list[Chapter], q: engine.Questionnaire, page: Page) -> Group:
+    title = text(q, page.section.title).text
+    if not chapters or chapters[-1].title != title:
+        chapters.append(Chapter(title))
+    chapter = chapters[-1]
+    article = page.article
+    heading = group_title(q, article).text if article is not None else ""
+    if not chapter.groups or chapter.groups[-1].title != heading:
+        chapter.groups.append(Group(heading))
+    return chapter.groups[-1]
