@@ -5,10 +5,12 @@
 * ``not_applicable`` when none of its questions is visible (other answers hide it): it counts in
   no figure;
 * ``has_errors`` when a visible answer breaks a rule;
+* ``optional`` when nothing on it is required now (good practices, say): it counts in no figure
+  either, since it cannot be left incomplete;
 * ``complete`` when every visible required answer is given and nothing breaks a rule;
 * ``not_started`` when nothing is answered yet, else ``in_progress``.
 
-**The figure** is the number of complete pages out of the applicable ones ("37 of 224"). A follow-up
+**The figure** is the number of complete pages out of the counted ones ("37 of 219"). A follow-up
 question that appears adds to what its page asks, not to the number of pages, so the figure never
 falls because a follow-up appeared; it falls only when a complete page stops being complete.
 
@@ -33,14 +35,16 @@ if TYPE_CHECKING:
     from .fill.pages import Page
 
 #: Statuses of a page, in the order a list of pages is read.
-STATUSES = ("not_started", "in_progress", "has_errors", "complete", "not_applicable")
+STATUSES = ("not_started", "in_progress", "has_errors", "complete", "optional", "not_applicable")
+#: Pages that count in no figure.
+UNCOUNTED = ("optional", "not_applicable")
 #: Pages still to do: "next unanswered" and resuming go to the first of these.
 TO_DO = ("not_started", "in_progress", "has_errors")
 
 
 @dataclass(frozen=True)
 class Figure:
-    """Complete pages out of applicable ones."""
+    """Complete pages out of counted ones."""
 
     complete: int
     total: int
@@ -58,7 +62,9 @@ def page_status(evaluation: engine.Evaluation, page: Page) -> str:
     progress = evaluation.progress_of(visible)
     if progress.errors:
         return "has_errors"
-    if progress.required_answered >= progress.required and (progress.answered or not progress.required):
+    if not progress.required:
+        return "optional"
+    if progress.required_answered >= progress.required:
         return "complete"
     return "not_started" if progress.answered == 0 else "in_progress"
 
@@ -83,10 +89,10 @@ class Tracker:
         return self.statuses[page.id]
 
     def figure(self, among: Iterable[Page] | None = None) -> Figure:
-        """Complete pages out of applicable ones, among ``among`` (default: the pages in scope)."""
-        counted = [self.statuses[p.id] for p in (self.in_scope if among is None else among)]
-        applicable = [s for s in counted if s != "not_applicable"]
-        return Figure(sum(1 for s in applicable if s == "complete"), len(applicable))
+        """Complete pages out of counted ones, among ``among`` (default: the pages in scope)."""
+        statuses = [self.statuses[p.id] for p in (self.in_scope if among is None else among)]
+        counted = [s for s in statuses if s not in UNCOUNTED]
+        return Figure(sum(1 for s in counted if s == "complete"), len(counted))
 
     def next_to_do(self, after: Page | None = None, statuses: tuple[str, ...] = TO_DO) -> Page | None:
         """The first page in scope after ``after`` (wrapping round) with one of ``statuses``."""

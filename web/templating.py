@@ -18,6 +18,7 @@ STATUS_LABELS = {
     "complete": _l("Complete"),
     "has_errors": _l("Has errors"),
     "not_applicable": _l("Not applicable"),
+    "optional": _l("Optional"),
     "submitted": _l("Submitted"),
     "returned": _l("Returned with comments"),
     "accepted": _l("Accepted"),

@@ -113,9 +113,9 @@ def overview(response_id: int) -> str:
 
 
 def _figure_status(tracker: progress.Tracker, pages_: list[Page]) -> str:
-    statuses = {tracker.status(p) for p in pages_} - {"not_applicable"}
+    statuses = {tracker.status(p) for p in pages_} - set(progress.UNCOUNTED)
     if not statuses:
-        return "not_applicable"
+        return "optional" if any(tracker.status(p) == "optional" for p in pages_) else "not_applicable"
     for status in ("has_errors", "in_progress"):
         if status in statuses:
             return status

@@ -8,6 +8,7 @@ sections (chapters) > articles > pages (provisions).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,6 +70,7 @@ class Item:
     level_label: str = ""
     comments: int = 0
     search: str = ""  # what the search reads, case-folded
+    refs: tuple[str, ...] = ()  # the provisions (and article) it answers: "15", "15.a"
 
 
 @dataclass
@@ -147,7 +149,8 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
             item.level = framework.provisions[refs[0]].level
             label = level_label(q, refs[0])
             item.level_label = label.text if label else ""
-        item.search = " ".join((item.title, article.title, " ".join(refs))).casefold()
+        item.search = " ".join((item.title, article.title)).casefold()
+        item.refs = refs + (group.provisions if group is not None else ())
         if not _passes(item, page, filters):
             continue
         matches += 1
@@ -181,4 +184,20 @@ def _passes(item: Item, page: Page, filters: Filters) -> bool:
         return False
     if filters.chapter and page.section.id != filters.chapter:
         return False
-    return not filters.find or filters.find.casefold() in item.search
+    if not filters.find:
+        return True
+    number = as_reference(filters.find)
+    if number is not None:  # "15", "15 (1) (a)", "44.15": that article or provision and what it holds
+        return any(ref == number or ref.startswith(number + ".") for ref in item.refs)
+    return filters.find.casefold() in item.search
+
+
+_NUMBER = re.compile(r"\d+(?:\s*[.(]?\s*[0-9a-z]{1,3}\s*\)?)*", re.IGNORECASE)
+
+
+def as_reference(find: str) -> str | None:
+    """A searched article or provision number as a framework reference ("15 (1) (a)" -> "15.1.a")."""
+    find = find.strip()
+    if not _NUMBER.fullmatch(find):
+        return None
+    return ".".join(re.findall(r"[0-9a-z]+", find.casefold()))

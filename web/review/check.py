@@ -24,7 +24,7 @@ class Line:
     page: Page
     title: str
     status: str
-    missing: int = 0
+    missing: list[str] = field(default_factory=list)  # labels of the missing answers
     problems: list[str] = field(default_factory=list)
     answers: list[tuple[engine.Question, str]] = field(default_factory=list)
 
@@ -57,7 +57,7 @@ def build(q: engine.Questionnaire, evaluation: engine.Evaluation) -> Check:
     to_do = 0
     for page in tracker.pages.list:
         status = tracker.status(page)
-        if status == "not_applicable" or (not complete and status == "complete"):
+        if status == "not_applicable" or (not complete and status in ("complete", "optional")):
             continue
         line = Line(page, group_title(q, page.group).text, status)
         if complete:
@@ -70,7 +70,7 @@ def build(q: engine.Questionnaire, evaluation: engine.Evaluation) -> Check:
             for qid in page.question_ids:
                 for problem in issues.get(qid, ()):
                     if problem.code == "required" and problem.row is None:
-                        line.missing += 1
+                        line.missing.append(text(q, q.question(qid).label).text)
                     else:
                         line.problems.append(f"{text(q, q.question(qid).label).text}: {message(q, problem)}")
         _place(chapters, q, page).lines.append(line)
