@@ -6,7 +6,8 @@
  *  - every unsaved change is kept in this browser until the server confirms it (store.js), so a
  *    dropped connection or an ended session loses nothing: the page offers it back;
  *  - a colleague's newer answer is never overwritten: both are shown (conflicts.js);
- *  - table rows are added, moved and removed in place (tables.js); long texts count characters.
+ *  - table rows are added, moved and removed in place (tables.js); long texts count characters
+ *    (counters.js); the focused field is never under the sticky save bar (focus.js).
  */
 import { Answers, baseVersion, editable, setBaseVersion, container } from "./values.js";
 import { Branching } from "./branching.js";
@@ -17,6 +18,7 @@ import { showProblems } from "./problems.js";
 import { showConflict } from "./conflicts.js";
 import { handleRowButtons } from "./tables.js";
 import { attachCounters } from "./counters.js";
+import { keepFocusAboveBar } from "./focus.js";
 
 function start() {
   var form = document.getElementById("page-form");
@@ -24,6 +26,7 @@ function start() {
   if (!form || !texts) { return; }
   var msg = texts.dataset;
   attachCounters(form, msg.counter);
+  keepFocusAboveBar(form, form.querySelector("[data-save-bar]"));
   if (!window.Conditions || !window.fetch) { return; }
   var data = JSON.parse(form.getAttribute("data-fill"));
   var answers = new Answers(data.types);
