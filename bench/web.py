@@ -125,6 +125,14 @@ def full_checklist(version: Any, state: Any) -> dict[str, Any]:
     return {"email": user.email, "checklist": response.id}
 
 
+def make_app(database_url: str, instance: Path) -> Any:
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False})
+    app.instance_path = str(instance)
+    return app
+
+
 def setup(database_url: str, instance: Path, clients: int) -> list[dict[str, Any]]:
     """Database, demo data, the benchmark questionnaire, one State per client with both responses."""
     from sqlalchemy import select
