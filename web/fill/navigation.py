@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 
 import engine
 
-from ..content import group_title, level_label, text
+from ..content import group_title, text
 from ..db import db
+from ..i18n import current_language
 from ..models import Comment, Response
 from ..progress import Figure, Tracker
 from .pages import Page
@@ -63,14 +64,12 @@ class Filters:
 
 @dataclass
 class Item:
+    """A page in the navigation: its title, status and open comments."""
+
     page: Page
     title: str
     status: str
-    level: str = ""  # the framework level's code, for the filter
-    level_label: str = ""
     comments: int = 0
-    search: str = ""  # what the search reads, case-folded
-    refs: tuple[str, ...] = ()  # the provisions (and article) it answers: "15", "15.a"
 
 
 @dataclass
@@ -120,6 +119,47 @@ def open_comments(response: Response, layout: Any) -> dict[str, int]:
     return out
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What the navigation shows of a page whatever the answers, in one language (cached)."""
+
+    page: Page
+    title: str
+    section_title: str
+    article_id: str
+    article_title: str
+    level: str  # the framework level's code, for the filter
+    search: str  # what the search reads, case-folded
+    refs: tuple[str, ...]  # the provisions (and article) it answers: "15", "15.a"
+
+
+def entries(q: engine.Questionnaire, layout: Any) -> list[Entry]:
+    """Every page's entry in the interface language, computed once per questionnaire and language."""
+    lang = current_language()
+    key = ("navigation", lang)
+    cached: list[Entry] | None = q.index.cache.get(key)
+    if cached is not None:
+        return cached
+    framework = q.framework
+    out = []
+    articles: dict[str, str] = {}
+    for page in layout.list:
+        group = page.article
+        if group is not None and group.id not in articles:
+            articles[group.id] = group_title(q, group).text
+        article_title = articles[group.id] if group is not None else ""
+        refs = page.group.provisions
+        level = ""
+        if framework is not None and len(refs) == 1 and refs[0] in framework.provisions:
+            level = framework.provisions[refs[0]].level
+        title = group_title(q, page.group).text
+        out.append(Entry(page, title, text(q, page.section.title).text, group.id if group is not None else "",
+                         article_title, level, f"{title} {article_title}".casefold(),
+                         refs + (group.provisions if group is not None else ())))
+    q.index.cache[key] = out
+    return out
+
+
 def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current: Page | None,
           filters: Filters, scoped: bool) -> Navigation:
     """The navigation for one response, as seen by one person, with ``current`` marked."""
@@ -129,29 +169,22 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
     sections: list[Section] = []
     matches = 0
     by_article: dict[str, Article] = {}
-    for page in tracker.in_scope:
+    for entry in entries(q, tracker.pages):
+        page = entry.page
         status = tracker.status(page)
-        if status == "not_applicable":
+        if page.id not in in_scope or status == "not_applicable":
             continue
         section = sections[-1] if sections and sections[-1].id == page.section.id else None
         if section is None:
-            section = Section(page.section.id, text(q, page.section.title).text)
+            section = Section(page.section.id, entry.section_title)
             sections.append(section)
-        group = page.article
-        key = f"{page.section.id}/{group.id if group else ''}"
+        key = f"{page.section.id}/{entry.article_id}"
         article = by_article.get(key)
         if article is None:
-            article = by_article[key] = Article(group.id if group else "", group_title(q, group).text if group else "")
+            article = by_article[key] = Article(entry.article_id, entry.article_title)
             section.articles.append(article)
-        item = Item(page, group_title(q, page.group).text, status, comments=comments.get(page.id, 0))
-        refs = page.group.provisions
-        if framework is not None and len(refs) == 1 and refs[0] in framework.provisions:
-            item.level = framework.provisions[refs[0]].level
-            label = level_label(q, refs[0])
-            item.level_label = label.text if label else ""
-        item.search = " ".join((item.title, article.title)).casefold()
-        item.refs = refs + (group.provisions if group is not None else ())
-        if not _passes(item, page, filters):
+        item = Item(page, entry.title, status, comments.get(page.id, 0))
+        if not _passes(entry, item, filters):
             continue
         matches += 1
         article.items.append(item)
@@ -174,22 +207,22 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
         matches, levels, chapters)
 
 
-def _passes(item: Item, page: Page, filters: Filters) -> bool:
+def _passes(entry: Entry, item: Item, filters: Filters) -> bool:
     if filters.status == "comments":
         if not item.comments:
             return False
     elif filters.status and item.status != filters.status:
         return False
-    if filters.level and item.level != filters.level:
+    if filters.level and entry.level != filters.level:
         return False
-    if filters.chapter and page.section.id != filters.chapter:
+    if filters.chapter and entry.page.section.id != filters.chapter:
         return False
     if not filters.find:
         return True
     number = as_reference(filters.find)
     if number is not None:  # "15", "15 (1) (a)", "44.15": that article or provision and what it holds
-        return any(ref == number or ref.startswith(number + ".") for ref in item.refs)
-    return filters.find.casefold() in item.search
+        return any(ref == number or ref.startswith(number + ".") for ref in entry.refs)
+    return filters.find.casefold() in entry.search
 
 
 _NUMBER = re.compile(r"\d+(?:\s*[.(]?\s*[0-9a-z]{1,3}\s*\)?)*", re.IGNORECASE)

@@ -21,7 +21,7 @@ from ..db import db
 from ..fill.pages import pages
 from ..models import Activity, AnswerRevision, Comment, QuestionnaireVersion, Snapshot, User
 from ..models.base import utcnow
-from . import check as checking
+from . import check_answers
 
 bp = Blueprint("review", __name__)
 
@@ -44,7 +44,7 @@ def check(response_id: int) -> str:
 
 def _check_page(response: Any, refused: bool = False) -> str:
     q = catalog.questionnaire(response.version)
-    found = checking.build(q, engine.evaluate(q, values(q, stored(response))))
+    found = check_answers.build(q, engine.evaluate(q, values(q, stored(response))))
     return render_template("review/check.html", response=response, q=q, check=found, refused=refused,
                            can_submit=access.can_submit(current_user, response))
 

@@ -2,7 +2,7 @@
 and article; when nothing is left, every answer with a "Change" link. Submitting starts here.
 
 Statuses and the figure come from ``web.progress``; problems are put into words by
-``web.fill.messages``; answers by ``web.content.display`` (the same words as the PDF).
+``web.fill.messages``; answers by ``exports.display`` (the same words as the PDF).
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import engine
+from exports import display as shown
 
 from .. import progress
-from ..content import display, group_title, text
+from ..content import group_title, text, words
 from ..fill.messages import message
 from ..fill.pages import Page
+from ..i18n import current_language
 
 
 @dataclass
@@ -26,7 +28,7 @@ class Line:
     status: str
     missing: list[str] = field(default_factory=list)  # labels of the missing answers
     problems: list[str] = field(default_factory=list)
-    answers: list[tuple[engine.Question, str]] = field(default_factory=list)
+    answers: list[tuple[str, str]] = field(default_factory=list)  # (question, answer) in words
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Group:
 
 @dataclass
 class Chapter:
+    id: str
     title: str
     groups: list[Group] = field(default_factory=list)
 
@@ -55,13 +58,16 @@ def build(q: engine.Questionnaire, evaluation: engine.Evaluation) -> Check:
     issues = evaluation.issues(include_missing=True) if not complete else {}
     chapters: list[Chapter] = []
     to_do = 0
+    lang, yes_no = current_language(), words()  # once, not per answer
+    headings: dict[str, str] = {}
     for page in tracker.pages.list:
         status = tracker.status(page)
         if status == "not_applicable" or (not complete and status in ("complete", "optional")):
             continue
         line = Line(page, group_title(q, page.group).text, status)
         if complete:
-            line.answers = [(question, display(q, question, evaluation.values[question.id]))
+            line.answers = [(text(q, question.label).text,
+                             shown.words(q, question, evaluation.values[question.id], lang, yes_no))
                             for question in page.questions if question.id in evaluation.values]
             if not line.answers:
                 continue
@@ -73,17 +79,21 @@ def build(q: engine.Questionnaire, evaluation: engine.Evaluation) -> Check:
                         line.missing.append(text(q, q.question(qid).label).text)
                     else:
                         line.problems.append(f"{text(q, q.question(qid).label).text}: {message(q, problem)}")
-        _place(chapters, q, page).lines.append(line)
+        _place(chapters, q, page, headings).lines.append(line)
     return Check(tracker.figure(), complete, chapters, to_do)
 
 
-def _place(chapters: list[Chapter], q: engine.Questionnaire, page: Page) -> Group:
-    title = text(q, page.section.title).text
-    if not chapters or chapters[-1].title != title:
-        chapters.append(Chapter(title))
+def _place(chapters: list[Chapter], q: engine.Questionnaire, page: Page, headings: dict[str, str]) -> Group:
+    """The chapter and article group of ``page`` (made when it is the first of them)."""
+    if not chapters or chapters[-1].id != page.section.id:
+        chapters.append(Chapter(page.section.id, text(q, page.section.title).text))
     chapter = chapters[-1]
     article = page.article
-    heading = group_title(q, article).text if article is not None else ""
+    heading = ""
+    if article is not None:
+        if article.id not in headings:
+            headings[article.id] = group_title(q, article).text
+        heading = headings[article.id]
     if not chapter.groups or chapter.groups[-1].title != heading:
         chapter.groups.append(Group(heading))
     return chapter.groups[-1]
