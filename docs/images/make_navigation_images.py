@@ -90,7 +90,6 @@ def main() -> None:
                     if page.locator("html").get_attribute("lang") != lang:
                         page.locator(f".language-switcher button[lang={lang}]").click()
                         page.wait_for_load_state()
-                    page.locator("nav.side-nav details").first.evaluate("d => d.open = true")
                     page.locator("nav.side-nav").screenshot(path=str(out / f"navigation-{lang}.png"))
                     page.goto(f"{base}/responses/{response_id}/check")
                     page.screenshot(path=str(out / f"check-{lang}.png"))

@@ -14,7 +14,7 @@ from exports import display as shown
 
 from .. import progress
 from ..content import group_title, text, words
-from ..fill.messages import message
+from ..fill.messages import cell_message, message
 from ..fill.pages import Page
 from ..i18n import current_language
 
@@ -77,6 +77,8 @@ def build(q: engine.Questionnaire, evaluation: engine.Evaluation) -> Check:
                 for problem in issues.get(qid, ()):
                     if problem.code == "required" and problem.row is None:
                         line.missing.append(text(q, q.question(qid).label).text)
+                    elif problem.row is not None and problem.column is not None:  # column, row and rule
+                        line.problems.append(cell_message(q, q.question(qid), problem))
                     else:
                         line.problems.append(f"{text(q, q.question(qid).label).text}: {message(q, problem)}")
         _place(chapters, q, page, headings).lines.append(line)
