@@ -389,3 +389,16 @@ def test_axe_finds_nothing_on_the_complete_check_page(kenya: Setup, page: Page) 
         in_language(page, lang)
         expect(page.locator("a.change-link").first).to_be_visible()
         assert axe_violations(page) == [], lang
+
+
+def test_no_sideways_scroll_at_320_px_in_any_language(kenya: Setup, page: Page) -> None:
+    store(kenya, {"p5_1.compliance": "partial", "p5_1.ta_needed": True, "p5_1.ta_received": True})
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in(page, kenya.server, kenya.users["amina"])
+    for lang in ("en", "fr", "es", "ru", "zh", "ar"):
+        page.goto(kenya.page_url("p5_1"))
+        in_language(page, lang)
+        for path in ("/pages/p5_1", "/pages/p5_1?status=not_started", "", "/check"):
+            page.goto(kenya.server(f"/responses/{kenya.response_id}{path}"))
+            page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
+            no_sideways_scroll(page)
