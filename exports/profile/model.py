@@ -56,6 +56,9 @@ class ProfileData:
     answers_hash: str = ""  # fingerprint of the answers (the snapshot's SHA-256), if any
     source_key: str = ""  # changes whenever the answers change (cache key)
     focal_point: FocalPoint | None = None
+    #: (complete pages, counted pages): the progress figure the web app shows (``web.progress``),
+    #: given by the caller; None: not shown.
+    progress: tuple[int, int] | None = None
 
     def state_name(self, lang: str) -> str:
         return str(self.state_names.get(lang) or self.state_names.get("en") or self.state_code)
@@ -70,4 +73,5 @@ class ProfileData:
             "snapshot": self.snapshot_number, "revision": self.revision, "answers_hash": self.answers_hash,
             "source": self.source_key,
             "focal": [focal.name, focal.position, focal.institution] if focal else None,
+            "progress": list(self.progress) if self.progress else None,
         }

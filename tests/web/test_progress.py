@@ -118,3 +118,21 @@ def test_unknown_filters_are_ignored(app: Flask, client: FlaskClient) -> None:
     assert page.status_code == 200 and 'aria-current="page"' in html and "/pages/p5_2?" not in html
     long = client.get(f"/responses/{response.id}/pages/p5_1?find=" + "x" * 500).get_data(as_text=True)
     assert 'name="find" value="' + "x" * 100 + '"' in long  # the search is cut to 100 characters
+
+
+def test_the_profile_gets_the_figure_every_screen_shows(app: Flask) -> None:
+    from tests.conftest import context
+    from tests.web.test_profiles import respond
+    from web import catalog
+    from web.answers import stored, values
+    from web.extensions import db
+    from web.models import Response
+    from web.profiles import profile_data
+
+    rid = respond("KEN")  # the general part and article 5 answered
+    with context():
+        response = db.session.get(Response, rid)
+        q = catalog.questionnaire(response.version)
+        shown = progress.figure(q, engine.evaluate(q, values(q, stored(response))))
+        assert profile_data(response).progress == (shown.complete, shown.total)
+        assert 0 < shown.complete < shown.total and response.percent == shown.percent

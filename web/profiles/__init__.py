@@ -30,7 +30,7 @@ from exports import profile as profiles
 from exports.cache import ProfileCache
 from exports.pdf import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Rendered, render_pdf
 
-from .. import access
+from .. import access, progress
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, current_language
 from ..jobs import JobError, JobState, views
@@ -152,7 +152,14 @@ def profile_data(response: Response) -> profiles.ProfileData:
         status=response.status, as_of=source.as_of, snapshot_number=snapshot.number if snapshot else None,
         revision=snapshot.revision if snapshot else response.revision,
         answers_hash=snapshot.answers_hash if snapshot else "", source_key=source.key,
-        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers))
+        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers),
+        progress=_figure(source.questionnaire, source.answers))
+
+
+def _figure(q: engine.Questionnaire, answers: Any) -> tuple[int, int]:
+    """The same figure as every screen (web.progress), of the answers the profile shows."""
+    found = progress.figure(q, engine.evaluate(q, answers))
+    return found.complete, found.total
 
 
 def gettext_for(lang: str) -> Any:
