@@ -97,31 +97,11 @@ class Context:
 def overview(response_id: int) -> str:
     ctx = Context(response_id)
     tracker = ctx.tracker
-    sections = []
-    for section in ctx.q.sections:
-        items = []
-        section_pages = ctx.pages.in_section(section)
-        for page in section_pages:
-            items.append({"page": page, "title": group_title(ctx.q, page.group), "status": tracker.status(page),
-                          "article": _article_heading(ctx, page)})
-        figure = tracker.figure(section_pages)
-        sections.append({"section": section, "title": text(ctx.q, section.title), "items": items,
-                         "figure": figure, "status": _figure_status(tracker, section_pages)})
-    return render_template("fill/overview.html", ctx=ctx, sections=sections, figure=tracker.figure(),
-                           whole=tracker.figure(ctx.pages.list), total=ctx.evaluation.total,
+    nav = navigation.build(ctx.q, tracker, ctx.response, None, navigation.Filters.read(request.args, ctx.q),
+                           ctx.scoped)  # the contents: the side navigation of every page, unfolded here
+    return render_template("fill/overview.html", ctx=ctx, nav=nav, filter_labels=navigation.FILTERS,
+                           figure=tracker.figure(), whole=tracker.figure(ctx.pages.list), total=ctx.evaluation.total,
                            resume=_resume_page(ctx), **_workflow_panel(ctx))
-
-
-def _figure_status(tracker: progress.Tracker, pages_: list[Page]) -> str:
-    statuses = {tracker.status(p) for p in pages_} - set(progress.UNCOUNTED)
-    if not statuses:
-        return "optional" if any(tracker.status(p) == "optional" for p in pages_) else "not_applicable"
-    for status in ("has_errors", "in_progress"):
-        if status in statuses:
-            return status
-    if statuses == {"complete"}:
-        return "complete"
-    return "in_progress" if "complete" in statuses else "not_started"
 
 
 def _workflow_panel(ctx: Context) -> dict[str, Any]:
@@ -140,17 +120,6 @@ def _workflow_panel(ctx: Context) -> dict[str, Any]:
             and (current_user.is_secretariat or access.can_start(current_user, response.state)),
             "orphans": versions.orphans(response), "open_comments": open_comments, "snapshots": snapshots,
             "latest_snapshot": workflow.latest_snapshot(response)}
-
-
-def _article_heading(ctx: Context, page: Page) -> str | None:
-    """Show an article's title once, above its first page in the table of contents."""
-    parent = page.trail[-1] if len(page.trail) > 1 else None
-    if parent is None or parent.kind == "section" or not parent.provisions:
-        return None
-    before = ctx.pages.list[page.index - 1] if page.index else None
-    if before is not None and before.trail and before.trail[-1].id == parent.id:
-        return None
-    return group_title(ctx.q, parent).text
 
 
 def _resume_page(ctx: Context) -> Page | None:
