@@ -27,15 +27,12 @@ _ABSENT: Any = object()  # not in the changes: read the table below
 _GONE: Any = object()  # removed by a change
 
 
-class Layered(Mapping[str, V], Generic[V]):
-    """A read-only mapping: a base table (never changed) with changes on top."""
+class _Overlay(Generic[V]):
+    """Reading a table through its changes (a value, or :data:`_GONE` for a removal) to the base below."""
 
-    __slots__ = ("_base", "_changes", "_size")
-
-    def __init__(self, base: Mapping[str, V], changes: immutables.Map[str, Any] | None = None):
-        self._base = base
-        self._changes: immutables.Map[str, Any] = changes if changes is not None else immutables.Map()
-        self._size: int | None = None if changes else len(base)
+    __slots__ = ()
+    _base: Mapping[str, V]
+    _changes: Mapping[str, Any]
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self._changes.get(key, _ABSENT)
@@ -51,6 +48,18 @@ class Layered(Mapping[str, V], Generic[V]):
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key, _ABSENT) is not _ABSENT
+
+
+class Layered(_Overlay[V], Mapping[str, V]):
+    """A read-only mapping: a base table (never changed) with changes on top."""
+
+    __slots__ = ("_base", "_changes", "_size")
+
+    def __init__(self, base: Mapping[str, V], changes: immutables.Map[str, Any] | None = None):
+        self._base = base
+        self._changes: immutables.Map[str, Any] = changes if changes is not None else immutables.Map()
+        self._size: int | None = None if changes else len(base)
+
 
     def __iter__(self) -> Iterator[str]:
         changes = self._changes
@@ -96,34 +105,22 @@ class LayeredSet(AbstractSet[str]):
         return f"LayeredSet({set(self)!r})"
 
 
-class Staged(MutableMapping[str, V], Generic[V]):
+class Staged(_Overlay[V], MutableMapping[str, V]):
     """The changes one update makes to a table, read through to the table below."""
 
-    __slots__ = ("below", "changes")
+    __slots__ = ("_base", "_changes")
 
     def __init__(self, below: Mapping[str, V]):
-        self.below = below
-        self.changes: dict[str, Any] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        value = self.changes.get(key, _ABSENT)
-        if value is _ABSENT:
-            return self.below.get(key, default)
-        return default if value is _GONE else value
-
-    def __getitem__(self, key: str) -> V:
-        value = self.get(key, _ABSENT)
-        if value is _ABSENT:
-            raise KeyError(key)
-        return value  # type: ignore[no-any-return]
+        self._base = below
+        self._changes: dict[str, Any] = {}
 
     def __setitem__(self, key: str, value: V) -> None:
-        self.changes[key] = value
+        self._changes[key] = value
 
     def __delitem__(self, key: str) -> None:
         if key not in self:
             raise KeyError(key)
-        self.changes[key] = _GONE
+        self._changes[key] = _GONE
 
     def pop(self, key: str, default: Any = _ABSENT) -> Any:
         value = self.get(key, _ABSENT)
@@ -131,11 +128,8 @@ class Staged(MutableMapping[str, V], Generic[V]):
             if default is _ABSENT:
                 raise KeyError(key)
             return default
-        self.changes[key] = _GONE
+        self._changes[key] = _GONE
         return value
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key, _ABSENT) is not _ABSENT
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.freeze())
@@ -145,10 +139,10 @@ class Staged(MutableMapping[str, V], Generic[V]):
 
     def freeze(self) -> Mapping[str, V]:
         """The table with the changes: the table below itself when nothing changed."""
-        if not self.changes:
-            return self.below
-        below = self.below if isinstance(self.below, Layered) else Layered(self.below)
-        return below.changed(self.changes)
+        if not self._changes:
+            return self._base
+        below = self._base if isinstance(self._base, Layered) else Layered(self._base)
+        return below.changed(self._changes)
 
 
 class StagedSet(MutableSet[str]):

@@ -169,7 +169,7 @@ def layouts(q: engine.Questionnaire) -> tuple[Layout, ...]:
     cached = q.index.cache.get("exports.provision_layouts")
     if cached is None:
         cached = q.index.cache["exports.provision_layouts"] = tuple(_layouts(q))
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _layouts(q: engine.Questionnaire) -> list[Layout]:

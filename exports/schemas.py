@@ -42,8 +42,9 @@ CODES = {
 }
 
 
-def _field(kind: type[fields.Field], **kwargs: Any) -> Any:
-    return kind(error_messages=CODES, **kwargs)
+def _field(kind: type[fields.Field[Any]], **kwargs: Any) -> Any:
+    messages: dict[str, str | list[Any] | dict[Any, Any]] = dict(CODES)
+    return kind(error_messages=messages, **kwargs)
 
 
 class _Strict(Schema):

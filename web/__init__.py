@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from . import i18n, jobs, security, templating
+    from . import access, i18n, jobs, security, templating
     from .extensions import babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     security.init_app(app)
     app.context_processor(i18n.template_context)
+    access.init_app(app)  # ``can(rule, response)`` in templates
     templating.init_app(app)
     jobs.init_app(app)  # the job queue (RQ on Redis), or threads of this process when none answers
 

@@ -10,18 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from flask import abort
+import flask_login
+from flask import Flask, abort
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
 
 import engine
 
 from .db import db
-from .models import Response, State, User
+from .models import Comment, Response, State, User
+from .models.responses import EDITABLE_STATUSES, TRANSITIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+def login_required(view: F) -> F:
+    """Flask-Login's ``login_required`` (which has no type hints), keeping the view's type."""
+    return cast(F, flask_login.login_required(view))
 
 
 def require_roles(*roles: str) -> Callable[[F], F]:
@@ -50,13 +58,16 @@ EVERYONE = ("secretariat_admin", "secretariat_reviewer", "focal_point", "contrib
 
 
 # -- States ----------------------------------------------------------------------------------
-def states(user: User) -> Select[tuple[State]]:
-    query = select(State)
+def _scoped(user: User, query: Select[T], state_id: Any, others: Any) -> Select[T]:
+    """``query`` for the secretariat, limited to the user's State (``state_id`` is the column to
+    compare) for a State's users, and to ``others`` (a condition) for anyone else."""
     if user.is_secretariat:
         return query
-    if user.role in STATE_USERS:
-        return query.where(State.id == user.state_id)
-    return query.where(State.id.in_(published().with_only_columns(Response.state_id)))
+    return query.where(state_id == user.state_id if user.role in STATE_USERS else others)
+
+
+def states(user: User) -> Select[State]:
+    return _scoped(user, select(State), State.id, State.id.in_(published().with_only_columns(Response.state_id)))
 
 
 def state(user: User, code: str) -> State:
@@ -67,17 +78,12 @@ def state(user: User, code: str) -> State:
 
 
 # -- responses ---------------------------------------------------------------------------------
-def responses(user: User) -> Select[tuple[Response]]:
-    """Responses whose answers the user may read."""
-    query = select(Response)
-    if user.is_secretariat:
-        return query
-    if user.role in STATE_USERS:
-        return query.where(Response.state_id == user.state_id)
-    return query.where(Response.id == -1)  # readers see published profiles, not answers
+def responses(user: User) -> Select[Response]:
+    """Responses whose answers the user may read (readers see published profiles, not answers)."""
+    return _scoped(user, select(Response), Response.state_id, Response.id == -1)
 
 
-def published() -> Select[tuple[Response]]:
+def published() -> Select[Response]:
     """Responses the secretariat accepted and published: what delegates and donors may read."""
     return select(Response).where(Response.published.is_(True), Response.status == "accepted")
 
@@ -87,13 +93,13 @@ def public_view(user: User) -> bool:
     return not user.is_secretariat and user.role not in STATE_USERS
 
 
-def data_responses(user: User) -> Select[tuple[Response]]:
+def data_responses(user: User) -> Select[Response]:
     """Responses whose record-level data (exports, profiles) the user may have: their own scope, or
     for readers the published ones."""
     return published() if public_view(user) else responses(user)
 
 
-def readable_responses(user: User) -> Select[tuple[Response]]:
+def readable_responses(user: User) -> Select[Response]:
     """Responses whose published content the user may read: their scope, and every published one
     (a State's users read other States' published measures as any reader does)."""
     if public_view(user) or user.is_secretariat:
@@ -102,7 +108,7 @@ def readable_responses(user: User) -> Select[tuple[Response]]:
                                       Response.id.in_(published().with_only_columns(Response.id))))
 
 
-def aggregate_responses(user: User) -> Select[tuple[Response]]:
+def aggregate_responses(user: User) -> Select[Response]:
     """Responses counted in figures across States: every one for the secretariat, else published."""
     return responses(user) if user.is_secretariat else published()
 
@@ -114,14 +120,30 @@ def response(user: User, response_id: int) -> Response:
     return found
 
 
+# -- what a user may do with a response ---------------------------------------------------------
+# Views and templates ask these (templates through ``can``, see ``template_context``); none of them
+# tests a role or a status itself. ``may`` answers "is this someone who takes the step?" (no: 403);
+# ``can`` adds "does the status allow it now?" (no: the step is refused on its merits, 409).
+
+
 def answers_for(user: User, resp: Response) -> bool:
     """Is the user one of those who answer for the response's State (whatever its status)?"""
     return user.role in ANSWERING and user.state_id == resp.state_id
 
 
-def can_answer(user: User, resp: Response) -> bool:
+def can_read(user: User, resp: Response) -> bool:
+    """May the user open the response's pages (the secretariat, the State's own users)?"""
+    return user.is_secretariat or answers_for(user, resp)
+
+
+def can_review(user: User, resp: Response) -> bool:
+    """Is the user a reviewer of the response: comments, returns, accepts and publishes it?"""
+    return user.is_secretariat
+
+
+def can_edit(user: User, resp: Response) -> bool:
     """May the user change answers of this response at all (own State, not under review)?"""
-    return answers_for(user, resp) and resp.status in ("draft", "returned")
+    return answers_for(user, resp) and resp.status in EDITABLE_STATUSES
 
 
 def can_answer_question(user: User, q: engine.Questionnaire, question_id: str) -> bool:
@@ -140,9 +162,89 @@ def can_answer_question(user: User, q: engine.Questionnaire, question_id: str) -
     return False
 
 
-def can_submit(user: User, resp: Response) -> bool:
-    return user.role == "focal_point" and user.state_id == resp.state_id and resp.status in ("draft", "returned")
-
-
 def can_start(user: User, state_row: State) -> bool:
+    """May the user start a response of the State (its focal point)?"""
     return user.role == "focal_point" and user.state_id == state_row.id
+
+
+def _focal_point_of(user: User, resp: Response) -> bool:
+    return user.role == "focal_point" and user.state_id == resp.state_id
+
+
+def _mover(user: User, resp: Response) -> bool:
+    return user.is_secretariat or can_start(user, resp.state)
+
+
+#: Who takes each step of a response's life, whatever its status now.
+TAKES: dict[str, Callable[[User, Response], bool]] = {
+    "submit": _focal_point_of, "return": can_review, "accept": can_review, "amend": _focal_point_of,
+    "publish": can_review, "migrate": _mover,
+}
+#: The statuses each step leaves from: the four review transitions, publishing, moving to a newer version.
+STEP_FROM: dict[str, frozenset[str]] = {
+    **{step: leaves for step, (leaves, _target) in TRANSITIONS.items()},
+    "publish": frozenset({"accepted"}), "migrate": EDITABLE_STATUSES,
+}
+
+
+def may(user: User, resp: Response, step: str) -> bool:
+    """Is the user one of those who take ``step`` (a key of ``TAKES``) for this response?"""
+    return TAKES[step](user, resp)
+
+
+def can(user: User, resp: Response, step: str) -> bool:
+    """May the user take ``step`` now: one of those who take it, and the status allows it?"""
+    return may(user, resp, step) and resp.status in STEP_FROM[step]
+
+
+def _step_rule(step: str) -> Callable[[User, Response], bool]:
+    def rule(user: User, resp: Response) -> bool:
+        return can(user, resp, step)
+
+    rule.__name__ = rule.__qualname__ = f"can_{step}"
+    rule.__doc__ = f"May the user take the step '{step}' now?"
+    return rule
+
+
+can_submit = _step_rule("submit")
+can_return = _step_rule("return")
+can_accept = _step_rule("accept")
+can_amend = _step_rule("amend")
+can_publish = _step_rule("publish")
+can_migrate = _step_rule("migrate")
+
+
+def can_comment(user: User, resp: Response, parent: Comment | None = None) -> bool:
+    """May the user start a thread of comments (reviewers), or reply to ``parent`` (the State's users too)?"""
+    return can_review(user, resp) or (parent is not None and user.role in STATE_USERS)
+
+
+def can_reply(user: User, resp: Response) -> bool:
+    """May the user reply to a thread of the response's comments?"""
+    return can_review(user, resp) or user.role in STATE_USERS
+
+
+def can_resolve(user: User, resp: Response) -> bool:
+    """May the user mark a comment resolved or open it again?"""
+    return can_review(user, resp)
+
+
+#: The rules templates ask by name: ``can("submit", response)``.
+RULES: dict[str, Callable[[User, Response], bool]] = {
+    "read": can_read, "review": can_review, "edit": can_edit, "submit": can_submit, "return": can_return,
+    "accept": can_accept, "amend": can_amend, "publish": can_publish, "migrate": can_migrate,
+    "comment": can_comment, "reply": can_reply, "resolve": can_resolve,
+}
+
+
+def template_context() -> dict[str, Any]:
+    """``can(rule, response)`` for templates: a rule of ``RULES`` asked for the current user."""
+
+    def can_(rule: str, resp: Response) -> bool:
+        return RULES[rule](current_user, resp)
+
+    return {"can": can_}
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(template_context)

@@ -37,11 +37,10 @@ from .bounds import beyond_hard_limit
 from .db import db
 from .models import Answer, AnswerRevision, Response, User
 from .models.base import utcnow
+from .models.responses import EDITABLE_STATUSES
 from .progress import refresh
 
 TEXT_TYPES = frozenset({"text", "long_text", "table"})
-#: The statuses in which a response takes answers.
-EDITABLE = frozenset({"draft", "returned"})
 
 
 class ResponseClosed(Exception):
@@ -59,7 +58,7 @@ def hold(response: Response) -> None:
     version, and refuse if it no longer takes answers or moved to another version."""
     seen_version = response.version_id
     db.lock(response, "status", "version_id", "revision")
-    if response.status not in EDITABLE or response.version_id != seen_version:
+    if response.status not in EDITABLE_STATUSES or response.version_id != seen_version:
         raise ResponseClosed(response.status, moved=response.version_id != seen_version)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask.cli import FlaskGroup
@@ -13,10 +13,16 @@ from flask.cli import FlaskGroup
 import engine
 from engine.diff import Diff
 from engine.schema import schema_text
+from engine.source import MAX_BYTES
 from engine.stats import compute
 
+if TYPE_CHECKING:
+    from flask import Flask
 
-def _create_app():  # imported lazily: `checklist validate` needs no app and no database
+    from .db import Database
+
+
+def _create_app() -> Flask:  # imported lazily: `checklist validate` needs no app and no database
     from web import create_app
 
     return create_app()
@@ -70,10 +76,10 @@ def _source_lines(name: str) -> list[str]:
     """The lines of a file as the diagnostics count them (undecodable bytes shown replaced)."""
     try:
         with open(name, "rb") as handle:
-            data = handle.read(engine.MAX_BYTES + 1)
+            data = handle.read(MAX_BYTES + 1)
     except OSError:
         return []
-    return data.decode("utf-8-sig", errors="replace").splitlines() if len(data) <= engine.MAX_BYTES else []
+    return data.decode("utf-8-sig", errors="replace").splitlines() if len(data) <= MAX_BYTES else []
 
 
 @cli.command("stats", with_appcontext=False)
@@ -218,8 +224,8 @@ def db_current() -> None:
     click.echo(current(db) or "empty")
 
 
-def _safe_url(db: object) -> str:
-    return db.engine.url.render_as_string(hide_password=True)  # type: ignore[attr-defined]
+def _safe_url(db: Database) -> str:
+    return db.engine.url.render_as_string(hide_password=True)
 
 
 @cli.group("states")
@@ -474,7 +480,7 @@ def export(fmt: str, form: str, state_code: str | None, questionnaire: str | Non
 
     try:
         if output == "-":
-            count = write(click.get_binary_stream("stdout"), fmt, form, lang, state_code, questionnaire)
+            count = write(sys.stdout.buffer, fmt, form, lang, state_code, questionnaire)
         else:
             with open(output, "wb") as handle:
                 count = write(handle, fmt, form, lang, state_code, questionnaire)
@@ -579,9 +585,12 @@ def profiles_command(all_states: bool, state_codes: tuple[str, ...], langs: str,
             return
         _waitable()
         with tqdm(total=total, unit="file", desc="profiles", dynamic_ncols=True) as bar:
-            batch = queue_all(responses, chosen, kinds, Path(out), progress=lambda name: bar.update(1))
+            def advance(name: str) -> None:
+                bar.update(1)
+
+            batch = queue_all(responses, chosen, kinds, Path(out), progress=advance)
             db.session.rollback()  # no transaction (on SQLite, no lock) held while the workers read the answers
-            outcome = batch.wait(progress=lambda name: bar.update(1))
+            outcome = batch.wait(progress=advance)
     except JobError as exc:
         raise click.ClickException(f"{exc}; the jobs already queued go on (run the command again to collect "
                                    "what is done: finished files come from the cache)") from None

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, render_template, request
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("web")
@@ -40,6 +39,15 @@ def is_safe_redirect(target: str | None) -> bool:
 
 def safe_next(target: str | None, default: str) -> str:
     return target if target and is_safe_redirect(target) else default
+
+
+def error_page(error: HTTPException) -> tuple[str | Response, int]:
+    """The friendly page (or JSON) for an HTTP error: its title and the request id, no stack trace."""
+    code = error.code or 500
+    if request.accept_mimetypes.best == "application/json" or request.is_json:
+        return _json_error(code, error.description or "")
+    return render_template("error.html", code=code, title=_error_title(code),
+                           request_id=g.get("request_id", "")), code
 
 
 def init_app(app: Flask) -> None:
@@ -72,33 +80,7 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str | Response, int]:
-        code = error.code or 500
-        if request.accept_mimetypes.best == "application/json" or request.is_json:
-            return _json_error(code, error.description or "")
-        return render_template("error.html", code=code, title=_error_title(code),
-                               request_id=g.get("request_id", "")), code
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str | Response, int]:
-        """An expired page must not lose what was typed: show it again (fill pages)."""
-        if request.endpoint == "fill.save_page" and not request.is_json:
-            from .fill import after_expired_token
-
-            return after_expired_token(), 400
-        return http_error(error)
-
-    from .answers import ResponseClosed
-
-    @app.errorhandler(ResponseClosed)
-    def closed(error: ResponseClosed) -> tuple[str | Response, int]:
-        """A save that lost the race against a submission (or a move to a new version)."""
-        from .db import db
-        from .fill import after_closed
-
-        db.session.rollback()
-        return after_closed(error)
+    app.register_error_handler(HTTPException, error_page)  # CSRFError too, except where a blueprint says more
 
     @app.errorhandler(Exception)
     def crash(error: Exception) -> tuple[str | Response, int] | Response:
@@ -136,13 +118,17 @@ def _unavailable(app: Flask) -> Response:
     else:
         typed = []
         if request.method == "POST" and request.endpoint == "fill.save_page":
-            from .fill import _typed
-
-            typed = _typed()
+            typed = typed_values()
         reply = make_response(render_template("error.html", code=503, title=title, typed=typed,
                                               request_id=g.get("request_id", "")), 503)
     reply.headers["Retry-After"] = str(wait)
     return reply
+
+
+def typed_values() -> list[tuple[str, str]]:
+    """What the user typed into the posted form (not our hidden fields), to show it again to copy."""
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if value.strip() and not name.startswith("_") and name != "csrf_token"]
 
 
 def _json_error(code: int, description: str) -> tuple[Response, int]:

@@ -330,8 +330,9 @@ def plan(loaded: engine.Loaded, mapping: Mapping, text: str | None = None) -> Pl
             several = new.question(qid).type == "multiple_choice" if qid in new.index.items else False
             mapped = {code for code, into in mapping.code_map(qid, _list_name(old, qid)).items()
                       if several or len(into) == 1}  # a single choice cannot take a code split in two
-            codes = [code for code in change.detail["codes"]  # type: ignore[union-attr]
-                     if used.get(code) and code not in mapped]
+            removed = change.detail["codes"]
+            assert isinstance(removed, (list, tuple))  # engine.diff lists the codes removed
+            codes = [code for code in removed if used.get(code) and code not in mapped]
             if codes:
                 blockers.append(Blocker("codes_removed", qid, sum(used[c] for c in codes), {"codes": codes}))
     return Plan(loaded, live, changes, blockers, _check_mapping(old, new, mapping), refusals)
@@ -395,7 +396,7 @@ def publish(plan_: Plan, text: str, source: str, mapping: Mapping, user: User | 
     notes = notes.strip()
     if not notes:
         raise catalog.PublishError("write the publication notes: what changed and why")
-    summary = {}
+    summary: dict[str, int] = {}
     if plan_.diff is not None:
         for change in plan_.diff.changes:
             summary[change.kind] = summary.get(change.kind, 0) + 1

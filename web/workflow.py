@@ -27,16 +27,8 @@ from .answers import stored, values
 from .db import db
 from .models import Activity, QuestionnaireVersion, Response, Snapshot, User
 from .models.base import utcnow
+from .models.responses import TRANSITIONS
 from .progress import refresh
-
-#: Which status may follow which (and who may make the move is checked by the caller).
-TRANSITIONS = {
-    "submit": ({"draft", "returned"}, "submitted"),
-    "return": ({"submitted"}, "returned"),
-    "accept": ({"submitted"}, "accepted"),
-    "amend": ({"accepted"}, "draft"),
-}
-
 
 #: Sent as ``step_logged.send(response, action=..., user=..., details=...)`` for every step logged
 #: (before the commit); ``web.profiles.refresh`` queues re-rendering of the State's profiles once the

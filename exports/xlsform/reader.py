@@ -631,7 +631,7 @@ class _Reader:
             question["required"] = ("true" if known else "false") if known is not None \
                 else self.condition(row, "required", names)
             self.state.origin[f"{path}.required"] = row.cell("required")
-        constraints = []
+        constraints: list[Plain] = []
         for suffix in [""] + [f"_{n}" for n in range(2, 50)]:
             rule = row.get(f"constraint{suffix}")
             if not rule:

@@ -147,7 +147,9 @@ class _Writer:
         for name, template in self.templates.items():
             self.template(name, template, templates)
         book = Workbook()
-        book.remove(book.active)
+        first = book.active
+        assert first is not None  # a new workbook has one sheet
+        book.remove(first)
         self.sheet(book, SURVEY, survey, self.columns(survey))
         choices = [row for rows in self.lists.values() for row in rows]
         self.sheet(book, CHOICES, choices, self.columns(choices, ("list_name", "name", "label::{lang}", "other")))
@@ -165,7 +167,7 @@ class _Writer:
 
     def columns(self, rows: list[Row], order: Iterable[str] = COLUMN_ORDER) -> list[str]:
         used = {key for row in rows for key in row}
-        out = []
+        out: list[str] = []
         for column in order:
             names = [column.format(lang=language_header(lang)) for lang in self.languages] \
                 if "{lang}" in column else [column]
@@ -264,7 +266,7 @@ class _Writer:
             suffix = "" if index == 1 else f"_{index}"
             row[f"constraint{suffix}"] = rename_refs(constraint.get("rule", ""), names)
             self.texts(row, f"constraint_message{suffix}", constraint.get("message"))
-        appearance = item.get("appearance")
+        appearance: str | None = item.get("appearance")
         if appearance:
             row["appearance"] = APPEARANCES.get(appearance, appearance)
         elif qtype == "long_text":
@@ -286,7 +288,7 @@ class _Writer:
             out.append(row)
 
     def type_of(self, item: Plain, full_id: str) -> str:
-        qtype = item.get("type", "")
+        qtype: str = item.get("type", "")
         if qtype in ("single_choice", "multiple_choice"):
             kind = "select_one" if qtype == "single_choice" else "select_multiple"
             return f"{kind} {self.list_for(item.get('choices'), full_id)}"

@@ -364,3 +364,92 @@ def test_ids_in_forms_cannot_reach_another_state(app: Flask, scenario: dict[str,
     moved = client.post(f"/responses/{own}/migrate", data={"version_id": other_questionnaire, "csrf_token": token})
     assert moved.status_code == 409
     assert fingerprint() == before
+
+
+# -- the helpers of web/access.py agree with the matrix ---------------------------------------------------
+def _helpers() -> dict[tuple[str, str], Callable[[Any, Any], bool]]:
+    """route (method) -> the helper its view asks: is the user one who may make the request?"""
+    from web import access
+
+    return {("fill.overview", "GET"): access.can_read,
+            ("fill.save_page", "POST"): access.can_edit,
+            ("fill.autosave", "POST"): access.can_edit,
+            ("review.submit", "POST"): access.can_submit,
+            ("review.return_", "POST"): lambda u, resp: access.may(u, resp, "return"),
+            ("review.accept", "POST"): lambda u, resp: access.may(u, resp, "accept"),
+            ("review.amend", "POST"): lambda u, resp: access.may(u, resp, "amend"),
+            ("review.publish", "POST"): lambda u, resp: access.may(u, resp, "publish"),
+            ("review.migrate", "POST"): lambda u, resp: access.may(u, resp, "migrate"),
+            ("review.comments", "POST"): access.can_comment,
+            ("review.resolve_comment", "POST"): access.can_resolve,
+            ("states.start", "POST"): lambda u, resp: access.can_start(u, resp.state)}
+
+
+def test_helpers_agree_with_the_matrix(app: Flask, scenario: dict[str, Any]) -> None:
+    """For every role and State, each helper says yes exactly where the matrix expects the request to
+    be allowed (the scenario's responses are drafts, as the matrix's requests find them)."""
+    from web.extensions import db
+    from web.models import Response, User
+
+    disagree = []
+    with context():
+        for (name, method), helper in _helpers().items():
+            for role in ROLES[1:]:
+                user = db.session.get(User, scenario["users"][role].id)
+                for target in MATRIX[name].targets:
+                    resp = db.session.get(Response, scenario[f"response_{target}"])
+                    allowed = outcome(name, MATRIX[name], method, role, target) in (OK, OK_STAR)
+                    if helper(user, resp) != allowed:
+                        disagree.append(f"{name} {method} [{target}] as {role}: helper says {not allowed}")
+    assert not disagree, "\n".join(disagree)
+
+
+@pytest.mark.parametrize("status", ("draft", "submitted", "returned", "accepted"))
+def test_steps_follow_the_statuses(app: Flask, scenario: dict[str, Any], status: str) -> None:
+    """``can`` is ``may`` and a status the step leaves from; the review transitions come from one table."""
+    from web import access
+    from web.extensions import db
+    from web.models import Response, User
+    from web.models.responses import EDITABLE_STATUSES, TRANSITIONS
+
+    expected_from = {"submit": EDITABLE_STATUSES, "return": {"submitted"}, "accept": {"submitted"},
+                     "amend": {"accepted"}, "publish": {"accepted"}, "migrate": EDITABLE_STATUSES}
+    assert {step: leaves for step, (leaves, _) in TRANSITIONS.items()} == \
+        {step: expected_from[step] for step in ("submit", "return", "accept", "amend")}
+    with context():
+        resp = db.session.get(Response, scenario["response_A"])
+        resp.status = status
+        for role in ROLES[1:]:
+            user = db.session.get(User, scenario["users"][role].id)
+            for step, leaves in expected_from.items():
+                assert access.can(user, resp, step) == (access.may(user, resp, step) and status in leaves), \
+                    (role, step)
+            assert access.can_edit(user, resp) == (role in ("focal_point", "contributor")
+                                                   and status in ("draft", "returned"))
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("status", ("draft", "submitted", "accepted"))
+def test_workflow_buttons_follow_the_helpers(app: Flask, scenario: dict[str, Any], status: str) -> None:
+    """The overview shows a step's button exactly to those the helpers let take it now."""
+    from web import access
+    from web.extensions import db
+    from web.models import Response, User
+
+    with context():
+        resp = db.session.get(Response, scenario["response_A"])
+        resp.status = status
+        db.session.commit()
+    buttons = {"submit": "/submit\"", "return": "/return\"", "accept": "/accept\"", "amend": "/amend\"",
+               "publish": "/publish\""}
+    for role in ROLES[1:]:
+        if outcome("fill.overview", MATRIX["fill.overview"], "GET", role, "A") != OK:
+            continue
+        client = app.test_client()
+        login(client, scenario["users"][role])
+        page = client.get(f"/responses/{scenario['response_A']}").get_data(as_text=True)
+        with context():
+            user = db.session.get(User, scenario["users"][role].id)
+            resp = db.session.get(Response, scenario["response_A"])
+            for step, action in buttons.items():
+                assert (action in page) == access.can(user, resp, step), (role, status, step)

@@ -60,3 +60,30 @@ def test_json_requests_need_the_token_header(app: Flask, client: FlaskClient) ->
     login(client, user)
     response = client.post("/language", json={"lang": "fr"})
     assert response.status_code == 400
+
+
+def test_other_fill_routes_get_the_usual_error_page(app: Flask, client: FlaskClient) -> None:
+    """The fill blueprint shows a page of answers again after a bad token; its other routes (the
+    resolve form, autosave) get the same refusal as every other page, and JSON stays JSON."""
+    from tests.conftest import start_response
+
+    user = add_user("focal_point", "KEN")
+    login(client, user)
+    response = start_response("KEN")
+    page = client.post(f"/responses/{response.id}/resolve", data={"q": "p15_a.compliance"})
+    assert page.status_code == 400 and "text/html" in page.content_type
+    assert "The request could not be understood" in page.get_data(as_text=True)  # web.security's error page
+    auto = client.post(f"/responses/{response.id}/autosave", json={"page": "p15_a", "changes": []})
+    assert auto.status_code == 400 and auto.is_json
+
+
+def test_security_does_not_import_the_fill_blueprint() -> None:
+    """Error handling that belongs to filling in lives in web/fill (web.security depends on no blueprint)."""
+    import ast
+    from pathlib import Path
+
+    import web.security
+
+    tree = ast.parse(Path(web.security.__file__).read_text())
+    imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not any(name == "fill" or name.startswith("fill.") or ".fill" in name for name in imported)

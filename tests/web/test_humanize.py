@@ -59,3 +59,21 @@ def test_conditions_in_french(app: Flask, q: engine.Questionnaire) -> None:
                           "«\u00a0Statut ?\u00a0»."
     assert "«\u00a0Oui\u00a0»" in french["b"] and "«\u00a0Aide ?\u00a0»" in french["b"]
     assert french["f"] == "" and all(text and "Answer" not in text for qid, text in french.items() if qid != "f")
+
+
+def test_more_shapes_of_conditions(app: Flask) -> None:
+    """Several codes of a list; a negated list and an inequality, said only as "in some cases"."""
+    from web.fill.humanize import condition_text
+
+    q = load(items("""
+        - {id: status, type: single_choice, choices: yn, label: {en: Status?, fr: Statut ?}}
+        - {id: kinds, type: multiple_choice, choices: cats, label: {en: Kinds, fr: Types}}
+        - {id: g, type: text, label: {en: G, fr: G}, show_if: "any_selected(${kinds}, 'a', 'b')"}
+        - {id: h, type: text, label: {en: H, fr: H}, show_if: "${status} not in ['no']"}
+        - {id: i, type: text, label: {en: I, fr: I}, show_if: "${status} != 'no'"}
+    """))
+    with app.test_request_context("/?lang=en"):
+        said_en = {qid: condition_text(q, q.question(qid)) for qid in "ghi"}
+    assert said_en["g"] == "Answer if you selected “A” or “B” in “Kinds”."
+    some_cases = "Answer only in some cases (the online form shows this question when it applies)."
+    assert said_en["h"] == some_cases and said_en["i"] == some_cases

@@ -11,8 +11,7 @@ from .. import catalog
 from ..access import require_roles
 from ..auth.passwords import usable
 from ..extensions import db
-from ..i18n import current_language
-from ..models import QuestionnaireVersion, State, User
+from ..models import QuestionnaireVersion, User
 from .forms import UserForm, role_label
 from .users import AccountError, apply_account, invite
 
@@ -28,7 +27,7 @@ def users() -> str:
 
 @bp.post("/users")
 @require_roles("secretariat_admin")
-def create_user() -> str | WerkzeugResponse:
+def create_user() -> tuple[str, int] | WerkzeugResponse:
     form = UserForm()
     if form.validate_on_submit():
         try:
@@ -46,7 +45,7 @@ def create_user() -> str | WerkzeugResponse:
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @require_roles("secretariat_admin")
-def edit_user(user_id: int) -> str | WerkzeugResponse:
+def edit_user(user_id: int) -> tuple[str, int] | WerkzeugResponse:
     user = db.session.get(User, user_id) or abort(404)
     form = UserForm(obj=None if request.method == "POST" else _form_data(user))
     if request.method == "POST" and form.validate_on_submit():
@@ -102,12 +101,6 @@ def publication_helpers() -> dict[str, object]:
     from ..versions import publication_news, published_version
 
     return {"publication_news": publication_news, "published_version": published_version}
-
-
-def state_choices() -> list[tuple[str, str]]:
-    lang = current_language()
-    states = db.session.scalars(select(State)).all()
-    return sorted(((s.code, f"{s.name(lang)} ({s.code})") for s in states), key=lambda c: c[1].casefold())
 
 
 from . import (  # noqa: E402,F401  (routes on this blueprint)

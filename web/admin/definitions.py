@@ -94,7 +94,7 @@ def edit_text(version_id: int) -> str | tuple[str, int]:
 
 @bp.post("/questionnaires/check")
 @require_roles("secretariat_admin")
-def check() -> WerkzeugResponse:
+def check() -> WerkzeugResponse | tuple[WerkzeugResponse, int]:
     """Diagnostics for the editor while typing (JSON)."""
     payload = request.get_json(silent=True) or {}
     source = payload.get("source")

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
+from engine.model import Item
 from engine.roles import ROLES
 
 from .. import catalog
@@ -211,15 +212,20 @@ def _diagnostic(d: engine.Diagnostic) -> dict[str, Any]:
 
 
 # -- one item ------------------------------------------------------------------------------------------
-@bp.route("/questionnaires/drafts/<int:version_id>/items/<item_id>", methods=["GET", "POST"])
-@require_roles("secretariat_admin")
-def item(version_id: int, item_id: str) -> str | WerkzeugResponse | tuple[str | WerkzeugResponse, int]:
+def _item_of(version_id: int, item_id: str) -> tuple[QuestionnaireVersion, engine.Questionnaire, Item, Place]:
+    """The draft, its model, the item and the item's place in the source (404 for an unknown item)."""
     draft = _draft(version_id)
     q = _model_or_404(draft)
     found = q.index.items.get(item_id)
     if found is None:
         abort(404)
-    place = place_of(q, item_id)
+    return draft, q, found, place_of(q, item_id)
+
+
+@bp.route("/questionnaires/drafts/<int:version_id>/items/<item_id>", methods=["GET", "POST"])
+@require_roles("secretariat_admin")
+def item(version_id: int, item_id: str) -> str | WerkzeugResponse | tuple[str | WerkzeugResponse, int]:
+    draft, q, found, place = _item_of(version_id, item_id)
     wants_json = request.accept_mimetypes.best == "application/json"
     if request.method == "POST":
         if request.form.get("base") != source_hash(draft.source):
@@ -246,14 +252,9 @@ def item(version_id: int, item_id: str) -> str | WerkzeugResponse | tuple[str | 
 
 @bp.post("/questionnaires/drafts/<int:version_id>/items/<item_id>/check")
 @require_roles("secretariat_admin")
-def check_item(version_id: int, item_id: str) -> WerkzeugResponse:
+def check_item(version_id: int, item_id: str) -> WerkzeugResponse | tuple[WerkzeugResponse, int]:
     """The engine's diagnostics of the draft as it would be with this form's values (nothing saved)."""
-    draft = _draft(version_id)
-    q = _model_or_404(draft)
-    found = q.index.items.get(item_id)
-    if found is None:
-        abort(404)
-    place = place_of(q, item_id)
+    draft, q, found, place = _item_of(version_id, item_id)
     try:
         new = edit(draft.source, place, changes(found, request.form, q), q.default_language)
     except EditError as exc:

@@ -292,8 +292,8 @@ def read_xliff(data: bytes, lang: str) -> list[Entry]:
     out = []
     for unit in root.iterfind(".//x:unit", ns):
         segments = unit.findall("x:segment", ns)
-        source = "".join("".join(s.find("x:source", ns).itertext()) for s in segments
-                         if s.find("x:source", ns) is not None)
+        sources = [s.find("x:source", ns) for s in segments]
+        source = "".join("".join(found.itertext()) for found in sources if found is not None)
         targets = [s.find("x:target", ns) for s in segments]
         target = "".join("".join(t.itertext()) for t in targets if t is not None)
         unfinished = any(s.get("state", "initial") == "initial" for s in segments)

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
@@ -22,6 +22,7 @@ from exports.data import csv_cell
 from exports.provisions import BUCKETS, layouts
 
 from .. import catalog
+from ..access import login_required
 from ..content import provision_number
 from ..data import sources
 from ..db import db

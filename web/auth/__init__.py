@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -23,6 +23,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from .. import i18n
+from ..access import login_required
 from ..extensions import db, limiter, login_manager
 from ..models import User
 from ..models.base import utcnow
@@ -37,7 +38,6 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
 
-@login_manager.unauthorized_handler
 def unauthorized() -> WerkzeugResponse | tuple[WerkzeugResponse, int]:
     """Pages redirect to the login page; background requests (autosave) get 401, so the browser
     keeps its local copy and says the session has ended instead of following a redirect."""
@@ -49,7 +49,6 @@ def unauthorized() -> WerkzeugResponse | tuple[WerkzeugResponse, int]:
     return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
 
-@login_manager.user_loader
 def load_user(token: str) -> User | None:
     user_id, _sep, version = token.partition(".")
     if not user_id.isdigit() or not version.isdigit():
@@ -58,6 +57,10 @@ def load_user(token: str) -> User | None:
     if user is None or not user.active or user.auth_version != int(version) or not sessions.is_open(user):
         return None
     return user
+
+
+login_manager.unauthorized_handler(unauthorized)  # Flask-Login's decorators are untyped: registered by call
+login_manager.user_loader(load_user)
 
 
 @bp.record_once

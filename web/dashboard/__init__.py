@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import access, catalog
+from ..access import login_required
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Response, State

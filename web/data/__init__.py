@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -23,7 +23,7 @@ from exports import data as exports
 from exports import schemas
 
 from .. import catalog
-from ..access import require_roles
+from ..access import login_required, require_roles
 from ..db import db
 from ..i18n import current_language, valid
 from ..models import Response as ResponseRow

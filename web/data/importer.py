@@ -21,10 +21,9 @@ from .. import bounds, catalog
 from ..answers import TEXT_TYPES, Change, Conflict, save
 from ..db import db
 from ..models import QuestionnaireVersion, Response, State, User
+from ..models.responses import EDITABLE_STATUSES
 from ..progress import refresh
 from ..workflow import log
-
-WRITABLE = ("draft", "returned")
 
 
 @dataclass
@@ -75,7 +74,7 @@ def may_write(user: User):  # type: ignore[no-untyped-def]
         if response is None:
             found = _version(questionnaire_id, version)
             return None if found is not None and found.status == "published" else "not_writable"
-        return None if response.status in WRITABLE else "under_review"
+        return None if response.status in EDITABLE_STATUSES else "under_review"
 
     return check
 

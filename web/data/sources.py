@@ -38,13 +38,13 @@ readable_responses = access.readable_responses
 aggregate_responses = access.aggregate_responses
 
 
-def state_in_scope(query: Select[tuple[Response]], code: str) -> State | None:
+def state_in_scope(query: Select[Response], code: str) -> State | None:
     """The State ``code`` if the scoped ``query`` holds one of its responses."""
     return db.session.scalars(select(State).where(
         State.code == code.strip().upper(), State.id.in_(query.with_only_columns(Response.state_id)))).first()
 
 
-def for_questionnaire(query: Select[tuple[Response]], questionnaire_id: str) -> Select[tuple[Response]]:
+def for_questionnaire(query: Select[Response], questionnaire_id: str) -> Select[Response]:
     return query.where(Response.version_id.in_(select(QuestionnaireVersion.id).where(
         QuestionnaireVersion.questionnaire_id == questionnaire_id)))
 

@@ -74,7 +74,7 @@ def open_round() -> tuple[str, int] | WerkzeugResponse:
     form.questionnaire.choices = _questionnaires()
     if form.validate_on_submit():
         try:
-            found = open_new(form.questionnaire.data or "", form.name.data or "", form.due_on.data,  # type: ignore[arg-type]
+            found = open_new(form.questionnaire.data or "", form.name.data or "", form.due_on.data,
                              form.opens_on.data, current_user.id)
         except DeadlineError as exc:
             db.session.rollback()
@@ -108,10 +108,10 @@ def round_view(round_id: int) -> tuple[str, int] | WerkzeugResponse:
     if found.closed_at is not None:
         abort(409)
     if form.validate_on_submit():
-        if form.due_on.data < found.opens_on:  # type: ignore[operator]
+        if form.due_on.data < found.opens_on:
             form.due_on.errors = [str(ERRORS["before_opening"])]
         else:
-            found.name, found.due_on = (form.name.data or "").strip(), form.due_on.data  # type: ignore[assignment]
+            found.name, found.due_on = (form.name.data or "").strip(), form.due_on.data
             db.session.commit()
             flash(_("The round is saved."), "success")
             return redirect(url_for("deadlines.round_view", round_id=found.id))

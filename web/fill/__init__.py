@@ -10,23 +10,28 @@ JavaScript the same pages work with plain form posts.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
+from engine.model import Item
 
 from .. import access, bounds, catalog, progress
+from ..access import login_required
 from ..answers import Change, Conflict, ResponseClosed, Result, conflict_with, save, stored, values
 from ..content import group_title, level_label, raw_text, summary, text
 from ..db import db
 from ..faults import retry_safe
 from ..i18n import current_language
-from ..models import AnswerRevision, QuestionnaireVersion, Response, User
+from ..models import AnswerRevision, QuestionnaireVersion, Response
+from ..security import error_page, typed_values
 from . import forms, navigation
 from .messages import message, messages_for
 from .pages import Page, pages
@@ -47,7 +52,7 @@ class Context:
         self.answers = values(self.q, self.rows)
         self._evaluation: engine.Evaluation | None = None
         self._tracker: progress.Tracker | None = None
-        self.can_edit = access.can_answer(current_user, self.response)
+        self.can_edit = access.can_edit(current_user, self.response)
         #: A contributor limited to some chapters or articles works on those pages only.
         self.scoped = current_user.role == "contributor" and bool(current_user.assignments)
 
@@ -115,11 +120,8 @@ def _workflow_panel(ctx: Context) -> dict[str, Any]:
         Comment.response_id == response.id, Comment.status == "open", Comment.parent_id.is_(None))) or 0
     snapshots = db.session.scalars(select(Snapshot).where(Snapshot.response_id == response.id)
                                    .order_by(Snapshot.number)).all()
-    return {"can_submit": access.can_submit(current_user, response), "newer": newer,
-            "can_migrate": newer is not None and response.status in ("draft", "returned")
-            and (current_user.is_secretariat or access.can_start(current_user, response.state)),
-            "orphans": versions.orphans(response), "open_comments": open_comments, "snapshots": snapshots,
-            "latest_snapshot": workflow.latest_snapshot(response)}
+    return {"newer": newer, "orphans": versions.orphans(response), "open_comments": open_comments,
+            "snapshots": snapshots, "latest_snapshot": workflow.latest_snapshot(response)}
 
 
 def _resume_page(ctx: Context) -> Page | None:
@@ -197,7 +199,7 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
         problems = dict(ctx.evaluation.problems)
         problems.update(result.refused)
         return _render_page(ctx, current, form, entries, problems=problems), 400
-    rows = {f"rows-{qid}": n for qid, n in row_counts.items() if action and n}
+    rows: dict[str, Any] = {f"rows-{qid}": n for qid, n in row_counts.items() if action and n}
     target = current
     if request.form.get("_go") == "next" and not action:
         target = ctx.pages.neighbours(current)[1] or current
@@ -216,10 +218,13 @@ def _too_deep() -> str:
              n=bounds.MAX_JSON_DEPTH)
 
 
+@bp.app_errorhandler(ResponseClosed)
 def after_closed(error: ResponseClosed) -> tuple[str | WerkzeugResponse, int]:
-    """A change refused because the response stopped taking answers on the way: nothing was
+    """A save that lost the race against a submission (or a move to a new version), on any page: the
+    transaction is rolled back. A change refused because the response stopped taking answers on the way: nothing was
     stored. Autosave gets JSON (the browser keeps the change and says why); a page shows what was
     typed, to copy."""
+    db.session.rollback()
     if error.moved:
         reason = _("This self-assessment was moved to a newer version of the questionnaire in the meantime, "
                    "so your change was not saved. Open the page again.")
@@ -229,13 +234,17 @@ def after_closed(error: ResponseClosed) -> tuple[str | WerkzeugResponse, int]:
     if request.is_json or request.accept_mimetypes.best == "application/json":
         return jsonify(error=reason, code=409, closed=True, status=error.status), 409
     response_id = request.view_args.get("response_id") if request.view_args else None
-    return render_template("fill/closed.html", reason=reason, typed=_typed(),
+    return render_template("fill/closed.html", reason=reason, typed=typed_values(),
                            back=url_for("fill.overview", response_id=response_id) if response_id else None), 409
 
 
-def _typed() -> list[tuple[str, str]]:
-    return [(name, value) for name, value in request.form.items(multi=True)
-            if value.strip() and not name.startswith("_") and name != "csrf_token"]
+@bp.errorhandler(CSRFError)
+def expired_token(error: CSRFError) -> tuple[str | WerkzeugResponse, int]:
+    """An expired page must not lose what was typed: a page of answers is shown again; anything else
+    of this blueprint gets the usual error page."""
+    if request.endpoint == "fill.save_page" and not request.is_json:
+        return after_expired_token(), 400
+    return error_page(error)
 
 
 def after_expired_token() -> str:
@@ -252,7 +261,7 @@ def after_expired_token() -> str:
         flash(_("The page was open for a long time, so nothing was saved yet. Your answers are shown "
                 "again: check them and save."), "warning")
         return _render_page(ctx, current, form, entries, problems=ctx.evaluation.problems)
-    return render_template("fill/expired.html", typed=_typed(),
+    return render_template("fill/expired.html", typed=typed_values(),
                            login=url_for("auth.login", next=request.path))
 
 
@@ -377,7 +386,7 @@ def resolve(response_id: int) -> WerkzeugResponse | tuple[str, int]:
 
 
 def _render_page(ctx: Context, current: Page, form: Any, entries: list[forms.Entry],
-                 problems: dict[str, tuple[engine.Problem, ...]]) -> str:
+                 problems: Mapping[str, tuple[engine.Problem, ...]]) -> str:
     before, after = ctx.pages.neighbours(current)
     messages = {}
     cells = {}
@@ -424,7 +433,8 @@ def _client_data(ctx: Context, page: Page) -> dict[str, Any]:
     outside: dict[str, Any] = {}
     on_page = set(page.question_ids)
     for question in page.questions:
-        for item in (*ctx.q.ancestors(question.id), question):
+        items: tuple[Item, ...] = (*ctx.q.ancestors(question.id), question)
+        for item in items:
             condition = item.show_if
             if condition is None or item.id in conditions:
                 continue
@@ -477,8 +487,3 @@ def print_blank(version_id: int) -> str:
     q = catalog.questionnaire(version)
     return render_template("fill/print.html", ctx=None, q=q, version=version, blank=True, pages=pages(q).list,
                            state=None)
-
-
-def author_name(user_id: int | None) -> str:
-    user = db.session.get(User, user_id) if user_id else None
-    return (user.name or user.email) if user else ""

@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 from flask_babel import gettext as _
 from wtforms import (
     EmailField,
-    Field,
     RadioField,
     SelectChoice,
     SelectField,
@@ -154,7 +153,3 @@ assert set(ADAPTERS) | COMPOUND == set(engine.TYPES), "every engine type needs a
 
 def _strip_nul(value: Any) -> Any:
     return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-def is_field(value: object) -> bool:
-    return isinstance(value, Field)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_babel import gettext as _
 
 import engine
@@ -24,7 +26,7 @@ def condition_text(q: engine.Questionnaire, question: Question) -> str:
         item = q.index.items.get(scope.get(ref.name, ref.name))
         return item if isinstance(item, Question) else None
 
-    def quoted(other: Question, codes: list[object]) -> str:
+    def quoted(other: Question, codes: Sequence[object]) -> str:
         words = []
         for code in codes:
             if other.type == "yes_no":
@@ -33,7 +35,9 @@ def condition_text(q: engine.Questionnaire, question: Question) -> str:
                 words.append(choice_label(q, other, str(code)))
         return _(" or ").join(_("“%(value)s”", value=word) for word in words)  # quotation marks of the language
 
-    label = lambda other: text(q, other.label).text  # noqa: E731
+    def label(other: Question) -> str:
+        return text(q, other.label).text
+
     if isinstance(tree, n.In) and not tree.negate and (other := target(tree.left)):
         return _("Answer if you answered %(values)s to “%(question)s”.",
                  values=quoted(other, [item.value for item in tree.items.items]), question=label(other))

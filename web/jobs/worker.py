@@ -43,7 +43,7 @@ class AppWorker(SimpleWorker):
 
     def run_maintenance_tasks(self) -> None:
         """RQ's own upkeep, then: every periodic job (``web.jobs.periodic``) has its next run scheduled."""
-        super().run_maintenance_tasks()
+        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]  # RQ leaves it unannotated
         from . import periodic
 
         with self.app.app_context():

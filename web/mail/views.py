@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import BooleanField, RadioField, SelectChoice
 
 from .. import bounds
-from ..access import SECRETARIAT, require_roles
+from ..access import SECRETARIAT, login_required, require_roles
 from ..db import db
 from ..models import MailPreference, OutboxMessage, User
 from ..models.base import utcnow

@@ -13,6 +13,16 @@ from .questionnaires import QuestionnaireVersion
 from .states import State
 
 RESPONSE_STATUSES = ("draft", "submitted", "returned", "accepted")
+#: The statuses in which a response takes answers (saved, imported, moved to a newer version).
+EDITABLE_STATUSES = frozenset({"draft", "returned"})
+#: The four review transitions: step -> (the statuses it leaves from, the status it leads to). Who may
+#: take each step is decided by ``web.access``; ``web.workflow`` takes it.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "submit": (EDITABLE_STATUSES, "submitted"),
+    "return": (frozenset({"submitted"}), "returned"),
+    "accept": (frozenset({"submitted"}), "accepted"),
+    "amend": (frozenset({"accepted"}), "draft"),
+}
 
 
 class Response(Base):

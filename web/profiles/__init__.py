@@ -21,7 +21,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, redirect, request, send_file, url_for
 from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import Select, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -31,6 +31,7 @@ from exports.cache import ProfileCache
 from exports.pdf import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Rendered, render_pdf
 
 from .. import access, progress
+from ..access import login_required
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, current_language
 from ..jobs import JobError, JobState, views
@@ -98,7 +99,7 @@ def render_error_message(code: str) -> str:
 
 
 # -- which response -----------------------------------------------------------------------------
-def profile_responses(user: User) -> Select[tuple[Response]]:
+def profile_responses(user: User) -> Select[Response]:
     """Responses whose profile ``user`` may download (readers: published ones only)."""
     query = (select(Response).join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
              .where(QuestionnaireVersion.questionnaire_id == QUESTIONNAIRE))

@@ -14,13 +14,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 import engine
 from exports import data as exports
 from exports.provisions import STATUS_ROLES
 
+from .. import access
+from ..access import login_required
 from ..content import display, provision_number, text
 from ..data import sources
 from ..db import db
@@ -87,8 +89,9 @@ def search() -> str:
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)  # an offset the database can take
 
     lang = current_language()
-    groups = db.session.execute(select(RepositoryEntry.state_id, RepositoryEntry.instrument_key).where(*conditions)
-                                .group_by(RepositoryEntry.state_id, RepositoryEntry.instrument_key)).all()
+    groups = list(db.session.execute(select(RepositoryEntry.state_id, RepositoryEntry.instrument_key)
+                                     .where(*conditions)
+                                     .group_by(RepositoryEntry.state_id, RepositoryEntry.instrument_key)).all())
     states = {s.id: s for s in db.session.scalars(select(State).where(State.id.in_({g[0] for g in groups})))}
     groups.sort(key=lambda g: (states[g[0]].name(lang).casefold(), g[1]))
     pages_total = max((len(groups) + PER_PAGE - 1) // PER_PAGE, 1)
@@ -97,7 +100,8 @@ def search() -> str:
     return render_template(
         "repository/index.html", measures=measures, total=len(groups), page=page, pages_total=pages_total,
         query=query, state_code=code, article=article, state_options=_state_options(scoped, lang),
-        article_options=_article_options(scoped), http_link=http_link, provision_number=provision_number)
+        article_options=_article_options(scoped), http_link=http_link, provision_number=provision_number,
+        public=access.public_view(current_user))
 
 
 def _measures(shown: list[Any], conditions: list[ColumnElement[bool]], states: dict[int, State]) -> list[Measure]:
@@ -190,9 +194,8 @@ def _answers(q: engine.Questionnaire, source: exports.Source, found: RepositoryE
 
 def _answer_url(q: engine.Questionnaire, response: Response, question_id: str) -> str | None:
     """The page where the answer is written, for those who may open it (not readers)."""
-    if not (current_user.is_secretariat or current_user.state_id == response.state_id):
+    if not access.can_read(current_user, response):
         return None
-
     page = pages(q).of_question.get(question_id)
     if page is None:
         return None

@@ -4,29 +4,31 @@ moving a response to a newer questionnaire version."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 
 from .. import access, bounds, catalog, versions, workflow
+from ..access import login_required
 from ..answers import stored, values
 from ..content import raw_text, text
 from ..db import db
 from ..fill.pages import pages
-from ..models import Activity, AnswerRevision, Comment, QuestionnaireVersion, Snapshot, User
+from ..models import Activity, AnswerRevision, Comment, QuestionnaireVersion, Response, Snapshot, User
 from ..models.base import utcnow
 from . import check_answers
 
 bp = Blueprint("review", __name__)
 
 
-def _response(response_id: int) -> Any:
+def _response(response_id: int) -> Response:
     return access.response(current_user, response_id)  # CSRF is checked on every POST by CSRFProtect
 
 
@@ -45,8 +47,7 @@ def check(response_id: int) -> str:
 def _check_page(response: Any, refused: bool = False) -> str:
     q = catalog.questionnaire(response.version)
     found = check_answers.build(q, engine.evaluate(q, values(q, stored(response))))
-    return render_template("review/check.html", response=response, q=q, check=found, refused=refused,
-                           can_submit=access.can_submit(current_user, response))
+    return render_template("review/check.html", response=response, q=q, check=found, refused=refused)
 
 
 @bp.get("/responses/<int:response_id>/submit")
@@ -90,77 +91,67 @@ def submitted(response_id: int, number: int) -> str:
                            has_profile=response.version.questionnaire_id == QUESTIONNAIRE)
 
 
+def _step(response_id: int, step: str, take: Callable[[Response], object],
+          done: Callable[[Response], str] | None = None) -> WerkzeugResponse:
+    """Take a review step (return, accept, amend, publish): 403 unless the user is one of those who
+    take it (``access.may``), 409 when the status does not allow it now; commit, say so, go back."""
+    response = _response(response_id)
+    if not access.may(current_user, response, step):
+        abort(403)
+    try:
+        take(response)
+    except workflow.WorkflowError:
+        abort(409)
+    db.session.commit()
+    if done is not None:
+        flash(done(response), "success")
+    return _back(response_id)
+
+
 @bp.post("/responses/<int:response_id>/return")
 @login_required
 def return_(response_id: int) -> WerkzeugResponse:
-    response = _response(response_id)
-    if not current_user.is_secretariat:
-        abort(403)
-    try:
-        workflow.return_to_state(response, current_user, request.form.get("note", ""))
-    except workflow.WorkflowError:
-        abort(409)
-    note = (request.form.get("note") or "").strip()
-    if note:
-        db.session.add(Comment(response_id=response.id, author_id=current_user.id, body=note[:5000]))
-    db.session.commit()
-    flash(_("The self-assessment is returned to the State with your comments."), "success")
-    return _back(response_id)
+    def take(response: Response) -> None:
+        note = request.form.get("note") or ""
+        workflow.return_to_state(response, current_user, note)
+        if note.strip():
+            db.session.add(Comment(response_id=response.id, author_id=current_user.id, body=note.strip()[:5000]))
+
+    return _step(response_id, "return", take,
+                 lambda response: _("The self-assessment is returned to the State with your comments."))
 
 
 @bp.post("/responses/<int:response_id>/accept")
 @login_required
 def accept(response_id: int) -> WerkzeugResponse:
-    response = _response(response_id)
-    if not current_user.is_secretariat:
-        abort(403)
-    try:
-        workflow.accept(response, current_user, publish=request.form.get("publish") == "1")
-    except workflow.WorkflowError:
-        abort(409)
-    db.session.commit()
-    flash(_("The self-assessment is accepted."), "success")
-    return _back(response_id)
+    return _step(response_id, "accept",
+                 lambda response: workflow.accept(response, current_user, publish=request.form.get("publish") == "1"),
+                 lambda response: _("The self-assessment is accepted."))
 
 
 @bp.post("/responses/<int:response_id>/amend")
 @login_required
 def amend(response_id: int) -> WerkzeugResponse:
-    response = _response(response_id)
-    if current_user.role != "focal_point" or current_user.state_id != response.state_id:
-        abort(403)
-    try:
-        workflow.amend(response, current_user)
-    except workflow.WorkflowError:
-        abort(409)
-    db.session.commit()
-    flash(_("Revision %(n)d is open for amendments. What was accepted stays in its snapshot.",
-            n=response.revision), "success")
-    return _back(response_id)
+    return _step(response_id, "amend", lambda response: workflow.amend(response, current_user),
+                 lambda response: _("Revision %(n)d is open for amendments. What was accepted stays in its "
+                                    "snapshot.", n=response.revision))
 
 
 @bp.post("/responses/<int:response_id>/publish")
 @login_required
 def publish(response_id: int) -> WerkzeugResponse:
-    response = _response(response_id)
-    if not current_user.is_secretariat:
-        abort(403)
-    try:
-        workflow.set_published(response, current_user, request.form.get("published") == "1")
-    except workflow.WorkflowError:
-        abort(409)
-    db.session.commit()
-    return _back(response_id)
+    return _step(response_id, "publish", lambda response: workflow.set_published(
+        response, current_user, request.form.get("published") == "1"))
 
 
 @bp.post("/responses/<int:response_id>/migrate")
 @login_required
 def migrate(response_id: int) -> WerkzeugResponse:
     response = _response(response_id)
-    if not (current_user.is_secretariat or access.can_start(current_user, response.state)):
+    if not access.may(current_user, response, "migrate"):
         abort(403)
     workflow.lock(response)  # no save or submission of this response until the move is committed
-    if response.status not in ("draft", "returned"):
+    if not access.can_migrate(current_user, response):
         abort(409)
     target_id = bounds.db_int(request.form.get("version_id"))
     target = db.session.get(QuestionnaireVersion, target_id) if target_id else None
@@ -191,7 +182,7 @@ def comments(response_id: int) -> str | WerkzeugResponse:
         parent = db.session.get(Comment, parent_id) if parent_id else None
         if (given and parent is None) or (parent is not None and parent.response_id != response.id):
             abort(404)
-        if not current_user.is_secretariat and (parent is None or current_user.role not in access.STATE_USERS):
+        if not access.can_comment(current_user, response, parent):
             abort(403)
         question_id = parent.question_id if parent else (request.form.get("question_id") or None)
         if question_id and question_id not in q.index.items:
@@ -230,7 +221,7 @@ def resolve_comment(comment_id: int) -> WerkzeugResponse:
     if comment is None:
         abort(404)
     response = access.response(current_user, comment.response_id)
-    if not current_user.is_secretariat:
+    if not access.can_resolve(current_user, response):
         abort(403)
     reopen = request.form.get("reopen") == "1"
     comment.status = "open" if reopen else "resolved"
@@ -298,8 +289,8 @@ def snapshot(response_id: int, number: int) -> str:
 
 
 def _authors(ids: set[int | None]) -> dict[int | None, str]:
-    found = {u.id: (u.name or u.email) for u in db.session.scalars(select(User).where(User.id.in_(
-        [i for i in ids if i])))}
+    found: dict[int | None, str] = {u.id: (u.name or u.email) for u in db.session.scalars(select(User).where(
+        User.id.in_([i for i in ids if i])))}
     return found
 
 

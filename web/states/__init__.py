@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import access, catalog
+from ..access import login_required
 from ..extensions import db
 from ..models import QuestionnaireVersion, Response
 
@@ -18,7 +19,7 @@ bp = Blueprint("states", __name__, url_prefix="/states")
 @bp.get("/<code>")
 @login_required
 def view(code: str) -> str:
-    if current_user.role == "reader":
+    if access.public_view(current_user):
         abort(404)
     state = access.state(current_user, code)
     responses = db.session.scalars(access.responses(current_user).where(Response.state_id == state.id)
