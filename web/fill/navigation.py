@@ -136,7 +136,7 @@ class Entry:
 def entries(q: engine.Questionnaire, layout: Any) -> list[Entry]:
     """Every page's entry in the interface language, computed once per questionnaire and language."""
     lang = current_language()
-    key = ("navigation", lang)
+    key = f"navigation:{lang}"
     cached: list[Entry] | None = q.index.cache.get(key)
     if cached is not None:
         return cached
