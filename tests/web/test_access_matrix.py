@@ -440,8 +440,9 @@ def test_workflow_buttons_follow_the_helpers(app: Flask, scenario: dict[str, Any
         resp = db.session.get(Response, scenario["response_A"])
         resp.status = status
         db.session.commit()
-    buttons = {"submit": "/submit\"", "return": "/return\"", "accept": "/accept\"", "amend": "/amend\"",
-               "publish": "/publish\""}
+    # submitting starts on the check page: the overview links there as its main button
+    buttons = {"submit": f'class="button" href="/responses/{scenario["response_A"]}/check"',
+               "return": "/return\"", "accept": "/accept\"", "amend": "/amend\"", "publish": "/publish\""}
     for role in ROLES[1:]:
         if outcome("fill.overview", MATRIX["fill.overview"], "GET", role, "A") != OK:
             continue
