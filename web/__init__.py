@@ -65,6 +65,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     mail.init_app(app)
     deadlines.init_app(app)
+    from . import reviews  # review cycles: reviewing States, threads, timeline, report
+
+    reviews.init_app(app)
     if app.config.get("PRELOAD_QUESTIONNAIRES"):
         _preload(app)
     return app

@@ -209,7 +209,7 @@ def _apply(response: Response, rows: dict[str, Answer], qid: str, change: Change
         done = session.execute(
             update(Answer).where(Answer.id == row.id, Answer.version == change.base_version)
             .values(value=json_value, version=Answer.version + 1, language=lang, updated_at=now,
-                    updated_by_id=user.id)
+                    updated_by_id=user.id, carried_from=None)  # a changed answer is no longer "carried over"
             .execution_options(synchronize_session=False))
         if done.rowcount != 1:  # type: ignore[attr-defined]
             session.refresh(row)

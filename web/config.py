@@ -6,6 +6,7 @@ for local use, :func:`ensure_secret_key` creates a random one in the instance fo
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Callable
@@ -60,6 +61,12 @@ DEFAULTS.update({
     "BACKUP_DIRS": "",  # data folders to back up beside the instance folder (os.pathsep-separated)
 })
 
+# -- the cover of PDF country profiles (exports.profile.Cover; README "Country profiles") --
+DEFAULTS.update({
+    "PROFILE_ORGANIZATION": "",  # the organization's name: one text, or {language: name} (JSON in the environment)
+    "PROFILE_SYMBOL": "",  # document symbol pattern, e.g. CAC/COSP/SA/{state}/{year}; "" for none
+})
+
 # -- e-mail, reminders and account links (web/mail, web/deadlines, web/auth/links.py; docs/deploy.md) --
 DEFAULTS.update({
     "MAIL_SERVER": "",  # SMTP host; "": nothing is sent, messages wait in the outbox
@@ -101,6 +108,21 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
 }
 
 
+def _text_or_languages(raw: str) -> str | dict[str, str]:
+    """A text, or a JSON object of texts by language (``{"en": "...", "fr": "..."}``)."""
+    if not raw.lstrip().startswith("{"):
+        return raw
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not a JSON object of texts by language: {exc}") from None
+    if not isinstance(value, dict) or not all(isinstance(text, str) for text in value.values()):
+        raise ValueError("not a JSON object of texts by language")
+    return value
+
+
+ENVIRONMENT.update({"PROFILE_ORGANIZATION": _text_or_languages, "PROFILE_SYMBOL": str})
+
 ENVIRONMENT.update({"REDIS_URL": str, "JOBS_QUEUE": str, "JOBS_DEBOUNCE": float, "PROFILE_RERENDER": str,
                     "BACKUP_DIRS": str})
 
@@ -122,8 +144,9 @@ def from_environment() -> dict[str, Any]:
             continue
         try:
             values[name] = convert(raw)
-        except ValueError:
-            raise ValueError(f"environment variable {name}={raw!r}: give a number") from None
+        except ValueError as exc:
+            detail = str(exc) if convert is _text_or_languages else "give a number"
+            raise ValueError(f"environment variable {name}={raw!r}: {detail}") from None
     return values
 
 

@@ -5,6 +5,8 @@
 * ``not_applicable`` when none of its questions is visible (other answers hide it): it counts in
   no figure;
 * ``has_errors`` when a visible answer breaks a rule;
+* ``to_confirm`` when it shows an answer carried over from an earlier cycle and not yet confirmed
+  (``web.cycles``): not complete until confirmed;
 * ``optional`` when nothing on it is required now (good practices, say): it counts in no figure
   either, since it cannot be left incomplete;
 * ``complete`` when every visible required answer is given and nothing breaks a rule;
@@ -24,22 +26,24 @@ over fewer pages.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import engine
+from engine.evaluate import Progress
 
 from .models import Response
 
 if TYPE_CHECKING:
-    from .fill.pages import Page
+    from .fill.pages import Page, Pages
 
 #: Statuses of a page, in the order a list of pages is read.
-STATUSES = ("not_started", "in_progress", "has_errors", "complete", "optional", "not_applicable")
+STATUSES = ("not_started", "in_progress", "to_confirm", "has_errors", "complete", "optional", "not_applicable")
 #: Pages that count in no figure.
 UNCOUNTED = ("optional", "not_applicable")
 #: Pages still to do: "next unanswered" and resuming go to the first of these.
-TO_DO = ("not_started", "in_progress", "has_errors")
+TO_DO = ("not_started", "in_progress", "to_confirm", "has_errors")
 
 
 @dataclass(frozen=True)
@@ -54,14 +58,17 @@ class Figure:
         return self.complete * 100 // self.total if self.total else 100
 
 
-def page_status(evaluation: engine.Evaluation, page: Page) -> str:
-    """The status of one page for one evaluation (the rules above)."""
+def page_status(evaluation: engine.Evaluation, page: Page, pending: AbstractSet[str] = frozenset()) -> str:
+    """The status of one page for one evaluation (the rules above); ``pending``: carried-over
+    answers not yet confirmed."""
     visible = [qid for qid in page.question_ids if evaluation.is_visible(qid)]
     if not visible or not evaluation.is_visible(page.group.id):
         return "not_applicable"
     progress = evaluation.progress_of(visible)
     if progress.errors:
         return "has_errors"
+    if pending and any(qid in pending for qid in visible):
+        return "to_confirm"
     if not progress.required:
         return "optional"
     if progress.required_answered >= progress.required:
@@ -72,17 +79,21 @@ def page_status(evaluation: engine.Evaluation, page: Page) -> str:
 class Tracker:
     """The status of every page of a questionnaire for one evaluation, computed once.
 
-    ``scope(page)`` limits the pages counted (None: every page).
+    ``layout``: the pages shown (a review cycle's chapters; default: every page); ``scope(page)``
+    limits the pages counted among them (a contributor's assignment; None: all); ``pending``:
+    carried-over answers not yet confirmed.
     """
 
     def __init__(self, q: engine.Questionnaire, evaluation: engine.Evaluation,
-                 scope: Callable[[Page], bool] | None = None):
+                 scope: Callable[[Page], bool] | None = None, layout: Pages | None = None,
+                 pending: AbstractSet[str] = frozenset()):
         from .fill.pages import pages  # web.fill imports this module
 
         self.q = q
         self.evaluation = evaluation
-        self.pages = pages(q)
-        self.statuses: dict[str, str] = {page.id: page_status(evaluation, page) for page in self.pages.list}
+        self.pages = layout if layout is not None else pages(q)
+        self.statuses: dict[str, str] = {page.id: page_status(evaluation, page, pending)
+                                         for page in self.pages.list}
         self.in_scope: list[Page] = [p for p in self.pages.list if scope is None or scope(p)]
 
     def status(self, page: Page) -> str:
@@ -114,8 +125,17 @@ class Tracker:
 
 
 def figure(q: engine.Questionnaire, evaluation: engine.Evaluation) -> Figure:
-    """The response's figure over every page."""
+    """The figure over every page."""
     return Tracker(q, evaluation).figure()
+
+
+def counted_figure(response: Response, q: engine.Questionnaire, evaluation: engine.Evaluation) -> Figure:
+    """The response's figure as every screen shows it: the pages of its review cycle's chapters
+    (``web.cycles``), a page with an unconfirmed carried-over answer not complete."""
+    from .cycles import pages_of, unconfirmed
+
+    pending = set(unconfirmed(response)) if response.id else set()
+    return Tracker(q, evaluation, layout=pages_of(response, q), pending=pending).figure()
 
 
 def refresh(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any],
@@ -123,10 +143,23 @@ def refresh(response: Response, q: engine.Questionnaire, answers: Mapping[str, A
     """Store the figure (and the engine's answer counts) of ``answers`` on ``response`` for
     listings; returns the evaluation."""
     evaluation = evaluation or engine.evaluate(q, answers)
-    total = evaluation.total
-    response.percent = figure(q, evaluation).percent if (total.required or total.questions) else 0
+    total = counted_total(response, q, answers, evaluation)
+    response.percent = counted_figure(response, q, evaluation).percent if (total.required or total.questions) else 0
     response.answered = total.answered
     response.required_total = total.required
     response.required_answered = total.required_answered
     response.problems = total.errors
     return evaluation
+
+
+def counted_total(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any],
+                  evaluation: engine.Evaluation) -> Progress:
+    """The figures that count (review cycles, ``web.cycles``): only the chapters in scope, and an
+    unconfirmed carried-over answer counts as not done."""
+    from .cycles import scope_of, unconfirmed
+
+    pending = unconfirmed(response) if response.id else {}
+    if pending:
+        evaluation = engine.evaluate(q, {qid: v for qid, v in answers.items() if qid not in pending})
+    scope = scope_of(response)
+    return evaluation.total if scope is None else evaluation.progress_of(scope.question_ids(q))

@@ -19,6 +19,7 @@ STATUS_LABELS = {
     "has_errors": _l("Has errors"),
     "not_applicable": _l("Not applicable"),
     "optional": _l("Optional"),
+    "to_confirm": _l("Carried over: confirm or update"),
     "submitted": _l("Submitted"),
     "returned": _l("Returned with comments"),
     "accepted": _l("Accepted"),
@@ -28,6 +29,7 @@ REVISION_SOURCES = {
     "save": _l("Saved"), "autosave": _l("Saved automatically"),
     "conflict": _l("Refused: changed meanwhile by someone else"),
     "resolve": _l("Chosen after a conflict"), "import": _l("Imported"), "migration": _l("Moved to a new version"),
+    "carried": _l("Carried over from the previous cycle"),
 }
 ACTIVITIES = {
     "created": _l("Started"), "submitted": _l("Submitted"), "returned": _l("Returned with comments"),
@@ -35,6 +37,9 @@ ACTIVITIES = {
     "unpublished": _l("Profile withdrawn"), "commented": _l("Comment added"), "resolved": _l("Comment resolved"),
     "reopened": _l("Comment reopened"), "migrated": _l("Moved to a new questionnaire version"),
     "imported": _l("Answers imported"),
+    "carried": _l("Answers carried over from the previous cycle"), "confirmed": _l("Carried-over answers confirmed"),
+    "reviewers_assigned": _l("Reviewing States assigned"), "report_saved": _l("Review report saved"),
+    "report_finalised": _l("Review report finalised"), "stage": _l("Review step reached"),
 }
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 
 import engine
 
-from . import catalog
+from . import catalog, cycles
 from .answers import stored, values
 from .db import db
 from .models import Activity, QuestionnaireVersion, Response, Snapshot, User
@@ -82,7 +82,13 @@ def submit(response: Response, user: User) -> Snapshot:
     q = catalog.questionnaire(response.version)
     rows = stored(response)
     evaluation = engine.evaluate(q, values(q, rows))
+    pending = [qid for qid in cycles.unconfirmed(response) if evaluation.is_visible(qid)]
+    if pending:  # carried over from the previous cycle: the State confirms or changes each first
+        raise WorkflowError("unconfirmed", {qid: () for qid in pending})
     issues = evaluation.issues(include_missing=True)
+    scope = cycles.scope_of(response)  # a review cycle asks only its chapters
+    if scope is not None:
+        issues = {qid: found for qid, found in issues.items() if scope.covers(q, qid)}
     if issues:
         raise WorkflowError("incomplete", issues)
     refresh(response, q, evaluation.answers, evaluation)

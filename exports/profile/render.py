@@ -39,7 +39,8 @@ def environment() -> Environment:
 
 
 def html(profile: Profile) -> str:
-    return environment().get_template("profile/profile.html").render(p=profile, L=profile.labels)
+    name = "profile/profile.html" if profile.is_full else "profile/summary.html"
+    return environment().get_template(name).render(p=profile, L=profile.labels)
 
 
 def paragraphs(text: str) -> list[list[str]]:

@@ -24,7 +24,10 @@ from sqlalchemy import select, text
 
 from tests.conftest import add_user, context, csrf_token, login
 
-ROLES = ("anonymous", "secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader")
+ROLES = ("anonymous", "secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader", "expert")
+#: A governmental expert (a contributor of MEX flagged ``expert``): MEX reviews State A (KEN) in the
+#: cycle, not State B (FRA). Routes without an "expert" entry treat the expert as any account of a
+#: third State: its outcome is the contributor's for the other State.
 DENY = "deny"  # 403 or 404
 LOGIN = "login"
 OK = "ok"  # 2xx or 3xx (not to the login page), or 400/409 (processed, refused on its merits)
@@ -210,6 +213,29 @@ MATRIX: dict[str, Route] = {
                                       data=lambda s, t: {"state": s["code_" + t], "due_on": "2030-02-28"}),
     "deadlines.close": Route(("POST",), lambda s, t: f"/admin/deadlines/{s['round']}/close", SECRETARIAT_WRITES,
                              targets=("A",)),
+    # -- review cycles and country reviews (issue 19) --
+    "fill.confirm": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/pages/p15_a/confirm", WRITE_RESPONSE),
+    "reviews.index": Route(("GET",), lambda s, t: "/reviews/", EVERYONE, targets=("A",)),
+    "reviews.assign_reviewers": Route(("POST",), lambda s, t: "/reviews/", SECRETARIAT_WRITES, targets=("A",),
+                                      data=lambda s, t: {"cycle": s["round"], "state": "ARG", "reviewers": "BRA,CHL"}),
+    "reviews.view": Route(("GET",), lambda s, t: f"/reviews/{s['review_' + t]}", {**READ_RESPONSE,
+                                                                                 "expert": (OK, DENY)}),
+    "reviews.comment": Route(("POST",), lambda s, t: f"/reviews/{s['review_' + t]}/comments",
+                             {**SECRETARIAT_WRITES, "focal_point": DENY, "contributor": DENY,
+                              "expert": (OK_STAR, DENY)},
+                             data=lambda s, t: {"question_id": "p15_a.compliance", "body": "Which law?"}),
+    "reviews.report": Route(("POST",), lambda s, t: f"/reviews/{s['review_' + t]}/report",
+                            {**SECRETARIAT_WRITES, "expert": (OK_STAR, DENY)},
+                            data=lambda s, t: {"successes": "A new law."}),
+    "reviews.finalise_report": Route(("POST",), lambda s, t: f"/reviews/{s['review_' + t]}/finalise",
+                                     {**SECRETARIAT_WRITES, "expert": DENY}),
+    "reviews.set_timeline": Route(("POST",), lambda s, t: f"/reviews/{s['review_' + t]}/timeline",
+                                  {**SECRETARIAT_WRITES, "expert": DENY},
+                                  data=lambda s, t: {"desk_review_on": "2030-02-01"}),
+    "reviews.report_pdf": Route(("GET",), lambda s, t: f"/reviews/{s['review_' + t]}/report.pdf?lang=ar",
+                                {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
+                                 "focal_point": (OK_STAR, DENY), "contributor": (OK_STAR, DENY), "reader": DENY,
+                                 "expert": (OK_STAR, DENY)}),
     "health.healthz": Route(("GET",), lambda s, t: "/healthz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
     "health.readyz": Route(("GET",), lambda s, t: "/readyz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
 }
@@ -226,7 +252,8 @@ def scenario(app: Flask) -> dict[str, Any]:
     from web.models import Comment, QuestionnaireVersion, Response, Snapshot, State
 
     users = {role: add_user(role, "KEN" if role in ("focal_point", "contributor") else None)
-             for role in ROLES if role != "anonymous"}
+             for role in ROLES if role not in ("anonymous", "expert")}
+    users["expert"] = add_user("contributor", "MEX")
     other_focal = add_user("focal_point", "FRA")
     with context():
         version = db.session.scalars(select(QuestionnaireVersion).where(
@@ -259,6 +286,19 @@ def scenario(app: Flask) -> dict[str, Any]:
         failed = OutboxMessage(user_id=users["focal_point"].id, address=users["focal_point"].email, kind="reminder",
                                params={}, status="failed", attempts=3)
         db.session.add_all([reporting, failed])
+        db.session.flush()
+        from web.models import CountryReview, ReviewingState, User
+
+        db.session.get(User, users["expert"].id).expert = True
+        reporting.chapters, reporting.version_id = ["III"], version.id  # a review cycle
+        codes = {st.code: st.id for st in db.session.scalars(select(State))}
+        for target, code, reviewers in (("A", "KEN", ("MEX", "BRA")), ("B", "FRA", ("BRA", "ARG"))):
+            db.session.get(Response, s[f"response_{target}"]).round_id = reporting.id
+            review = CountryReview(round_id=reporting.id, state_id=codes[code])
+            review.reviewers = [ReviewingState(state_id=codes[c]) for c in reviewers]
+            db.session.add(review)
+            db.session.flush()
+            s[f"review_{target}"] = review.id
         db.session.commit()
         s["draft"], s["round"], s["message"] = draft.id, reporting.id, failed.id
     return s
@@ -266,7 +306,7 @@ def scenario(app: Flask) -> dict[str, Any]:
 
 TABLES = ("users", "assignments", "questionnaire_versions", "responses", "answers", "answer_revisions",
           "snapshots", "comments", "activities", "mail_outbox", "mail_preferences", "account_tokens",
-          "reporting_rounds", "state_deadlines")
+          "reporting_rounds", "state_deadlines", "country_reviews", "reviewing_states")
 
 
 def fingerprint() -> str:
@@ -285,6 +325,9 @@ def outcome(name: str, route: Route, method: str, role: str, target: str) -> str
     if role == "anonymous":
         return OK if name in NO_LOGIN else LOGIN
     spec: Any = route.expect[method] if method in route.expect else route.expect
+    if role == "expert" and "expert" not in spec:  # an account of a third State
+        value = spec["contributor"]
+        return value[1] if isinstance(value, tuple) else value
     value = spec[role]
     if isinstance(value, tuple):
         return value[0] if target == "A" else value[1]
@@ -454,3 +497,16 @@ def test_workflow_buttons_follow_the_helpers(app: Flask, scenario: dict[str, Any
             resp = db.session.get(Response, scenario["response_A"])
             for step, action in buttons.items():
                 assert (action in page) == access.can(user, resp, step), (role, status, step)
+
+
+def test_an_expert_cannot_reach_a_third_state_through_ids_in_forms(app: Flask, scenario: dict[str, Any]) -> None:
+    """An expert reviewing State A replying, through A's review, to a thread of State B: refused, nothing stored."""
+    client = app.test_client()
+    login(client, scenario["users"]["expert"])
+    token = csrf_token(client, "/")
+    before = fingerprint()
+    reply = client.post(f"/reviews/{scenario['review_A']}/comments", data={
+        "body": "hello", "parent_id": scenario["comment_B"], "csrf_token": token})
+    assert reply.status_code == 404
+    assert client.get(f"/responses/{scenario['response_A']}/snapshots/1").status_code == 404  # no live access
+    assert fingerprint() == before

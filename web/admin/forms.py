@@ -30,6 +30,8 @@ class UserForm(FlaskForm):
     state = StringField(_l("State (ISO code, e.g. KEN)"),
                         validators=[Optional(), Regexp(r"^[A-Za-z]{3}$", message=_l("Give a three-letter code."))])
     active = BooleanField(_l("Active"), default=True)
+    expert = BooleanField(_l("Governmental expert (reviews other States in the cycles their State is assigned to)"),
+                          default=False)
     assignments = StringField(
         _l("Assignment (contributors only, e.g. 'chapter:III article:15'; empty for everything)"),
         validators=[Optional(), Length(max=500),

@@ -86,12 +86,18 @@ def _row_label(by: str, row: figures.Row) -> str:
     return row.label
 
 
+def _assistance() -> tuple[str, QuestionnaireVersion | None, list[QuestionnaireVersion], list[figures.StateData],
+                           list[figures.Row]]:
+    """The breakdown asked for, the versions, the data counted and the rows of assistance needs."""
+    by = _breakdown()
+    version, versions, q, data = _data()
+    return by, version, versions, data, _assistance_rows(by, q, data) if q is not None else []
+
+
 @bp.get("/assistance")
 @login_required
 def assistance() -> str:
-    by = _breakdown()
-    version, versions, q, data = _data()
-    rows = _assistance_rows(by, q, data) if q is not None else []
+    by, version, versions, data, rows = _assistance()
     titles = {"article": _("Technical assistance needed, by article"),
               "category": _("Technical assistance needed, by kind of assistance"),
               "region": _("Technical assistance needed, by region")}
@@ -106,9 +112,7 @@ def assistance() -> str:
 @bp.get("/assistance.csv")
 @login_required
 def assistance_csv() -> Response:
-    by = _breakdown()
-    version, _versions_, q, data = _data()
-    rows = _assistance_rows(by, q, data) if q is not None else []
+    by, _version, _versions, _data_, rows = _assistance()
     header = [by, "label", "states", "needs", "high_priority", "state_codes"]
     if by == "region":
         header.insert(2, "states_reporting")

@@ -9,6 +9,7 @@ has an account (``passwords.verify``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -75,16 +76,14 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-def _address_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT_ADDRESS"])
+def configured(setting: str) -> Callable[[], str]:
+    """A rate limit read from the app's configuration when a request comes (for ``limiter.limit``)."""
+    return lambda: str(current_app.config[setting])
 
 
-def _account_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"])
-
-
-def _email_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+def email_key(prefix: str) -> Callable[[], str]:
+    """Count a limit per account: the e-mail address posted in the form (for ``key_func``)."""
+    return lambda: f"{prefix}:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
 def _failed(response: WerkzeugResponse) -> bool:
@@ -93,8 +92,9 @@ def _failed(response: WerkzeugResponse) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
+@limiter.limit(configured("LOGIN_RATE_LIMIT_ADDRESS"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(configured("LOGIN_RATE_LIMIT_ACCOUNT"), methods=["POST"], key_func=email_key("login"),
+               deduct_when=_failed)
 def login() -> str | WerkzeugResponse:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))

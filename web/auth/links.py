@@ -10,7 +10,7 @@ the link and logs the person in.
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..extensions import db, limiter
 from ..models import User
-from . import _log_in, bp, passwords, tokens
+from . import _log_in, bp, configured, email_key, passwords, tokens
 
 
 class ResetRequestForm(FlaskForm):
@@ -34,21 +34,9 @@ class NewPasswordForm(FlaskForm):
         DataRequired(), EqualTo("password", message=_l("The two new passwords are not the same."))])
 
 
-def _reset_address_limit() -> str:
-    return str(current_app.config["RESET_RATE_LIMIT_ADDRESS"])
-
-
-def _reset_account_limit() -> str:
-    return str(current_app.config["RESET_RATE_LIMIT_ACCOUNT"])
-
-
-def _reset_key() -> str:
-    return "reset:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
 @bp.route("/account/reset", methods=["GET", "POST"])
-@limiter.limit(_reset_address_limit, methods=["POST"])
-@limiter.limit(_reset_account_limit, methods=["POST"], key_func=_reset_key)
+@limiter.limit(configured("RESET_RATE_LIMIT_ADDRESS"), methods=["POST"])
+@limiter.limit(configured("RESET_RATE_LIMIT_ACCOUNT"), methods=["POST"], key_func=email_key("reset"))
 def forgot_password() -> str | WerkzeugResponse:
     from .. import mail
 

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 import engine
 from engine.model import Item
 
-from .. import access, bounds, catalog, progress
+from .. import access, bounds, catalog, cycles, progress
 from ..access import login_required
 from ..answers import Change, Conflict, ResponseClosed, Result, conflict_with, save, stored, values
 from ..content import group_title, level_label, raw_text, summary, text
@@ -47,8 +47,11 @@ class Context:
     def __init__(self, response_id: int):
         self.response: Response = access.response(current_user, response_id)
         self.q = catalog.questionnaire(self.response.version)
-        self.pages = pages(self.q)
+        self.scope = cycles.scope_of(self.response)  # a review cycle's chapters: other pages are not shown
+        self.pages = self.scope.pages(self.q) if self.scope is not None else pages(self.q)
         self.rows = stored(self.response)
+        self.pending = {qid: row.carried_from for qid, row in self.rows.items()
+                        if row.carried_from and row.value is not None}  # carried over, not yet confirmed
         self.answers = values(self.q, self.rows)
         self._evaluation: engine.Evaluation | None = None
         self._tracker: progress.Tracker | None = None
@@ -66,7 +69,8 @@ class Context:
     def tracker(self) -> progress.Tracker:
         """Every page's status, and the figure over the pages this person works on."""
         if self._tracker is None:
-            self._tracker = progress.Tracker(self.q, self.evaluation, self._in_scope if self.scoped else None)
+            self._tracker = progress.Tracker(self.q, self.evaluation, self._in_scope if self.scoped else None,
+                                             layout=self.pages, pending=set(self.pending))
         return self._tracker
 
     def _in_scope(self, page: Page) -> bool:
@@ -81,7 +85,8 @@ class Context:
         abort(403)
 
     def editable(self, question_id: str) -> bool:
-        return self.can_edit and access.can_answer_question(current_user, self.q, question_id)
+        return (self.can_edit and access.can_answer_question(current_user, self.q, question_id)
+                and (self.scope is None or self.scope.covers(self.q, question_id)))
 
     def page(self, page_id: str) -> Page:
         page = self.pages.by_id.get(page_id)
@@ -96,6 +101,12 @@ class Context:
         return {qid: row.version for qid, row in self.rows.items()}
 
 
+    def total(self) -> Any:
+        """The response's figures as counted (chapters in scope, unconfirmed answers not done)."""
+        from ..progress import counted_total
+
+        return counted_total(self.response, self.q, self.answers, self.evaluation)
+
 
 @bp.get("/responses/<int:response_id>")
 @login_required
@@ -105,7 +116,7 @@ def overview(response_id: int) -> str:
     nav = navigation.build(ctx.q, tracker, ctx.response, None, navigation.Filters.read(request.args, ctx.q),
                            ctx.scoped)  # the contents: the side navigation of every page, unfolded here
     return render_template("fill/overview.html", ctx=ctx, nav=nav, filter_labels=navigation.FILTERS,
-                           figure=tracker.figure(), whole=tracker.figure(ctx.pages.list), total=ctx.evaluation.total,
+                           figure=tracker.figure(), whole=tracker.figure(ctx.pages.list), total=ctx.total(),
                            resume=_resume_page(ctx), **_workflow_panel(ctx))
 
 
@@ -138,6 +149,21 @@ def _resume_page(ctx: Context) -> Page | None:
     if page is not None:
         return page
     return tracker.in_scope[0] if tracker.in_scope else None
+
+
+@bp.post("/responses/<int:response_id>/pages/<page_id>/confirm")
+@login_required
+def confirm(response_id: int, page_id: str) -> WerkzeugResponse:
+    """Confirm the carried-over answers of a page (a provision) as they are: one action."""
+    ctx = Context(response_id)
+    current = ctx.page(page_id)
+    ctx.require_edit()
+    done = cycles.confirm(ctx.response, ctx.q, [qid for qid in current.question_ids if ctx.editable(qid)],
+                          current_user)
+    db.session.commit()
+    if done:
+        flash(_("The answers carried over are confirmed."), "success")
+    return redirect(url_for("fill.page", response_id=response_id, page_id=current.id))
 
 
 @bp.get("/responses/<int:response_id>/resume")
@@ -319,7 +345,7 @@ def _autosave_reply(ctx: Context, current: Page | None, result: Result) -> dict[
             reply["problems"][qid] = own
             reply["cells"][qid] = {f"{row}-{col}": msgs for (row, col), msgs in cells.items()}
         reply["visible"] = {qid: evaluation.is_visible(qid) for qid in current.question_ids}
-        reply["page_status"] = progress.page_status(evaluation, current)
+        reply["page_status"] = progress.page_status(evaluation, current, set(ctx.pending))
     reply["percent"] = ctx.response.percent
     return reply
 

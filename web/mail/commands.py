@@ -31,11 +31,8 @@ def send_pending() -> None:
 def reminders() -> None:
     """Write today's reminders to the outbox (each deadline step once) and send them."""
     from . import reminders as module
-    from .outbox import wake
 
-    written = module.run()
-    wake()
-    click.echo(f"{written} reminder(s) written")
+    _written(module.run(), "reminder(s)")
 
 
 @mail_group.command("digests")
@@ -43,11 +40,16 @@ def reminders() -> None:
 def digests() -> None:
     """Write the daily digests due now and send them."""
     from . import digest
+
+    _written(digest.run(), "digest(s)")
+
+
+def _written(count: int, what: str) -> None:
+    """Send what was just written to the outbox, and say how much."""
     from .outbox import wake
 
-    written = digest.run()
     wake()
-    click.echo(f"{written} digest(s) written")
+    click.echo(f"{count} {what} written")
 
 
 @mail_group.command("status")

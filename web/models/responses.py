@@ -26,11 +26,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 
 class Response(Base):
-    """One per State per questionnaire version."""
+    """One per State per questionnaire version (and per review cycle it answers)."""
 
     __tablename__ = "responses"
     __table_args__ = (
-        UniqueConstraint("state_id", "version_id", name="one_per_state_and_version"),
+        UniqueConstraint("state_id", "version_id", "round_id", name="one_per_state_version_and_round"),
         CheckConstraint("status IN ('draft', 'submitted', 'returned', 'accepted')", name="known_status"),
     )
 
@@ -38,6 +38,8 @@ class Response(Base):
     state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="draft")
+    #: The reporting round or review cycle the response answers (none: started outside any cycle).
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("reporting_rounds.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Completeness as the engine computed it at the last save (for listings without evaluating).
@@ -75,6 +77,9 @@ class Answer(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The version an answer was carried over from at the start of a cycle (``2026.1``) until the
+    #: State confirms or changes it; an unconfirmed answer counts as not done.
+    carried_from: Mapped[str | None] = mapped_column(String(32))
 
 
 class AnswerRevision(Base):

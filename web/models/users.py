@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -35,6 +35,9 @@ class User(Base):
     #: The State a focal point or contributor answers for; none for other roles.
     state_id: Mapped[int | None] = mapped_column(ForeignKey("states.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: A governmental expert of their State: reads the submitted self-assessments of the States
+    #: their State reviews in a cycle and comments on them (``web.reviews``).
+    expert: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Interface language chosen by the user (remembered across sessions).
     language: Mapped[str | None] = mapped_column(String(8))
     #: Bumped when the password is reset: every session opened before stops working.
@@ -76,6 +79,10 @@ class User(Base):
     @property
     def is_secretariat(self) -> bool:
         return self.role in SECRETARIAT_ROLES
+
+    @property
+    def is_expert(self) -> bool:
+        return self.expert and self.role in STATE_ROLES and self.state_id is not None
 
     @property
     def is_admin(self) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -46,7 +47,10 @@ def check(response_id: int) -> str:
 
 def _check_page(response: Any, refused: bool = False) -> str:
     q = catalog.questionnaire(response.version)
-    found = check_answers.build(q, engine.evaluate(q, values(q, stored(response))))
+    from ..cycles import pages_of, unconfirmed
+
+    found = check_answers.build(q, engine.evaluate(q, values(q, stored(response))), pages_of(response, q),
+                                set(unconfirmed(response)))
     return render_template("review/check.html", response=response, q=q, check=found, refused=refused)
 
 
@@ -70,6 +74,11 @@ def submit(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         db.session.rollback()
         if exc.code == "incomplete":
             return _check_page(response, refused=True), 400
+        if exc.code == "unconfirmed":
+            flash(ngettext("%(num)d answer carried over from the previous cycle is not confirmed yet: confirm or "
+                           "update it first.", "%(num)d answers carried over from the previous cycle are not "
+                           "confirmed yet: confirm or update them first.", len(exc.issues)), "error")
+            return _back(response_id)
         flash(_("The self-assessment could not be submitted: its status changed meanwhile."), "error")
         return _back(response_id)
     db.session.commit()

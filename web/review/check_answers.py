@@ -7,6 +7,7 @@ Statuses and the figure come from ``web.progress``; problems are put into words 
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import engine
@@ -15,7 +16,7 @@ from exports import display as shown
 from .. import progress
 from ..content import group_title, text, words
 from ..fill.messages import cell_message, message
-from ..fill.pages import Page
+from ..fill.pages import Page, Pages
 from ..i18n import current_language
 
 
@@ -52,8 +53,11 @@ class Check:
     to_do: int  # pages left
 
 
-def build(q: engine.Questionnaire, evaluation: engine.Evaluation) -> Check:
-    tracker = progress.Tracker(q, evaluation)
+def build(q: engine.Questionnaire, evaluation: engine.Evaluation, layout: Pages | None = None,
+          pending: AbstractSet[str] = frozenset()) -> Check:
+    """``layout``: the pages of the response (a review cycle's chapters); ``pending``: carried-over
+    answers not yet confirmed."""
+    tracker = progress.Tracker(q, evaluation, layout=layout, pending=pending)
     complete = evaluation.is_complete
     issues = evaluation.issues(include_missing=True) if not complete else {}
     chapters: list[Chapter] = []
