@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -23,7 +23,7 @@ from ..db import db
 from ..i18n import current_language
 from ..models import Comment, Response
 from ..progress import Figure, Tracker
-from .pages import Page
+from .pages import Page, pages
 
 #: The status filter's choices (``comments``: pages with an open review comment).
 FILTERS = {
@@ -134,14 +134,19 @@ class Entry:
 
 
 def entries(q: engine.Questionnaire, layout: Any) -> list[Entry]:
-    """Every page's entry in the interface language, computed once per questionnaire and language."""
+    """Every page's entry in the interface language (what does not depend on the answers is
+    computed once per questionnaire and language, then given the layout's own pages)."""
     lang = current_language()
     key = f"navigation:{lang}"
-    cached: list[Entry] | None = q.index.cache.get(key)
-    if cached is not None:
-        return cached
+    cached: dict[str, Entry] | None = q.index.cache.get(key)
+    if cached is None:
+        cached = q.index.cache[key] = _entries(q, pages(q))
+    return [replace(cached[page.id], page=page) for page in layout.list]
+
+
+def _entries(q: engine.Questionnaire, layout: Any) -> dict[str, Entry]:
     framework = q.framework
-    out = []
+    out = {}
     articles: dict[str, str] = {}
     for page in layout.list:
         group = page.article
@@ -153,10 +158,9 @@ def entries(q: engine.Questionnaire, layout: Any) -> list[Entry]:
         if framework is not None and len(refs) == 1 and refs[0] in framework.provisions:
             level = framework.provisions[refs[0]].level
         title = group_title(q, page.group).text
-        out.append(Entry(page, title, text(q, page.section.title).text, group.id if group is not None else "",
-                         article_title, level, f"{title} {article_title}".casefold(),
-                         refs + (group.provisions if group is not None else ())))
-    q.index.cache[key] = out
+        out[page.id] = Entry(page, title, text(q, page.section.title).text, group.id if group is not None else "",
+                             article_title, level, f"{title} {article_title}".casefold(),
+                             refs + (group.provisions if group is not None else ()))
     return out
 
 
