@@ -21,6 +21,7 @@ STATUS_LABELS = {
     "complete": _l("Complete"),
     "has_errors": _l("Has errors"),
     "not_applicable": _l("Not applicable"),
+    "optional": _l("Optional"),
     "to_confirm": _l("Carried over: confirm or update"),
     "submitted": _l("Submitted"),
     "returned": _l("Returned with comments"),

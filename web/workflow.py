@@ -101,7 +101,7 @@ def submit(response: Response, user: User) -> Snapshot:
     snapshot = Snapshot(
         response_id=response.id, number=number, revision=response.revision, version_id=response.version_id,
         content_hash=response.version.content_hash, answers=frozen,
-        summary={"percent": total.percent, "answered": total.answered, "required": total.required,
+        summary={"percent": response.percent, "answered": total.answered, "required": total.required,
                  "required_answered": total.required_answered,
                  "not_applicable": sorted(evaluation.not_applicable)},
         answers_hash=hashlib.sha256(canonical(frozen).encode()).hexdigest(), created_by_id=user.id,

@@ -33,6 +33,8 @@ def _messages(_: Gettext) -> dict[str, str]:
         "as_of": _("Answers as of"),
         "submission": _("Submission %(number)s, revision %(revision)s"),
         "live_answers": _("Current answers, not yet submitted"),
+        "progress": _("Progress"),
+        "progress_figure": _("%(done)s of %(total)s pages complete"),
         "focal_point": _("National focal point"),
         "fingerprint": _("Fingerprint of the answers"),
         "self_assessment_title": _("A self-assessment, not a review finding"),

@@ -99,6 +99,9 @@ class ProfileData:
     answers_hash: str = ""  # fingerprint of the answers (the snapshot's SHA-256), if any
     source_key: str = ""  # changes whenever the answers change (cache key)
     focal_point: FocalPoint | None = None
+    #: (complete pages, counted pages): the progress figure the web app shows (``web.progress``),
+    #: given by the caller; None: not shown.
+    progress: tuple[int, int] | None = None
     cover: Cover = field(default_factory=Cover)
     previous: Previous | None = None
     #: The chapters of a review cycle (``("II", "V")``): the profile shows only those; empty: all.
@@ -126,6 +129,7 @@ class ProfileData:
             "answers_hash": self.answers_hash,
             "source": self.source_key,
             "focal": [focal.name, focal.position, focal.institution] if focal else None,
+            "progress": list(self.progress) if self.progress else None,
             "cover": [dict(sorted(self.cover.organization.items())), self.cover.symbol],
             "previous": [self.previous.number, self.previous.as_of.isoformat(),
                          self.previous.questionnaire.content_hash] if self.previous else None,

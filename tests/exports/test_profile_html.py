@@ -231,3 +231,12 @@ def test_cache_key_changes_with_what_the_file_shows(checklist: Any, some: Any, d
         cache_key(base, "de", "full")
     with pytest.raises(ValueError):
         cache_key(base, "en", "short")
+
+
+def test_the_cover_shows_the_progress_figure_it_is_given(checklist: Any, some: Any, data_of: Any) -> None:
+    answers, languages = some
+    shown = build_html(data_of(answers, languages, progress=(37, 218), status="draft"), "en", "summary")
+    assert "Progress" in shown and "37 of 218 pages complete" in shown
+    assert "pages complete" not in build_html(data_of(answers, languages), "en", "summary")
+    with_figure = cache_key(data_of(answers, languages, progress=(37, 218)), "en", "summary")
+    assert with_figure != cache_key(data_of(answers, languages, progress=(38, 218)), "en", "summary")

@@ -94,6 +94,9 @@ MATRIX: dict[str, Route] = {
     "review.submit": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/submit",
                            {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK, DENY),
                             "contributor": DENY, "reader": DENY}),
+    "review.check": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/check", READ_RESPONSE),
+    "review.submit_page": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/submit", READ_RESPONSE),
+    "review.submitted": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/submitted/1", READ_RESPONSE),
     "review.return_": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/return",
                             {**SECRETARIAT_ONLY, "focal_point": (DENY, DENY)}, data=lambda s, t: {"note": "x"}),
     "review.accept": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/accept", SECRETARIAT_ONLY),
@@ -502,8 +505,9 @@ def test_workflow_buttons_follow_the_helpers(app: Flask, scenario: dict[str, Any
         resp = db.session.get(Response, scenario["response_A"])
         resp.status = status
         db.session.commit()
-    buttons = {"submit": "/submit\"", "return": "/return\"", "accept": "/accept\"", "amend": "/amend\"",
-               "publish": "/publish\""}
+    # submitting starts on the check page: the overview links there as its main button
+    buttons = {"submit": f'class="button" href="/responses/{scenario["response_A"]}/check"',
+               "return": "/return\"", "accept": "/accept\"", "amend": "/amend\"", "publish": "/publish\""}
     for role in ROLES[1:]:
         if outcome("fill.overview", MATRIX["fill.overview"], "GET", role, "A") != OK:
             continue

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -24,7 +24,7 @@ import engine
 from engine.model import Item
 from engine.stored import conditions
 
-from .. import access, bounds, catalog, cycles
+from .. import access, bounds, catalog, cycles, progress
 from ..access import login_required
 from ..answers import NOT_ASSIGNED, Change, Conflict, ResponseClosed, Result, conflict_with, save
 from ..content import group_title, level_label, raw_text, summary, text
@@ -34,7 +34,7 @@ from ..i18n import current_language
 from ..loaded import loaded
 from ..models import Answer, AnswerRevision, QuestionnaireVersion, Response
 from ..security import error_page, typed_values
-from . import forms
+from . import forms, navigation
 from .messages import message, messages_for
 from .pages import Page, pages
 
@@ -56,7 +56,10 @@ class Context:
         if whole:
             self.loaded.whole()
         self.pending = Pending(self.loaded.rows)  # carried over, not yet confirmed
+        self._tracker: progress.Tracker | None = None
         self.can_edit = access.can_edit(current_user, self.response)
+        #: A contributor limited to some chapters or articles works on those pages only.
+        self.scoped = current_user.role == "contributor" and bool(current_user.assignments)
 
     @property
     def rows(self) -> Mapping[str, Answer]:
@@ -82,6 +85,17 @@ class Context:
         self.loaded.prefetch(ids)
         return page
 
+    @property
+    def tracker(self) -> progress.Tracker:
+        """Every page's status, and the figure over the pages this person works on."""
+        if self._tracker is None:
+            self._tracker = progress.Tracker(self.q, self.evaluation, self._in_scope if self.scoped else None,
+                                             layout=self.pages, pending=set(self.pending))
+        return self._tracker
+
+    def _in_scope(self, page: Page) -> bool:
+        return any(access.can_answer_question(current_user, self.q, qid) for qid in page.question_ids)
+
     def require_edit(self) -> None:
         """Refuse a change: "already submitted" (409) to the State's own users, else 403."""
         if self.can_edit:
@@ -106,14 +120,6 @@ class Context:
     def versions(self, page: Page) -> dict[str, int]:
         return self.loaded.versions_of(page.question_ids)
 
-    def page_status(self, page: Page) -> tuple[str, int]:
-        visible = [qid for qid in page.question_ids if self.evaluation.is_visible(qid)]
-        if not visible or not any(self.evaluation.is_visible(g.id) for g in (page.group,)):
-            return "not_applicable", 100
-        progress = self.evaluation.progress_of(visible)
-        if any(qid in self.pending for qid in visible):
-            return "to_confirm", progress.percent
-        return progress.status, progress.percent
 
     def total(self) -> Any:
         """The response's figures as counted (chapters in scope, unconfirmed answers not done)."""
@@ -125,19 +131,12 @@ class Context:
 @bp.get("/responses/<int:response_id>")
 @login_required
 def overview(response_id: int) -> str:
-    ctx = Context(response_id, whole=True)
-    sections = []
-    for section in ctx.q.sections:
-        items = []
-        for page in ctx.pages.in_section(section):
-            status, percent = ctx.page_status(page)
-            items.append({"page": page, "title": group_title(ctx.q, page.group), "status": status,
-                          "percent": percent, "article": _article_heading(ctx, page)})
-        sections.append({"section": section, "title": text(ctx.q, section.title), "items": items,
-                         "status": ctx.evaluation.status(section.id),
-                         "percent": ctx.evaluation.progress(section.id).percent})
-    sections = [s for s in sections if s["items"]]
-    return render_template("fill/overview.html", ctx=ctx, sections=sections, total=ctx.total(),
+    ctx = Context(response_id)
+    tracker = ctx.tracker
+    nav = navigation.build(ctx.q, tracker, ctx.response, None, navigation.Filters.read(request.args, ctx.q),
+                           ctx.scoped)  # the contents: the side navigation of every page, unfolded here
+    return render_template("fill/overview.html", ctx=ctx, nav=nav, filter_labels=navigation.FILTERS,
+                           figure=tracker.figure(), whole=tracker.figure(ctx.pages.list), total=ctx.total(),
                            resume=_resume_page(ctx), **_workflow_panel(ctx))
 
 
@@ -182,27 +181,20 @@ class Pending(Mapping[str, str]):
         return sum(1 for _ in self)
 
 
-def _article_heading(ctx: Context, page: Page) -> str | None:
-    """Show an article's title once, above its first page in the table of contents."""
-    parent = page.trail[-1] if len(page.trail) > 1 else None
-    if parent is None or parent.kind == "section" or not parent.provisions:
-        return None
-    before = ctx.pages.list[page.index - 1] if page.index else None
-    if before is not None and before.trail and before.trail[-1].id == parent.id:
-        return None
-    return group_title(ctx.q, parent).text
-
-
 def _resume_page(ctx: Context) -> Page | None:
+    """The next page to do: the first incomplete page from the one this person edited last (that
+    one included), else from the start; every page done: the first page."""
     last = db.session.scalars(select(AnswerRevision.question_id).where(
         AnswerRevision.response_id == ctx.response.id, AnswerRevision.user_id == current_user.id,
         AnswerRevision.source != "conflict").order_by(AnswerRevision.id.desc())).first()
-    if last and last in ctx.pages.of_question:
-        return ctx.pages.of_question[last]
-    for page in ctx.pages.list:
-        if ctx.page_status(page)[0] in ("not_started", "in_progress", "has_errors"):
-            return page
-    return ctx.pages.list[0] if ctx.pages.list else None
+    tracker = ctx.tracker
+    edited = ctx.pages.of_question.get(last) if last else None
+    if edited is not None and tracker.status(edited) in progress.TO_DO:
+        return edited
+    page = tracker.next_to_do(edited)
+    if page is not None:
+        return page
+    return tracker.in_scope[0] if tracker.in_scope else None
 
 
 @bp.post("/responses/<int:response_id>/pages/<page_id>/confirm")
@@ -271,6 +263,7 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
     result.refused.update(forms.too_many_rows(current, request.form))
     result.refused.update(outside)
     db.session.commit()
+    session["fill_received"] = request.form.get("_k", "")[:64]  # this browser's copy of the page arrived
     if result.conflicts:
         return render_template("fill/conflict.html", ctx=ctx, page=current,
                                conflicts=_conflicts(ctx, result.conflicts)), 409
@@ -286,7 +279,11 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
     if request.form.get("_go") == "next" and not action:
         target = ctx.pages.neighbours(current)[1] or current
         rows = {}
-    flash(_("Your answers are saved."), "success")
+    after_save = result.evaluation or ctx.evaluation
+    if target is current and any(after_save.problems.get(qid) for qid in current.question_ids):
+        session["fill_saved"] = current.id  # the page says it once: saved, some answers to check
+    else:
+        flash(_("Your answers are saved."), "success")
     return redirect(url_for("fill.page", response_id=response_id, page_id=target.id, **rows)
                     + (f"#{action.split(':')[1]}" if action and ":" in action else ""))
 
@@ -399,9 +396,7 @@ def _autosave_reply(ctx: Context, current: Page | None, result: Result) -> dict[
             reply["problems"][qid] = own
             reply["cells"][qid] = {f"{row}-{col}": msgs for (row, col), msgs in cells.items()}
         reply["visible"] = {qid: evaluation.is_visible(qid) for qid in current.question_ids}
-        visible = [qid for qid in current.question_ids if evaluation.is_visible(qid)]
-        progress = evaluation.progress_of(visible)
-        reply["page_status"] = progress.status if visible else "not_applicable"
+        reply["page_status"] = progress.page_status(evaluation, current, set(ctx.pending))
     reply["percent"] = ctx.response.percent
     return reply
 
@@ -478,26 +473,35 @@ def _render_page(ctx: Context, current: Page, form: Any, entries: list[forms.Ent
         cells[entry.question.id] = cell
     client = _client_data(ctx, current)
     provision = current.group.provisions[0] if len(current.group.provisions) == 1 else None
-    from ..models import Comment
-
-    comment_counts = dict(db.session.execute(
-        select(Comment.question_id, func.count()).where(
-            Comment.response_id == ctx.response.id, Comment.status == "open", Comment.parent_id.is_(None),
-            Comment.question_id.in_(current.question_ids)).group_by(Comment.question_id)).all())
+    nav = navigation.build(ctx.q, ctx.tracker, ctx.response, current,
+                           navigation.Filters.read(request.args, ctx.q), ctx.scoped)
+    comments = _open_comments(ctx, current)
+    saved_with_problems = session.pop("fill_saved", None) == current.id
     return render_template(
         "fill/page.html", ctx=ctx, page=current, form=form, entries=entries, messages=messages, cells=cells,
         before=before, after=after, title=group_title(ctx.q, current.group), summary=summary(ctx.q, current.group),
         level=level_label(ctx.q, provision) if provision else None, provision=provision,
         section_title=text(ctx.q, current.section.title), page_key=forms.page_key(),
         client_json=json.dumps(client, ensure_ascii=False, default=str),
-        article=_article_of(ctx, current), comment_counts=comment_counts)
+        article=_article_of(ctx, current), comments=comments, nav=nav, saved_with_problems=saved_with_problems,
+        filter_labels=navigation.FILTERS)
+
+
+def _open_comments(ctx: Context, page: Page) -> dict[str, list[Any]]:
+    """The open review comments on the page's questions (oldest first), shown beside their answers."""
+    from ..models import Comment
+
+    found = db.session.scalars(select(Comment).where(
+        Comment.response_id == ctx.response.id, Comment.status == "open", Comment.parent_id.is_(None),
+        Comment.question_id.in_(page.question_ids)).order_by(Comment.created_at, Comment.id)).all()
+    out: dict[str, list[Any]] = {}
+    for comment in found:
+        out.setdefault(comment.question_id or "", []).append(comment)
+    return out
 
 
 def _article_of(ctx: Context, page: Page) -> Any:
-    for group in reversed(page.trail):
-        if group.provisions and group.kind == "group":
-            return group_title(ctx.q, group)
-    return None
+    return group_title(ctx.q, page.article) if page.article is not None else None
 
 
 def _client_data(ctx: Context, page: Page) -> dict[str, Any]:
@@ -517,8 +521,18 @@ def _client_data(ctx: Context, page: Page) -> dict[str, Any]:
                 if ref not in on_page and ref in ctx.evaluation.values:
                     outside[ref] = client_value(ctx.q.question(ref), ctx.evaluation.values[ref])
     chains = {qid: [g.id for g in ctx.q.ancestors(qid) if g.show_if is not None] for qid in on_page}
+    required: dict[str, Any] = {}
+    # required as the engine decides: always, never, or when a condition holds
+    for question in (q for q in page.questions if q.id in on_page):
+        rule = question.required
+        required[question.id] = rule if isinstance(rule, bool) else rule.as_json()
+        if not isinstance(rule, bool):
+            for ref in rule.refs:
+                if ref not in on_page and ref in ctx.evaluation.values:
+                    outside[ref] = client_value(ctx.q.question(ref), ctx.evaluation.values[ref])
     return {"response": ctx.response.id, "page": page.id, "conditions": conditions, "outside": outside,
-            "chains": chains, "types": {q.id: q.type for q in page.questions if q.id in on_page},
+            "chains": chains, "types": {q.id: q.type for q in page.questions if q.id in on_page}, "required": required,
+            "received": session.pop("fill_received", None),
             "autosave": url_for("fill.autosave", response_id=ctx.response.id), "user": current_user.id}
 
 

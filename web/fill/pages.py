@@ -27,6 +27,11 @@ class Page:
     def question_ids(self) -> tuple[str, ...]:
         return tuple(q.id for q in self.questions)
 
+    @property
+    def article(self) -> Group | None:
+        """The innermost group above the page that maps to the framework (an article), if any."""
+        return next((g for g in reversed(self.trail) if g.provisions and g.kind == "group"), None)
+
 
 class Pages:
     def __init__(self, q: engine.Questionnaire):

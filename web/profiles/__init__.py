@@ -30,7 +30,7 @@ from exports import profile as profiles
 from exports.cache import ProfileCache
 from exports.pdf import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Rendered, render_pdf
 
-from .. import access, catalog
+from .. import access, catalog, progress
 from ..access import login_required
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, current_language
@@ -156,7 +156,16 @@ def profile_data(response: Response) -> profiles.ProfileData:
         revision=snapshot.revision if snapshot else response.revision,
         answers_hash=snapshot.answers_hash if snapshot else "", source_key=source.key,
         focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers), cover=cover(),
-        previous=previous_submission(response, snapshot), chapters=tuple(scope_chapters(response)))
+        previous=previous_submission(response, snapshot), chapters=tuple(scope_chapters(response)),
+        progress=_figure(response, source.questionnaire, source.answers))
+
+
+def _figure(response: Response, q: engine.Questionnaire, answers: Any) -> tuple[int, int]:
+    """The same figure as every screen (web.progress) over the pages the profile shows."""
+    from ..cycles import pages_of
+
+    found = progress.Tracker(q, engine.evaluate(q, answers), layout=pages_of(response, q)).figure()
+    return found.complete, found.total
 
 
 def scope_chapters(response: Response) -> list[str]:

@@ -19,12 +19,13 @@ import engine
 
 from .. import access, bounds, catalog, versions, workflow
 from ..access import login_required
+from ..answers import stored, values
 from ..content import question_place, raw_text
 from ..db import db
-from ..fill.messages import message
 from ..fill.pages import pages
 from ..models import Activity, AnswerRevision, Comment, QuestionnaireVersion, Response, Snapshot, User
 from ..models.base import utcnow
+from . import check_answers
 from .wordiff import WordDiff, word_diff, worth_a_diff
 
 bp = Blueprint("review", __name__)
@@ -38,6 +39,31 @@ def _back(response_id: int) -> WerkzeugResponse:
     return redirect(url_for("fill.overview", response_id=response_id))
 
 
+@bp.get("/responses/<int:response_id>/check")
+@login_required
+def check(response_id: int) -> str:
+    """Check your answers: what is left, or every answer with "Change" links; submitting starts here."""
+    response = _response(response_id)
+    return _check_page(response)
+
+
+def _check_page(response: Any, refused: bool = False) -> str:
+    q = catalog.questionnaire(response.version)
+    from ..cycles import pages_of, unconfirmed
+
+    found = check_answers.build(q, engine.evaluate(q, values(q, stored(response))), pages_of(response, q),
+                                set(unconfirmed(response)))
+    return render_template("review/check.html", response=response, q=q, check=found, refused=refused)
+
+
+@bp.get("/responses/<int:response_id>/submit")
+@login_required
+def submit_page(response_id: int) -> WerkzeugResponse:
+    """Reloading the submit address (or following a link to it) leads to the check page."""
+    _response(response_id)
+    return redirect(url_for("review.check", response_id=response_id))
+
+
 @bp.post("/responses/<int:response_id>/submit")
 @login_required
 def submit(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
@@ -49,7 +75,7 @@ def submit(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     except workflow.WorkflowError as exc:
         db.session.rollback()
         if exc.code == "incomplete":
-            return _incomplete(response, exc.issues), 400
+            return _check_page(response, refused=True), 400
         if exc.code == "unconfirmed":
             flash(ngettext("%(num)d answer carried over from the previous cycle is not confirmed yet: confirm or "
                            "update it first.", "%(num)d answers carried over from the previous cycle are not "
@@ -58,24 +84,22 @@ def submit(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         flash(_("The self-assessment could not be submitted: its status changed meanwhile."), "error")
         return _back(response_id)
     db.session.commit()
-    flash(_("The self-assessment is submitted (submission %(n)d). The secretariat has been informed.",
-            n=snapshot.number), "success")
-    return _back(response_id)
+    return redirect(url_for("review.submitted", response_id=response_id, number=snapshot.number))
 
 
-def _incomplete(response: Any, issues: dict[str, tuple[engine.Problem, ...]]) -> str:
-    q = catalog.questionnaire(response.version)
-    layout = pages(q)
-    by_page: dict[str, list[tuple[engine.Question, str]]] = defaultdict(list)
-    for qid, problems in issues.items():
-        page = layout.of_question.get(qid)
-        if page is None:
-            continue
-        for problem in problems:
-            by_page[page.id].append((q.question(qid), message(q, problem)))
-    ordered = [(page, by_page[page.id]) for page in layout.list if page.id in by_page]
-    return render_template("review/incomplete.html", response=response, q=q, ordered=ordered,
-                           count=sum(len(v) for v in by_page.values()))
+@bp.get("/responses/<int:response_id>/submitted/<int:number>")
+@login_required
+def submitted(response_id: int, number: int) -> str:
+    """The confirmation: when, what happens next, the snapshot and the PDF."""
+    response = _response(response_id)
+    snap = db.session.scalars(select(Snapshot).where(Snapshot.response_id == response.id,
+                                                     Snapshot.number == number)).first()
+    if snap is None:
+        abort(404)
+    from ..profiles import QUESTIONNAIRE
+
+    return render_template("review/submitted.html", response=response, snap=snap,
+                           has_profile=response.version.questionnaire_id == QUESTIONNAIRE)
 
 
 def _step(response_id: int, step: str, take: Callable[[Response], object],
