@@ -12,7 +12,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core \
 	fonts-noto-core fonts-noto-cjk
 # Tests also need Redis (the job queue; .ci/run starts it) and PostgreSQL's client tools (backups).
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils redis-server postgresql-client
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils redis-server postgresql-client libreoffice-writer-nogui
 
 .PHONY: run test system-run system-test install install-test translations translations-update check-questionnaires \
 	lint bench clean

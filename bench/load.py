@@ -10,13 +10,15 @@ as a revision with that version and value, and the last one as the live answer. 
 per operation, throughput, errors and lost writes, per number of clients; and the time of a
 failed login with and without an account.
 
-The app under test can be another checkout (``--app-dir``, with its own ``--python``), for
-before/after comparisons measured the same way; ``--env KEY=VALUE`` passes settings (for example
-``RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/12``). Each run uses a new PostgreSQL database,
-dropped at the end. Requests go to 127.0.0.1 only; every loop is bounded in time.
+The app under test can be another checkout (``--app-dir``, with its own ``--python``), and
+``--compare DIR`` runs a second checkout in the same session, interleaved (each level on one app,
+then on the other, which goes first at the next level), for before/after comparisons;
+``--env KEY=VALUE`` passes settings (for example ``RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/12``).
+Each app uses a new PostgreSQL database, dropped at the end. Requests go to 127.0.0.1 only; every
+loop is bounded in time.
 
     python bench/load.py [--clients 1,10,25,50] [--duration 20] [--workers 4] [--threads 4]
-                         [--app-dir DIR --python DIR/.venv/bin/python] [--env KEY=VALUE ...]
+                         [--app-dir DIR --python DIR/.venv/bin/python] [--compare DIR] [--env KEY=VALUE ...]
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PAGES = ("p5_1", "p5_2", "p6_1", "p7_1")
+PAGES = ("p5_1", "p5_4", "p6_1", "p8_1")  # mandatory provisions: "compliance" shows their follow-ups
 OPERATIONS = (("render page", 2), ("autosave", 2), ("page save", 1))
 SECRET = "bench-" + uuid.uuid4().hex
 
@@ -55,15 +57,21 @@ def _bench_web() -> Any:
 
 # -- set-up, run inside the checkout under test ---------------------------------------------------------------
 def setup(database_url: str, states: int, out: str) -> None:
-    """Schema, States, questionnaires, one focal point and one response per State (compliance answered
-    on the benchmark's pages so that their follow-up questions show). Writes the people to ``out``."""
-    from sqlalchemy import select
+    """Schema, States, questionnaires, one focal point and one response per State, about 70 % of the
+    checklist answered as a State well on its way would have it (``bench/scale.py``), with compliance
+    answered on the benchmark's pages so that their follow-up questions show. Writes the people to
+    ``out``."""
+    spec = importlib.util.spec_from_file_location("bench_scale", HERE / "scale.py")
+    assert spec and spec.loader
+    scale = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scale)
+    from sqlalchemy import insert, select
 
     from web import answers, catalog, create_app
     from web.admin.users import set_account
     from web.extensions import db
     from web.migrate import upgrade
-    from web.models import Response, State, User
+    from web.models import Answer, Response, State, User
     from web.reference import load_states
 
     password = _bench_web().PASSWORD
@@ -83,6 +91,12 @@ def setup(database_url: str, states: int, out: str) -> None:
             response = Response(state_id=state.id, version_id=version.id, status="draft")
             db.session.add(response)
             db.session.flush()
+            given = {qid: value for qid, value in scale.filled(q, len(people)).items()
+                     if not qid.startswith(tuple(f"{page}." for page in PAGES))}
+            db.session.flush()  # written directly (quicker), then one save through the app, as a user would
+            db.session.execute(insert(Answer), [
+                {"response_id": response.id, "question_id": qid, "value": value, "version": 1, "updated_by_id": user.id}
+                for qid, value in given.items()])
             answers.save(response, q, [answers.Change(f"{page}.compliance", "yes", 0) for page in PAGES], user,
                          source="import", language="en")
             people.append({"email": user.email, "response": response.id})
@@ -203,9 +217,10 @@ def lost_writes(database_url: str, acknowledged: list[tuple[int, str, int, Any]]
 
 
 # -- running ----------------------------------------------------------------------------------------------------
-def start_gunicorn(args: argparse.Namespace, web: Any, database_url: str, folder: Path) -> tuple[Any, int]:
+def start_gunicorn(args: argparse.Namespace, web: Any, database_url: str, folder: Path, app: str,
+                   python: str) -> tuple[Any, int]:
     port = web.free_port()
-    app_dir = Path(args.app_dir).resolve()
+    app_dir = Path(app).resolve()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "PYTHONPATH": str(app_dir),
            "CHECKLIST_INSTANCE_PATH": str(folder), "RATELIMIT_ENABLED": "0", "LOGIN_RATE_LIMIT": "100000/minute",
            "ACCESS_LOG": "/dev/null"}
@@ -214,7 +229,7 @@ def start_gunicorn(args: argparse.Namespace, web: Any, database_url: str, folder
         config = ["-c", "python:web.gunicorn_conf"]
     else:  # an older checkout: the same settings on the command line
         config = ["--worker-class", "gthread", "--preload"]
-    command = [args.python, "-m", "gunicorn", *config, "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+    command = [python, "-m", "gunicorn", *config, "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
                "--threads", str(args.threads), "--log-level", "warning", "--keep-alive", "30", "web:create_app()"]
     log = (folder / "gunicorn.log").open("wb")
     server = subprocess.Popen(command, cwd=str(app_dir), env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -277,6 +292,9 @@ def main() -> None:
                         help="PostgreSQL server (a new database is created on it and dropped after)")
     parser.add_argument("--app-dir", default=str(ROOT), help="the checkout to run (default: this one)")
     parser.add_argument("--python", default=sys.executable, help="its Python (with gunicorn installed)")
+    parser.add_argument("--compare", default="", metavar="DIR",
+                        help="another checkout, run in the same session: each level on one app, then the other")
+    parser.add_argument("--compare-python", default=sys.executable, help="the other checkout's Python")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="a setting for the app")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--setup", nargs=3, metavar=("URL", "STATES", "OUT"), help=argparse.SUPPRESS)
@@ -289,55 +307,80 @@ def main() -> None:
     web = _bench_web()
     from sqlalchemy import create_engine, text
 
+    apps = [(args.app_dir, args.python)] + ([(args.compare, args.compare_python)] if args.compare else [])
     admin = create_engine(args.database, isolation_level="AUTOCOMMIT")
-    name = f"bench_load_{uuid.uuid4().hex[:8]}"
+    names = [f"bench_load_{uuid.uuid4().hex[:8]}" for _app in apps]
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database_url = admin.url.set(database=name).render_as_string(hide_password=False)
+        for name in names:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    servers = []
     try:
         with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
-            out = Path(folder) / "people.json"
-            started = time.perf_counter()
-            subprocess.run([args.python, str(Path(__file__).resolve()), "--setup", database_url, str(max(levels)),
-                            str(out)], cwd=args.app_dir, check=True,
-                           env={**os.environ, "PYTHONPATH": str(Path(args.app_dir).resolve())})
-            people = json.loads(out.read_text())
-            print(f"set-up: {len(people)} States, in {time.perf_counter() - started:.1f} s; app: {args.app_dir}")
-            server, port = start_gunicorn(args, web, database_url, Path(folder))
-            try:
-                report(args, web, port, people, levels, database_url)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
+            runs = []
+            for index, ((app_dir, python), name) in enumerate(zip(apps, names, strict=True)):
+                database_url = admin.url.set(database=name).render_as_string(hide_password=False)
+                place = Path(folder) / str(index)
+                place.mkdir()
+                out = place / "people.json"
+                started = time.perf_counter()
+                subprocess.run([python, str(Path(__file__).resolve()), "--setup", database_url, str(max(levels)),
+                                str(out)], cwd=app_dir, check=True,
+                               env={**os.environ, "PYTHONPATH": str(Path(app_dir).resolve())})
+                people = json.loads(out.read_text())
+                print(f"set-up: {len(people)} States, in {time.perf_counter() - started:.1f} s; app: {app_dir}")
+                server, port = start_gunicorn(args, web, database_url, place, app_dir, python)
+                servers.append(server)
+                runs.append(Run(app_dir, port, people, database_url))
+            report(args, web, runs, levels)
     finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-def report(args: argparse.Namespace, web: Any, port: int, people: list[dict[str, Any]], levels: list[int],
-           database_url: str) -> None:
-    print(f"gunicorn on 127.0.0.1:{port}: {args.workers} workers x {args.threads} threads, PostgreSQL; "
-          f"{args.duration:.0f} s per level; settings: {' '.join(args.env) or '-'}")
-    timing = login_times(web, port, people[0]["email"], 15)
-    print("failed login, median: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timing.items()))
-    print(f"{'clients':>7} {'operation':12} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}   "
+class Run:
+    """One app under test: its server, its simulated focal points and its database."""
+
+    def __init__(self, app_dir: str, port: int, people: list[dict[str, Any]], database_url: str):
+        self.label = Path(app_dir).resolve().name
+        self.port, self.people, self.database_url = port, people, database_url
+        self.throughput: dict[int, float] = {}
+
+
+def report(args: argparse.Namespace, web: Any, runs: list[Run], levels: list[int]) -> None:
+    print(f"gunicorn: {args.workers} workers x {args.threads} threads, PostgreSQL; "
+          f"{args.duration:.0f} s per level and app; settings: {' '.join(args.env) or '-'}")
+    for run in runs:
+        timing = login_times(web, run.port, run.people[0]["email"], 15)
+        print(f"{run.label}: failed login, median: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timing.items()))
+    print(f"{'app':14} {'clients':>7} {'operation':12} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}   "
           f"{'req/s':>6} {'acked writes':>12} {'lost':>5}")
     for index, level in enumerate(levels):
-        clients, wall = run_level(web, port, people[:level], args.duration, args.seed + 1000 * index)
-        acknowledged = [write for client in clients for write in client.acknowledged]
-        missing, wrong = lost_writes(database_url, acknowledged)
-        total = sum(len(c.times[name]) for c in clients for name, _w in OPERATIONS)
-        for row, (name, _weight) in enumerate(OPERATIONS):
-            times = [t for c in clients for t in c.times[name]]
-            errors = sum(c.errors[name] for c in clients)
-            p50 = web.percentile(times, 50) * 1000 if times else float("nan")
-            p95 = web.percentile(times, 95) * 1000 if times else float("nan")
-            tail = (f"   {total / wall:6.1f} {len(acknowledged):12d} {missing + wrong:5d}" if row == 0 else "")
-            print(f"{level if row == 0 else '':>7} {name:12} {len(times):6d} {p50:8.1f} {p95:8.1f} {errors:6d}{tail}",
-                  flush=True)
-        for error in sorted({c.last_error for c in clients if c.last_error})[:5]:
-            print(f"        error: {error[:150]}")
+        order = runs if index % 2 == 0 else runs[::-1]  # interleaved: each app goes first in turn
+        for run in order:
+            clients, wall = run_level(web, run.port, run.people[:level], args.duration, args.seed + 1000 * index)
+            acknowledged = [write for client in clients for write in client.acknowledged]
+            missing, wrong = lost_writes(run.database_url, acknowledged)
+            total = sum(len(c.times[name]) for c in clients for name, _w in OPERATIONS)
+            run.throughput[level] = total / wall
+            for row, (name, _weight) in enumerate(OPERATIONS):
+                times = [t for c in clients for t in c.times[name]]
+                errors = sum(c.errors[name] for c in clients)
+                p50 = web.percentile(times, 50) * 1000 if times else float("nan")
+                p95 = web.percentile(times, 95) * 1000 if times else float("nan")
+                tail = (f"   {total / wall:6.1f} {len(acknowledged):12d} {missing + wrong:5d}" if row == 0 else "")
+                print(f"{run.label if row == 0 else '':14} {level if row == 0 else '':>7} {name:12} {len(times):6d} "
+                      f"{p50:8.1f} {p95:8.1f} {errors:6d}{tail}", flush=True)
+            for error in sorted({c.last_error for c in clients if c.last_error})[:5]:
+                print(f"        error: {error[:150]}")
+    if len(runs) == 2:
+        first, second = runs
+        print(" ".join(f"{level} clients: {first.label} / {second.label} throughput "
+                       f"{first.throughput[level] / second.throughput[level]:.2f}x;" for level in levels))
 
 
 if __name__ == "__main__":

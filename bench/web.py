@@ -6,7 +6,10 @@ measures from concurrent clients (threads, one State and one session each, keep-
 
 * render a provision page of the checklist (``p5_2``, 15 questions) and the page of 60 questions;
 * save: the form post of the 60-question page with one answer changed (every field posted back);
-* autosave: one changed answer as JSON.
+* autosave: one changed answer as JSON;
+* in-process only: the side navigation of a checklist page alone (statuses of 284 pages, grouping,
+  rendering; target < 30 ms) and the check page of a fully answered checklist (every answer, with
+  "Change" links; target < 100 ms).
 
 It prints p50/p95 per operation and concurrency level, then the server-side time of the same
 operations measured in-process with the Flask test client (no network, no client). Targets on the
@@ -102,6 +105,26 @@ def big_answers() -> dict[str, Any]:
 
 
 # -- setting up the database ----------------------------------------------------------------------------------
+def full_checklist(version: Any, state: Any) -> dict[str, Any]:
+    """A State of its own whose checklist has every provision answered (tests/exports/filled.py)."""
+    from tests.exports.filled import raw_filled
+    from web import answers, catalog
+    from web.admin.users import set_account
+    from web.extensions import db
+    from web.models import Response, User
+
+    user = set_account(User(), email="bench.full@bench.example", role="focal_point", state_code=state.code,
+                       name="Bench full", password=PASSWORD)
+    response = Response(state_id=state.id, version_id=version.id, status="draft")
+    db.session.add(response)
+    db.session.flush()
+    q = catalog.questionnaire(version)
+    raw, _languages = raw_filled(q)
+    answers.save(response, q, [answers.Change(qid, value, 0) for qid, value in raw.items()], user,
+                 source="import", language="en")
+    return {"email": user.email, "checklist": response.id}
+
+
 def make_app(database_url: str, instance: Path) -> Any:
     from web import create_app
 
@@ -131,7 +154,8 @@ def setup(database_url: str, instance: Path, clients: int) -> list[dict[str, Any
         db.session.commit()
         versions = {v.questionnaire_id: v for v in db.session.scalars(select(QuestionnaireVersion))}
         big = catalog.questionnaire(versions["bench_web"])
-        states = db.session.scalars(select(State).where(State.code != "KEN").order_by(State.code)).all()[:clients]
+        states = db.session.scalars(select(State).where(State.code != "KEN").order_by(State.code)).all()[:clients + 1]
+        full = full_checklist(versions["uncac_checklist"], states.pop())
         for state in states:
             user = set_account(User(), email=f"bench.{state.code.lower()}@bench.example", role="focal_point",
                                state_code=state.code, name=f"Bench {state.code}", password=PASSWORD)
@@ -146,6 +170,7 @@ def setup(database_url: str, instance: Path, clients: int) -> list[dict[str, Any
             changes = [answers.Change(qid, value, 0) for qid, value in big_answers().items()]
             answers.save(response, big, changes, user, source="import", language="en")
             people.append({"email": user.email, "checklist": ids["uncac_checklist"], "big": ids["bench_web"]})
+        people[0]["full"] = full
         db.session.commit()
     db.dispose(app)
     return people
@@ -368,7 +393,8 @@ def in_process(database_url: str, instance: Path, person: dict[str, Any], repeat
     assert client.post("/login", data=login).status_code == 302
     big = f"/responses/{person['big']}/pages/{BIG_PAGE}"
     checklist = f"/responses/{person['checklist']}/pages/{CHECKLIST_PAGE}"
-    names = ("render checklist page", "render 60-question page", "save 60-question page", "autosave one answer")
+    names = ("render checklist page", "render 60-question page", "save 60-question page", "autosave one answer",
+             "side navigation alone", "check page, all answered")
     results: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
 
@@ -382,9 +408,15 @@ def in_process(database_url: str, instance: Path, person: dict[str, Any], repeat
 
     from werkzeug.datastructures import MultiDict
 
+    full = app.test_client()
+    token = _TOKEN.search(full.get("/login").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    assert full.post("/login", data={"email": person["full"]["email"], "password": PASSWORD,
+                                     "csrf_token": token}).status_code == 302
+    check = f"/responses/{person['full']['checklist']}/check"
     for _ in range(3):  # warm up: questionnaire loading, template compilation
         client.get(big)
         client.get(checklist)
+        assert "change-link" in full.get(check).get_data(as_text=True)
     for index in range(repeat):
         timed("render checklist page", 200, "GET", checklist)
         page = timed("render 60-question page", 200, "GET", big).get_data(as_text=True)
@@ -398,7 +430,40 @@ def in_process(database_url: str, instance: Path, person: dict[str, Any], repeat
                   "key": uuid.uuid4().hex}
         timed("autosave one answer", 200, "POST", f"/responses/{person['big']}/autosave",
               json={"page": BIG_PAGE, "changes": [change]}, headers={"X-CSRFToken": dict(parser.fields)["csrf_token"]})
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        response = full.get(check)
+        results["check page, all answered"].append(time.perf_counter() - start)
+        cpu["check page, all answered"].append(time.thread_time() - start_cpu)
+        assert response.status_code == 200
+        wall, used = side_navigation(app, person["full"], CHECKLIST_PAGE)
+        results["side navigation alone"].append(wall)
+        cpu["side navigation alone"].append(used)
     return results, cpu
+
+
+def side_navigation(app: Any, person: dict[str, Any], page_id: str) -> tuple[float, float]:
+    """The side navigation of one page, alone: every page's status, grouping and its HTML (the
+    evaluation, which the page needs anyway, is done before the clock starts)."""
+    from flask import render_template
+    from flask_login import login_user
+    from sqlalchemy import select
+
+    from web.extensions import db
+    from web.fill import Context, navigation
+    from web.models import User
+
+    with app.test_request_context(f"/responses/{person['checklist']}/pages/{page_id}"):
+        login_user(db.session.scalars(select(User).where(User.email == person["email"])).one())
+        ctx = Context(person["checklist"])
+        ctx.evaluation  # noqa: B018 (computed before the clock starts)
+        current = ctx.page(page_id)
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        nav = navigation.build(ctx.q, ctx.tracker, ctx.response, current, navigation.Filters(), ctx.scoped)
+        html = render_template("fill/_side_nav.html", nav=nav, ctx=ctx, page=current,
+                               filter_labels=navigation.FILTERS)
+        wall, used = time.perf_counter() - start, time.thread_time() - start_cpu
+        assert html.count("side-nav-page") > 200
+        return wall, used
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from .text import Text
 @dataclass(frozen=True)
 class Change:
     kind: str  # added removed moved reworded retyped codes_removed codes_added relabelled
-    #          translated condition_changed required_changed group_added group_removed
+    #          translated condition_changed required_changed group_added group_removed columns_added
     item: str
     detail: dict[str, object] = field(default_factory=dict)
 
@@ -112,9 +112,7 @@ def _compare(old: Questionnaire, new: Questionnaire, a: Group | Question, b: Gro
             out.append(Change("condition_changed", item, {"from": _source(a.show_if), "to": _source(b.show_if)}))
         if _source(a.required) != _source(b.required):
             out.append(Change("required_changed", item, {"from": _source(a.required), "to": _source(b.required)}))
-        if [c.id for c in a.columns] != [c.id for c in b.columns]:
-            out.append(Change("retyped", item, {"columns_from": [c.id for c in a.columns],
-                                                "columns_to": [c.id for c in b.columns]}))
+        out.extend(_columns(item, a, b))
     elif isinstance(a, Group) and isinstance(b, Group):
         out.extend(_texts(item, (("title", a.title, b.title), ("description", a.description, b.description)),
                           old.default_language))
@@ -179,3 +177,14 @@ def _source(condition: object) -> str | None:
     if condition is True:
         return "true"
     return getattr(condition, "source", None)
+
+
+def _columns(item: str, a: Question, b: Question) -> list[Change]:
+    """A table whose columns were removed or retyped strands the cells stored under them (critical:
+    'retyped'); columns only added (or moved) leave every stored row valid."""
+    before = {c.id: c.type for c in a.columns}
+    after = {c.id: c.type for c in b.columns}
+    if any(column not in after or after[column] != kind for column, kind in before.items()):
+        return [Change("retyped", item, {"columns_from": list(before), "columns_to": list(after)})]
+    added = [column for column in after if column not in before]
+    return [Change("columns_added", item, {"columns": added})] if added else []

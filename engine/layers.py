@@ -58,7 +58,7 @@ class Layered(_Overlay[V], Mapping[str, V]):
     def __init__(self, base: Mapping[str, V], changes: immutables.Map[str, Any] | None = None):
         self._base = base
         self._changes: immutables.Map[str, Any] = changes if changes is not None else immutables.Map()
-        self._size: int | None = None if changes else len(base)
+        self._size: int | None = None  # counted when first asked: the base may load lazily
 
 
     def __iter__(self) -> Iterator[str]:
@@ -71,13 +71,22 @@ class Layered(_Overlay[V], Mapping[str, V]):
                 yield key
 
     def __len__(self) -> int:
-        if self._size is None:  # counted when first asked: O(changes), not O(table)
+        if self._size is None:  # counted when first asked: O(changes) over the base's own size
             base = self._base
             self._size = len(base) + sum((value is not _GONE) - (key in base) for key, value in self._changes.items())
         return self._size
 
     def __repr__(self) -> str:
         return f"Layered({dict(self)!r})"
+
+    @property
+    def base(self) -> Mapping[str, V]:
+        """The table under the changes."""
+        return self._base
+
+    def changed_keys(self) -> list[str]:
+        """The keys changed (or removed) over the base table."""
+        return list(self._changes.keys())
 
     def changed(self, changes: Mapping[str, Any]) -> Layered[V]:
         """A new mapping with ``changes`` (key -> value, or :data:`_GONE` to remove) on top."""

@@ -180,6 +180,9 @@ class Question:
     columns: tuple[Question, ...] = ()
     min_rows: int | None = None
     max_rows: int | None = None
+    accept: tuple[str, ...] = ()  # files: the kinds accepted (engine.types.FILE_KINDS); empty: any of them
+    max_size: int | None = None  # files: bytes per file
+    max_files: int | None = None
     template: str | None = None  # the template this question was instantiated from
     local_id: str = ""  # the id as written in its template (== id outside templates)
     where: Where = Where()

@@ -18,7 +18,7 @@ from .roles import ROLES
 from .source import MAP, SCALAR, SEQ, Node
 from .spec import NODES, Key
 from .text import EMPTY, Text
-from .types import TYPES
+from .types import FILE_KINDS, TYPES
 
 ID_RE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
@@ -712,7 +712,7 @@ class Parser:
         for key in ("integer",):
             if key in values:
                 f[key] = bool(self.boolean(values[key], key))
-        for key in ("min_length", "max_length", "rows", "min_rows", "max_rows"):
+        for key in ("min_length", "max_length", "rows", "min_rows", "max_rows", "max_files"):
             if key in values:
                 f[key] = self.integer(values[key], key)
         for low, high in (("min", "max"),):
@@ -746,8 +746,33 @@ class Parser:
             f["appearance"] = appearance
         if qtype in ("single_choice", "multiple_choice"):
             f["choices"] = self.question_choices(values, draft, path)
+        if qtype == "file":
+            self.file_options(f, values, path)
         if qtype == "table":
             self.table_columns(draft, values, path)
+
+    def file_options(self, f: dict[str, Any], values: dict[str, Node], path: str) -> None:
+        """``accept`` (known file kinds) and ``max_size`` ('20 MB', '500 KB' or bytes)."""
+        kinds = []
+        for kind, where in self.strings(values.get("accept"), "accept"):
+            kind = kind.lower().lstrip(".")
+            if kind not in FILE_KINDS:
+                self.c.add("S203", where.line, where.column, f"{path}.accept", value=kind, key="accept",
+                           allowed=", ".join(FILE_KINDS))
+            elif kind not in kinds:
+                kinds.append(kind)
+        f["accept"] = tuple(kinds)
+        node = values.get("max_size")
+        if node is None:
+            return
+        size = self.scalar(node, "max_size", N_("a size"))
+        match = re.fullmatch(r"\s*(\d{1,9})\s*(B|KB|MB)?\s*", size or "", re.IGNORECASE)
+        if match is None or int(match[1]) == 0:
+            self.c.add("S202", node.line, node.column, f"{path}.max_size", key="max_size", expected=N_("a size"),
+                       found=repr(size), example=N_("{key}: 20 MB"))
+            return
+        factor = {"": 1, "B": 1, "KB": 1024, "MB": 1024 * 1024}[(match[2] or "").upper()]
+        f["max_size"] = int(match[1]) * factor
 
     def question_choices(self, values: dict[str, Node], draft: Draft, path: str) -> ChoiceList | None:
         node = values.get("choices")

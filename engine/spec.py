@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .roles import ROLES
-from .types import COMMON_KEYS, TYPES
+from .types import COMMON_KEYS, FILE_KINDS, TYPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +163,11 @@ NODES: dict[str, dict[str, Key]] = {
         Key("columns", "list:column", "Tables: the columns (sub-questions) of each row."),
         Key("min_rows", "int", "Tables: fewest rows."),
         Key("max_rows", "int", "Tables: most rows."),
+        Key("accept", "strings",
+            "Files: the kinds accepted, e.g. [pdf, docx, odt]; each upload's content is checked, not "
+            "only its name. One or more of: " + ", ".join(FILE_KINDS) + " (default: all of them)."),
+        Key("max_size", "string", "Files: the largest file, e.g. '20 MB' (default 20 MB, at most 50 MB)."),
+        Key("max_files", "int", "Files: most files (default and at most 20)."),
     ),
 }
 

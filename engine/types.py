@@ -9,6 +9,7 @@ the same names. An unknown type is a load-time error, never a silent skip.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -307,6 +308,83 @@ class TableType(QuestionType):
         return problems
 
 
+#: File kinds a ``file`` question may accept (``accept``), by the extension shown to users. The web
+#: app checks each upload's content (magic bytes) against the same names.
+FILE_KINDS = ("pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp", "rtf", "jpg", "png", "tif")
+#: Hard caps for evidence files, whatever the questionnaire says.
+MAX_FILES = 20
+MAX_FILE_SIZE = 50 * 1024 * 1024
+DEFAULT_FILE_SIZE = 20 * 1024 * 1024
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def file_extension(name: str) -> str:
+    """The kind a file name claims (``jpeg`` is ``jpg``, ``tiff`` is ``tif``)."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return {"jpeg": "jpg", "tiff": "tif"}.get(ext, ext)
+
+
+class FileType(QuestionType):
+    """Evidence files: a list of ``{"sha256", "name", "size", "type"}`` (the content lives in the
+    web app's file store under its hash; the answer only refers to it)."""
+
+    name = "file"
+    value_type = "files"
+    keys = frozenset({"accept", "max_size", "max_files"})
+
+    def from_json(self, q: Question, raw: Any) -> Any:
+        if isinstance(raw, str):  # posted by a page as JSON text (a hidden field)
+            raw = _json_list(raw)
+        if raw is None or raw == [] or raw == ():
+            return None
+        if not isinstance(raw, (list, tuple)) or len(raw) > MAX_FILES:
+            raise _invalid("max_files", max=MAX_FILES)
+        files = []
+        for item in raw:
+            if not isinstance(item, dict):
+                raise _invalid()
+            sha, name, size, kind = item.get("sha256"), item.get("name"), item.get("size"), item.get("type", "")
+            if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+                raise _invalid("file_reference")
+            if not isinstance(name, str) or not name.strip() or len(name) > 255 or "/" in name or "\\" in name:
+                raise _invalid("file_name")
+            if isinstance(size, bool) or not isinstance(size, int) or size < 1 or not isinstance(kind, str):
+                raise _invalid("file_reference")
+            files.append({"sha256": sha, "name": name, "size": size, "type": kind[:100]})
+        return tuple(files)
+
+    def to_json(self, q: Question, value: Any) -> Any:
+        return [dict(item) for item in value]
+
+    def check(self, q: Question, value: Any) -> list[Problem]:
+        problems = []
+        most = min(q.max_files or MAX_FILES, MAX_FILES)
+        if len(value) > most:
+            problems.append(Problem("max_files", {"max": most}))
+        limit = file_size_limit(q)
+        for item in value:
+            if item["size"] > limit:
+                problems.append(Problem("file_size", {"name": item["name"], "max": limit}))
+            if q.accept and file_extension(item["name"]) not in q.accept:
+                problems.append(Problem("file_type", {"name": item["name"], "allowed": ", ".join(q.accept)}))
+        return problems
+
+
+def _json_list(raw: str) -> Any:
+    if not raw.strip():
+        return None
+    if len(raw) > MAX_TEXT:
+        raise _invalid("max_files", max=MAX_FILES)
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise _invalid("file_reference") from None
+
+
+def file_size_limit(q: Question) -> int:
+    return min(q.max_size or DEFAULT_FILE_SIZE, MAX_FILE_SIZE)
+
+
 class NoteType(QuestionType):
     """Display-only text (guidance); never has an answer."""
 
@@ -321,7 +399,7 @@ class NoteType(QuestionType):
 TYPES: dict[str, QuestionType] = {
     cls.name: cls()
     for cls in (TextType, LongTextType, UrlType, EmailType, NumberType, DateType, YesNoType,
-                SingleChoiceType, MultipleChoiceType, TableType, NoteType)
+                SingleChoiceType, MultipleChoiceType, TableType, FileType, NoteType)
 }
 
 def answers_from_json(q: Any, raw: Any) -> dict[str, Any]:

@@ -28,6 +28,8 @@ from engine.model import Question
 
 #: Comma and semicolon between the items of a list, per language (others: the English ones).
 PUNCTUATION = {"en": (", ", "; "), "ar": ("\u060c ", "\u061b "), "zh": ("\uff0c", "\uff1b")}
+#: The locale whose long dates a language uses: UN English writes "5 December 2026" (day first).
+DATE_LOCALES = {"en": "en_GB"}
 #: Numbers from this size up are written with a thousands separator.
 GROUP_FROM = 10_000
 
@@ -35,6 +37,13 @@ GROUP_FROM = 10_000
 def punctuation(lang: str) -> tuple[str, str]:
     """The comma and the semicolon that separate list items in ``lang``."""
     return PUNCTUATION.get(lang, PUNCTUATION["en"])
+
+
+def long_date(day: dt.date | dt.datetime, lang: str) -> str:
+    """``day`` in the long form of ``lang``: "5 December 2026", "5 décembre 2026", "2026年12月5日"."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return format_date(day, format="long", locale=DATE_LOCALES.get(lang, lang))
 
 
 def provision_number(provision_id: str) -> str:
@@ -120,7 +129,7 @@ class Date(Shown):
 
     def show(self, reader: Reader, question: Question, value: Any) -> Localized:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-        return reader.fixed(format_date(day, format="long", locale=reader.lang))
+        return reader.fixed(long_date(day, reader.lang))
 
 
 class Link(Shown):
@@ -150,12 +159,21 @@ class Table(Shown):
         return Localized("\n".join(lines), written, written != reader.lang)
 
 
+class Files(Shown):
+    """Evidence files by their names (the files themselves are in the web app's store)."""
+
+    name = "file"
+
+    def show(self, reader: Reader, question: Question, value: Any) -> Localized:
+        return Localized(punctuation(reader.lang)[1].join(item["name"] for item in value), reader.lang, False)
+
+
 SINGLE = SingleChoice()
 #: Question type -> how its values are put into words (texts, long texts and notes: as written).
 DISPLAYS: Mapping[str, Shown] = {
     **{name: Shown() for name in ("text", "long_text", "note")},
     **{display.name: display for display in (SINGLE, MultipleChoice(), YesNo(), Number(), Date(), Link(), Email(),
-                                             Table())},
+                                             Table(), Files())},
 }
 
 

@@ -12,6 +12,13 @@ What protects the machine, whatever the answers contain (see reliability.md, sec
   (sockets refuse to connect) and a wall-clock timeout after which it is killed;
 * :func:`check_weasyprint` fails closed if WeasyPrint's fetcher API is not the one we know.
 
+The PDF is tagged for assistive technology (PDF/UA-1, WeasyPrint's ``pdf_variant="pdf/ua-1"``):
+a structure tree from the HTML elements, the document's title and language, bookmarks from the
+headings, table headers, the ``<title>`` of each chart as its alternative text. WeasyPrint 70 gives
+no element but the document its language, nor a header its scope; :func:`_tag_details` adds both
+(``/Lang`` from each ``lang`` attribute, ``/Scope`` from each ``th``'s ``scope``) and leaves the
+repeated mark of a draft (``.watermark``) out of the tree, as WeasyPrint does with running headers.
+
 Errors come back as :class:`RenderError` with a ``code`` the web app turns into a message.
 """
 
@@ -38,6 +45,7 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 SCHEME = "asset"
 PINNED_WEASYPRINT = "70.0"
+PDF_VARIANT = "pdf/ua-1"  # tagged: structure tree, languages, alternative texts (see the module's docstring)
 ASSET_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2",
                ".ttf": "font/ttf", ".otf": "font/otf"}
 DEFAULT_TIMEOUT = 120.0  # seconds
@@ -148,7 +156,49 @@ def check_weasyprint() -> list[str]:
     source = inspect.getsource(urls.fetch) if hasattr(urls, "fetch") else ""
     if "url_fetcher(url)" not in source:
         problems.append("weasyprint.urls.fetch no longer calls the fetcher as url_fetcher(url)")
+    problems.extend(_check_tags())
     return problems
+
+
+# -- tags WeasyPrint leaves out -----------------------------------------------------------------
+_TREE_PARAMETERS = ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"]
+
+
+def _check_tags() -> list[str]:
+    from weasyprint.pdf import tags
+
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or list(inspect.signature(getattr(build, "__wrapped__", build)).parameters) != _TREE_PARAMETERS:
+        return ["weasyprint.pdf.tags._build_box_tree(box, parent, pdf, ...) changed: languages of tagged elements"]
+    return []
+
+
+@functools.cache
+def _tag_details() -> None:
+    """Wrap WeasyPrint's builder of the structure tree (once per process): each structure element
+    made from an HTML element with a ``lang`` attribute gets ``/Lang``, each ``th`` its ``/Scope``;
+    the mark repeated on every page (``.watermark``) is mapped but kept out of the tree."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+
+    @functools.wraps(build)
+    def build_with_details(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
+        source = getattr(getattr(box, "_box", box), "element", None)
+        if source is not None and "watermark" in (source.get("class") or "").split():
+            tuple(build(box, parent, pdf, *args))  # its marked content is mapped, not linked to the tree
+            return
+        own = source is not None and source.tag not in ("html", "body")  # those pass their children's through
+        for element in build(box, parent, pdf, *args):
+            if own and source is not None:
+                if lang := source.get("lang"):
+                    element["Lang"] = pydyf.String(lang)
+                if element["S"] == "/TH" and "A" in element:
+                    element["A"]["Scope"] = "/Row" if source.get("scope") == "row" else "/Column"
+            yield element
+
+    tags._build_box_tree = build_with_details
 
 
 # -- no network in the worker ---------------------------------------------------------------------
@@ -192,7 +242,8 @@ def render_here(html: str, target: Path, refused: list[str] | None = None) -> in
     document.metadata.attachments = []  # never embed a file, whatever the HTML said
     for page in document.pages:
         page.links = [link for link in page.links if link[0] != "attachment"]
-    document.write_pdf(target, attachments=None)
+    _tag_details()
+    document.write_pdf(target, attachments=None, pdf_variant=PDF_VARIANT)
     return len(document.pages)
 
 

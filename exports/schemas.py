@@ -72,12 +72,24 @@ class AnswerSchema(_Strict):
     text = _field(fields.String, load_default="")
 
 
+class FileSchema(_Strict):
+    """One evidence file an answer refers to: the manifest of the files that go with the answers."""
+
+    question = _field(fields.String, required=True)
+    sha256 = _field(fields.String, required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$", error="invalid"))
+    name = _field(fields.String, required=True)
+    size = _field(fields.Integer, required=True, strict=True)
+    type = _field(fields.String, load_default="")
+
+
 class ResponseSchema(_Strict):
     state = _field(fields.String, required=True, validate=validate.Regexp(r"^[A-Z]{3}$", error="invalid"))
     questionnaire = _field(fields.String, required=True, validate=validate.Length(1, 64, error="invalid"))
     version = _field(fields.String, required=True, validate=validate.Length(1, 64, error="invalid"))
     answers = _field(fields.List, cls_or_instance=fields.Nested(AnswerSchema), required=True)
     not_applicable = _field(fields.List, cls_or_instance=fields.Nested(AnswerSchema), load_default=list)
+    #: Evidence files the answers refer to, with their SHA-256 (the files are fetched from the app).
+    files = _field(fields.List, cls_or_instance=fields.Nested(FileSchema), load_default=list)
     # For people reading the file; ignored on import.
     state_name = _field(fields.String, load_default="")
     status = _field(fields.String, load_default=None, allow_none=True)
@@ -121,7 +133,27 @@ def response_entry(source: Source, lang: str, words: Words = ENGLISH) -> dict[st
     return {"state": source.state_code, "state_name": source.state_name, "questionnaire": q.id,
             "version": q.version, "status": source.status, "source": source.origin, "snapshot": source.snapshot,
             "as_of": source.as_of, "answers": [answer(qid) for qid in applicable],
-            "not_applicable": [answer(qid) for qid in hidden]}
+            "not_applicable": [answer(qid) for qid in hidden], "files": manifest(source.raw, applicable)}
+
+
+def manifest(raw: Mapping[str, Any], question_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Every evidence file the answers ``question_ids`` refer to (file answers and file cells of tables)."""
+    out: list[dict[str, Any]] = []
+
+    def walk(qid: str, value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("sha256"), str) and "name" in value:
+                out.append({"question": qid, **{key: value.get(key) for key in ("sha256", "name", "size", "type")}})
+                return
+            for cell in value.values():
+                walk(qid, cell)
+        elif isinstance(value, list):
+            for item in value:
+                walk(qid, item)
+
+    for qid in question_ids:
+        walk(qid, raw.get(qid))
+    return out
 
 
 def document(sources: Iterable[Source], lang: str, words: Words = ENGLISH,

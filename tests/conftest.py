@@ -86,6 +86,7 @@ def make_app(database_url: str, instance: Path, **extra: Any) -> Flask:
         "SERVER_NAME": None,
         "REDIS_URL": "",  # jobs in threads of the test process; tests/web/test_jobs.py runs real workers
         "PROFILE_RERENDER": "",  # no re-rendering after each submission (tests/web/test_jobs.py checks it)
+        "FIGURES_AHEAD": False,  # no counting in a thread after each step (tests/web/test_analysis.py checks it)
         **extra,
     }
     app = create_app(config)

@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(fill.bp)
     app.register_blueprint(data.bp)
     app.register_blueprint(analysis.bp)
+    analysis.aggregates.init_app(app)  # figures across States counted again after each step
     app.register_blueprint(repository.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(profiles_bp)
@@ -64,6 +65,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import deadlines, mail
 
     mail.init_app(app)
+    from . import evidence
+
+    evidence.init_app(app)
+    from . import transfer
+
+    app.register_blueprint(transfer.bp)
     deadlines.init_app(app)
     # -- technical assistance: needs matched to offers, focal points (issue 15) --
     from . import assistance
@@ -72,6 +79,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import api
 
     app.register_blueprint(api.bp)
+    from . import reviews  # review cycles: reviewing States, threads, timeline, report
+
+    reviews.init_app(app)
     if app.config.get("PRELOAD_QUESTIONNAIRES"):
         _preload(app)
     return app

@@ -26,7 +26,7 @@ import engine
 
 from . import consent
 from .db import db
-from .models import Comment, RepositoryEntry, Response, State, User
+from .models import Comment, CountryReview, ReportingRound, RepositoryEntry, Response, ReviewingState, State, User
 from .models.responses import EDITABLE_STATUSES, TRANSITIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -284,6 +284,58 @@ RULES: dict[str, Callable[[User, Response], bool]] = {
     "accept": can_accept, "amend": can_amend, "publish": can_publish, "migrate": can_migrate,
     "comment": can_comment, "reply": can_reply, "resolve": can_resolve,
 }
+
+
+# -- country reviews (web/reviews) ------------------------------------------------------------------------
+def reviewing_state_ids(review: CountryReview) -> set[int]:
+    return {r.state_id for r in review.reviewers}
+
+
+def is_reviewer(user: User, review: CountryReview) -> bool:
+    """A governmental expert of one of the review's reviewing States (reads only the submitted snapshot)."""
+    return user.is_expert and user.state_id in reviewing_state_ids(review)
+
+
+def can_read_review(user: User, review: CountryReview) -> bool:
+    """The secretariat, the reviewing States' experts and the State under review (never a third State)."""
+    return user.is_secretariat or is_reviewer(user, review) or (
+        user.role in STATE_USERS and user.state_id == review.state_id)
+
+
+def can_open_thread(user: User, review: CountryReview) -> bool:
+    """Experts and the secretariat open threads on answers; the State under review answers in them."""
+    return user.is_secretariat or is_reviewer(user, review)
+
+
+def can_draft_report(user: User, review: CountryReview) -> bool:
+    return (user.is_secretariat or is_reviewer(user, review)) and review.report_status == "draft"
+
+
+def can_manage_reviews(user: User) -> bool:
+    """Assign reviewing States, set timelines, finalise reports: the secretariat."""
+    return user.is_secretariat
+
+
+def reviews(user: User) -> list[CountryReview]:
+    """The reviews the user takes part in (every one for the secretariat), newest cycle first."""
+    query = select(CountryReview).join(ReportingRound).order_by(ReportingRound.opens_on.desc(), CountryReview.id)
+    if user.is_secretariat:
+        return list(db.session.scalars(query))
+    if user.role not in STATE_USERS or user.state_id is None:
+        return []
+    mine = CountryReview.state_id == user.state_id
+    if user.is_expert:
+        reviewing = select(ReviewingState.review_id).where(ReviewingState.state_id == user.state_id)
+        return list(db.session.scalars(query.where(or_(mine, CountryReview.id.in_(reviewing)))))
+    return list(db.session.scalars(query.where(mine)))
+
+
+def review(user: User, review_id: int) -> CountryReview:
+    """A review the user may read, or 404."""
+    found = db.session.get(CountryReview, review_id)
+    if found is None or not can_read_review(user, found):
+        abort(404)
+    return found
 
 
 def template_context() -> dict[str, Any]:

@@ -11,7 +11,8 @@ applicable" by the engine).
 Values that do not parse, or go beyond their type's hard limits (text length, table rows, list
 length: ``web.bounds``), are refused with a problem for their field; values that parse but break a
 softer rule (a pattern, a constraint, a question's own length) are saved (a draft may be imperfect)
-and reported.
+and reported. Values for questions the user may not change (outside a contributor's assigned chapters
+and articles) are refused too, with the problem ``not_assigned``: nothing is silently dropped.
 
 Every save holds the response's lock for the rest of its transaction (``hold``) and re-reads the
 status under it: a save that began before a submission (or any other status change) and would
@@ -21,7 +22,7 @@ same lock (``web.workflow``), so a submission's snapshot always holds exactly th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,14 +34,18 @@ from sqlalchemy.exc import IntegrityError
 import engine
 from engine.types import Problem
 
+from . import evaluations
 from .bounds import beyond_hard_limit
 from .db import db
+from .loaded import Rows, loaded
 from .models import Answer, AnswerRevision, Response, User
 from .models.base import utcnow
 from .models.responses import EDITABLE_STATUSES
 from .progress import refresh
 
 TEXT_TYPES = frozenset({"text", "long_text", "table"})
+#: Why a value for a question outside the user's assignment was not stored.
+NOT_ASSIGNED = Problem("not_assigned")
 
 
 class ResponseClosed(Exception):
@@ -91,7 +96,7 @@ class Result:
     #: Stale changes that did not change anything (the value of the version they were based on): the
     #: newer saved answer stays, and the caller shows it -> (its version, its JSON value).
     kept: dict[str, tuple[int, Any]] = field(default_factory=dict)
-    ignored: list[str] = field(default_factory=list)  # hidden or not the user's to answer
+    ignored: list[str] = field(default_factory=list)  # questions the new answers hide, or notes
     evaluation: engine.Evaluation | None = None
 
 
@@ -115,8 +120,11 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
     """
     hold(response)
     result = Result()
-    rows = stored(response)
-    current = values(q, rows)
+    changes = list(changes)
+    state = loaded(response, q).fresh()  # read again under the lock: only what this save needs
+    state.rows.load(change.question_id for change in changes)
+    rows = state.rows
+    current = state.answers
     parsed: dict[str, tuple[Change, Any]] = {}
     for change in changes:
         item = q.index.items.get(change.question_id)
@@ -124,7 +132,7 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
             result.ignored.append(change.question_id)
             continue
         if may_answer is not None and not may_answer(change.question_id):
-            result.ignored.append(change.question_id)
+            result.refused[change.question_id] = (NOT_ASSIGNED,)  # said, never silently dropped
             continue
         too_big = beyond_hard_limit(item, change.value)  # before parsing: no work on a value we refuse
         if too_big is not None:
@@ -136,39 +144,67 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
             result.refused[change.question_id] = (exc.problem,)
             continue
         parsed[change.question_id] = (change, value)
-    proposed = dict(current)
-    for qid, (_change, value) in parsed.items():
-        if value is None:
-            proposed.pop(qid, None)
-        else:
-            proposed[qid] = value
-    evaluation = engine.evaluate(q, proposed)
+    before = state.evaluation
+    evaluations.before_update(before, rows, parsed)
+    proposed = Overlay(current, {qid: value for qid, (_change, value) in parsed.items()})
+    evaluation = before.update(proposed, parsed)
     keys = _saved_keys(response.id, [change.save_key for change, _value in parsed.values() if change.save_key])
-    reverted = False
+    taken_back: dict[str, Any] = {}
     for qid, (change, value) in parsed.items():
         if visible_only and not evaluation.is_visible(qid) and value is not None:
             result.ignored.append(qid)  # posted for a question the answers hide: the stored one stays
-            proposed.pop(qid, None)
-            if qid in current:
-                proposed[qid] = current[qid]
-            reverted = True
+            taken_back[qid] = current.get(qid)
             continue
         question = q.question(qid)
         json_value = engine.TYPES[question.type].to_json(question, value) if value is not None else None
         _apply(response, rows, qid, change, json_value, user, source, language, result, question.type, keys)
-    not_taken = {c.question_id for c in result.conflicts} | set(result.kept)
-    final = {qid: v for qid, v in proposed.items() if qid not in not_taken}
-    final.update({qid: current[qid] for qid in not_taken if qid in current})
-    # the answers evaluated above are the final ones unless something was taken back: evaluate once
-    same = not reverted and not not_taken
-    result.evaluation = refresh(response, q, final, evaluation if same else None)
+    for qid in [c.question_id for c in result.conflicts] + list(result.kept):
+        taken_back[qid] = current.get(qid)
+    if taken_back:  # what was taken back stays as stored: evaluate the final answers
+        final = Overlay(current, {qid: value for qid, (_change, value) in parsed.items()} | taken_back)
+        evaluation = before.update(final, parsed)
+    evaluations.store(response, before, evaluation)
+    state.saved([rows[qid] for qid in result.saved], evaluation)
+    result.evaluation = refresh(response, q, evaluation.answers, evaluation)
     if result.saved:
         response.updated_at = utcnow()
     db.session.flush()
     return result
 
 
-def _apply(response: Response, rows: dict[str, Answer], qid: str, change: Change, json_value: Any, user: User,
+class Overlay(Mapping[str, Any]):
+    """Answers with some changed (``None``: cleared) over the stored ones, without copying them."""
+
+    def __init__(self, below: Mapping[str, Any], changes: Mapping[str, Any]):
+        self.below = below
+        self.changes = changes
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self.changes:
+            value = self.changes[key]
+            return default if value is None else value
+        return self.below.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        for key in self.below:
+            if key not in self.changes:
+                yield key
+        yield from (key for key, value in self.changes.items() if value is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _apply(response: Response, rows: Rows, qid: str, change: Change, json_value: Any, user: User,
            source: str, language: str | None, result: Result, qtype: str,
            saved_keys: frozenset[tuple[str, str]] = frozenset()) -> None:
     session = db.session
@@ -202,14 +238,14 @@ def _apply(response: Response, rows: dict[str, Answer], qid: str, change: Change
                                                           Answer.question_id == qid)).one()
             _conflict(response, qid, change, json_value, theirs, user, result)
             return
-        rows[qid] = row
+        rows.remember(row)
         old_value = None
     else:
         old_value = row.value
         done = session.execute(
             update(Answer).where(Answer.id == row.id, Answer.version == change.base_version)
             .values(value=json_value, version=Answer.version + 1, language=lang, updated_at=now,
-                    updated_by_id=user.id)
+                    updated_by_id=user.id, carried_from=None)  # a changed answer is no longer "carried over"
             .execution_options(synchronize_session=False))
         if done.rowcount != 1:  # type: ignore[attr-defined]
             session.refresh(row)

@@ -280,8 +280,9 @@ def users_group() -> None:
 @click.option("--name", default="")
 @click.option("--language", type=click.Choice(["ar", "en", "es", "fr", "ru", "zh"]), help="Language of e-mails.")
 @click.option("--assign", default="", help="Contributors: e.g. 'chapter:III article:15' (default: everything).")
+@click.option("--expert", is_flag=True, help="A governmental expert of the State (reviews other States in cycles).")
 def users_add(email: str, password: str | None, print_link: bool, role: str, state_code: str | None, name: str,
-              language: str | None, assign: str) -> None:
+              language: str | None, assign: str, expert: bool) -> None:
     """Create an account: its owner chooses a password from an e-mailed link (or --invite, --password)."""
     from .admin.commands import link_for
     from .admin.users import AccountError, invite, set_account
@@ -290,7 +291,7 @@ def users_add(email: str, password: str | None, print_link: bool, role: str, sta
 
     try:
         user = set_account(User(), email=email, role=role, state_code=state_code, name=name, assignments=assign,
-                           password=password, language=language)
+                           password=password, language=language, expert=expert)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     how = "with the password given"
@@ -340,11 +341,16 @@ def users_reset_password(email: str, password: str) -> None:
 
 
 from .admin.commands import users_import, users_invite  # noqa: E402  (checklist users import / invite)
+from .cycles.commands import cycles_group, reviews_group  # noqa: E402  (checklist cycles / reviews ...)
 from .mail.commands import mail_group  # noqa: E402  (checklist mail ...)
+from .transfer.commands import answers_group  # noqa: E402  (checklist answers export / import)
 
 users_group.add_command(users_import)
 users_group.add_command(users_invite)
 cli.add_command(mail_group)
+cli.add_command(cycles_group)
+cli.add_command(reviews_group)
+cli.add_command(answers_group)
 
 
 @cli.group("questionnaires")

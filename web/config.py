@@ -6,6 +6,7 @@ for local use, :func:`ensure_secret_key` creates a random one in the instance fo
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Callable
@@ -57,7 +58,22 @@ DEFAULTS.update({
     "JOBS_QUEUE": "checklist",  # RQ queues <name> and <name>-batch; also the prefix of the app's own keys
     "JOBS_DEBOUNCE": 30,  # seconds: steps in this window re-render each profile file once
     "PROFILE_RERENDER": "summary,full",  # kinds re-rendered (every language) after submit/accept/publish
+    "FIGURES_AHEAD": True,  # count the figures across States again after each step (web/analysis/aggregates.py)
     "BACKUP_DIRS": "",  # data folders to back up beside the instance folder (os.pathsep-separated)
+})
+
+# -- evidence files (web/evidence; docs/deploy.md) --
+DEFAULTS.update({
+    "FILES_DIR": None,  # default: instance/files (outside the web root; one file per content hash)
+    "FILES_S3_BUCKET": "",  # set: files in this bucket of an S3-compatible server instead (several app servers)
+    "FILES_S3_PREFIX": "",  # key prefix inside the bucket, e.g. "evidence/"
+    "FILES_S3_ENDPOINT": "",  # the server's URL, e.g. http://127.0.0.1:9000 ("" : AWS); credentials: AWS_* variables
+})
+
+# -- the cover of PDF country profiles (exports.profile.Cover; README "Country profiles") --
+DEFAULTS.update({
+    "PROFILE_ORGANIZATION": "",  # the organization's name: one text, or {language: name} (JSON in the environment)
+    "PROFILE_SYMBOL": "",  # document symbol pattern, e.g. CAC/COSP/SA/{state}/{year}; "" for none
 })
 
 # -- e-mail, reminders and account links (web/mail, web/deadlines, web/auth/links.py; docs/deploy.md) --
@@ -101,8 +117,25 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
 }
 
 
+def _text_or_languages(raw: str) -> str | dict[str, str]:
+    """A text, or a JSON object of texts by language (``{"en": "...", "fr": "..."}``)."""
+    if not raw.lstrip().startswith("{"):
+        return raw
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not a JSON object of texts by language: {exc}") from None
+    if not isinstance(value, dict) or not all(isinstance(text, str) for text in value.values()):
+        raise ValueError("not a JSON object of texts by language")
+    return value
+
+
+ENVIRONMENT.update({"PROFILE_ORGANIZATION": _text_or_languages, "PROFILE_SYMBOL": str})
+
 ENVIRONMENT.update({"REDIS_URL": str, "JOBS_QUEUE": str, "JOBS_DEBOUNCE": float, "PROFILE_RERENDER": str,
-                    "BACKUP_DIRS": str})
+                    "BACKUP_DIRS": str, "FIGURES_AHEAD": _flag})
+
+ENVIRONMENT.update({"FILES_DIR": str, "FILES_S3_BUCKET": str, "FILES_S3_PREFIX": str, "FILES_S3_ENDPOINT": str})
 
 ENVIRONMENT.update({
     "MAIL_SERVER": str, "MAIL_PORT": int, "MAIL_SECURITY": str, "MAIL_USERNAME": str, "MAIL_PASSWORD": str,
@@ -122,8 +155,9 @@ def from_environment() -> dict[str, Any]:
             continue
         try:
             values[name] = convert(raw)
-        except ValueError:
-            raise ValueError(f"environment variable {name}={raw!r}: give a number") from None
+        except ValueError as exc:
+            detail = str(exc) if convert is _text_or_languages else "give a number"
+            raise ValueError(f"environment variable {name}={raw!r}: {detail}") from None
     return values
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 import engine
 from engine import Localized
@@ -88,3 +89,48 @@ def raw_text(q: engine.Questionnaire, question: Question, raw: Any, empty: str =
     except engine.InvalidAnswer:
         return str(raw)
     return display(q, question, value) if value is not None else empty
+
+
+#: What each question role asks, as a short name for history, activity and comments ("compliance").
+ROLE_LABELS = {
+    "compliance": _l("compliance"), "considered": _l("adoption considered"), "adopted": _l("adopted"),
+    "items_applied": _l("items applied"), "notified": _l("notified to the Secretary-General"),
+    "measures": _l("measures"), "summary": _l("summary of the measures"), "examples": _l("examples"),
+    "steps": _l("steps to full implementation"), "challenges": _l("challenges"),
+    "challenges_detail": _l("challenges described"), "assistance_needed": _l("technical assistance needed"),
+    "assistance_kinds": _l("kinds of assistance"), "assistance_priority": _l("priority of the assistance"),
+    "assistance_detail": _l("assistance described"), "assistance_received": _l("assistance received"),
+    "assistance_received_list": _l("assistance received and providers"), "good_practices": _l("good practices"),
+    "focal_point_name": _l("focal point's name"), "focal_point_position": _l("focal point's position"),
+    "focal_point_institution": _l("focal point's institution"), "focal_point_email": _l("focal point's e-mail"),
+    "focal_point_phone": _l("focal point's telephone"),
+}
+#: How much of a question's wording names it when it has no role.
+LABEL_LENGTH = 60
+
+
+def question_place(q: engine.Questionnaire, question_id: str, lang: str | None = None) -> str:
+    """Where a question is, as people cite it: "Article 15 (a) · compliance" (its provision, or its
+    article or group, and its role, or the start of its wording), never the wording alone, which
+    recurs on every provision page."""
+    item = q.index.items.get(question_id)
+    if not isinstance(item, Question):
+        return question_id
+    lang = lang or current_language()
+    what = str(ROLE_LABELS[item.role]) if item.role in ROLE_LABELS else _short(text(q, item.label, lang).text)
+    where = _where(q, item, lang)
+    return f"{where} · {what}" if where else what
+
+
+def _where(q: engine.Questionnaire, question: Question, lang: str) -> str:
+    framework = q.framework
+    if framework is not None:
+        for ref in reversed(q.provisions_of(question.id)):  # the innermost first
+            if ref in framework.provisions or ref in framework.articles:
+                return _("Article %(number)s", number=provision_number(ref))
+    parent = q.parent(question.id)
+    return group_title(q, parent, lang).text if parent is not None else ""
+
+
+def _short(words: str) -> str:
+    return words if len(words) <= LABEL_LENGTH else words[:LABEL_LENGTH - 1].rstrip() + "…"

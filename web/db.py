@@ -133,6 +133,20 @@ class Database:
         with self._bound().writer() as session, session.begin():
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """``db.session`` is, for the block, a session that only reads (a job's session writes: on
+        SQLite it would hold the write lock while it reads for long)."""
+        saved = g.pop("_db_session", None)
+        session = g._db_session = self._bound().reader()
+        try:
+            yield session
+        finally:
+            session.close()
+            g.pop("_db_session", None)
+            if saved is not None:
+                g._db_session = saved
+
     def dispose(self, app: Flask) -> None:
         app.extensions["database"].engine.dispose()
 

@@ -1,23 +1,165 @@
-"""Keeping a response's completeness figures (shown in listings) in step with its answers."""
+"""Progress of a response: one figure, defined here and nowhere else.
+
+**The unit is a page** (one provision, or one other question area: see ``web.fill.pages``). A page is
+
+* ``not_applicable`` when none of its questions is visible (other answers hide it): it counts in
+  no figure;
+* ``has_errors`` when a visible answer breaks a rule;
+* ``to_confirm`` when it shows an answer carried over from an earlier cycle and not yet confirmed
+  (``web.cycles``): not complete until confirmed;
+* ``optional`` when nothing on it is required now (good practices, say): it counts in no figure
+  either, since it cannot be left incomplete;
+* ``complete`` when every visible required answer is given and nothing breaks a rule;
+* ``not_started`` when nothing is answered yet, else ``in_progress``.
+
+**The figure** is the number of complete pages out of the counted ones ("37 of 219"). A follow-up
+question that appears adds to what its page asks, not to the number of pages, so the figure never
+falls because a follow-up appeared; it falls only when a complete page stops being complete.
+
+The same figure is shown on the dashboard and every listing (stored on the response by
+:func:`refresh`), on the contents page, in the side navigation, on the check page and in the review
+screens. :class:`Tracker` takes an optional *scope*: the pages a person works on (a contributor's
+assigned chapters; a review cycle's chapters), so "of what is assigned to you" is the same figure
+over fewer pages.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import engine
+from engine.evaluate import Progress
 
 from .models import Response
+
+if TYPE_CHECKING:
+    from .fill.pages import Page, Pages
+
+#: Statuses of a page, in the order a list of pages is read.
+STATUSES = ("not_started", "in_progress", "to_confirm", "has_errors", "complete", "optional", "not_applicable")
+#: Pages that count in no figure.
+UNCOUNTED = ("optional", "not_applicable")
+#: Pages still to do: "next unanswered" and resuming go to the first of these.
+TO_DO = ("not_started", "in_progress", "to_confirm", "has_errors")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Complete pages out of counted ones."""
+
+    complete: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return self.complete * 100 // self.total if self.total else 100
+
+
+def page_status(evaluation: engine.Evaluation, page: Page, pending: AbstractSet[str] = frozenset()) -> str:
+    """The status of one page for one evaluation (the rules above); ``pending``: carried-over
+    answers not yet confirmed."""
+    visible = [qid for qid in page.question_ids if evaluation.is_visible(qid)]
+    if not visible or not evaluation.is_visible(page.group.id):
+        return "not_applicable"
+    progress = evaluation.progress_of(visible)
+    if progress.errors:
+        return "has_errors"
+    if pending and any(qid in pending for qid in visible):
+        return "to_confirm"
+    if not progress.required:
+        return "optional"
+    if progress.required_answered >= progress.required:
+        return "complete"
+    return "not_started" if progress.answered == 0 else "in_progress"
+
+
+class Tracker:
+    """The status of every page of a questionnaire for one evaluation, computed once.
+
+    ``layout``: the pages shown (a review cycle's chapters; default: every page); ``scope(page)``
+    limits the pages counted among them (a contributor's assignment; None: all); ``pending``:
+    carried-over answers not yet confirmed.
+    """
+
+    def __init__(self, q: engine.Questionnaire, evaluation: engine.Evaluation,
+                 scope: Callable[[Page], bool] | None = None, layout: Pages | None = None,
+                 pending: AbstractSet[str] = frozenset()):
+        from .fill.pages import pages  # web.fill imports this module
+
+        self.q = q
+        self.evaluation = evaluation
+        self.pages = layout if layout is not None else pages(q)
+        self.statuses: dict[str, str] = {page.id: page_status(evaluation, page, pending)
+                                         for page in self.pages.list}
+        self.in_scope: list[Page] = [p for p in self.pages.list if scope is None or scope(p)]
+
+    def status(self, page: Page) -> str:
+        return self.statuses[page.id]
+
+    def figure(self, among: Iterable[Page] | None = None) -> Figure:
+        """Complete pages out of counted ones, among ``among`` (default: the pages in scope)."""
+        statuses = [self.statuses[p.id] for p in (self.in_scope if among is None else among)]
+        counted = [s for s in statuses if s not in UNCOUNTED]
+        return Figure(sum(1 for s in counted if s == "complete"), len(counted))
+
+    def next_to_do(self, after: Page | None = None, statuses: tuple[str, ...] = TO_DO) -> Page | None:
+        """The first page in scope after ``after`` (wrapping round) with one of ``statuses``."""
+        ordered = self.in_scope
+        start = 0
+        if after is not None:
+            start = next((i + 1 for i, p in enumerate(ordered) if p.index >= after.index), len(ordered))
+        for page in ordered[start:] + ordered[:start]:
+            if self.statuses[page.id] in statuses and (after is None or page.id != after.id):
+                return page
+        return None
+
+    def counts(self) -> dict[str, int]:
+        """How many pages in scope have each status."""
+        out = dict.fromkeys(STATUSES, 0)
+        for page in self.in_scope:
+            out[self.statuses[page.id]] += 1
+        return out
+
+
+def figure(q: engine.Questionnaire, evaluation: engine.Evaluation) -> Figure:
+    """The figure over every page."""
+    return Tracker(q, evaluation).figure()
+
+
+def counted_figure(response: Response, q: engine.Questionnaire, evaluation: engine.Evaluation) -> Figure:
+    """The response's figure as every screen shows it: the pages of its review cycle's chapters
+    (``web.cycles``), a page with an unconfirmed carried-over answer not complete."""
+    from .cycles import pages_of, unconfirmed
+
+    pending = set(unconfirmed(response)) if response.id else set()
+    return Tracker(q, evaluation, layout=pages_of(response, q), pending=pending).figure()
 
 
 def refresh(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any],
             evaluation: engine.Evaluation | None = None) -> engine.Evaluation:
-    """Store the engine's completeness of ``answers`` on ``response``; returns the evaluation."""
+    """Store the figure (and the engine's answer counts) of ``answers`` on ``response`` for
+    listings; returns the evaluation."""
     evaluation = evaluation or engine.evaluate(q, answers)
-    total = evaluation.total
-    response.percent = total.percent if (total.required or total.questions) else 0
+    total = counted_total(response, q, answers, evaluation)
+    response.percent = counted_figure(response, q, evaluation).percent if (total.required or total.questions) else 0
     response.answered = total.answered
     response.required_total = total.required
     response.required_answered = total.required_answered
     response.problems = total.errors
     return evaluation
+
+
+def counted_total(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any],
+                  evaluation: engine.Evaluation) -> Progress:
+    """The figures that count (review cycles, ``web.cycles``): only the chapters in scope, and an
+    unconfirmed carried-over answer counts as not done."""
+    from .cycles import scope_of, unconfirmed
+
+    pending = unconfirmed(response) if response.id else {}
+    if pending:
+        evaluation = engine.evaluate(q, {qid: v for qid, v in answers.items() if qid not in pending})
+    scope = scope_of(response)
+    return evaluation.total if scope is None else evaluation.progress_of(scope.question_ids(q))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import lru_cache
+
 from babel import Locale
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, gettext
@@ -18,6 +21,8 @@ STATUS_LABELS = {
     "complete": _l("Complete"),
     "has_errors": _l("Has errors"),
     "not_applicable": _l("Not applicable"),
+    "optional": _l("Optional"),
+    "to_confirm": _l("Carried over: confirm or update"),
     "submitted": _l("Submitted"),
     "returned": _l("Returned with comments"),
     "accepted": _l("Accepted"),
@@ -27,6 +32,7 @@ REVISION_SOURCES = {
     "save": _l("Saved"), "autosave": _l("Saved automatically"),
     "conflict": _l("Refused: changed meanwhile by someone else"),
     "resolve": _l("Chosen after a conflict"), "import": _l("Imported"), "migration": _l("Moved to a new version"),
+    "carried": _l("Carried over from the previous cycle"),
 }
 ACTIVITIES = {
     "created": _l("Started"), "submitted": _l("Submitted"), "returned": _l("Returned with comments"),
@@ -34,6 +40,12 @@ ACTIVITIES = {
     "unpublished": _l("Profile withdrawn"), "commented": _l("Comment added"), "resolved": _l("Comment resolved"),
     "reopened": _l("Comment reopened"), "migrated": _l("Moved to a new questionnaire version"),
     "imported": _l("Answers imported"), "consent": _l("What may be shared changed"),
+    "carried": _l("Answers carried over from the previous cycle"), "confirmed": _l("Carried-over answers confirmed"),
+    "reviewers_assigned": _l("Reviewing States assigned"), "report_saved": _l("Review report saved"),
+    "report_finalised": _l("Review report finalised"), "stage": _l("Review step reached"),
+    "file_uploaded": _l("File attached"), "file_removed": _l("File removed"),
+    "file_downloaded": _l("File downloaded"), "exported": _l("Copy downloaded"),
+    "import_uploaded": _l("Copy uploaded for review"),
 }
 #: What a State lets be shared (``web.consent``).
 CONSENT_LABELS = {
@@ -54,7 +66,7 @@ CHANGES = {
     "codes_added": _l("Choice codes added"), "relabelled": _l("Choice labels changed"),
     "translated": _l("Translations added or changed"), "condition_changed": _l("Condition changed"),
     "required_changed": _l("Required changed"), "group_added": _l("Group added"),
-    "group_removed": _l("Group removed"),
+    "group_removed": _l("Group removed"), "columns_added": _l("Table columns added"),
 }
 
 
@@ -78,9 +90,35 @@ def version_status_label(code: str) -> str:
     return str(VERSION_STATUS_LABELS.get(code, code))
 
 
-def region_name(code: str, lang: str | None = None) -> str:
-    """A UN M49 region's name in ``lang`` (default: the current language), from CLDR."""
-    return str(Locale.parse(lang or current_language()).territories.get(code, code))
+def when(value: dt.date | dt.datetime | None, time: bool = True, empty: str = "–") -> str:
+    """A date, or a moment, as the reader's locale writes it in words: the long date ("5 December
+    2026", "5 ديسمبر 2026", "2026年12月5日"), with the short time for a moment (unless ``time`` is
+    false), joined as the locale
+    joins them. The one way web pages show dates (never the all-digits short form, "12/5/26")."""
+    if value is None:
+        return empty
+    date_pattern, moment_pattern = _patterns(current_language())
+    if not isinstance(value, dt.datetime) or not time:
+        return str(format_date(value, date_pattern))
+    return str(format_datetime(value, moment_pattern))
+
+
+@lru_cache(maxsize=16)
+def _patterns(lang: str) -> tuple[str, str]:
+    """The long date pattern of ``lang``, and the long date with the short time, joined as ``lang`` joins them."""
+    locale = Locale.parse(lang)
+    date_pattern = locale.date_formats["long"].pattern
+    moment = str(locale.datetime_formats["medium"]).replace("{1}", date_pattern).replace(
+        "{0}", locale.time_formats["short"].pattern)
+    return date_pattern, moment
+
+
+def language_name(code: str | None, lang: str | None = None) -> str:
+    """A language's name in the reader's language ("English" is "الإنجليزية" to an Arabic reader),
+    from CLDR; the code itself when CLDR does not know it."""
+    if not code:
+        return ""
+    return str(Locale.parse(lang or current_language()).languages.get(code, code))
 
 
 def diagnostic_text(diagnostic: engine.Diagnostic) -> str:
@@ -91,15 +129,16 @@ def diagnostic_text(diagnostic: engine.Diagnostic) -> str:
 def init_app(app: Flask) -> None:
     from . import content
     from .fill.humanize import condition_text
+    from .reference import GROUP_HEADING, group_label
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         text=content.text, group_title=content.group_title, provision_summary=content.summary,
         answer_text=content.display, condition_text=condition_text,
-        status_label=status_label, version_status_label=version_status_label, region_name=region_name,
+        status_label=status_label, version_status_label=version_status_label,
         revision_source_label=revision_source_label, activity_label=activity_label, change_label=change_label,
         consent_label=consent_label,
-        diagnostic_text=diagnostic_text,
-        format_date=format_date, format_datetime=format_datetime,
+        diagnostic_text=diagnostic_text, group_label=group_label, group_heading=lambda: gettext(GROUP_HEADING),
+        format_date=format_date, format_datetime=format_datetime, when=when, language_name=language_name,
         format_decimal=format_decimal, format_percent=format_percent,
     )

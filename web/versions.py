@@ -463,56 +463,83 @@ def chain(start: QuestionnaireVersion, target: QuestionnaireVersion) -> list[Que
     return list(versions[ids.index(start.id) + 1: ids.index(target.id) + 1])
 
 
-def migrate(response: Response, target: QuestionnaireVersion, user: User) -> Migration:
-    """Move a response to ``target`` in one transaction, step by step through the versions between."""
-    steps = chain(response.version, target)
+@dataclass
+class Carried:
+    """Answers of one version placed in a later one: new id -> (old id, JSON value), and the ids
+    that have no home there (kept where they were, listed read-only)."""
+
+    values: dict[str, tuple[str, Any]]
+    orphans: list[str]
+
+
+def mapping_between(start: QuestionnaireVersion, target: QuestionnaireVersion) -> Mapping:
+    """The mappings of every version from ``start`` to ``target``, composed (none: the same version)."""
+    mapping = Mapping()
+    if start.id == target.id:
+        return mapping
+    steps = chain(start, target)
     if not steps:
         raise catalog.PublishError("not a later version of the same questionnaire")
-    taken = db.session.scalars(select(Response).where(Response.state_id == response.state_id,
-                                                      Response.version_id == target.id)).first()
-    if taken is not None:
-        raise catalog.PublishError("this State already has a response on that version")
-    mapping = Mapping()
-    for step in steps:  # compose the mappings of every version on the way
+    for step in steps:
         mapping.then(Mapping.from_notes(step.notes))
-    old_q = catalog.questionnaire(response.version)
+    return mapping
+
+
+def carry(start: QuestionnaireVersion, target: QuestionnaireVersion, answers: dict[str, Any]) -> Carried:
+    """Where the stored (JSON) ``answers`` to ``start`` go in ``target``: ids and codes mapped."""
+    mapping = mapping_between(start, target)
+    old_q = catalog.questionnaire(start)
     q = catalog.questionnaire(target)
-    rows = stored(response)
-    changes: list[Change] = []
-    mapped: list[tuple[str, str]] = []
-    orphans: list[str] = []
-    carried = 0
-    for qid, row in rows.items():
-        if row.value is None:
-            continue
+    out = Carried({}, [])
+    for qid, value in answers.items():
         new_id = mapping.questions.get(qid, qid)
         question = q.index.items.get(new_id)
-        if not isinstance(question, engine.Question):
-            orphans.append(qid)
+        if not isinstance(question, engine.Question) or new_id in out.values:
+            out.orphans.append(qid)
             continue
-        value = _recode(row.value, question, old_q.index.items.get(qid), mapping, qid)
+        value = _recode(value, question, old_q.index.items.get(qid), mapping, qid)
         try:
             engine.TYPES[question.type].from_json(question, value)
         except engine.InvalidAnswer:
-            orphans.append(qid)
+            out.orphans.append(qid)
             continue
+        out.values[new_id] = (qid, value)
+    out.orphans.sort()
+    return out
+
+
+def migrate(response: Response, target: QuestionnaireVersion, user: User) -> Migration:
+    """Move a response to ``target`` in one transaction, step by step through the versions between."""
+    if not chain(response.version, target):
+        raise catalog.PublishError("not a later version of the same questionnaire")
+    taken = db.session.scalars(select(Response).where(Response.state_id == response.state_id,
+                                                      Response.version_id == target.id,
+                                                      Response.round_id == response.round_id)).first()
+    if taken is not None:
+        raise catalog.PublishError("this State already has a response on that version")
+    q = catalog.questionnaire(target)
+    rows = stored(response)
+    moved = carry(response.version, target, {qid: row.value for qid, row in rows.items() if row.value is not None})
+    changes: list[Change] = []
+    mapped: list[tuple[str, str]] = []
+    carried = 0
+    for new_id, (qid, value) in moved.values.items():
         if new_id != qid:
             target_row = rows.get(new_id)
             changes.append(Change(new_id, value, target_row.version if target_row else 0))
             mapped.append((qid, new_id))
-        elif value != row.value:
-            changes.append(Change(qid, value, row.version))
-            carried += 1
-        else:
-            carried += 1
+            continue
+        if value != rows[qid].value:
+            changes.append(Change(qid, value, rows[qid].version))
+        carried += 1
     response.version_id = target.id
     response.version = target
     db.session.flush()
     if changes:
         save(response, q, changes, user, source="migration", visible_only=False)
     refresh(response, q, _values(q, stored(response)))
-    log(response, user, "migrated", to=target.version, mapped=mapped, orphans=sorted(orphans))
-    return Migration(carried, mapped, sorted(orphans))
+    log(response, user, "migrated", to=target.version, mapped=mapped, orphans=moved.orphans)
+    return Migration(carried, mapped, moved.orphans)
 
 
 def _recode(value: Any, question: engine.Question, old: object, mapping: Mapping, qid: str) -> Any:

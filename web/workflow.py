@@ -22,9 +22,9 @@ from sqlalchemy import func, select, update
 
 import engine
 
-from . import catalog
-from .answers import stored, values
+from . import catalog, cycles
 from .db import db
+from .loaded import loaded
 from .models import Activity, QuestionnaireVersion, Response, Snapshot, User
 from .models.base import utcnow
 from .models.responses import TRANSITIONS
@@ -80,9 +80,15 @@ def submit(response: Response, user: User) -> Snapshot:
     if response.status not in TRANSITIONS["submit"][0]:
         raise WorkflowError("wrong_status")
     q = catalog.questionnaire(response.version)
-    rows = stored(response)
-    evaluation = engine.evaluate(q, values(q, rows))
+    state = loaded(response, q).fresh().whole()  # read under the lock
+    rows, evaluation = state.rows, state.evaluation
+    pending = [qid for qid in cycles.unconfirmed(response) if evaluation.is_visible(qid)]
+    if pending:  # carried over from the previous cycle: the State confirms or changes each first
+        raise WorkflowError("unconfirmed", {qid: () for qid in pending})
     issues = evaluation.issues(include_missing=True)
+    scope = cycles.scope_of(response)  # a review cycle asks only its chapters
+    if scope is not None:
+        issues = {qid: found for qid, found in issues.items() if scope.covers(q, qid)}
     if issues:
         raise WorkflowError("incomplete", issues)
     refresh(response, q, evaluation.answers, evaluation)
@@ -95,7 +101,7 @@ def submit(response: Response, user: User) -> Snapshot:
     snapshot = Snapshot(
         response_id=response.id, number=number, revision=response.revision, version_id=response.version_id,
         content_hash=response.version.content_hash, answers=frozen,
-        summary={"percent": total.percent, "answered": total.answered, "required": total.required,
+        summary={"percent": response.percent, "answered": total.answered, "required": total.required,
                  "required_answered": total.required_answered,
                  "not_applicable": sorted(evaluation.not_applicable)},
         answers_hash=hashlib.sha256(canonical(frozen).encode()).hexdigest(), created_by_id=user.id,
@@ -154,13 +160,21 @@ class ProfileSource:
     languages: dict[str, str]  # question id -> language a text answer was written in
     snapshot: Snapshot | None
     as_of: datetime
+    raw: dict[str, Any]  # question id -> stored JSON value (not null)
+    versions: dict[str, int]  # question id -> version of the answer
 
     @property
     def key(self) -> str:
         """Changes whenever the content of the profile can change (for caching rendered files)."""
-        if self.snapshot is not None:
-            return f"s{self.snapshot.id}-{self.snapshot.answers_hash[:16]}"
-        return f"r{self.response.id}-{self.response.updated_at.timestamp():.6f}"
+        return source_key(self.response, self.snapshot)
+
+
+def source_key(response: Response, snapshot: Snapshot | None) -> str:
+    """The one name of what a profile or an export of ``response`` is built from: its latest
+    ``snapshot`` (id and hash of the answers), or the time of its last save when it has none."""
+    if snapshot is not None:
+        return f"s{snapshot.id}-{snapshot.answers_hash[:16]}"
+    return f"r{response.id}-{response.updated_at.timestamp():.6f}"
 
 
 def profile_source(response: Response, live: bool = False) -> ProfileSource:
@@ -171,15 +185,17 @@ def profile_source(response: Response, live: bool = False) -> ProfileSource:
         version = db.session.get(QuestionnaireVersion, snapshot.version_id)
         assert version is not None
         q = catalog.questionnaire(version)
-        raw = {qid: item["value"] for qid, item in snapshot.answers.items()}
+        raw = {qid: item["value"] for qid, item in snapshot.answers.items() if item.get("value") is not None}
+        versions = {qid: int(item.get("version") or 0) for qid, item in snapshot.answers.items()}
         languages = {qid: item["language"] for qid, item in snapshot.answers.items() if item.get("language")}
         as_of = snapshot.created_at
     else:
         version = response.version
         q = catalog.questionnaire(version)
-        rows = stored(response)
+        rows = loaded(response, q).rows  # every row, read once per request
         raw = {qid: row.value for qid, row in rows.items() if row.value is not None}
+        versions = {qid: row.version for qid, row in rows.items()}
         languages = {qid: row.language for qid, row in rows.items() if row.language}
         as_of = response.updated_at
     parsed = engine.answers_from_json(q, raw)
-    return ProfileSource(response, version, q, parsed, languages, snapshot, as_of)
+    return ProfileSource(response, version, q, parsed, languages, snapshot, as_of, raw, versions)

@@ -1,5 +1,7 @@
 """Page images of the Arabic and Chinese country profiles, for reviewers (right-to-left layout,
-joined Arabic letters, mirrored tables, Chinese glyphs).
+joined Arabic letters, mirrored tables, Chinese glyphs), and of the one-page summary in English,
+Arabic and Chinese (``summary-LANG.png``: a second submission, not yet accepted, compared with the
+first, with a configured cover).
 
 Renders the full profile of a fully answered checklist (tests/exports/filled.py: English answers,
 article 46 in French, chapter V in Arabic) in Arabic and Chinese through the product's path, then
@@ -61,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from exports import pdf
-    from exports.profile import FocalPoint, ProfileData, build_html
+    from exports.profile import Cover, FocalPoint, Previous, ProfileData, build_html
     from tests.exports.filled import as_of, filled, questionnaire
 
     q = questionnaire()
@@ -87,6 +89,26 @@ def main() -> None:
                            "-singlefile", str(target), str(prefix)]
                 subprocess.run(command, check=True)  # noqa: S603
                 print(f"{prefix}.png (page {number} of {rendered.pages})")
+        earlier = dict(answers)
+        for qid in [qid for qid in earlier if qid.startswith(("p5_", "p6_", "p15_", "p16_")) and qid.endswith(
+                ".compliance")]:
+            earlier[qid] = "partial"
+        for qid in [qid for qid in earlier if qid.startswith(("p52_", "p53_"))]:
+            del earlier[qid]
+        previous = Previous(1, as_of().replace(year=2025, month=11, day=3), q, earlier)
+        cover = Cover.of("United Nations Office on Drugs and Crime", "CAC/COSP/SA/{state}/{year}/{number}")
+        for lang in ("en", "ar", "zh"):
+            data = ProfileData(state_code="KEN", state_names=names, region="002", questionnaire=q, answers=answers,
+                               answer_languages=languages, status="submitted", as_of=as_of(), snapshot_number=2,
+                               revision=1, answers_hash="5e" * 32, source_key="images", previous=previous,
+                               cover=cover, focal_point=FocalPoint("Wanjiru Kamau", "Senior State Counsel",
+                                                                  "Office of the Attorney General"))
+            target = Path(folder) / f"summary-{lang}.pdf"
+            rendered = pdf.render_pdf(build_html(data, lang, "summary", gettext_for(lang)), target)
+            prefix = out / f"summary-{lang}"
+            subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi + 20), "-f", "1", "-l", "1", "-singlefile",  # noqa: S603, S607
+                            str(target), str(prefix)], check=True)
+            print(f"{prefix}.png ({rendered.pages} page)")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-ANY = frozenset({"bool", "number", "text", "date", "code", "codes", "rows", "null"})
+ANY = frozenset({"bool", "number", "text", "date", "code", "codes", "rows", "files", "null"})
 CHOICE = frozenset({"code", "codes"})
 
 
@@ -81,7 +81,7 @@ FUNCTIONS: dict[str, Function] = {
         Function("all_selected", (Param(CHOICE, ref=True), Param(frozenset({"text"}), literal=True, code=True)),
                  "bool", _all_selected, "all_selected(${q}, 'a', 'b')", variadic=True),
         Function("count_selected", (Param(CHOICE, ref=True),), "number", _count, "count_selected(${q}) >= 2"),
-        Function("count", (Param(frozenset({"rows", "codes"}), ref=True),), "number", _count,
+        Function("count", (Param(frozenset({"rows", "codes", "files"}), ref=True),), "number", _count,
                  "count(${laws}) >= 1"),
         Function("answered", (Param(ANY, ref=True),), "bool", _answered, "answered(${q})"),
         Function("empty", (Param(ANY, ref=True),), "bool", lambda v: not _answered(v), "empty(${q})"),

@@ -18,13 +18,13 @@ class RefInfo:
     """What a reference points to: the question's id, the static type of its answer, its codes."""
 
     id: str
-    type: str  # bool number text date code codes rows none
+    type: str  # bool number text date code codes rows files none
     codes: frozenset[str] | None = None
 
 
 _NAMES = {"bool": N_("yes/no"), "number": N_("a number"), "text": N_("text"), "date": N_("a date"),
           "code": N_("a single choice"), "codes": N_("a multiple choice"), "rows": N_("a table"),
-          "null": "null", "none": N_("a note (no answer)")}
+          "files": N_("files"), "null": "null", "none": N_("a note (no answer)")}
 
 
 class TypeChecker:
@@ -95,7 +95,7 @@ class TypeChecker:
         left, lref = self.info(node.left)
         right, rref = self.info(node.right)
         for kind, other in ((left, node.right), (right, node.left)):
-            if kind in ("codes", "rows"):
+            if kind in ("codes", "rows", "files"):
                 fix = N_("use selected(${{q}}, 'code')") if kind == "codes" else N_("use count(${{q}})")
                 raise ExprError("C404", other.offset, problem=N_("{kind} cannot be compared with '{op}'"),
                                 kind=_NAMES[kind], op=node.op, fix=fix)
@@ -200,5 +200,5 @@ def _literal_type(value: object) -> str:
 
 def _compatible(left: str, right: str) -> bool:
     if left == right:
-        return left not in ("codes", "rows", "none")
+        return left not in ("codes", "rows", "files", "none")
     return {left, right} == {"code", "text"}

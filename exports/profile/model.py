@@ -16,6 +16,38 @@ from ..provisions import answer_by_role
 #: ``coordination``: the country coordination pack (needs, who covers them, contacts).
 KINDS = ("summary", "full", "coordination")
 RESPONSE_STATUSES = ("draft", "submitted", "returned", "accepted")
+#: The placeholders a document symbol may use (see :class:`Cover`).
+SYMBOL_FIELDS = ("state", "year", "kind", "lang", "number")
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What the deployment puts on every cover: the organization's name (one text, or one per
+    language) and a document symbol pattern such as ``CAC/COSP/SA/{state}/{year}`` (placeholders:
+    :data:`SYMBOL_FIELDS`; empty: no symbol). No logo: a deployment adds none through this."""
+
+    organization: Mapping[str, str] = field(default_factory=dict)  # {language: name}, "en" the fallback
+    symbol: str = ""
+
+    def __post_init__(self) -> None:
+        try:
+            self.symbol.format(**dict.fromkeys(SYMBOL_FIELDS, "x"))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"PROFILE_SYMBOL {self.symbol!r}: {exc!s} is not a placeholder it may use; "
+                             f"use {', '.join('{' + name + '}' for name in SYMBOL_FIELDS)}") from None
+
+    @staticmethod
+    def of(organization: str | Mapping[str, str] | None, symbol: str | None) -> Cover:
+        """From the settings: a name for every language, or ``{language: name}``."""
+        names = {"en": organization} if isinstance(organization, str) else dict(organization or {})
+        return Cover({lang: str(name).strip() for lang, name in names.items() if str(name).strip()},
+                     (symbol or "").strip())
+
+    def organization_in(self, lang: str) -> str:
+        return self.organization.get(lang) or self.organization.get("en") or next(iter(self.organization.values()), "")
+
+    def symbol_of(self, state: str, year: int | str, kind: str, lang: str, number: int | None) -> str:
+        return self.symbol.format(state=state, year=year, kind=kind, lang=lang.upper(), number=number or 0)
 
 
 @dataclass(frozen=True)
@@ -72,6 +104,17 @@ class Coordination:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """The submission the summary compares with: the one before the submission shown, or for a
+    draft the latest one (its own questionnaire version: answers are compared by provision)."""
+
+    number: int
+    as_of: datetime
+    questionnaire: engine.Questionnaire
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class ProfileData:
     """One State's response, as a profile shows it.
 
@@ -94,9 +137,24 @@ class ProfileData:
     source_key: str = ""  # changes whenever the answers change (cache key)
     focal_point: FocalPoint | None = None
     #: Only these chapters of the framework (what the State consented to share); None: every chapter.
-    chapters: frozenset[str] | None = None
+    shared: frozenset[str] | None = None
     #: For the coordination pack: the needs matched to offers and the contacts.
     coordination: Coordination | None = None
+    #: (complete pages, counted pages): the progress figure the web app shows (``web.progress``),
+    #: given by the caller; None: not shown.
+    progress: tuple[int, int] | None = None
+    cover: Cover = field(default_factory=Cover)
+    previous: Previous | None = None
+    #: The chapters of a review cycle (``("II", "V")``): the profile shows only those; empty: all.
+    chapters: tuple[str, ...] = ()
+
+    @property
+    def mark(self) -> str | None:
+        """The mark every page carries: ``draft`` (answers not submitted), ``not_accepted``
+        (submitted or returned, not accepted), None (accepted)."""
+        if self.snapshot_number is None or self.status == "draft":
+            return "draft"
+        return None if self.status == "accepted" else "not_accepted"
 
     def state_name(self, lang: str) -> str:
         return str(self.state_names.get(lang) or self.state_names.get("en") or self.state_code)
@@ -108,9 +166,14 @@ class ProfileData:
             "state": self.state_code, "names": dict(sorted(self.state_names.items())), "region": self.region,
             "questionnaire": [self.questionnaire.id, self.questionnaire.version, self.questionnaire.content_hash],
             "status": self.status, "as_of": self.as_of.isoformat() if self.as_of else None,
-            "snapshot": self.snapshot_number, "revision": self.revision, "answers_hash": self.answers_hash,
+            "snapshot": self.snapshot_number, "chapters": list(self.chapters), "revision": self.revision,
+            "answers_hash": self.answers_hash,
             "source": self.source_key,
             "focal": [focal.name, focal.position, focal.institution] if focal else None,
-            "chapters": sorted(self.chapters) if self.chapters is not None else None,
+            "shared": sorted(self.shared) if self.shared is not None else None,
             "coordination": repr(self.coordination) if self.coordination is not None else None,
+            "progress": list(self.progress) if self.progress else None,
+            "cover": [dict(sorted(self.cover.organization.items())), self.cover.symbol],
+            "previous": [self.previous.number, self.previous.as_of.isoformat(),
+                         self.previous.questionnaire.content_hash] if self.previous else None,
         }

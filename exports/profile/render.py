@@ -39,8 +39,8 @@ def environment() -> Environment:
 
 
 def html(profile: Profile) -> str:
-    return environment().get_template("profile/profile.html").render(p=profile, L=profile.labels,
-                                                                       c=profile.data.coordination)
+    name = "profile/summary.html" if profile.kind == "summary" else "profile/profile.html"
+    return environment().get_template(name).render(p=profile, L=profile.labels, c=profile.data.coordination)
 
 
 def paragraphs(text: str) -> list[list[str]]:

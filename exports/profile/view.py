@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale
-from babel.dates import format_date
 from markupsafe import Markup
 
 import engine
@@ -40,6 +40,8 @@ PRIORITIES = ("high", "medium", "low")
 LAID_OUT = frozenset({"measures", "summary", "examples", "steps", "challenges", "challenges_detail",
                       "assistance_needed", "assistance_kinds", "assistance_priority", "assistance_detail",
                       "assistance_received", "assistance_received_list"})
+#: A label and its value: "Date: 5 December 2026", "Date : 5 décembre 2026", "日期：2026年12月5日".
+COLONS = {"fr": "\u00a0: ", "zh": "\uff1a", "ar": ": "}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -223,6 +225,31 @@ class LawRow:
     provisions: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Change:
+    """A provision whose status changed since the previous submission."""
+
+    provision: ProvisionView
+    before: Localized
+    now: Localized
+
+
+@dataclass
+class Changes:
+    """What changed since the previous submission (:class:`~.model.Previous`)."""
+
+    number: int
+    as_of: str
+    statuses: list[Change] = field(default_factory=list)
+    newly_answered: list[ProvisionView] = field(default_factory=list)
+    needs_added: list[ProvisionView] = field(default_factory=list)
+    needs_removed: list[ProvisionView] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.statuses or self.newly_answered or self.needs_added or self.needs_removed)
+
+
 @dataclass
 class GeneralGroup:
     title: Localized
@@ -242,7 +269,11 @@ class Profile:
     region_name: str
     questionnaire_title: Localized
     status_label: str
-    as_of: str
+    as_of: str  # the long date of the answers, also the document's date
+    mark: str | None  # draft, not_accepted or None (ProfileData.mark)
+    organization: str
+    symbol: str
+    language_name: str
     general: list[GeneralGroup]
     chapters: list[ChapterView]
     chapter_rows: list[CountRow]
@@ -257,12 +288,24 @@ class Profile:
     ta_categories: list[CategoryRow]
     ta_provisions: list[ProvisionView]
     received: list[tuple[ProvisionView, Received]]
-    providers: list[tuple[Localized, list[ProvisionView]]]  # assistance received, by donor or provider
     laws: list[LawRow]
     unanswered: list[tuple[ArticleView, list[ProvisionView]]]
     incomplete: list[ProvisionView]
     foreign: dict[str, int]  # language code -> answers written in it (other than the profile's)
     language_names: dict[str, str]
+    changes: Changes | None  # since the previous submission (None: there is none)
+    top_needs: list[CategoryRow]  # the kinds of assistance most asked for (the summary's)
+
+    #: How many of the changed statuses and provision numbers the one-page summary lists.
+    SHORT_LIST = 6
+
+    def short(self, items: list[Any]) -> list[Any]:
+        return items[: self.SHORT_LIST]
+
+    def more(self, items: list[Any]) -> str:
+        """"and 12 more" after a shortened list (empty when nothing was left out)."""
+        hidden = len(items) - self.SHORT_LIST
+        return self.labels.fmt("and_more", count=hidden) if hidden > 0 else ""
 
     @property
     def is_full(self) -> bool:
@@ -271,6 +314,28 @@ class Profile:
     def cells(self, counts: Counts) -> tuple[int, ...]:
         """The counts of the buckets shown, in order."""
         return counts.of(self.buckets)
+
+    @property
+    def kind_title(self) -> str:
+        if self.kind == "coordination":
+            return self.labels.profile_coordination
+        return self.labels.profile_full if self.is_full else self.labels.profile_summary
+
+    @property
+    def unanswered_count(self) -> int:
+        return sum(len(views) for _, views in self.unanswered)
+
+    @property
+    def mark_text(self) -> str:
+        return self.labels[f"mark_{self.mark}"] if self.mark else ""
+
+    @property
+    def colon(self) -> str:
+        return COLONS.get(self.lang, ": ")
+
+    @property
+    def middot(self) -> str:
+        return "\u3000" if self.lang == "zh" else " \u00b7 "
 
     @property
     def comma(self) -> str:
@@ -496,7 +561,7 @@ class _Builder:
         assert framework is not None
         chapters = []
         for chapter in framework.chapters:
-            if self.data.chapters is not None and chapter.id not in self.data.chapters:
+            if self.data.shared is not None and chapter.id not in self.data.shared:
                 continue
             title = self.content(chapter.title)
             heading = self.labels.fmt("chapter_title", number=chapter.id, title=title.text)
@@ -565,57 +630,98 @@ class _Builder:
     def build(self) -> Profile:
         data, labels, lang = self.data, self.labels, self.lang
         provisions = self.provisions()
+        if data.chapters:  # a review cycle's profile: only its chapters
+            provisions = {pid: view for pid, view in provisions.items() if view.chapter in data.chapters}
         self.chapter_sections = {self.q.section_of(gid).id for gid in self.group_ids.values()}
         chapters = self.chapters(provisions)
         self.article_answers(chapters)
         general = self.general(short_only=self.kind == "summary")
         rtl = lang in engine.RTL_LANGUAGES
         ordered = [view for chapter in chapters for article in chapter.articles for view in article.provisions]
-        status_names = self.status_names()
-        chapter_rows = [CountRow(c.title, c.counts, self.bar(c.counts), c.anchor) for c in chapters]
         total = Counts()
         for chapter in chapters:
             total += chapter.counts
+        names = self.bucket_names()
+        if self.kind == "summary":  # no column of zeros
+            self.buckets = tuple(bucket for bucket in self.buckets if getattr(total, bucket))
+        status_names = tuple(names[bucket] for bucket in self.buckets)
+        chapter_rows = [CountRow(c.title, c.counts, self.bar(c.counts, c.title.text), c.anchor) for c in chapters]
+        ta_categories = self.categories(ordered, "assistance_kinds", "ta_categories", "ta_other")
         return Profile(
             data=data, lang=lang, kind=self.kind, rtl=rtl, labels=labels, state_name=data.state_name(lang),
             region_name=str(self.locale.territories.get(data.region, data.region)),
             questionnaire_title=self.content(self.q.title),
             status_label=labels.get(f"status_{data.status}", data.status),
-            as_of=format_date(data.as_of, format="long", locale=self.locale) if data.as_of else "",
+            as_of=display.long_date(data.as_of, lang) if data.as_of else "",
+            mark=data.mark, organization=data.cover.organization_in(lang),
+            symbol=data.cover.symbol_of(data.state_code, (data.as_of or datetime.now(UTC)).year, self.kind, lang,
+                                        data.snapshot_number),
+            language_name=self.locale.get_display_name(lang) or lang,
             general=general, chapters=chapters, chapter_rows=chapter_rows, level_rows=self.level_rows(ordered, rtl),
-            total=CountRow(self.fixed(labels.total), total, self.bar(total)), buckets=self.buckets,
+            total=CountRow(self.fixed(labels.total), total, self.bar(total, labels.total)), buckets=self.buckets,
             status_names=status_names,
-            legend=[(chart.swatch(chart.COLOURS[bucket]), name) for bucket, name in zip(self.buckets, status_names,
-                                                                                       strict=True)],
+            legend=[(chart.swatch(chart.COLOURS[bucket], name.text), name)
+                    for bucket, name in zip(self.buckets, status_names, strict=True)],
             practices=[(article, text) for chapter in chapters for article in chapter.articles
                        for text in article.practices],
             challenges=self.categories(ordered, "challenges", "challenges", "challenges_other"),
             challenge_details=[v for v in ordered if v.challenges or v.challenges_detail],
-            ta_categories=self.categories(ordered, "assistance_kinds", "ta_categories", "ta_other"),
+            ta_categories=ta_categories,
             ta_provisions=[v for v in ordered if v.ta_needed],
             received=[(v, item) for v in ordered for item in v.received],
-            providers=self.providers(ordered),
             laws=self.laws(ordered),
             unanswered=[(article, missing) for chapter in chapters for article in chapter.articles
                         if (missing := [v for v in article.provisions if v.bucket == "not_answered"])],
             incomplete=[v for v in ordered if v.status is not None and not v.complete],
             foreign=dict(sorted(self.foreign.items())),
             language_names={code: str(self.locale.languages.get(code, code)) for code in self.foreign},
+            changes=self.changes(ordered, names),
+            top_needs=sorted(ta_categories, key=lambda row: (-len(row.provisions), -row.priorities["high"]))[:5],
         )
 
-    def status_names(self) -> tuple[Localized, ...]:
-        """The names of the buckets shown: the compliance question's own words where there is one."""
+    def bucket_names(self) -> dict[str, Localized]:
+        """The names of the buckets: the compliance question's own words where there is one."""
         question = next(iter(self.q.with_role("compliance")), None)
         names = {"yes": self.fixed(self.labels.yes), "partial": self.fixed(self.labels.partial),
                  "no": self.fixed(self.labels.no), "no_gap": self.fixed(self.labels.no_gap),
                  "not_answered": self.fixed(self.labels.not_answered)}
         if question is not None:
             names.update({code: self.choice(question, code) for code in STATUSES})
-        return tuple(names[bucket] for bucket in self.buckets)
+        return names
 
-    def bar(self, counts: Counts) -> Markup:
+    def bar(self, counts: Counts, label: str) -> Markup:
+        """The bar of ``counts``, its alternative text the label and the figures in words."""
+        names = self.bucket_names()
+        comma = display.punctuation(self.lang)[0]
+        figures = zip(self.buckets, counts.of(self.buckets), strict=True)
+        words = comma.join(f"{names[bucket].text} {count}" for bucket, count in figures)
         return chart.stacked_bar(counts.of(self.buckets), self.lang in engine.RTL_LANGUAGES,
-                                 colours=[chart.COLOURS[bucket] for bucket in self.buckets])
+                                 colours=[chart.COLOURS[bucket] for bucket in self.buckets],
+                                 title=label + COLONS.get(self.lang, ": ") + words)
+
+    def changes(self, ordered: list[ProvisionView], names: Mapping[str, Localized]) -> Changes | None:
+        """What changed since the previous submission, provision by provision."""
+        previous = self.data.previous
+        if previous is None:
+            return None
+        evaluation = engine.evaluate(previous.questionnaire, previous.answers)
+        before = {facts.provision: facts for facts in provision_facts(previous.questionnaire, evaluation)}
+        changes = Changes(previous.number, display.long_date(previous.as_of, self.lang))
+        for view in ordered:
+            old = before.get(view.id)
+            old_bucket = old.bucket if old is not None and old.applicable else "not_answered"
+            if view.bucket is None or old_bucket is None or old_bucket == view.bucket:
+                pass
+            elif old_bucket == "not_answered":
+                changes.newly_answered.append(view)
+            elif view.bucket != "not_answered":
+                changes.statuses.append(Change(view, names[old_bucket], names[view.bucket]))
+            needed_before = bool(old is not None and old.applicable and old.values.get("assistance_needed"))
+            if view.ta_needed and not needed_before:
+                changes.needs_added.append(view)
+            elif needed_before and not view.ta_needed:
+                changes.needs_removed.append(view)
+        return changes
 
     def level_rows(self, ordered: list[ProvisionView], rtl: bool) -> list[CountRow]:
         framework = self.q.framework
@@ -627,7 +733,8 @@ class _Builder:
                 if view.level == level.code:
                     counts.add(view.bucket)
             if counts.total:
-                rows.append(CountRow(self.content(level.label), counts, self.bar(counts)))
+                label = self.content(level.label)
+                rows.append(CountRow(label, counts, self.bar(counts, label.text)))
         return rows
 
     def categories(self, ordered: list[ProvisionView], role: str, attribute: str, other: str) -> list[CategoryRow]:
@@ -655,17 +762,6 @@ class _Builder:
                     else:
                         same[1].append(view)
         return [row for row in rows.values() if row.provisions]
-
-    def providers(self, ordered: list[ProvisionView]) -> list[tuple[Localized, list[ProvisionView]]]:
-        found: dict[str, tuple[Localized, list[ProvisionView]]] = {}
-        for view in ordered:
-            for item in view.received:
-                provider = item.provider or Localized("?", self.lang, False)
-                key = " ".join(provider.text.split()).casefold()
-                entry = found.setdefault(key, (provider, []))
-                if view not in entry[1]:
-                    entry[1].append(view)
-        return sorted(found.values(), key=lambda entry: (-len(entry[1]), entry[0].text.casefold()))
 
     def laws(self, ordered: list[ProvisionView]) -> list[LawRow]:
         found: dict[tuple[str, str], LawRow] = {}

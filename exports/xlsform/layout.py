@@ -30,7 +30,8 @@ QUESTION_TEXTS = {"label": "label", "hint": "hint", "guidance_hint": "guidance",
 GROUP_TEXTS = {"label": "title", "hint": "description"}
 
 #: Plain columns holding a questionnaire key as written (extra columns, ignored by XLSForm tools).
-PLAIN_KEYS = ("role", "min", "max", "min_length", "max_length", "pattern", "min_rows", "max_rows")
+PLAIN_KEYS = ("role", "min", "max", "min_length", "max_length", "pattern", "min_rows", "max_rows", "max_size",
+              "max_files")
 
 #: The survey sheet's columns in the order they are written (``{lang}`` columns once per language).
 COLUMN_ORDER = (
@@ -38,7 +39,7 @@ COLUMN_ORDER = (
     "required_message::{lang}", "constraint", "constraint_message::{lang}", "appearance", "parameters",
     "checklist_type", "provisions", "role", "min", "max", "min_length", "max_length", "pattern",
     "pattern_message::{lang}", "placeholder::{lang}", "other_label::{lang}", "min_rows", "max_rows",
-    "template", "with", "template_parameters", "template_defaults",
+    "template", "with", "template_parameters", "template_defaults", "max_size", "max_files", "accept",
 )
 
 #: Our types that XLSForm has no type for: written as an XLSForm type plus ``checklist_type``.

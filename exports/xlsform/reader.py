@@ -57,9 +57,10 @@ from .writer import expand, local_ids, rename_refs
 Plain = dict[str, Any]
 
 #: XLSForm types and what they become.
-SIMPLE_TYPES = {"text": "text", "integer": "number", "decimal": "number", "date": "date", "note": "note"}
+SIMPLE_TYPES = {"text": "text", "integer": "number", "decimal": "number", "date": "date", "note": "note",
+                "file": "file"}
 _SELECTS = {alias: kind for alias, kind in aliases.select.items() if "file" not in alias and alias != "rank"}
-_SUPPORTED = "text, integer, decimal, date, note, select_one, select_multiple, begin/end group, begin/end repeat"
+_SUPPORTED = "text, integer, decimal, date, note, file, select_one, select_multiple, begin/end group, begin/end repeat"
 
 #: Columns the converter does not read, with what to do instead.
 UNSUPPORTED_COLUMNS = {
@@ -78,7 +79,8 @@ UNSUPPORTED_SETTINGS = ("style", "instance_name", "public_key", "submission_url"
                         "form_title_prefix")
 KNOWN_COLUMNS = {"type", "name", "label", "hint", "guidance_hint", "relevant", "required", "required_message",
                  "constraint", "constraint_message", "appearance", "parameters", "checklist_type", "provisions",
-                 "template", "with", "template_parameters", "template_defaults", *PLAIN_KEYS, *QUESTION_TEXTS}
+                 "template", "with", "template_parameters", "template_defaults", "accept", *PLAIN_KEYS,
+                 *QUESTION_TEXTS}
 
 #: XPath spellings turned into the questionnaire's condition language.
 _XPATH = ((re.compile(r"count-selected\s*\("), "count_selected("), (re.compile(r"string-length\s*\("), "len("),
@@ -572,6 +574,9 @@ class _Reader:
             if row.get(key):
                 question[key] = row.get(key)
                 self.state.origin[f"{path}.{key}"] = row.cell(key)
+        if row.get("accept"):
+            question["accept"] = (row.get("accept") or "").split()
+            self.state.origin[f"{path}.accept"] = row.cell("accept")
         if qtype == "number" and (row.get("type") or "").split()[0] == "integer":
             question["integer"] = "true"
         if node.kind == "repeat":

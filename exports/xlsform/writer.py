@@ -275,6 +275,8 @@ class _Writer:
             row["parameters"] = f"rows={item['rows']}"
         if item.get("provisions"):
             row["provisions"] = " ".join(item["provisions"])
+        if item.get("accept"):
+            row["accept"] = " ".join(str(kind) for kind in item["accept"])
         for key in PLAIN_KEYS:
             if item.get(key) is not None:
                 row[key] = str(item[key])

@@ -18,20 +18,21 @@ OPTIONS = {"resultTypes": ["violations"],
            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 
 
-def serious(page: Page, context: Any = None) -> list[str]:
+def serious(page: Page, context: Any = None, impacts: tuple[str, ...] | None = None) -> list[str]:
     results = Axe().run(page, context=context, options=OPTIONS)
     found = []
     for violation in results.response["violations"]:
-        if violation["impact"] in ("serious", "critical"):
+        if violation["impact"] in (impacts or ("serious", "critical")):
             targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
             found.append(f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} nodes): "
                          f"{violation['help']} at {targets}")
     return found
 
 
-def check(page: Page, what: str, report: dict[str, list[str]]) -> None:
+def check(page: Page, what: str, report: dict[str, list[str]], every: bool = False) -> None:
+    """Scan the page; ``every``: report violations of any impact (minor and moderate too)."""
     page.wait_for_load_state()
-    found = serious(page)
+    found = serious(page, impacts=("minor", "moderate", "serious", "critical") if every else None)
     if found:
         report[f"{what} ({page.url})"] = found
 
@@ -101,19 +102,36 @@ def test_blank_print_view(live_server: Any, page: Page) -> None:
     assert not report, "\n".join(f"{page_}: {item}" for page_, items in report.items() for item in items)
 
 
-def test_secretariat_dashboard(live_server: Any, page: Page) -> None:
+def test_secretariat_dashboard_and_review_pages_have_no_violation(live_server: Any, page: Page) -> None:
+    """The work queue and every review page, in English and Arabic: no violation of any impact."""
+    from tests.browser.test_reading import in_language, submitted_kenya
+
     report: dict[str, list[str]] = {}
+    rid = submitted_kenya(live_server)
     log_in(page, live_server, add_user("secretariat_admin"))
-    check(page, "secretariat dashboard", report)
+    for lang in ("en", "ar"):
+        in_language(page, lang)
+        page.goto(live_server("/"))
+        expect(page.locator("#awaiting")).to_be_visible()
+        check(page, f"work queue ({lang})", report, every=True)
+        page.goto(live_server("/?status=not_started&group=african"))
+        check(page, f"work queue, filtered ({lang})", report, every=True)
+        for path in (f"/responses/{rid}", f"/responses/{rid}/pages/{PAGE}", f"/responses/{rid}/activity",
+                     f"/responses/{rid}/history/{PAGE}.measures_summary", f"/responses/{rid}/comments",
+                     f"/responses/{rid}/snapshots/1"):
+            page.goto(live_server(path))
+            check(page, f"review ({lang})", report, every=True)
+    in_language(page, "en")
     assert not report, "\n".join(f"{page_}: {item}" for page_, items in report.items() for item in items)
 
 
 def test_questionnaire_editor(live_server: Any, page: Page) -> None:
-    """The outline with an item's form open, the YAML text in CodeMirror, the publishing page."""
+    """The outline with an item's form open, the YAML text in CodeMirror, the publishing page, the
+    preview and the translations: no violation of any impact."""
     report: dict[str, list[str]] = {}
     log_in(page, live_server, add_user("secretariat_admin"))
     page.goto(live_server("/admin/questionnaires"))
-    check(page, "questionnaires", report)
+    check(page, "questionnaires", report, every=True)
     page.locator("tr", has=page.get_by_text("UNCAC self-assessment checklist")).first.get_by_role(
         "button", name="Edit as a new draft").click()
     page.locator(".outline-toggle[data-node='chiii']").click()
@@ -122,10 +140,17 @@ def test_questionnaire_editor(live_server: Any, page: Page) -> None:
     page.locator(".outline-toggle[data-node='p15_a']").click()
     page.locator("a[data-item='p15_a.compliance']").click()
     expect(page.locator("#template-notice")).to_be_visible()
-    check(page, "outline editor with a question's form", report)
-    page.goto(page.url.split("#")[0] + "/text")
+    check(page, "outline editor with a question's form", report, every=True)
+    editor = page.url.split("#")[0]
+    page.goto(editor + "/text")
     expect(page.locator(".CodeMirror")).to_be_visible()
-    check(page, "YAML text", report)
-    page.goto(page.url.replace("/text", "/publish"))
-    check(page, "publishing page", report)
+    expect(page.locator(".CodeMirror-linenumber").first).to_be_visible()
+    check(page, "YAML text", report, every=True)
+    page.goto(editor + "/publish")
+    check(page, "publishing page", report, every=True)
+    page.goto(editor + "/preview")
+    check(page, "preview", report, every=True)
+    page.goto(editor.replace("/drafts/", "/") + "/translations")
+    expect(page.locator("h1")).to_be_visible()
+    check(page, "translations", report, every=True)
     assert not report, "\n".join(f"{page_}: {item}" for page_, items in report.items() for item in items)

@@ -27,7 +27,10 @@ from sqlalchemy import select, text
 from tests.conftest import add_user, context, csrf_token, login
 
 ROLES = ("anonymous", "secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader",
-         "provider")
+         "provider", "expert")
+#: A governmental expert (a contributor of MEX flagged ``expert``): MEX reviews State A (KEN) in the
+#: cycle, not State B (FRA). Routes without an "expert" entry treat the expert as any account of a
+#: third State: its outcome is the contributor's for the other State.
 DENY = "deny"  # 403 or 404
 LOGIN = "login"
 OK = "ok"  # 2xx or 3xx (not to the login page), or 400/409 (processed, refused on its merits)
@@ -59,6 +62,9 @@ WRITE_RESPONSE = {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "foca
                   "contributor": (OK_STAR, DENY), "reader": DENY}
 EVERYONE = {role: OK for role in ROLES if role != "anonymous"}
 ASSISTANCE = {**EVERYONE, "reader": DENY}
+#: Reading a response's data with a trace in its activity log (file downloads, copies).
+READ_LOGGED = {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR, "focal_point": (OK_STAR, DENY),
+               "contributor": (OK_STAR, DENY), "reader": DENY}
 SECRETARIAT_WRITES = {**SECRETARIAT_ONLY, "secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR}
 
 MATRIX: dict[str, Route] = {
@@ -92,6 +98,9 @@ MATRIX: dict[str, Route] = {
     "review.submit": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/submit",
                            {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK, DENY),
                             "contributor": DENY, "reader": DENY}),
+    "review.check": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/check", READ_RESPONSE),
+    "review.submit_page": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/submit", READ_RESPONSE),
+    "review.submitted": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/submitted/1", READ_RESPONSE),
     "review.return_": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/return",
                             {**SECRETARIAT_ONLY, "focal_point": (DENY, DENY)}, data=lambda s, t: {"note": "x"}),
     "review.accept": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/accept", SECRETARIAT_ONLY),
@@ -242,6 +251,44 @@ MATRIX: dict[str, Route] = {
                         data=lambda s, t: {"name": "x", "scope": "needs"}),
     "api.revoke": Route(("POST",), lambda s, t: f"/admin/api-tokens/{s['token']}/revoke", SECRETARIAT_WRITES,
                         targets=("A",)),
+    # -- review cycles and country reviews (issue 19) --
+    "fill.confirm": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/pages/p15_a/confirm", WRITE_RESPONSE),
+    "reviews.index": Route(("GET",), lambda s, t: "/reviews/", EVERYONE, targets=("A",)),
+    "reviews.assign_reviewers": Route(("POST",), lambda s, t: "/reviews/", SECRETARIAT_WRITES, targets=("A",),
+                                      data=lambda s, t: {"cycle": s["round"], "state": "ARG", "reviewers": "BRA,CHL"}),
+    "reviews.view": Route(("GET",), lambda s, t: f"/reviews/{s['review_' + t]}", {**READ_RESPONSE,
+                                                                                 "expert": (OK, DENY)}),
+    "reviews.comment": Route(("POST",), lambda s, t: f"/reviews/{s['review_' + t]}/comments",
+                             {**SECRETARIAT_WRITES, "focal_point": DENY, "contributor": DENY,
+                              "expert": (OK_STAR, DENY)},
+                             data=lambda s, t: {"question_id": "p15_a.compliance", "body": "Which law?"}),
+    "reviews.report": Route(("POST",), lambda s, t: f"/reviews/{s['review_' + t]}/report",
+                            {**SECRETARIAT_WRITES, "expert": (OK_STAR, DENY)},
+                            data=lambda s, t: {"successes": "A new law."}),
+    "reviews.finalise_report": Route(("POST",), lambda s, t: f"/reviews/{s['review_' + t]}/finalise",
+                                     {**SECRETARIAT_WRITES, "expert": DENY}),
+    "reviews.set_timeline": Route(("POST",), lambda s, t: f"/reviews/{s['review_' + t]}/timeline",
+                                  {**SECRETARIAT_WRITES, "expert": DENY},
+                                  data=lambda s, t: {"desk_review_on": "2030-02-01"}),
+    "reviews.report_pdf": Route(("GET",), lambda s, t: f"/reviews/{s['review_' + t]}/report.pdf?lang=ar",
+                                {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
+                                 "focal_point": (OK_STAR, DENY), "contributor": (OK_STAR, DENY), "reader": DENY,
+                                 "expert": (OK_STAR, DENY)}),
+    # -- evidence files (issue 13); downloads are logged, so allowed ones are checked in test_evidence.py --
+    "evidence.upload": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/files", WRITE_RESPONSE,
+                             data=lambda s, t: {"question": "p15_a.measures", "row": "0", "column": "text_file",
+                                                "_v": "1"}),
+    "evidence.remove": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/files/remove", WRITE_RESPONSE,
+                             data=lambda s, t: {"question": "p15_a.measures", "row": "0", "column": "text_file",
+                                                "sha256": s["sha_" + t], "_v": "1"}),
+    "evidence.download": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/files/{s['sha_' + t]}", READ_LOGGED),
+    # -- Word, Excel and JSON copies (issue 13); exports are logged, checked in test_transfer.py --
+    "transfer.index": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/transfer", READ_RESPONSE),
+    "transfer.export": Route(("GET",), lambda s, t: f"/responses/{r(s, t)}/transfer/export?format=docx&article=15",
+                             READ_LOGGED),
+    "transfer.upload": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/transfer/import", WRITE_RESPONSE),
+    "transfer.accept": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/transfer/accept", WRITE_RESPONSE,
+                             data=lambda s, t: {"sha256": s["sha_" + t], "format": "docx", "take": "p15_a.compliance"}),
     "health.healthz": Route(("GET",), lambda s, t: "/healthz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
     "health.readyz": Route(("GET",), lambda s, t: "/readyz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
 }
@@ -258,7 +305,8 @@ def scenario(app: Flask) -> dict[str, Any]:
     from web.models import Comment, QuestionnaireVersion, Response, Snapshot, State
 
     users = {role: add_user(role, "KEN" if role in ("focal_point", "contributor") else None)
-             for role in ROLES if role != "anonymous"}
+             for role in ROLES if role not in ("anonymous", "expert")}
+    users["expert"] = add_user("contributor", "MEX")
     other_focal = add_user("focal_point", "FRA")
     with context():
         version = db.session.scalars(select(QuestionnaireVersion).where(
@@ -271,8 +319,12 @@ def scenario(app: Flask) -> dict[str, Any]:
             response = Response(state_id=state.id, version_id=version.id, status="draft")
             db.session.add(response)
             db.session.flush()
-            save(response, q, [Change("p15_a.compliance", "yes", 0),
-                               Change("p15_a.measures", [{"instrument": f"Penal Code of {code}"}], 0)], author, "save")
+            sha = hashlib.sha256(code.encode()).hexdigest()
+            law = {"instrument": f"Penal Code of {code}",
+                   "text_file": [{"sha256": sha, "name": "code.pdf", "size": 10, "type": "application/pdf"}]}
+            save(response, q, [Change("p15_a.compliance", "yes", 0), Change("p15_a.measures", [law], 0)], author,
+                 "save")
+            s[f"sha_{target}"] = sha
             db.session.add(Snapshot(response_id=response.id, number=1, revision=1, version_id=version.id,
                                     content_hash=version.content_hash, answers={}, summary={}, answers_hash="0" * 64))
             comment = Comment(response_id=response.id, question_id="p15_a.compliance", body="Why?")
@@ -294,6 +346,19 @@ def scenario(app: Flask) -> dict[str, Any]:
         from web.api import issue
 
         api_token, _plain = issue("platform", ["needs"], None)
+        db.session.flush()
+        from web.models import CountryReview, ReviewingState, User
+
+        db.session.get(User, users["expert"].id).expert = True
+        reporting.chapters, reporting.version_id = ["III"], version.id  # a review cycle
+        codes = {st.code: st.id for st in db.session.scalars(select(State))}
+        for target, code, reviewers in (("A", "KEN", ("MEX", "BRA")), ("B", "FRA", ("BRA", "ARG"))):
+            db.session.get(Response, s[f"response_{target}"]).round_id = reporting.id
+            review = CountryReview(round_id=reporting.id, state_id=codes[code])
+            review.reviewers = [ReviewingState(state_id=codes[c]) for c in reviewers]
+            db.session.add(review)
+            db.session.flush()
+            s[f"review_{target}"] = review.id
         db.session.commit()
         s["draft"], s["round"], s["message"], s["token"] = draft.id, reporting.id, failed.id, api_token.id
     return s
@@ -301,7 +366,8 @@ def scenario(app: Flask) -> dict[str, Any]:
 
 TABLES = ("users", "assignments", "questionnaire_versions", "responses", "answers", "answer_revisions",
           "snapshots", "comments", "activities", "mail_outbox", "mail_preferences", "account_tokens",
-          "reporting_rounds", "state_deadlines", "api_tokens", "repository_contributions")
+          "reporting_rounds", "state_deadlines", "api_tokens", "repository_contributions", "country_reviews",
+          "reviewing_states")
 
 
 def fingerprint() -> str:
@@ -320,6 +386,9 @@ def outcome(name: str, route: Route, method: str, role: str, target: str) -> str
     if role == "anonymous":
         return OK if name in NO_LOGIN else LOGIN
     spec: Any = route.expect[method] if method in route.expect else route.expect
+    if role == "expert" and "expert" not in spec:  # an account of a third State
+        value = spec["contributor"]
+        return value[1] if isinstance(value, tuple) else value
     value = spec[role] if role in spec else spec["reader"]  # providers get what readers get unless listed
     if isinstance(value, tuple):
         return value[0] if target == "A" else value[1]
@@ -453,7 +522,7 @@ def test_steps_follow_the_statuses(app: Flask, scenario: dict[str, Any], status:
         {step: expected_from[step] for step in ("submit", "return", "accept", "amend")}
     with context():
         resp = db.session.get(Response, scenario["response_A"])
-        resp.status = status
+        resp.status, resp.consent = status, "profile"  # the State's consent allows publishing (test_consent)
         for role in ROLES[1:]:
             user = db.session.get(User, scenario["users"][role].id)
             for step, leaves in expected_from.items():
@@ -475,8 +544,9 @@ def test_workflow_buttons_follow_the_helpers(app: Flask, scenario: dict[str, Any
         resp = db.session.get(Response, scenario["response_A"])
         resp.status = status
         db.session.commit()
-    buttons = {"submit": "/submit\"", "return": "/return\"", "accept": "/accept\"", "amend": "/amend\"",
-               "publish": "/publish\""}
+    # submitting starts on the check page: the overview links there as its main button
+    buttons = {"submit": f'class="button" href="/responses/{scenario["response_A"]}/check"',
+               "return": "/return\"", "accept": "/accept\"", "amend": "/amend\"", "publish": "/publish\""}
     for role in ROLES[1:]:
         if outcome("fill.overview", MATRIX["fill.overview"], "GET", role, "A") != OK:
             continue
@@ -488,3 +558,16 @@ def test_workflow_buttons_follow_the_helpers(app: Flask, scenario: dict[str, Any
             resp = db.session.get(Response, scenario["response_A"])
             for step, action in buttons.items():
                 assert (action in page) == access.can(user, resp, step), (role, status, step)
+
+
+def test_an_expert_cannot_reach_a_third_state_through_ids_in_forms(app: Flask, scenario: dict[str, Any]) -> None:
+    """An expert reviewing State A replying, through A's review, to a thread of State B: refused, nothing stored."""
+    client = app.test_client()
+    login(client, scenario["users"]["expert"])
+    token = csrf_token(client, "/")
+    before = fingerprint()
+    reply = client.post(f"/reviews/{scenario['review_A']}/comments", data={
+        "body": "hello", "parent_id": scenario["comment_B"], "csrf_token": token})
+    assert reply.status_code == 404
+    assert client.get(f"/responses/{scenario['response_A']}/snapshots/1").status_code == 404  # no live access
+    assert fingerprint() == before

@@ -150,3 +150,38 @@ def test_empty_data_set_says_so(app: Flask) -> None:
     assert "No technical assistance need is reported yet." in page and "<svg" not in page
     page = client.get("/analysis/compliance").get_data(as_text=True)
     assert "No self-assessment to count yet." in page
+
+
+def test_figures_are_counted_after_a_step_and_then_read_as_stored(app: Flask, world: dict[str, int],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import context
+    from tests.web.mail_helpers import RecordingQueue
+    from web import workflow
+    from web.analysis import aggregates
+    from web.extensions import db
+    from web.models import Response, User
+
+    queued: list[tuple[str, tuple[Any, ...]]] = []
+
+    class Debounced(RecordingQueue):
+        def debounce(self, key: str, window: float, task: str, args: tuple[Any, ...]) -> bool:
+            queued.append((task, args))
+            return True
+
+    app.extensions["jobs"] = Debounced()
+    app.config["FIGURES_AHEAD"] = True
+    reviewer = add_user("secretariat_reviewer")
+    with context():
+        brazil = db.session.get(Response, world["BRA"])
+        brazil.consent = "profile"  # the State lets its profile be published (web.consent)
+        workflow.accept(brazil, db.session.get(User, reviewer.id), publish=True)
+        db.session.commit()
+    assert queued == [(aggregates.TASK, ("small_checklist",))]  # counted again after the commit, by a worker
+    with context():
+        assert aggregates.refresh("small_checklist")["counted"]  # what the worker runs
+    monkeypatch.setattr(aggregates, "count", lambda *args: pytest.fail("figures counted on read"))
+    url = "/analysis/compliance.csv?q=small_checklist&chapter=all"
+    reader = by_key(table(client_for(app, "reader"), url), "provision")
+    assert reader["5.1"]["partial"] == "1" and reader["5.1"]["partial_states"] == "BRA"
+    secretariat = by_key(table(client_for(app, "secretariat_admin"), url), "provision")
+    assert secretariat["15.a"]["no"] == "1"

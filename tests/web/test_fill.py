@@ -138,8 +138,8 @@ class _Form(HTMLParser):
         a = dict(attrs)
         if tag == "form" and a.get("id") == "page-form":
             self.inside = True
-        if not self.inside or "disabled" in a:
-            return
+        if not self.inside or "disabled" in a or a.get("form", "page-form") != "page-form":
+            return  # controls of another form (file uploads) are not posted with the page
         name = a.get("name")
         if tag == "input" and name and a.get("type") not in ("submit", "button"):
             if a.get("type") in ("radio", "checkbox") and "checked" not in a:
@@ -251,7 +251,8 @@ def test_hidden_follow_ups_are_kept_flagged_and_not_validated(app: Flask, client
     assert re.search(r'id="q-detail"[^>]*\bhidden\b', text)
     assert "Use at least 5 characters." not in text  # hidden: not validated
     import engine
-    from web import catalog, fill
+    from web import catalog
+    from web.answers import stored as stored_rows
     from web.answers import values
     from web.extensions import db
     from web.models import Response
@@ -259,7 +260,7 @@ def test_hidden_follow_ups_are_kept_flagged_and_not_validated(app: Flask, client
     with app.app_context():
         response = db.session.get(Response, every_type)
         q = catalog.questionnaire(response.version)
-        evaluation = engine.evaluate(q, values(q, fill.stored(response)))
+        evaluation = engine.evaluate(q, values(q, stored_rows(response)))
         assert {"detail", "detail_rows"} <= evaluation.not_applicable
         assert "detail" not in evaluation.problems and "detail" not in evaluation.values
         assert response.problems == 0  # the completeness figures do not count it
@@ -369,15 +370,25 @@ def test_contributor_changes_only_the_assigned_chapters(client: FlaskClient) -> 
     chapter2 = "p5_1"
     chapter3 = "p15_a"
     page = client.get(page_path(response.id, chapter2)).get_data(as_text=True)
-    assert re.search(r'<input disabled[^>]*name="p5_1.compliance"', page)
+    assert 'name="p5_1.compliance"' not in page and "data-read-only" in page  # shown as text, no control
     assert 'name="_p-p5_1.compliance"' not in page
+    assert "outside the chapters and articles assigned to you" in page and ">Save</button>" not in page
     before = stored(response.id)
     forged = {"csrf_token": csrf_token(client, page_path(response.id, chapter2)), "_k": "forged",
               "_p-p5_1.compliance": "1", "_v-p5_1.compliance": "0", "p5_1.compliance": "yes"}
-    assert client.post(page_path(response.id, chapter2), data=forged).status_code == 302
+    refused = client.post(page_path(response.id, chapter2), data=forged)
+    assert refused.status_code == 400  # refused, and said so: never "Your answers are saved"
+    shown = refused.get_data(as_text=True)
+    assert "There is a problem" in shown and "Not saved: this answer is outside the chapters" in shown
+    beside = shown[shown.index('id="q-p5_1.compliance"'):]
+    assert beside.index("Not saved: this answer is outside") < beside.index('class="question-tools"')  # beside it
+    assert "Your answers are saved" not in shown
     reply = autosave(client, response.id, [{"q": "p5_1.compliance", "value": "no", "base": 0, "key": "c1"}],
                      page=chapter2).get_json()
-    assert reply["ignored"] == ["p5_1.compliance"] and reply["saved"] == {}
+    assert reply["saved"] == {} and reply["ignored"] == []
+    assert reply["refused"] == {"p5_1.compliance": [
+        "Not saved: this answer is outside the chapters and articles assigned to you. "
+        "Ask your focal point to change it, or to assign it to you."]}
     assert stored(response.id) == before == {}
     assert history(response.id) == []
     # their own chapter they may change

@@ -347,3 +347,4 @@ def test_profiles_command_renders_in_parallel_and_reports_failures(app: Flask, t
     assert usage.exit_code == 2 and "--all" in usage.output
     bad = runner.invoke(profiles_command, ["--all", "--lang", "de", "--out", str(tmp_path)])
     assert bad.exit_code == 2 and "unknown language" in bad.output
+

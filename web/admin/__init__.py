@@ -89,6 +89,7 @@ def _form_data(user: User) -> object:
         role = user.role
         state = user.state.code if user.state else ""
         active = user.active
+        expert = user.expert
         assignments = " ".join(f"{a.scope}:{a.ref}" for a in user.assignments)
         language = user.language or ""
         organization = user.organization

@@ -38,6 +38,8 @@ class UserForm(FlaskForm):
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     phone = StringField(_l("Telephone"), validators=[
         Optional(), Length(max=50), Regexp(r"^[0-9+() .\-]*$", message=_l("Use digits, spaces and + ( ) - only."))])
+    expert = BooleanField(_l("Governmental expert (reviews other States in the cycles their State is assigned to)"),
+                          default=False)
     assignments = StringField(
         _l("Assignment (contributors only, e.g. 'chapter:III article:15'; empty for everything)"),
         validators=[Optional(), Length(max=500),

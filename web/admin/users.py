@@ -18,7 +18,7 @@ class AccountError(ValueError):
 
 def set_account(user: User, *, email: str, role: str, state_code: str | None, name: str = "",
                 active: bool = True, assignments: str = "", password: str | None = None,
-                language: str | None = None) -> User:
+                language: str | None = None, expert: bool | None = None) -> User:
     email = email.strip().lower()
     if role not in ROLES:
         raise AccountError(_("Unknown role %(role)s.", role=role))
@@ -35,6 +35,8 @@ def set_account(user: User, *, email: str, role: str, state_code: str | None, na
     user.email, user.name, user.role, user.active = email, name.strip(), role, active
     user.state = state
     user.state_id = state.id if state else None
+    if expert is not None or role not in STATE_ROLES:  # governmental experts are accounts of a State
+        user.expert = bool(expert) and role in STATE_ROLES
     if language is not None:
         user.language = language or None
     if password:
@@ -96,7 +98,8 @@ def apply_account(user: User, form: Any, new: bool) -> User:
     """The admin form: a new account gets an invitation to choose its password (never typed here)."""
     found = set_account(user, email=form.email.data, role=form.role.data, state_code=form.state.data,
                         name=form.name.data or "", active=bool(form.active.data),
-                        assignments=form.assignments.data or "", language=form.language.data or "")
+                        assignments=form.assignments.data or "", language=form.language.data or "",
+                        expert=bool(form.expert.data))
     set_contact(found, organization=form.organization.data or "", ta_focal_point=bool(form.ta_focal_point.data),
                 position=form.position.data or "", phone=form.phone.data or "")
     if new:

@@ -21,14 +21,12 @@ import engine
 from exports.data import csv_cell
 from exports.provisions import BUCKETS, layouts
 
-from .. import access, catalog, consent
+from .. import catalog
 from ..access import login_required
 from ..content import provision_number
-from ..data import sources
-from ..db import db
 from ..i18n import current_language, is_rtl
 from ..models import QuestionnaireVersion
-from . import chart, figures
+from . import aggregates, chart, figures
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 
@@ -42,26 +40,15 @@ def _versions() -> list[QuestionnaireVersion]:
 
 
 def _data() -> tuple[QuestionnaireVersion | None, list[QuestionnaireVersion], engine.Questionnaire | None,
-                     list[figures.StateData]]:
+                     aggregates.Figures]:
+    """The chosen questionnaire and its figures, counted ahead (``aggregates``) for the user's audience."""
     versions = _versions()
     chosen = request.args.get("q")
     version = next((v for v in versions if v.questionnaire_id == chosen), versions[0] if versions else None)
     if version is None:
-        return None, versions, None, []
-    lang = current_language()
-    scoped = sources.for_questionnaire(sources.aggregate_responses(current_user), version.questionnaire_id)
-    latest = sources.latest_per_state(db.session.scalars(scoped).all())
-    keys = sources.source_keys(latest)
-    data = [figures.StateData(r.state.code, r.state.name(lang), r.state.region, sources.facts_cache.get(r, keys[r.id]),
-                              named=access.named(current_user, r, "assistance"),
-                              chapters=None if current_user.is_secretariat else _named_chapters(r))
-            for r in latest]
-    return version, versions, catalog.questionnaire(version), data
-
-
-def _named_chapters(response: Any) -> frozenset[str] | None:
-    """Chapters in which a State is named in figures: those of its published profile, by consent."""
-    return consent.shared_chapters(response) if response.published else frozenset()
+        return None, versions, None, aggregates.Figures([], {}, {})
+    return version, versions, catalog.questionnaire(version), aggregates.for_page(version, current_user,
+                                                                                  current_language())
 
 
 @bp.get("/")
@@ -77,13 +64,8 @@ def _breakdown() -> str:
     return by
 
 
-def _assistance_rows(by: str, q: engine.Questionnaire, data: list[figures.StateData]) -> list[figures.Row]:
-    lang = current_language()
-    if by == "article":
-        return figures.ta_by_article(data, q, lang)
-    if by == "category":
-        return figures.ta_by_category(data, q, lang)
-    return figures.ta_by_region(data, lang)
+def _assistance_rows(by: str, q: engine.Questionnaire, found: aggregates.Figures) -> list[figures.Row]:
+    return found.rows(by, q, current_language())
 
 
 def _row_label(by: str, row: figures.Row) -> str:
@@ -93,7 +75,7 @@ def _row_label(by: str, row: figures.Row) -> str:
     return row.label
 
 
-def _assistance() -> tuple[str, QuestionnaireVersion | None, list[QuestionnaireVersion], list[figures.StateData],
+def _assistance() -> tuple[str, QuestionnaireVersion | None, list[QuestionnaireVersion], aggregates.Figures,
                            list[figures.Row]]:
     """The breakdown asked for, the versions, the data counted and the rows of assistance needs."""
     by = _breakdown()
@@ -112,7 +94,7 @@ def assistance() -> str:
                      _("%(title)s: number of States. The table below gives the same figures.", title=titles[by]),
                      f"ta-{by}", rtl=is_rtl()) if rows else None
     return render_template("analysis/assistance.html", by=by, title=titles[by], rows=rows, svg=svg,
-                           version=version, versions=versions, states=len(data), row_label=_row_label,
+                           version=version, versions=versions, states=len(data.data), row_label=_row_label,
                            public=not current_user.is_secretariat)
 
 
@@ -155,17 +137,17 @@ def compliance() -> str:
     version, versions, q, data = _data()
     chapters = _chapters(q)
     chapter = _chapter(chapters)
-    rows = figures.compliance_by_provision(data, q, chapter) if q is not None else []
+    rows = data.compliance(chapter) if q is not None else []
     series = _series(q)
     svg = chart.stacked([(_("Article %(number)s", number=provision_number(r.provision)),
                           [r.count(s.key) for s in series]) for r in rows], series,
                         _("Compliance by provision: number of States per answer. The table below gives the same "
-                          "figures."), "compliance", rtl=is_rtl()) if rows and data else None
+                          "figures."), "compliance", rtl=is_rtl()) if rows and data.data else None
     levels = {}
     if q is not None and q.framework is not None:
         levels = {level.code: q.text(level.label, current_language()).text for level in q.framework.levels}
     return render_template("analysis/compliance.html", rows=rows, svg=svg, version=version, versions=versions,
-                           states=len(data), chapters=chapters, chapter=chapter or "all", series=series,
+                           states=len(data.data), chapters=chapters, chapter=chapter or "all", series=series,
                            levels=levels, provision_number=provision_number, public=not current_user.is_secretariat)
 
 
@@ -183,7 +165,7 @@ def _series(q: engine.Questionnaire | None) -> list[chart.Series]:
 def compliance_csv() -> Response:
     version, _versions_, q, data = _data()
     chapter = _chapter(_chapters(q))
-    rows = figures.compliance_by_provision(data, q, chapter) if q is not None else []
+    rows = data.compliance(chapter) if q is not None else []
     buckets = [series.key for series in _series(q)]
     header = ["chapter", "article", "provision", "level", *buckets, *(f"{b}_states" for b in buckets)]
     lines = [[r.chapter, r.article, r.provision, r.level, *(r.count(b) for b in buckets),

@@ -45,6 +45,7 @@ class Row:
     states: list[tuple[str, str]] = field(default_factory=list)  # named (code, name), in name order
     reporting: int = 0  # by region: States in the data
     counted: set[str] = field(default_factory=set)  # codes of every State counted, named or not
+    total: int | None = None  # States counted, when read back from stored figures (no codes kept)
 
     def add_state(self, state: StateData) -> None:
         self.counted.add(state.code)
@@ -53,12 +54,12 @@ class Row:
 
     @property
     def state_count(self) -> int:
-        return len(self.counted)
+        return len(self.counted) if self.total is None else self.total
 
     @property
     def unnamed(self) -> int:
         """States counted whose consent does not let them be named."""
-        return len(self.counted) - len(self.states)
+        return self.state_count - len(self.states)
 
 
 def article_order(article: str) -> tuple[int, str]:

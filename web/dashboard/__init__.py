@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -10,19 +13,20 @@ from .. import access, catalog
 from ..access import login_required
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Response, State
+from ..models.states import REGIONAL_GROUPS
+from . import queue
+from .queue import STATUSES, Row
 
 bp = Blueprint("dashboard", __name__)
 
 #: Sort keys of the secretariat's table, mapped to how rows sort (never to SQL).
-SORTS = {
-    "state": lambda row: row["name"].casefold(),
-    "region": lambda row: (row["region"], row["name"].casefold()),
-    "status": lambda row: (row["status_order"], row["name"].casefold()),
-    "progress": lambda row: (row["percent"], row["name"].casefold()),
-    "updated": lambda row: (row["updated"] is None, row["updated"] or 0),
+SORTS: dict[str, Callable[[Row], Any]] = {
+    "state": lambda row: row.state.name(current_language()).casefold(),
+    "group": lambda row: (REGIONAL_GROUPS.index(row.state.group), row.state.name(current_language()).casefold()),
+    "status": lambda row: (STATUSES.index(row.status), row.state.name(current_language()).casefold()),
+    "progress": lambda row: (row.percent, row.state.name(current_language()).casefold()),
+    "updated": lambda row: (row.updated is None, row.updated.timestamp() if row.updated else 0),
 }
-STATUS_ORDER = {"not_started": 0, "draft": 1, "returned": 2, "submitted": 3, "accepted": 4}
 
 
 @bp.get("/")
@@ -36,29 +40,23 @@ def index() -> str | WerkzeugResponse:
 
 
 def secretariat() -> str:
+    """The work queue: counts by status, what awaits review (oldest first), every State's standing,
+    filtered by status, UN regional group and questionnaire."""
     versions = catalog.current_versions()
-    chosen = request.args.get("q")
-    version = next((v for v in versions if v.questionnaire_id == chosen), versions[0] if versions else None)
+    if not versions:
+        return render_template("dashboard/secretariat.html", version=None, versions=[])
+    ids = [v.questionnaire_id for v in versions]
+    responses = queue.response_counts(current_user)
+    filters = queue.valid_filters(request.args, ids, queue.default_questionnaire(ids, responses))
     sort = request.args.get("sort", "state")
-    if sort not in SORTS:
+    if filters is None or sort not in SORTS:
         abort(400)
     descending = request.args.get("dir") == "desc"
-    rows = _progress_rows(version) if version else []
-    rows.sort(key=SORTS[sort], reverse=descending)
-    return render_template("dashboard/secretariat.html", versions=versions, version=version, rows=rows,
-                           sort=sort, descending=descending)
-
-
-def _progress_rows(version: object) -> list[dict[str, object]]:
-    lang = current_language()
-    responses = {r.state_id: r for r in db.session.scalars(
-        access.responses(current_user).where(Response.version_id == version.id))}  # type: ignore[attr-defined]
-    rows = []
-    for state in db.session.scalars(access.states(current_user).order_by(State.code)):
-        resp = responses.get(state.id)
-        status = resp.status if resp else "not_started"
-        rows.append({"code": state.code, "name": state.name(lang), "region": state.region, "status": status,
-                     "status_order": STATUS_ORDER[status], "percent": resp.percent if resp else 0,
-                     "problems": resp.problems if resp else 0, "updated": resp.updated_at if resp else None,
-                     "response": resp})
-    return rows
+    all_rows = queue.rows(current_user, filters.questionnaire)
+    shown = sorted((row for row in all_rows if filters.keeps(row)), key=SORTS[sort], reverse=descending)
+    return render_template(
+        "dashboard/secretariat.html", versions=versions, version=versions[ids.index(filters.questionnaire)],
+        filters=filters, rows=shown, counts=queue.counts(all_rows, filters),
+        awaiting=queue.awaiting(all_rows, filters), awaiting_by_questionnaire=queue.awaiting_counts(current_user),
+        statuses=queue.STATUSES, groups=REGIONAL_GROUPS, sort=sort, descending=descending,
+        days_since=queue.days_since)

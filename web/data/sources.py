@@ -20,15 +20,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import load_only
 
 from exports import data as exports
 from exports import provisions
 
 from .. import access, consent
-from ..answers import stored
 from ..db import db
 from ..models import QuestionnaireVersion, Response, Snapshot, State
-from ..workflow import profile_source
+from ..workflow import profile_source, source_key
 
 # The scoping rules live in web.access (one place); these names are kept for the data modules.
 public_view = access.public_view
@@ -69,19 +69,11 @@ def load(response: Response, lang: str, provisions_only: bool = False) -> export
     """A response's answers as an export source: its latest snapshot, or its live answers if a draft.
     ``provisions_only`` is the readers' view: answers about provisions, applicable ones only, of the
     chapters the State consented to share."""
-    origin = profile_source(response)
-    if origin.snapshot is not None:
-        frozen = origin.snapshot.answers
-        raw = {qid: item["value"] for qid, item in frozen.items() if item.get("value") is not None}
-        versions = {qid: int(item.get("version") or 0) for qid, item in frozen.items()}
-    else:
-        rows = stored(response)
-        raw = {qid: row.value for qid, row in rows.items() if row.value is not None}
-        versions = {qid: row.version for qid, row in rows.items()}
+    origin = profile_source(response)  # what it read is all an export needs: nothing is read again
     state = response.state
     return exports.Source(
-        state_code=state.code, state_name=state.name(lang), questionnaire=origin.questionnaire, raw=raw,
-        versions=versions, languages=dict(origin.languages), status=response.status,
+        state_code=state.code, state_name=state.name(lang), questionnaire=origin.questionnaire, raw=origin.raw,
+        versions=origin.versions, languages=dict(origin.languages), status=response.status,
         origin="snapshot" if origin.snapshot is not None else "live",
         snapshot=origin.snapshot.number if origin.snapshot is not None else None, as_of=origin.as_of,
         region=state.region, provisions_only=provisions_only, include_not_applicable=not provisions_only,
@@ -93,22 +85,15 @@ def source_keys(rows: Iterable[Response]) -> dict[int, str]:
     (its id and the hash of its answers) of a submitted response, the time of the last save of a draft."""
     rows = list(rows)
     ids = [row.id for row in rows]
-    latest: dict[int, tuple[int, str]] = {}
+    latest: dict[int, Snapshot] = {}
     if ids:
         newest = (select(func.max(Snapshot.id)).where(Snapshot.response_id.in_(ids))
                   .group_by(Snapshot.response_id))
-        for response_id, snapshot_id, answers_hash in db.session.execute(select(
-                Snapshot.response_id, Snapshot.id, Snapshot.answers_hash).where(Snapshot.id.in_(newest))):
-            latest[response_id] = (snapshot_id, answers_hash)
-    keys = {}
-    for row in rows:
-        version = row.version.content_hash[:12]
-        if row.status != "draft" and row.id in latest:
-            snapshot_id, answers_hash = latest[row.id]
-            keys[row.id] = f"{version}-s{snapshot_id}-{answers_hash[:16]}"
-        else:
-            keys[row.id] = f"{version}-r{row.updated_at.timestamp():.6f}"
-    return keys
+        for snapshot in db.session.scalars(select(Snapshot).where(Snapshot.id.in_(newest)).options(
+                load_only(Snapshot.id, Snapshot.response_id, Snapshot.answers_hash))):
+            latest[snapshot.response_id] = snapshot
+    return {row.id: f"{row.version.content_hash[:12]}-"
+            + source_key(row, latest.get(row.id) if row.status != "draft" else None) for row in rows}
 
 
 class _Facts:

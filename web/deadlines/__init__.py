@@ -6,8 +6,9 @@ the round once it was submitted (submitted or accepted, or accepted once and ame
 State that is not done after its due date is overdue, whether it started or not. Days are counted
 in UTC dates: a submission on the due date is on time.
 
-The one place that decides which round a response answers is :func:`round_of` (today: the open
-round of its questionnaire); review cycles will attach responses to a round of their own.
+The one place that decides which round a response answers is :func:`round_of`: the review cycle the
+response was started in (``Response.round_id``, see ``web.cycles``), else the open round of its
+questionnaire.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import date
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from ..db import db
 from ..models import ReportingRound, Response, State, StateDeadline
@@ -77,7 +79,9 @@ def open_round(questionnaire_id: str) -> ReportingRound | None:
 
 
 def round_of(response: Response) -> ReportingRound | None:
-    """The round a response answers: the open round of its questionnaire."""
+    """The round a response answers: the cycle it was started in, else the open round of its questionnaire."""
+    if response.round_id is not None:
+        return db.session.get(ReportingRound, response.round_id)
     return open_round(response.version.questionnaire_id)
 
 
@@ -141,7 +145,7 @@ def overdue(day: date | None = None) -> list[Late]:
     rows: list[Late] = []
     states = list(db.session.scalars(select(State).order_by(State.code)))
     for found in open_rounds():
-        latest = latest_responses(found.questionnaire_id)
+        latest = responses_of(found)
         for state in states:
             when = due(found, state.id)
             if when.on < day and not is_done(latest.get(state.id)):
@@ -150,13 +154,22 @@ def overdue(day: date | None = None) -> list[Late]:
     return rows
 
 
-def latest_responses(questionnaire_id: str) -> dict[int, Response]:
+def responses_of(found: ReportingRound) -> dict[int, Response]:
+    """Each State's response that answers the round: in a review cycle only responses of the cycle
+    count (an earlier cycle's accepted response does not answer this one)."""
+    return latest_responses(found.questionnaire_id, found.id if found.version_id is not None else None)
+
+
+def latest_responses(questionnaire_id: str, round_id: int | None = None) -> dict[int, Response]:
     """Each State's newest response to any version of the questionnaire."""
     from ..models import QuestionnaireVersion
 
     found: dict[int, Response] = {}
-    for response in db.session.scalars(select(Response).join(QuestionnaireVersion).where(
-            QuestionnaireVersion.questionnaire_id == questionnaire_id).order_by(Response.created_at)):
+    query = select(Response).join(QuestionnaireVersion).where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
+    if round_id is not None:
+        query = query.where(Response.round_id == round_id)
+    query = query.options(lazyload(Response.version))  # not each version's YAML again
+    for response in db.session.scalars(query.order_by(Response.created_at)):
         found[response.state_id] = response
     return found
 
@@ -180,12 +193,11 @@ def state_dues(questionnaire_id: str) -> dict[str, Due]:
 
 @dataclass(frozen=True)
 class WorkQueue:
-    waiting: list[Response]  # submitted, to review (the oldest first)
+    """The deadlines' part of the secretariat's work queue (what awaits review: ``web.dashboard.queue``)."""
+
     late: list[Late]
 
 
 def work_queue() -> WorkQueue:
-    """What waits for the secretariat: submissions to review, and States past their deadline."""
-    waiting = list(db.session.scalars(select(Response).where(Response.status == "submitted")
-                                      .order_by(Response.submitted_at)))
-    return WorkQueue(waiting, overdue())
+    """States past their deadline, for the secretariat's work queue."""
+    return WorkQueue(overdue())

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from .. import catalog
 from ..access import SECRETARIAT, require_roles
+from ..cycles import CycleError, open_cycle
 from ..db import db
 from ..models import ReportingRound, State
 from ..models.base import utcnow
@@ -32,6 +33,9 @@ class RoundForm(FlaskForm):
     name = StringField(_l("Name of the round"), validators=[DataRequired(), Length(max=200)])
     opens_on = DateField(_l("Opens on"), validators=[Optional()])
     due_on = DateField(_l("Due on (for every State)"), validators=[DataRequired()])
+    chapters = StringField(_l("Chapters in scope, for a review cycle (e.g. II,V; empty: a round with a due date only)"),
+                           validators=[Optional(), Length(max=100),
+                                       Regexp(r"^[A-Za-z ,]*$", message=_l("Write chapter numbers such as II,V."))])
 
 
 class DueForm(FlaskForm):
@@ -74,16 +78,31 @@ def open_round() -> tuple[str, int] | WerkzeugResponse:
     form.questionnaire.choices = _questionnaires()
     if form.validate_on_submit():
         try:
-            found = open_new(form.questionnaire.data or "", form.name.data or "", form.due_on.data,
-                             form.opens_on.data, current_user.id)
+            found = _open(form)
         except DeadlineError as exc:
             db.session.rollback()
             form.due_on.errors = [str(ERRORS[str(exc)])]
+        except CycleError as exc:
+            db.session.rollback()
+            if exc.code in ERRORS:
+                form.due_on.errors = [str(ERRORS[exc.code])]
+            else:
+                form.chapters.errors = [_("Unknown chapters: %(detail)s.", detail=exc.detail)]
         else:
             db.session.commit()
             flash(_("The round %(name)s is open.", name=found.name), "success")
             return redirect(url_for("deadlines.round_view", round_id=found.id))
     return _index(form, 400)
+
+
+def _open(form: RoundForm) -> ReportingRound:
+    """A round with a due date, or a review cycle when chapters are given (``web.cycles``)."""
+    chapters = [c for c in (form.chapters.data or "").replace(" ", ",").split(",") if c]
+    if chapters:
+        return open_cycle(form.questionnaire.data or "", form.name.data or "", chapters, form.due_on.data,  # type: ignore[arg-type]
+                          form.opens_on.data, current_user.id)
+    return open_new(form.questionnaire.data or "", form.name.data or "", form.due_on.data,  # type: ignore[arg-type]
+                    form.opens_on.data, current_user.id)
 
 
 def _round(round_id: int) -> ReportingRound:

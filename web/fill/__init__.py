@@ -10,10 +10,10 @@ JavaScript the same pages work with plain form posts.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -22,17 +22,19 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 from engine.model import Item
+from engine.stored import conditions
 
-from .. import access, bounds, catalog
+from .. import access, bounds, catalog, cycles, progress
 from ..access import login_required
-from ..answers import Change, Conflict, ResponseClosed, Result, conflict_with, save, stored, values
+from ..answers import NOT_ASSIGNED, Change, Conflict, ResponseClosed, Result, conflict_with, save
 from ..content import group_title, level_label, raw_text, summary, text
 from ..db import db
 from ..faults import retry_safe
 from ..i18n import current_language
-from ..models import AnswerRevision, QuestionnaireVersion, Response
+from ..loaded import loaded
+from ..models import Answer, AnswerRevision, QuestionnaireVersion, Response
 from ..security import error_page, typed_values
-from . import forms
+from . import forms, navigation
 from .messages import message, messages_for
 from .pages import Page, pages
 
@@ -42,22 +44,57 @@ MAX_CHANGES = 500
 
 
 class Context:
-    """Everything a page of a response needs, loaded once per request."""
+    """Everything a page of a response needs, loaded once per request (``web.loaded``): a page reads
+    its own answers and stored evaluation (``show``), the table of contents every answer (``whole``)."""
 
-    def __init__(self, response_id: int):
+    def __init__(self, response_id: int, whole: bool = False):
         self.response: Response = access.response(current_user, response_id)
         self.q = catalog.questionnaire(self.response.version)
-        self.pages = pages(self.q)
-        self.rows = stored(self.response)
-        self.answers = values(self.q, self.rows)
-        self._evaluation: engine.Evaluation | None = None
+        self.scope = cycles.scope_of(self.response)  # a review cycle's chapters: other pages are not shown
+        self.pages = self.scope.pages(self.q) if self.scope is not None else pages(self.q)
+        self.loaded = loaded(self.response, self.q)
+        if whole:
+            self.loaded.whole()
+        self.pending = Pending(self.loaded.rows)  # carried over, not yet confirmed
+        self._tracker: progress.Tracker | None = None
         self.can_edit = access.can_edit(current_user, self.response)
+        #: A contributor limited to some chapters or articles works on those pages only.
+        self.scoped = current_user.role == "contributor" and bool(current_user.assignments)
+
+    @property
+    def rows(self) -> Mapping[str, Answer]:
+        return self.loaded.rows
+
+    @property
+    def answers(self) -> Mapping[str, Any]:
+        return self.loaded.answers
 
     @property
     def evaluation(self) -> engine.Evaluation:
-        if self._evaluation is None:
-            self._evaluation = engine.evaluate(self.q, self.answers)
-        return self._evaluation
+        return self.loaded.evaluation
+
+    def show(self, page: Page) -> Page:
+        """Read at once what ``page`` shows: its answers, and the visibility and answers its
+        conditions read."""
+        ids = set(page.question_ids)
+        for question in page.questions:
+            items: tuple[Item, ...] = (*self.q.ancestors(question.id), question)
+            for item in items:
+                for condition in conditions(item):
+                    ids.update(condition.refs)
+        self.loaded.prefetch(ids)
+        return page
+
+    @property
+    def tracker(self) -> progress.Tracker:
+        """Every page's status, and the figure over the pages this person works on."""
+        if self._tracker is None:
+            self._tracker = progress.Tracker(self.q, self.evaluation, self._in_scope if self.scoped else None,
+                                             layout=self.pages, pending=set(self.pending))
+        return self._tracker
+
+    def _in_scope(self, page: Page) -> bool:
+        return any(access.can_answer_question(current_user, self.q, qid) for qid in page.question_ids)
 
     def require_edit(self) -> None:
         """Refuse a change: "already submitted" (409) to the State's own users, else 403."""
@@ -68,7 +105,8 @@ class Context:
         abort(403)
 
     def editable(self, question_id: str) -> bool:
-        return self.can_edit and access.can_answer_question(current_user, self.q, question_id)
+        return (self.can_edit and access.can_answer_question(current_user, self.q, question_id)
+                and (self.scope is None or self.scope.covers(self.q, question_id)))
 
     def page(self, page_id: str) -> Page:
         page = self.pages.by_id.get(page_id)
@@ -76,35 +114,29 @@ class Context:
             abort(404)
         return page
 
-    def stored_json(self) -> dict[str, Any]:
-        return {qid: row.value for qid, row in self.rows.items()}
+    def stored_json(self, page: Page) -> dict[str, Any]:
+        return self.loaded.json_of(page.question_ids)
 
-    def versions(self) -> dict[str, int]:
-        return {qid: row.version for qid, row in self.rows.items()}
+    def versions(self, page: Page) -> dict[str, int]:
+        return self.loaded.versions_of(page.question_ids)
 
-    def page_status(self, page: Page) -> tuple[str, int]:
-        visible = [qid for qid in page.question_ids if self.evaluation.is_visible(qid)]
-        if not visible or not any(self.evaluation.is_visible(g.id) for g in (page.group,)):
-            return "not_applicable", 100
-        progress = self.evaluation.progress_of(visible)
-        return progress.status, progress.percent
+
+    def total(self) -> Any:
+        """The response's figures as counted (chapters in scope, unconfirmed answers not done)."""
+        from ..progress import counted_total
+
+        return counted_total(self.response, self.q, self.answers, self.evaluation)
 
 
 @bp.get("/responses/<int:response_id>")
 @login_required
 def overview(response_id: int) -> str:
     ctx = Context(response_id)
-    sections = []
-    for section in ctx.q.sections:
-        items = []
-        for page in ctx.pages.in_section(section):
-            status, percent = ctx.page_status(page)
-            items.append({"page": page, "title": group_title(ctx.q, page.group), "status": status,
-                          "percent": percent, "article": _article_heading(ctx, page)})
-        sections.append({"section": section, "title": text(ctx.q, section.title), "items": items,
-                         "status": ctx.evaluation.status(section.id),
-                         "percent": ctx.evaluation.progress(section.id).percent})
-    return render_template("fill/overview.html", ctx=ctx, sections=sections, total=ctx.evaluation.total,
+    tracker = ctx.tracker
+    nav = navigation.build(ctx.q, tracker, ctx.response, None, navigation.Filters.read(request.args, ctx.q),
+                           ctx.scoped)  # the contents: the side navigation of every page, unfolded here
+    return render_template("fill/overview.html", ctx=ctx, nav=nav, filter_labels=navigation.FILTERS,
+                           figure=tracker.figure(), whole=tracker.figure(ctx.pages.list), total=ctx.total(),
                            resume=_resume_page(ctx), **_workflow_panel(ctx))
 
 
@@ -133,33 +165,67 @@ def _framework_chapters(q: engine.Questionnaire) -> list[tuple[str, str]]:
     return [(c.id, text(q, c.title).text) for c in q.framework.chapters]
 
 
-def _article_heading(ctx: Context, page: Page) -> str | None:
-    """Show an article's title once, above its first page in the table of contents."""
-    parent = page.trail[-1] if len(page.trail) > 1 else None
-    if parent is None or parent.kind == "section" or not parent.provisions:
-        return None
-    before = ctx.pages.list[page.index - 1] if page.index else None
-    if before is not None and before.trail and before.trail[-1].id == parent.id:
-        return None
-    return group_title(ctx.q, parent).text
+class Pending(Mapping[str, str]):
+    """Answers carried over from the previous cycle and not yet confirmed (question id -> where
+    from), read from the rows a page reads (``web.loaded``): a page never reads the whole response."""
+
+    def __init__(self, rows: Mapping[str, Answer]):
+        self.rows = rows
+
+    def __getitem__(self, qid: str) -> str:
+        row = self.rows.get(qid)
+        if row is None or not row.carried_from or row.value is None:
+            raise KeyError(qid)
+        return row.carried_from
+
+    def __contains__(self, qid: object) -> bool:
+        return isinstance(qid, str) and self.get(qid) is not None
+
+    def __bool__(self) -> bool:  # asked key by key: a page never lists them all
+        return True
+
+    def __iter__(self) -> Iterator[str]:  # every row: for what shows the whole response
+        return (qid for qid in self.rows if qid in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _resume_page(ctx: Context) -> Page | None:
+    """The next page to do: the first incomplete page from the one this person edited last (that
+    one included), else from the start; every page done: the first page."""
     last = db.session.scalars(select(AnswerRevision.question_id).where(
         AnswerRevision.response_id == ctx.response.id, AnswerRevision.user_id == current_user.id,
         AnswerRevision.source != "conflict").order_by(AnswerRevision.id.desc())).first()
-    if last and last in ctx.pages.of_question:
-        return ctx.pages.of_question[last]
-    for page in ctx.pages.list:
-        if ctx.page_status(page)[0] in ("not_started", "in_progress", "has_errors"):
-            return page
-    return ctx.pages.list[0] if ctx.pages.list else None
+    tracker = ctx.tracker
+    edited = ctx.pages.of_question.get(last) if last else None
+    if edited is not None and tracker.status(edited) in progress.TO_DO:
+        return edited
+    page = tracker.next_to_do(edited)
+    if page is not None:
+        return page
+    return tracker.in_scope[0] if tracker.in_scope else None
+
+
+@bp.post("/responses/<int:response_id>/pages/<page_id>/confirm")
+@login_required
+def confirm(response_id: int, page_id: str) -> WerkzeugResponse:
+    """Confirm the carried-over answers of a page (a provision) as they are: one action."""
+    ctx = Context(response_id)
+    current = ctx.page(page_id)
+    ctx.require_edit()
+    done = cycles.confirm(ctx.response, ctx.q, [qid for qid in current.question_ids if ctx.editable(qid)],
+                          current_user)
+    db.session.commit()
+    if done:
+        flash(_("The answers carried over are confirmed."), "success")
+    return redirect(url_for("fill.page", response_id=response_id, page_id=current.id))
 
 
 @bp.get("/responses/<int:response_id>/resume")
 @login_required
 def resume(response_id: int) -> WerkzeugResponse:
-    ctx = Context(response_id)
+    ctx = Context(response_id, whole=True)
     page = _resume_page(ctx)
     if page is None:
         return redirect(url_for("fill.overview", response_id=response_id))
@@ -170,8 +236,8 @@ def resume(response_id: int) -> WerkzeugResponse:
 @login_required
 def page(response_id: int, page_id: str) -> str:
     ctx = Context(response_id)
-    current = ctx.page(page_id)
-    form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+    current = ctx.show(ctx.page(page_id))
+    form, entries = forms.build(ctx.q, current, ctx.stored_json(current), ctx.versions(current), ctx.editable,
                                 row_counts=_requested_rows(current))
     return _render_page(ctx, current, form, entries, problems=ctx.evaluation.problems)
 
@@ -191,27 +257,31 @@ def _requested_rows(page: Page) -> dict[str, int]:
 @retry_safe(lambda: bool(request.form.get("_k")))  # the page key makes a repeat count once
 def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[str, int]:
     ctx = Context(response_id)
-    current = ctx.page(page_id)
+    current = ctx.show(ctx.page(page_id))
     ctx.require_edit()
     counts = forms.posted_row_counts(current, request.form)
-    form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+    form, entries = forms.build(ctx.q, current, ctx.stored_json(current), ctx.versions(current), ctx.editable,
                                 formdata=request.form, row_counts=counts)
     if not form.validate():  # only the CSRF token: answers are checked by the engine
         abort(400)
+    outside = {qid: (NOT_ASSIGNED,) for qid in current.question_ids  # posted, but not the user's to change
+               if request.form.get(f"_p-{qid}") == "1" and not ctx.editable(qid)}
     action = request.form.get("_action")
     changes, row_counts = forms.read_changes(current, form, request.form, ctx.editable, action)
     result = save(ctx.response, ctx.q, changes, current_user, source="save", language=current_language(),
                   may_answer=ctx.editable)
     result.refused.update(forms.too_many_rows(current, request.form))
+    result.refused.update(outside)
     db.session.commit()
+    session["fill_received"] = request.form.get("_k", "")[:64]  # this browser's copy of the page arrived
     if result.conflicts:
         return render_template("fill/conflict.html", ctx=ctx, page=current,
                                conflicts=_conflicts(ctx, result.conflicts)), 409
     if result.refused:  # keep what was typed on screen, with the errors next to the fields
-        ctx = Context(response_id)
-        form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+        ctx.show(current)  # the answers as this save left them (read once: web.loaded)
+        form, entries = forms.build(ctx.q, current, ctx.stored_json(current), ctx.versions(current), ctx.editable,
                                     formdata=request.form, row_counts=counts)
-        problems = dict(ctx.evaluation.problems)
+        problems = {qid: ctx.evaluation.problems.get(qid, ()) for qid in current.question_ids}
         problems.update(result.refused)
         return _render_page(ctx, current, form, entries, problems=problems), 400
     rows: dict[str, Any] = {f"rows-{qid}": n for qid, n in row_counts.items() if action and n}
@@ -219,7 +289,11 @@ def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[
     if request.form.get("_go") == "next" and not action:
         target = ctx.pages.neighbours(current)[1] or current
         rows = {}
-    flash(_("Your answers are saved."), "success")
+    after_save = result.evaluation or ctx.evaluation
+    if target is current and any(after_save.problems.get(qid) for qid in current.question_ids):
+        session["fill_saved"] = current.id  # the page says it once: saved, some answers to check
+    else:
+        flash(_("Your answers are saved."), "success")
     return redirect(url_for("fill.page", response_id=response_id, page_id=target.id, **rows)
                     + (f"#{action.split(':')[1]}" if action and ":" in action else ""))
 
@@ -265,9 +339,9 @@ def after_expired_token() -> str:
     page_id = request.view_args.get("page_id") if request.view_args else None
     if current_user.is_authenticated and response_id is not None:
         ctx = Context(int(response_id))
-        current = ctx.page(str(page_id))
+        current = ctx.show(ctx.page(str(page_id)))
         counts = forms.posted_row_counts(current, request.form)
-        form, entries = forms.build(ctx.q, current, ctx.stored_json(), ctx.versions(), ctx.editable,
+        form, entries = forms.build(ctx.q, current, ctx.stored_json(current), ctx.versions(current), ctx.editable,
                                     formdata=request.form, row_counts=counts)
         flash(_("The page was open for a long time, so nothing was saved yet. Your answers are shown "
                 "again: check them and save."), "warning")
@@ -304,6 +378,8 @@ def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugRespons
                   may_answer=ctx.editable)
     db.session.commit()
     current = ctx.pages.by_id.get(str(payload.get("page", "")))
+    if current is not None:
+        ctx.show(current)
     return jsonify(_autosave_reply(ctx, current, result))
 
 
@@ -330,9 +406,7 @@ def _autosave_reply(ctx: Context, current: Page | None, result: Result) -> dict[
             reply["problems"][qid] = own
             reply["cells"][qid] = {f"{row}-{col}": msgs for (row, col), msgs in cells.items()}
         reply["visible"] = {qid: evaluation.is_visible(qid) for qid in current.question_ids}
-        visible = [qid for qid in current.question_ids if evaluation.is_visible(qid)]
-        progress = evaluation.progress_of(visible)
-        reply["page_status"] = progress.status if visible else "not_applicable"
+        reply["page_status"] = progress.page_status(evaluation, current, set(ctx.pending))
     reply["percent"] = ctx.response.percent
     return reply
 
@@ -409,34 +483,44 @@ def _render_page(ctx: Context, current: Page, form: Any, entries: list[forms.Ent
         cells[entry.question.id] = cell
     client = _client_data(ctx, current)
     provision = current.group.provisions[0] if len(current.group.provisions) == 1 else None
-    from ..models import Comment
-
-    comment_counts = dict(db.session.execute(
-        select(Comment.question_id, func.count()).where(
-            Comment.response_id == ctx.response.id, Comment.status == "open", Comment.parent_id.is_(None),
-            Comment.question_id.in_(current.question_ids)).group_by(Comment.question_id)).all())
+    nav = navigation.build(ctx.q, ctx.tracker, ctx.response, current,
+                           navigation.Filters.read(request.args, ctx.q), ctx.scoped)
+    comments = _open_comments(ctx, current)
+    saved_with_problems = session.pop("fill_saved", None) == current.id
     return render_template(
         "fill/page.html", ctx=ctx, page=current, form=form, entries=entries, messages=messages, cells=cells,
         before=before, after=after, title=group_title(ctx.q, current.group), summary=summary(ctx.q, current.group),
         level=level_label(ctx.q, provision) if provision else None, provision=provision,
         section_title=text(ctx.q, current.section.title), page_key=forms.page_key(),
         client_json=json.dumps(client, ensure_ascii=False, default=str),
-        article=_article_of(ctx, current), comment_counts=comment_counts)
+        article=_article_of(ctx, current), comments=comments, nav=nav, saved_with_problems=saved_with_problems,
+        filter_labels=navigation.FILTERS)
+
+
+def _open_comments(ctx: Context, page: Page) -> dict[str, list[Any]]:
+    """The open review comments on the page's questions (oldest first), shown beside their answers."""
+    from ..models import Comment
+
+    found = db.session.scalars(select(Comment).where(
+        Comment.response_id == ctx.response.id, Comment.status == "open", Comment.parent_id.is_(None),
+        Comment.question_id.in_(page.question_ids)).order_by(Comment.created_at, Comment.id)).all()
+    out: dict[str, list[Any]] = {}
+    for comment in found:
+        out.setdefault(comment.question_id or "", []).append(comment)
+    return out
 
 
 def _article_of(ctx: Context, page: Page) -> Any:
-    for group in reversed(page.trail):
-        if group.provisions and group.kind == "group":
-            return group_title(ctx.q, group)
-    return None
+    return group_title(ctx.q, page.article) if page.article is not None else None
 
 
 def _client_data(ctx: Context, page: Page) -> dict[str, Any]:
     """What the browser needs for instant branching: condition trees and answers read from elsewhere."""
     conditions = {}
     outside: dict[str, Any] = {}
-    on_page = set(page.question_ids)
-    for question in page.questions:
+    # answers shown as text (not the user's to change) cannot change here: read like those of other pages
+    on_page = {qid for qid in page.question_ids if ctx.editable(qid)}
+    for question in (q for q in page.questions if q.id in on_page):
         items: tuple[Item, ...] = (*ctx.q.ancestors(question.id), question)
         for item in items:
             condition = item.show_if
@@ -446,9 +530,19 @@ def _client_data(ctx: Context, page: Page) -> dict[str, Any]:
             for ref in condition.refs:
                 if ref not in on_page and ref in ctx.evaluation.values:
                     outside[ref] = client_value(ctx.q.question(ref), ctx.evaluation.values[ref])
-    chains = {qid: [g.id for g in ctx.q.ancestors(qid) if g.show_if is not None] for qid in page.question_ids}
+    chains = {qid: [g.id for g in ctx.q.ancestors(qid) if g.show_if is not None] for qid in on_page}
+    required: dict[str, Any] = {}
+    # required as the engine decides: always, never, or when a condition holds
+    for question in (q for q in page.questions if q.id in on_page):
+        rule = question.required
+        required[question.id] = rule if isinstance(rule, bool) else rule.as_json()
+        if not isinstance(rule, bool):
+            for ref in rule.refs:
+                if ref not in on_page and ref in ctx.evaluation.values:
+                    outside[ref] = client_value(ctx.q.question(ref), ctx.evaluation.values[ref])
     return {"response": ctx.response.id, "page": page.id, "conditions": conditions, "outside": outside,
-            "chains": chains, "types": {q.id: q.type for q in page.questions},
+            "chains": chains, "types": {q.id: q.type for q in page.questions if q.id in on_page}, "required": required,
+            "received": session.pop("fill_received", None),
             "autosave": url_for("fill.autosave", response_id=ctx.response.id), "user": current_user.id}
 
 
@@ -468,7 +562,7 @@ def client_value(question: engine.Question, value: Any) -> Any:
 @bp.get("/responses/<int:response_id>/print")
 @login_required
 def print_response(response_id: int) -> str:
-    ctx = Context(response_id)
+    ctx = Context(response_id, whole=True)
     return render_template("fill/print.html", ctx=ctx, q=ctx.q, version=ctx.response.version, blank=False,
                            pages=ctx.pages.list, state=ctx.response.state)
 

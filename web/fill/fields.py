@@ -7,11 +7,13 @@ done here: the engine is the one authority, and its problems are shown next to t
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 from flask_babel import gettext as _
 from wtforms import (
     EmailField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -140,10 +142,24 @@ class MultipleChoiceAdapter(Adapter):
         return list(data) if data else None
 
 
+class FileAdapter(Adapter):
+    """Evidence files are uploaded by their own form (``web.evidence``); the page carries the answer's
+    list of file references unchanged (JSON in a hidden field), so saving the page keeps them."""
+
+    def field(self, q: engine.Questionnaire, question: Question, label: str, **kw: Any) -> UnboundField:
+        return HiddenField(label, render_kw={"data-files": "", **kw})
+
+    def to_form(self, question: Question, value: Any) -> Any:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
+
+    def from_form(self, question: Question, data: Any) -> Any:
+        return data if isinstance(data, str) and data.strip() else None
+
+
 ADAPTERS: dict[str, Adapter] = {
     "text": TextAdapter(), "long_text": LongTextAdapter(), "url": UrlAdapter(), "email": EmailAdapter(),
     "number": NumberAdapter(), "date": DateAdapter(), "yes_no": YesNoAdapter(),
-    "single_choice": SingleChoiceAdapter(), "multiple_choice": MultipleChoiceAdapter(),
+    "single_choice": SingleChoiceAdapter(), "multiple_choice": MultipleChoiceAdapter(), "file": FileAdapter(),
 }
 #: Types rendered by the page itself rather than as one field.
 COMPOUND = frozenset({"table", "note"})

@@ -37,6 +37,13 @@ MESSAGES = {
     "max_rows": _l("Add at most %(max)s rows."),
     "constraint": _l("This answer does not meet the rules of this question."),
     "not_allowed": _l("You cannot change this answer."),
+    "max_files": _l("Attach at most %(max)s files."),
+    "file_size": _l("%(name)s is larger than the limit of this question."),
+    "file_type": _l("%(name)s is not of a kind this question accepts (%(allowed)s)."),
+    "file_reference": _l("A file of this answer could not be read; upload it again."),
+    "file_name": _l("The file name %(name)s cannot be used: give a name without folders."),
+    "not_assigned": _l("Not saved: this answer is outside the chapters and articles assigned to you. "
+                       "Ask your focal point to change it, or to assign it to you."),
 }
 
 
@@ -67,7 +74,16 @@ def messages_for(q: engine.Questionnaire, question: engine.Question, problems: t
     cells: dict[tuple[int, str], list[str]] = {}
     for problem in problems:
         if problem.row is not None and problem.column is not None:
-            cells.setdefault((problem.row, problem.column), []).append(message(q, problem))
+            cells.setdefault((problem.row, problem.column), []).append(cell_message(q, question, problem))
         else:
             own.append(message(q, problem))
     return own, cells
+
+
+def cell_message(q: engine.Questionnaire, question: engine.Question, problem: Problem) -> str:
+    """A table cell's problem naming its column and row, then the rule: "Year, row 2: Enter a whole
+    number." (read out of context, in the error summary or by a screen reader)."""
+    column = next((c for c in question.columns if c.id == problem.column), None)
+    name = text(q, column.label).text if column is not None else str(problem.column)
+    return str(_l("%(column)s, row %(row)d: %(message)s", column=name, row=(problem.row or 0) + 1,
+                  message=message(q, problem)))

@@ -7,7 +7,8 @@ document order, so conditions only ever read answers on the same or earlier page
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import engine
 from engine.model import Group, Question
@@ -25,6 +26,11 @@ class Page:
     @property
     def question_ids(self) -> tuple[str, ...]:
         return tuple(q.id for q in self.questions)
+
+    @property
+    def article(self) -> Group | None:
+        """The innermost group above the page that maps to the framework (an article), if any."""
+        return next((g for g in reversed(self.trail) if g.provisions and g.kind == "group"), None)
 
 
 class Pages:
@@ -63,6 +69,18 @@ class Pages:
         before = self.list[page.index - 1] if page.index > 0 else None
         after = self.list[page.index + 1] if page.index + 1 < len(self.list) else None
         return before, after
+
+    def subset(self, keep: Callable[[Page], bool]) -> Pages:
+        """The pages ``keep`` accepts, in the same order (e.g. the chapters of a review cycle)."""
+        out = Pages.__new__(Pages)
+        out.list, out.by_id, out.of_question = [], {}, {}
+        for page in self.list:
+            if keep(page):
+                page = replace(page, index=len(out.list))
+                out.list.append(page)
+                out.by_id[page.id] = page
+                out.of_question.update(dict.fromkeys(page.question_ids, page))
+        return out
 
     def in_section(self, section: Group) -> list[Page]:
         return [page for page in self.list if page.section.id == section.id]

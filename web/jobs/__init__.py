@@ -33,7 +33,7 @@ log = logging.getLogger("web.jobs")
 
 #: The functions a job may call (dotted names), so that whoever can write to Redis cannot make a
 #: worker call anything else.
-TASKS = frozenset({"web.profiles.tasks.render_profile",
+TASKS = frozenset({"web.profiles.tasks.render_profile", "web.analysis.aggregates.refresh",
                    # e-mail (web/mail): sending the outbox, reminders and digests, and their periodic runs
                    "web.mail.tasks.send_pending", "web.mail.tasks.check", "web.jobs.periodic.run"})
 

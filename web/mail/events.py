@@ -82,7 +82,7 @@ def _commented(response: Response, actor: User | None, details: dict[str, Any]) 
         (Comment.id == root.id) | (Comment.parent_id == root.id)))}
     people = [user for user in db.session.scalars(select(User).where(User.id.in_(
         [i for i in in_thread if i]), User.active.is_(True)))]
-    if actor is None or actor.is_secretariat:
+    if actor is None or actor.is_secretariat or actor.state_id != response.state_id:  # reviewers too
         people += _answer_authors(response, comment.question_id)
     _tell(people, actor, "comment", {"response": response.id, "comment": comment.id})
 

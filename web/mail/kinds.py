@@ -237,7 +237,7 @@ def reminder(ctx: Ctx) -> Content:
     due = date.fromisoformat(str(ctx.params["due"]))
     when = format_date(due, "long")
     days = int(ctx.params.get("days") or 0)
-    progress = (gettext("%(percent)d %% of the questions are answered.", percent=response.percent)
+    progress = (gettext("%(percent)d %% of the pages are complete.", percent=response.percent)
                 if response is not None else gettext("The self-assessment is not started yet."))
     link = external("fill.overview", response_id=response.id) if response else external("dashboard.index")
     if days > 0:

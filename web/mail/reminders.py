@@ -51,7 +51,7 @@ def run(day: date | None = None) -> int:
     for found in deadlines.open_rounds():
         if found.opens_on > day:
             continue
-        latest = deadlines.latest_responses(found.questionnaire_id)
+        latest = deadlines.responses_of(found)
         version_id = _version_id(found.questionnaire_id)
         for state_id in _states_with_people():
             response = latest.get(state_id)

@@ -4,7 +4,11 @@ A :class:`ReportingRound` is one round of reporting on a questionnaire (by its s
 ``uncac_checklist``, whatever version a State answers): a name, the date it opened and the date
 answers are due for every State. A :class:`StateDeadline` moves that date for one State (an
 extension granted by the secretariat). At most one round of a questionnaire is open at a time.
-Review cycles (chapters in scope, reviewing States) will extend the round.
+
+A round is also a **review cycle** of the Implementation Review Mechanism: the chapters of the
+framework in scope (the first cycle III and IV, the second II and V; none: every chapter) and the
+questionnaire version States answer in it. Responses started in the round belong to it
+(``Response.round_id``); the countries reviewed in it are ``web.models.reviews.CountryReview``.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, utcnow
+from .base import Base, Json, UTCDateTime, utcnow
 from .states import State
 
 
@@ -34,6 +38,10 @@ class ReportingRound(Base):
     opens_on: Mapped[date] = mapped_column(Date)
     #: The day answers are due from every State (the last day on which a submission is on time).
     due_on: Mapped[date] = mapped_column(Date)
+    #: Chapters of the framework in scope (``["II", "V"]``); empty: every chapter.
+    chapters: Mapped[list[str]] = mapped_column(Json, default=list)
+    #: The questionnaire version States answer in this cycle (none: the live version when they start).
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaire_versions.id"))
     #: Closed rounds send no reminders and list nothing as overdue.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -28,11 +28,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 
 class Response(Base):
-    """One per State per questionnaire version."""
+    """One per State per questionnaire version (and per review cycle it answers)."""
 
     __tablename__ = "responses"
     __table_args__ = (
-        UniqueConstraint("state_id", "version_id", name="one_per_state_and_version"),
+        UniqueConstraint("state_id", "version_id", "round_id", name="one_per_state_version_and_round"),
         CheckConstraint("status IN ('draft', 'submitted', 'returned', 'accepted')", name="known_status"),
         CheckConstraint("consent IN ('none', 'aggregate', 'assistance', 'profile')", name="known_consent"),
         CheckConstraint("published = false OR consent = 'profile'", name="published_within_consent"),
@@ -42,6 +42,8 @@ class Response(Base):
     state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="draft")
+    #: The reporting round or review cycle the response answers (none: started outside any cycle).
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("reporting_rounds.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Completeness as the engine computed it at the last save (for listings without evaluating).
@@ -83,6 +85,9 @@ class Answer(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The version an answer was carried over from at the start of a cycle (``2026.1``) until the
+    #: State confirms or changes it; an unconfirmed answer counts as not done.
+    carried_from: Mapped[str | None] = mapped_column(String(32))
 
 
 class AnswerRevision(Base):
@@ -106,3 +111,62 @@ class AnswerRevision(Base):
     #: The client's key for this change: the same save sent twice is recorded once.
     save_key: Mapped[str | None] = mapped_column(String(64))
     request_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class EvaluationState(Base):
+    """That a response's evaluation is stored (``evaluation_items``, ``evaluation_totals``), and for
+    which questionnaire version: kept up to date by every save of answers (``web.evaluations``)."""
+
+    __tablename__ = "evaluation_states"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EvaluationItem(Base):
+    """Whether one section, group or question of a response is visible now (what its answers show)."""
+
+    __tablename__ = "evaluation_items"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    visible: Mapped[bool] = mapped_column(Boolean)
+
+
+#: Scopes of totals: a section or group, a provision of the framework, an article.
+TOTAL_SCOPES = ("group", "provision", "article")
+
+
+class EvaluationTotal(Base):
+    """Completeness of one section, group, provision or article of a response: the engine's
+    ``Progress`` counts over its visible questions (the source of progress per provision)."""
+
+    __tablename__ = "evaluation_totals"
+    __table_args__ = (CheckConstraint("scope IN ('group', 'provision', 'article')", name="known_scope"),)
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    questions: Mapped[int] = mapped_column(Integer, default=0)  # visible questions that take an answer
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    required: Mapped[int] = mapped_column(Integer, default=0)
+    required_answered: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)  # visible answers that break a rule
+
+
+class FigureAggregate(Base):
+    """The figures across States of one questionnaire for one audience, counted ahead
+    (``web.analysis.aggregates``): codes only, names are added in the reader's language."""
+
+    __tablename__ = "figure_aggregates"
+    __table_args__ = (CheckConstraint("audience IN ('all', 'published')", name="known_audience"),)
+
+    questionnaire_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: ``all``: every State's latest response (the secretariat); ``published``: published ones.
+    audience: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id", ondelete="CASCADE"))
+    #: What was counted (``aggregates.key``): the figures are stale when the responses' key differs.
+    key: Mapped[str] = mapped_column(String(64))
+    data: Mapped[Any] = mapped_column(Json)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -43,6 +43,9 @@ class User(Base):
     phone: Mapped[str] = mapped_column(String(50), default="", server_default="")
     #: The institution (State users) or the organization a provider account speaks for.
     organization: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: A governmental expert of their State: reads the submitted self-assessments of the States
+    #: their State reviews in a cycle and comments on them (``web.reviews``).
+    expert: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Interface language chosen by the user (remembered across sessions).
     language: Mapped[str | None] = mapped_column(String(8))
     #: Bumped when the password is reset: every session opened before stops working.
@@ -88,6 +91,10 @@ class User(Base):
     @property
     def is_provider(self) -> bool:
         return self.role == "provider"
+
+    @property
+    def is_expert(self) -> bool:
+        return self.expert and self.role in STATE_ROLES and self.state_id is not None
 
     @property
     def is_admin(self) -> bool:

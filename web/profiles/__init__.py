@@ -30,12 +30,12 @@ from exports import profile as profiles
 from exports.cache import ProfileCache
 from exports.pdf import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Rendered, render_pdf
 
-from .. import access, consent
+from .. import access, catalog, consent, progress
 from ..access import login_required
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, current_language
 from ..jobs import JobError, JobState, views
-from ..models import QuestionnaireVersion, Response, State, User
+from ..models import QuestionnaireVersion, Response, Snapshot, State, User
 from ..workflow import profile_source
 
 bp = Blueprint("profiles", __name__, url_prefix="/states")
@@ -88,6 +88,8 @@ def download(code: str) -> WerkzeugResponse | tuple[Any, ...]:
 def _refresh_init(app: Any) -> None:
     from . import refresh
 
+    # a symbol with an unknown placeholder stops the start, saying which and what to use
+    profiles.Cover.of(app.config.get("PROFILE_ORGANIZATION"), app.config.get("PROFILE_SYMBOL"))
     refresh.init_app(app)
 
 
@@ -156,7 +158,9 @@ def profile_data(response: Response, chapters: frozenset[str] | None = None,
         status=response.status, as_of=source.as_of, snapshot_number=snapshot.number if snapshot else None,
         revision=snapshot.revision if snapshot else response.revision,
         answers_hash=snapshot.answers_hash if snapshot else "", source_key=source.key,
-        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers), chapters=chapters,
+        focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers), cover=cover(),
+        previous=previous_submission(response, snapshot), chapters=tuple(scope_chapters(response)),
+        progress=_figure(response, source.questionnaire, source.answers), shared=chapters,
         coordination=_coordination(state) if kind == "coordination" else None)
 
 
@@ -164,6 +168,44 @@ def _coordination(state: State) -> profiles.Coordination:
     from ..assistance.pack import coordination
 
     return coordination(state)
+
+
+def _figure(response: Response, q: engine.Questionnaire, answers: Any) -> tuple[int, int]:
+    """The same figure as every screen (web.progress) over the pages the profile shows."""
+    from ..cycles import pages_of
+
+    found = progress.Tracker(q, engine.evaluate(q, answers), layout=pages_of(response, q)).figure()
+    return found.complete, found.total
+
+
+def scope_chapters(response: Response) -> list[str]:
+    """The chapters of the review cycle the response belongs to (empty: all)."""
+    from ..cycles import scope_of
+
+    scope = scope_of(response)
+    return sorted(scope.chapters) if scope is not None else []
+
+
+def previous_submission(response: Response, shown: Snapshot | None) -> profiles.Previous | None:
+    """The submission the summary compares with: the one before ``shown``, or the latest one when
+    the profile shows live answers (a draft)."""
+    query = select(Snapshot).where(Snapshot.response_id == response.id)
+    if shown is not None:
+        query = query.where(Snapshot.number < shown.number)
+    snapshot = db.session.scalars(query.order_by(Snapshot.number.desc())).first()
+    if snapshot is None:
+        return None
+    version = db.session.get(QuestionnaireVersion, snapshot.version_id)
+    assert version is not None
+    q = catalog.questionnaire(version)
+    answers = engine.answers_from_json(q, {qid: item["value"] for qid, item in snapshot.answers.items()})
+    return profiles.Previous(snapshot.number, snapshot.created_at, q, answers)
+
+
+def cover() -> profiles.Cover:
+    """The cover the deployment configured (``PROFILE_ORGANIZATION``, ``PROFILE_SYMBOL``)."""
+    config = current_app.config
+    return profiles.Cover.of(config.get("PROFILE_ORGANIZATION"), config.get("PROFILE_SYMBOL"))
 
 
 def gettext_for(lang: str) -> Any:

@@ -176,7 +176,15 @@ def entry(response_id: int, question_id: str, row: int) -> str:
         provision=_provision(q, found.provision, lang), answers=_answers(q, source, found, lang),
         others=sorted(others, key=lambda e: (article_key(e.article), e.provision, e.row)),
         answer_url=_answer_url(q, response, found.question_id), http_link=http_link,
-        provision_number=provision_number)
+        provision_number=provision_number, files=_files(source, found))
+
+
+def _files(source: exports.Source, found: RepositoryEntry) -> list[dict[str, Any]]:
+    """The evidence files attached to the entry's row (the text of the law, where it is not online)."""
+    from ..evidence import refs_in
+
+    rows = source.raw.get(found.question_id) or []
+    return refs_in(rows[found.row]) if isinstance(rows, list) and found.row < len(rows) else []
 
 
 def _provision(q: engine.Questionnaire, provision_id: str, lang: str) -> dict[str, Any] | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -17,12 +19,14 @@ import engine
 
 from .. import access, bounds, catalog, consent, versions, workflow
 from ..access import login_required
-from ..content import raw_text, text
+from ..answers import stored, values
+from ..content import question_place, raw_text
 from ..db import db
-from ..fill.messages import message
 from ..fill.pages import pages
 from ..models import Activity, AnswerRevision, Comment, QuestionnaireVersion, Response, Snapshot, User
 from ..models.base import utcnow
+from . import check_answers
+from .wordiff import WordDiff, word_diff, worth_a_diff
 
 bp = Blueprint("review", __name__)
 
@@ -33,6 +37,31 @@ def _response(response_id: int) -> Response:
 
 def _back(response_id: int) -> WerkzeugResponse:
     return redirect(url_for("fill.overview", response_id=response_id))
+
+
+@bp.get("/responses/<int:response_id>/check")
+@login_required
+def check(response_id: int) -> str:
+    """Check your answers: what is left, or every answer with "Change" links; submitting starts here."""
+    response = _response(response_id)
+    return _check_page(response)
+
+
+def _check_page(response: Any, refused: bool = False) -> str:
+    q = catalog.questionnaire(response.version)
+    from ..cycles import pages_of, unconfirmed
+
+    found = check_answers.build(q, engine.evaluate(q, values(q, stored(response))), pages_of(response, q),
+                                set(unconfirmed(response)))
+    return render_template("review/check.html", response=response, q=q, check=found, refused=refused)
+
+
+@bp.get("/responses/<int:response_id>/submit")
+@login_required
+def submit_page(response_id: int) -> WerkzeugResponse:
+    """Reloading the submit address (or following a link to it) leads to the check page."""
+    _response(response_id)
+    return redirect(url_for("review.check", response_id=response_id))
 
 
 @bp.post("/responses/<int:response_id>/submit")
@@ -46,28 +75,31 @@ def submit(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     except workflow.WorkflowError as exc:
         db.session.rollback()
         if exc.code == "incomplete":
-            return _incomplete(response, exc.issues), 400
+            return _check_page(response, refused=True), 400
+        if exc.code == "unconfirmed":
+            flash(ngettext("%(num)d answer carried over from the previous cycle is not confirmed yet: confirm or "
+                           "update it first.", "%(num)d answers carried over from the previous cycle are not "
+                           "confirmed yet: confirm or update them first.", len(exc.issues)), "error")
+            return _back(response_id)
         flash(_("The self-assessment could not be submitted: its status changed meanwhile."), "error")
         return _back(response_id)
     db.session.commit()
-    flash(_("The self-assessment is submitted (submission %(n)d). The secretariat has been informed.",
-            n=snapshot.number), "success")
-    return _back(response_id)
+    return redirect(url_for("review.submitted", response_id=response_id, number=snapshot.number))
 
 
-def _incomplete(response: Any, issues: dict[str, tuple[engine.Problem, ...]]) -> str:
-    q = catalog.questionnaire(response.version)
-    layout = pages(q)
-    by_page: dict[str, list[tuple[engine.Question, str]]] = defaultdict(list)
-    for qid, problems in issues.items():
-        page = layout.of_question.get(qid)
-        if page is None:
-            continue
-        for problem in problems:
-            by_page[page.id].append((q.question(qid), message(q, problem)))
-    ordered = [(page, by_page[page.id]) for page in layout.list if page.id in by_page]
-    return render_template("review/incomplete.html", response=response, q=q, ordered=ordered,
-                           count=sum(len(v) for v in by_page.values()))
+@bp.get("/responses/<int:response_id>/submitted/<int:number>")
+@login_required
+def submitted(response_id: int, number: int) -> str:
+    """The confirmation: when, what happens next, the snapshot and the PDF."""
+    response = _response(response_id)
+    snap = db.session.scalars(select(Snapshot).where(Snapshot.response_id == response.id,
+                                                     Snapshot.number == number)).first()
+    if snap is None:
+        abort(404)
+    from ..profiles import QUESTIONNAIRE
+
+    return render_template("review/submitted.html", response=response, snap=snap,
+                           has_profile=response.version.questionnaire_id == QUESTIONNAIRE)
 
 
 def _step(response_id: int, step: str, take: Callable[[Response], object],
@@ -254,9 +286,33 @@ def history(response_id: int, question_id: str) -> str:
     if not isinstance(question, engine.Question) and not revisions:
         abort(404)
     authors = _authors({r.user_id for r in revisions})
-    shown = (lambda raw: raw_text(q, question, raw, "—")) if isinstance(question, engine.Question) else str
+    def shown(raw: Any) -> str:
+        if isinstance(question, engine.Question):
+            return raw_text(q, question, raw, "")
+        return "" if raw is None else str(raw)
+
+    texts = isinstance(question, engine.Question) and question.type in ("text", "long_text")
+    older = {id(r): revisions[i + 1] if i + 1 < len(revisions) else None for i, r in enumerate(revisions)}
+    rows = [_change(r, shown(r.old_value), shown(r.new_value), texts, older[id(r)]) for r in revisions]
     return render_template("review/history.html", response=response, q=q, question=question,
-                           question_id=question_id, revisions=revisions, authors=authors, shown=shown)
+                           question_id=question_id, rows=rows, authors=authors,
+                           place=question_place(q, question_id))
+
+
+@dataclass(frozen=True)
+class _Change:
+    revision: AnswerRevision
+    before: str
+    after: str
+    diff: WordDiff | None  # long texts: what changed, word by word
+    before_lang: str | None  # the language each text was written in, if known
+    after_lang: str | None
+
+
+def _change(revision: AnswerRevision, before: str, after: str, texts: bool,
+            older: AnswerRevision | None) -> _Change:
+    diff = word_diff(before, after) if texts and worth_a_diff(before, after) else None
+    return _Change(revision, before, after, diff, older.language if older else None, revision.language)
 
 
 @bp.get("/responses/<int:response_id>/activity")
@@ -304,9 +360,7 @@ def _authors(ids: set[int | None]) -> dict[int | None, str]:
 
 
 def _label(q: engine.Questionnaire, qid: str | None) -> str:
+    """What a comment or a change is about: "Article 15 (a) · compliance"."""
     if not qid:
         return _("The whole self-assessment")
-    item = q.index.items.get(qid)
-    if isinstance(item, engine.Question):
-        return text(q, item.label).text
-    return qid
+    return question_place(q, qid)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from .. import access, catalog
+from .. import access, catalog, cycles
 from ..access import login_required
 from ..extensions import db
 from ..models import QuestionnaireVersion, Response
@@ -24,9 +23,9 @@ def view(code: str) -> str:
     state = access.state(current_user, code)
     responses = db.session.scalars(access.responses(current_user).where(Response.state_id == state.id)
                                    .order_by(Response.created_at.desc())).all()
-    answered = {r.version.questionnaire_id for r in responses}
-    startable = [v for v in catalog.current_versions() if v.questionnaire_id not in answered]
+    startable = [v for v in catalog.current_versions() if not cycles.started(v.questionnaire_id, responses)]
     return render_template("states/view.html", state=state, responses=responses, startable=startable,
+                           cycle_names=cycles.names(),
                            can_start=access.can_start(current_user, state))
 
 
@@ -39,16 +38,8 @@ def start(code: str, version_id: int) -> WerkzeugResponse:
     version = db.session.get(QuestionnaireVersion, version_id)
     if version is None or version.status != "published":
         abort(404)
-    existing = db.session.scalars(select(Response).where(
-        Response.state_id == state.id, Response.version_id == version.id)).first()
-    if existing is None:
-        q = catalog.questionnaire(version)
-        from ..progress import refresh
-
-        existing = Response(state_id=state.id, version_id=version.id, status="draft")
-        db.session.add(existing)
-        db.session.flush()
-        refresh(existing, q, {})
+    existing, new = cycles.start(state, version, current_user)  # in the open cycle, answers carried forward
+    if new:
         db.session.commit()
         flash(_("The self-assessment is started. Your answers are saved as you go."), "success")
     return redirect(url_for("states.view", code=state.code))

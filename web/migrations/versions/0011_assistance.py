@@ -4,8 +4,8 @@ Responses the secretariat had published before consent existed keep their profil
 the level ``profile`` (every chapter); every other response starts at ``none``, so nothing that was
 not public becomes so.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-05
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 import web.models.base
 
-revision = '0008'
-down_revision = '0007'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,181 @@
+"""Each response's evaluation, stored and kept in step with its answers.
+
+Evaluating a response from scratch reads and parses every answer, which grows with the
+questionnaire. What cannot be worked out from a few answers is stored instead (``engine.stored``):
+whether each section, group and question is visible (``evaluation_items``) and the completeness
+counts of each group, provision and article (``evaluation_totals``, the source of progress per
+provision). A page reads the keys it shows; a save (``web.answers``) updates the evaluation from the
+changed answers only (``engine.Evaluation.update``) and writes back what changed, in its own
+transaction and under the response's lock, so the stored state always matches the stored answers.
+
+The first save of a response, or the first after it moved to another questionnaire version, stores
+the whole state from a full evaluation (``evaluation_states`` says for which version it holds);
+until then, pages evaluate every answer as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+import engine
+from engine.evaluate import Progress
+from engine.layers import Layered
+from engine.stored import full_tables, reach, restored, stored_changes
+
+from .db import db
+from .models import EvaluationItem, EvaluationState, EvaluationTotal, Response
+from .models.base import utcnow
+
+_ABSENT: Any = object()
+_CHUNK = 500
+COUNTS = ("questions", "answered", "required", "required_answered", "errors")
+
+
+class Table(Mapping[str, Any]):
+    """One stored table of one response, read key by key (or in one query for many keys)."""
+
+    def __init__(self, load: Callable[[list[str] | None], dict[str, Any]]):
+        self._load = load
+        self._known: dict[str, Any] = {}
+        self._complete = False
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        wanted = [key for key in set(keys) if key not in self._known] if not self._complete else []
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start:start + _CHUNK]
+            found = self._load(chunk)
+            for key in chunk:
+                self._known[key] = found.get(key, _ABSENT)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key not in self._known and not self._complete:
+            self.prefetch([key])
+        value = self._known.get(key, _ABSENT)
+        return default if value is _ABSENT else value
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key, _ABSENT)
+        if value is _ABSENT:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key, _ABSENT) is not _ABSENT
+
+    def __iter__(self) -> Iterator[str]:  # the whole table: only for callers that list everything
+        if not self._complete:
+            self._known = self._load(None)
+            self._complete = True
+        return (key for key, value in self._known.items() if value is not _ABSENT)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _items(response_id: int) -> Table:
+    def load(keys: list[str] | None) -> dict[str, Any]:
+        query = select(EvaluationItem.item_id, EvaluationItem.visible).where(EvaluationItem.response_id == response_id)
+        if keys is not None:
+            query = query.where(EvaluationItem.item_id.in_(keys))
+        return {item_id: bool(visible) for item_id, visible in db.session.execute(query)}
+    return Table(load)
+
+
+def _totals(response_id: int, scope: str) -> Table:
+    def load(keys: list[str] | None) -> dict[str, Any]:
+        columns = [getattr(EvaluationTotal, name) for name in COUNTS]
+        query = select(EvaluationTotal.key, *columns).where(EvaluationTotal.response_id == response_id,
+                                                            EvaluationTotal.scope == scope)
+        if keys is not None:
+            query = query.where(EvaluationTotal.key.in_(keys))
+        return {row[0]: Progress(*row[1:]) for row in db.session.execute(query)}
+    return Table(load)
+
+
+def load(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any]) -> engine.Evaluation | None:
+    """The stored evaluation of ``response`` over ``answers`` (its stored answers), read when asked;
+    None when none is stored for its current version."""
+    version = db.session.scalar(select(EvaluationState.version_id).where(EvaluationState.response_id == response.id))
+    if version != response.version_id:
+        return None
+    return restored(q, answers, _items(response.id), _totals(response.id, "group"),
+                    _totals(response.id, "provision"), _totals(response.id, "article"))
+
+
+def is_stored(evaluation: engine.Evaluation) -> bool:
+    """Whether ``evaluation`` reads its state from the database (not a full evaluation)."""
+    visible = evaluation.visible
+    return isinstance(visible.base if isinstance(visible, Layered) else visible, Table)
+
+
+def prefetch(evaluation: engine.Evaluation, ids: Iterable[str], totals: Collection[str] = ()) -> None:
+    """Read the stored visibility of ``ids`` and their groups, and the totals of ``totals``, at once."""
+    if not is_stored(evaluation):
+        return
+    q = evaluation.questionnaire
+    wanted = set(ids)
+    for item_id in list(wanted):
+        wanted.update(group.id for group in q.ancestors(item_id)) if item_id in q.index.items else None
+    for table, keys in ((evaluation.visible, wanted), (evaluation.groups, totals),
+                        (evaluation.provisions, totals), (evaluation.articles, totals)):
+        base = table.base if isinstance(table, Layered) else table
+        if isinstance(base, Table):
+            base.prefetch(keys)
+
+
+def before_update(evaluation: engine.Evaluation, rows: Any, changed: Iterable[str]) -> None:
+    """Read at once what an update after ``changed`` may read (``engine.stored.reach``): stored
+    visibility, totals, and the answer rows (``rows.load``)."""
+    items, totals = reach(evaluation.questionnaire, changed)
+    rows.load(items)
+    prefetch(evaluation, items, totals)
+
+
+def store(response: Response, before: engine.Evaluation, after: engine.Evaluation) -> None:
+    """Write ``after`` (an update of ``before``): only what changed when ``before`` was the stored
+    state, else the whole state."""
+    if not isinstance(before.visible, Table):  # not the stored state as it was read
+        build(response, after)
+        return
+    changes = stored_changes(before, after)
+    if changes.visible:
+        db.session.execute(update(EvaluationItem), [
+            {"response_id": response.id, "item_id": key, "visible": value} for key, value in changes.visible.items()])
+    totals = [(scope, key, value) for scope, table in (("group", changes.groups), ("provision", changes.provisions),
+                                                       ("article", changes.articles)) for key, value in table.items()]
+    if totals:
+        db.session.execute(update(EvaluationTotal), [_total(response.id, scope, key, value)
+                                                     for scope, key, value in totals])
+
+
+def build(response: Response, evaluation: engine.Evaluation) -> None:
+    """Store the whole state of a full evaluation of ``response``'s answers."""
+    visible, groups, provisions, articles = full_tables(evaluation)
+    session = db.session
+    for model in (EvaluationItem, EvaluationTotal, EvaluationState):
+        session.execute(delete(model).where(model.response_id == response.id))
+    session.execute(insert(EvaluationState), [{"response_id": response.id, "version_id": response.version_id,
+                                               "updated_at": utcnow()}])
+    items = [{"response_id": response.id, "item_id": key, "visible": value} for key, value in visible.items()]
+    totals = [_total(response.id, scope, key, value) for scope, table in
+              (("group", groups), ("provision", provisions), ("article", articles)) for key, value in table.items()]
+    for start in range(0, max(len(items), len(totals)), 2000):
+        if items[start:start + 2000]:
+            session.execute(insert(EvaluationItem), items[start:start + 2000])
+        if totals[start:start + 2000]:
+            session.execute(insert(EvaluationTotal), totals[start:start + 2000])
+
+
+def _total(response_id: int, scope: str, key: str, value: Progress | None) -> dict[str, Any]:
+    counts = value or Progress()
+    return {"response_id": response_id, "scope": scope, "key": key, **dict(zip(COUNTS, counts, strict=True))}
+
+
+def provision_progress(response: Response) -> dict[str, Progress]:
+    """Completeness per provision of ``response`` as stored (empty when nothing is stored yet)."""
+    rows = db.session.execute(select(EvaluationTotal.key, *[getattr(EvaluationTotal, n) for n in COUNTS]).where(
+        EvaluationTotal.response_id == response.id, EvaluationTotal.scope == "provision"))
+    return {row[0]: Progress(*row[1:]) for row in rows}
