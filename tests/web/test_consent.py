@@ -250,3 +250,26 @@ def test_back_to_every_chapter_shares_every_chapter(app: Flask) -> None:
     reader = viewer(app, "reader")
     page = reader.get("/repository/", query_string={"state": "KEN"}).get_data(as_text=True)
     assert "Anti-Corruption and Economic Crimes Act" in page
+
+
+def test_stored_figures_follow_a_change_of_consent(app: Flask) -> None:
+    """Figures counted ahead (web.analysis.aggregates) are read from their stored row; a change of
+    consent makes them count again: the State is named, then counted without its name, then not counted."""
+    from web.extensions import db
+    from web.models import FigureAggregate
+
+    kenya = respond("KEN", KEN, status="accepted")
+    give(kenya, "assistance")
+    client = viewer(app, "reader")
+    url = "/analysis/assistance.csv?by=article&q=small_checklist"
+    article = {row["article"]: row for row in table(client, url)}["5"]
+    assert (article["states"], article["state_codes"]) == ("1", "KEN")
+    with context():
+        assert db.session.scalars(select(FigureAggregate).where(FigureAggregate.audience == "published")).one()
+    give(kenya, "aggregate")
+    article = {row["article"]: row for row in table(client, url)}["5"]
+    assert (article["states"], article["state_codes"]) == ("1", "")  # counted, not named
+    page = client.get("/analysis/assistance?by=article&q=small_checklist").get_data(as_text=True)
+    assert "1 State that shares figures only" in page
+    give(kenya, "none")
+    assert "5" not in {row["article"] for row in table(client, url)}
