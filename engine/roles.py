@@ -65,6 +65,11 @@ ROLES: Mapping[str, Role] = {role.name: role for role in (
     _role("assistance_detail", _TEXTS, "details of the assistance needed"),
     _role("assistance_received", "yes_no", "whether assistance is already received"),
     _role("assistance_received_list", "table", "the assistance received and its providers (a table)"),
+    _role("assistance_activities", "table",
+          "activities of assistance received or delivered (a table; columns read by id: direction "
+          "received/delivered, provider, recipient, articles, categories, status, start_date, end_date, "
+          "budget, currency)"),
+    _role("assistance_articles", "multiple_choice", "the articles on which assistance is needed"),
     # -- per article
     _role("good_practices", _TEXTS, "successes and good practices"),
     # -- the respondent

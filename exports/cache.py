@@ -23,6 +23,7 @@ from .profile.model import KINDS
 
 _STATE = re.compile(r"[A-Z]{3}")
 _KEY = re.compile(r"[0-9a-f]{16,64}")
+_VARIANT = re.compile(r"[a-z]{0,16}")
 
 Renderer = Callable[[str, Path], Rendered]
 
@@ -31,25 +32,27 @@ class ProfileCache:
     def __init__(self, folder: str | os.PathLike[str]):
         self.folder = Path(folder)
 
-    def path(self, state: str, kind: str, lang: str, key: str) -> Path:
-        """Where the file for these values lives; the values are checked, never trusted as paths."""
+    def path(self, state: str, kind: str, lang: str, key: str, variant: str = "") -> Path:
+        """Where the file for these values lives; the values are checked, never trusted as paths.
+        ``variant`` names another edition of the same profile (``shared``: what readers may see)."""
         if not _STATE.fullmatch(state) or kind not in KINDS or lang not in engine.UN_LANGUAGES \
-                or not _KEY.fullmatch(key):
+                or not _KEY.fullmatch(key) or not _VARIANT.fullmatch(variant):
             raise ValueError("invalid profile cache entry")
-        return self.folder / state / f"{kind}-{lang}-{key[:32]}.pdf"
+        prefix = f"{variant}." if variant else ""
+        return self.folder / state / f"{prefix}{kind}-{lang}-{key[:32]}.pdf"
 
-    def get(self, state: str, kind: str, lang: str, key: str) -> Path | None:
-        path = self.path(state, kind, lang, key)
+    def get(self, state: str, kind: str, lang: str, key: str, variant: str = "") -> Path | None:
+        path = self.path(state, kind, lang, key, variant)
         return path if path.is_file() else None
 
     def get_or_render(self, state: str, kind: str, lang: str, key: str, make_html: Callable[[], str],
                       render: Renderer | None = None, timeout: float = DEFAULT_TIMEOUT,
-                      memory: int | None = DEFAULT_MEMORY) -> tuple[Path, Rendered | None]:
+                      memory: int | None = DEFAULT_MEMORY, variant: str = "") -> tuple[Path, Rendered | None]:
         """The cached file, rendering it first if needed: ``(path, rendered or None if cached)``."""
-        path = self.path(state, kind, lang, key)
+        path = self.path(state, kind, lang, key, variant)
         if path.is_file():
             return path, None
-        with self._lock(path.parent / f".{kind}-{lang}.lock"):
+        with self._lock(path.parent / f".{variant}{kind}-{lang}.lock"):
             if path.is_file():  # another request rendered it while we waited
                 return path, None
             html = make_html()

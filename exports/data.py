@@ -86,6 +86,8 @@ class Source:
     include_not_applicable: bool = True
     #: The answers already read as engine values, if the caller has them (else read from ``raw``).
     parsed: Mapping[str, Any] | None = None
+    #: Only answers about provisions of these chapters (the State's consent); None: every chapter.
+    chapters: frozenset[str] | None = None
 
     @cached_property
     def answers(self) -> Mapping[str, Any]:
@@ -99,7 +101,12 @@ class Source:
         return engine.evaluate(self.questionnaire, self.answers)
 
     def included(self, question_id: str) -> bool:
+        if self.chapters is not None and not set(framework_place(self.questionnaire, question_id)[2]) & self.chapters:
+            return False
         return not self.provisions_only or bool(self.questionnaire.provisions_of(question_id))
+
+    def shows_chapter(self, chapter: str) -> bool:
+        return self.chapters is None or chapter in self.chapters
 
     def exported_ids(self) -> tuple[list[str], list[str]]:
         """Question ids with an answer to export: (applicable, not applicable), in document order."""
@@ -181,6 +188,8 @@ def wide_rows(source: Source, lang: str, words: Words = ENGLISH) -> Iterator[dic
         return "" if value is None else value
 
     for facts in provision_facts(q, source.evaluation):
+        if not source.shows_chapter(facts.chapter):
+            continue
         level = level_labels.get(facts.level)
         ta = facts.ta_needed
         yield {

@@ -72,6 +72,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(transfer.bp)
     deadlines.init_app(app)
+    # -- technical assistance: needs matched to offers, focal points (issue 15) --
+    from . import assistance
+
+    assistance.init_app(app)
+    from . import api
+
+    app.register_blueprint(api.bp)
     from . import reviews  # review cycles: reviewing States, threads, timeline, report
 
     reviews.init_app(app)

@@ -4,6 +4,11 @@ Views never filter by hand; they ask this module. A State user sees only their S
 data access groups); the secretariat sees every State; readers see no response, only what is
 published (profiles and aggregates). Anything a user may not see answers 404, so that ids of
 other States' records reveal nothing.
+
+What leaves a State is the State's choice (``web.consent``): readers and providers see a profile
+only when the State consented to it and the secretariat published it; figures count the accepted
+responses whose State consented to aggregate figures; named needs reach providers only with the
+``assistance`` level. The secretariat, which reviews, sees everything.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ from typing import Any, TypeVar, cast
 import flask_login
 from flask import Flask, abort
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
 import engine
 
+from . import consent
 from .db import db
-from .models import Comment, CountryReview, ReportingRound, Response, ReviewingState, State, User
+from .models import Comment, CountryReview, ReportingRound, RepositoryEntry, Response, ReviewingState, State, User
 from .models.responses import EDITABLE_STATUSES, TRANSITIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,7 +60,9 @@ def require_roles(*roles: str) -> Callable[[F], F]:
 SECRETARIAT = ("secretariat_admin", "secretariat_reviewer")
 STATE_USERS = ("focal_point", "contributor")
 ANSWERING = STATE_USERS
-EVERYONE = ("secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader")
+EVERYONE = ("secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader", "provider")
+#: Who may see technical-assistance needs shared by consent, and the directory of focal points.
+ASSISTANCE_READERS = ("secretariat_admin", "secretariat_reviewer", "provider")
 
 
 # -- States ----------------------------------------------------------------------------------
@@ -84,8 +92,15 @@ def responses(user: User) -> Select[Response]:
 
 
 def published() -> Select[Response]:
-    """Responses the secretariat accepted and published: what delegates and donors may read."""
-    return select(Response).where(Response.published.is_(True), Response.status == "accepted")
+    """Responses the secretariat accepted and published within the State's consent: what delegates
+    and donors may read."""
+    return select(Response).where(Response.published.is_(True), Response.status == "accepted",
+                                  consent.covers("profile"))
+
+
+def consented(level: str) -> Select[Response]:
+    """Accepted responses whose State consented to share at least ``level``."""
+    return select(Response).where(Response.status == "accepted", consent.covers(level))
 
 
 def public_view(user: User) -> bool:
@@ -109,8 +124,25 @@ def readable_responses(user: User) -> Select[Response]:
 
 
 def aggregate_responses(user: User) -> Select[Response]:
-    """Responses counted in figures across States: every one for the secretariat, else published."""
-    return responses(user) if user.is_secretariat else published()
+    """Responses counted in figures across States: every one for the secretariat, else the accepted
+    ones whose State consented to aggregate figures (``named`` says which may be named)."""
+    return responses(user) if user.is_secretariat else consented("aggregate")
+
+
+def named(user: User, response: Response, level: str, chapter: str | None = None) -> bool:
+    """May ``user`` see ``response``'s State named in a figure or list at ``level``?"""
+    return user.is_secretariat or consent.allows(response, level, chapter)
+
+
+def assistance_responses(user: User) -> Select[Response]:
+    """Responses whose technical-assistance needs ``user`` may see by State: the secretariat every
+    one, a State's users their own, providers and readers those shared with them."""
+    if user.is_secretariat:
+        return responses(user)
+    if user.role in STATE_USERS:
+        return select(Response).where(or_(Response.state_id == user.state_id,
+                                          Response.id.in_(consented("assistance").with_only_columns(Response.id))))
+    return consented("assistance")
 
 
 def response(user: User, response_id: int) -> Response:
@@ -167,6 +199,20 @@ def can_start(user: User, state_row: State) -> bool:
     return user.role == "focal_point" and user.state_id == state_row.id
 
 
+def repository_entries(user: User) -> ColumnElement[bool]:
+    """Repository entries ``user`` may read: those of the responses in their scope, and of published
+    responses those of the chapters the State consented to (``Response.consent_chapters``)."""
+    own = RepositoryEntry.response_id.in_(responses(user).with_only_columns(Response.id))
+    if user.is_secretariat:
+        return own
+    shared: list[ColumnElement[bool]] = [RepositoryEntry.response_id.in_(
+        published().where(Response.consent_chapters.is_(None)).with_only_columns(Response.id))]
+    for response_id, chapters in db.session.execute(published().where(Response.consent_chapters.is_not(None))
+                                                    .with_only_columns(Response.id, Response.consent_chapters)):
+        shared.append(and_(RepositoryEntry.response_id == response_id, RepositoryEntry.chapter.in_(chapters or [])))
+    return or_(own, *shared) if shared else or_(own, false())
+
+
 def _focal_point_of(user: User, resp: Response) -> bool:
     return user.role == "focal_point" and user.state_id == resp.state_id
 
@@ -193,7 +239,10 @@ def may(user: User, resp: Response, step: str) -> bool:
 
 
 def can(user: User, resp: Response, step: str) -> bool:
-    """May the user take ``step`` now: one of those who take it, and the status allows it?"""
+    """May the user take ``step`` now: one of those who take it, and the status allows it? Publishing
+    also needs the State's consent (withdrawing a published profile never does)."""
+    if step == "publish" and not resp.published and not consent.allows(resp, "profile"):
+        return False
     return may(user, resp, step) and resp.status in STEP_FROM[step]
 
 

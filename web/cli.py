@@ -247,6 +247,23 @@ def states_load() -> None:
     click.echo(f"States: {added} added, {updated} updated")
 
 
+@cli.group("assistance")
+def assistance_group() -> None:
+    """Technical assistance: needs matched to offers."""
+
+
+@assistance_group.command("rebuild")
+def assistance_rebuild() -> None:
+    """Rebuild the needs and offers of every submitted response (after an upgrade: submissions and
+    acceptances keep them up to date by themselves)."""
+    from .assistance.index import rebuild
+    from .extensions import db
+
+    count = rebuild()
+    db.session.commit()
+    click.echo(f"needs and offers: {count} rows")
+
+
 @cli.group("users")
 def users_group() -> None:
     """Accounts."""

@@ -26,7 +26,7 @@ from sqlalchemy import select
 import engine
 
 from . import answers, catalog, versions
-from .admin.users import set_account
+from .admin.users import set_account, set_contact
 from .extensions import db
 from .models import QuestionnaireVersion, Response, State, User
 from .progress import refresh
@@ -39,7 +39,14 @@ ACCOUNTS = (
     ("contributor.kenya@demo.example", "contributor", "KEN", "Contributor, Kenya (chapter III)", "chapter:III"),
     ("focal.france@demo.example", "focal_point", "FRA", "Focal point, France", ""),
     ("reader@demo.example", "reader", None, "Delegate (reader)", ""),
+    ("provider@demo.example", "provider", None, "Provider of assistance (UNDP)", ""),
 )
+#: Contact details: the organization of the provider, Kenya's focal point for technical assistance.
+CONTACTS: dict[str, dict[str, Any]] = {
+    "provider@demo.example": {"organization": "United Nations Development Programme"},
+    "focal.kenya@demo.example": {"organization": "Ethics and Anti-Corruption Commission", "ta_focal_point": True,
+                                 "position": "Director, technical assistance", "phone": "+254 20 000 0000"},
+}
 
 #: Kenya's answers, given on the checklist's first version (2026.1): the general part by question id
 #: (it has no roles), the focal point and the provisions by role (engine.roles), so that they do
@@ -113,8 +120,9 @@ def load_demo() -> Iterator[str]:
     for email, role, state, name, assign in ACCOUNTS:
         user = session.scalars(select(User).where(User.email == email)).first()
         if user is None:
-            set_account(User(), email=email, role=role, state_code=state, name=name, assignments=assign,
-                        password=passwords[email])
+            user = set_account(User(), email=email, role=role, state_code=state, name=name, assignments=assign,
+                               password=passwords[email])
+            set_contact(user, **CONTACTS.get(email, {}))
     session.commit()
     folder = Path(current_app.config["QUESTIONNAIRE_DIR"])
     for path in _history(folder):

@@ -39,7 +39,7 @@ ACTIVITIES = {
     "accepted": _l("Accepted"), "amended": _l("Reopened for amendment"), "published": _l("Profile published"),
     "unpublished": _l("Profile withdrawn"), "commented": _l("Comment added"), "resolved": _l("Comment resolved"),
     "reopened": _l("Comment reopened"), "migrated": _l("Moved to a new questionnaire version"),
-    "imported": _l("Answers imported"),
+    "imported": _l("Answers imported"), "consent": _l("What may be shared changed"),
     "carried": _l("Answers carried over from the previous cycle"), "confirmed": _l("Carried-over answers confirmed"),
     "reviewers_assigned": _l("Reviewing States assigned"), "report_saved": _l("Review report saved"),
     "report_finalised": _l("Review report finalised"), "stage": _l("Review step reached"),
@@ -47,6 +47,17 @@ ACTIVITIES = {
     "file_downloaded": _l("File downloaded"), "exported": _l("Copy downloaded"),
     "import_uploaded": _l("Copy uploaded for review"),
 }
+#: What a State lets be shared (``web.consent``).
+CONSENT_LABELS = {
+    "none": _l("Nothing: the answers stay with the State and the secretariat"),
+    "aggregate": _l("Aggregate figures only, without naming the State"),
+    "assistance": _l("Aggregate figures and the State's technical-assistance needs, for providers of assistance"),
+    "profile": _l("All of the above and the country profile, published by the secretariat"),
+}
+
+
+def consent_label(code: str) -> str:
+    return str(CONSENT_LABELS.get(code, code))
 
 
 CHANGES = {
@@ -126,6 +137,7 @@ def init_app(app: Flask) -> None:
         answer_text=content.display, condition_text=condition_text,
         status_label=status_label, version_status_label=version_status_label,
         revision_source_label=revision_source_label, activity_label=activity_label, change_label=change_label,
+        consent_label=consent_label,
         diagnostic_text=diagnostic_text, group_label=group_label, group_heading=lambda: gettext(GROUP_HEADING),
         format_date=format_date, format_datetime=format_datetime, when=when, language_name=language_name,
         format_decimal=format_decimal, format_percent=format_percent,

@@ -119,10 +119,11 @@ def return_to_state(response: Response, user: User, note: str = "") -> None:
 
 
 def accept(response: Response, user: User, publish: bool = False) -> None:
+    """Accept; publish the profile too when asked and the State's consent allows it (else not)."""
     _move(response, "accept")
     response.accepted_at = utcnow()
-    response.published = publish
-    log(response, user, "accepted", published=publish)
+    response.published = publish and response.consent == "profile"
+    log(response, user, "accepted", published=response.published)
 
 
 def amend(response: Response, user: User) -> None:
@@ -137,6 +138,8 @@ def set_published(response: Response, user: User, published: bool) -> None:
     lock(response)
     if response.status != "accepted":
         raise WorkflowError("wrong_status")
+    if published and response.consent != "profile":
+        raise WorkflowError("no_consent")  # the State has not let its profile be published
     response.published = published
     log(response, user, "published" if published else "unpublished")
 

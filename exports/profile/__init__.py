@@ -21,13 +21,13 @@ from typing import Any
 import engine
 
 from .labels import Gettext, Labels
-from .model import KINDS, Cover, FocalPoint, Previous, ProfileData
+from .model import KINDS, Contact, Coordination, CoordinationNeed, Cover, FocalPoint, Previous, ProfileData
 from .render import html as _html
 from .render import template_version
 from .view import Profile, build
 
-__all__ = ["KINDS", "Cover", "FocalPoint", "Labels", "Previous", "Profile", "ProfileData", "build", "build_html",
-           "cache_key", "template_version"]
+__all__ = ["KINDS", "Contact", "Coordination", "CoordinationNeed", "Cover", "FocalPoint", "Labels", "Previous",
+           "Profile", "ProfileData", "build", "build_html", "cache_key", "template_version"]
 
 
 def check(lang: str, kind: str) -> None:

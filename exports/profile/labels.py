@@ -25,6 +25,23 @@ def _messages(_: Gettext) -> dict[str, str]:
         # cover and running header
         "profile_full": _("Country profile"),
         "profile_summary": _("Country profile (summary)"),
+        "profile_coordination": _("Country coordination pack"),
+        "coordination_needs": _("Needs for technical assistance and who covers them"),
+        "coordination_note": _(
+            "The needs the State expressed in its self-assessment and its report on technical assistance, "
+            "matched to the assistance received, planned or delivered that States and providers reported. "
+            "Shared with the State's consent."),
+        "kind_of_assistance": _("Kind of assistance"),
+        "covered_by": _("Covered by"),
+        "not_covered": _("Not covered"),
+        "several_providers": _("Several providers: coordinate"),
+        "kind_not_given": _("Kind not given"),
+        "priority_high": _("High"),
+        "priority_medium": _("Medium"),
+        "priority_low": _("Low"),
+        "no_needs": _("No need for technical assistance is shared."),
+        "contacts": _("Focal points for technical assistance"),
+        "no_contacts": _("No focal point for technical assistance is designated."),
         "state": _("State"),
         "region": _("Region"),
         "questionnaire": _("Questionnaire"),

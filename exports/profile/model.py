@@ -13,7 +13,8 @@ import engine
 
 from ..provisions import answer_by_role
 
-KINDS = ("summary", "full")
+#: ``coordination``: the country coordination pack (needs, who covers them, contacts).
+KINDS = ("summary", "full", "coordination")
 RESPONSE_STATUSES = ("draft", "submitted", "returned", "accepted")
 #: The placeholders a document symbol may use (see :class:`Cover`).
 SYMBOL_FIELDS = ("state", "year", "kind", "lang", "number")
@@ -67,6 +68,42 @@ class FocalPoint:
 
 
 @dataclass(frozen=True)
+class CoordinationNeed:
+    """A need of the State (article, kind of assistance) and the providers covering it."""
+
+    article: str
+    category: str  # a code of the kinds of assistance ('' when none was given)
+    priority: str  # high, medium, low or ''
+    providers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A focal point for technical assistance, shared by the State's consent."""
+
+    name: str
+    position: str = ""
+    organization: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Coordination:
+    needs: tuple[CoordinationNeed, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    #: The kinds of assistance named: ``((code, ((lang, label), ...)), ...)``.
+    labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def label(self, code: str, lang: str) -> str:
+        for known, texts in self.labels:
+            if known == code:
+                found = dict(texts)
+                return found.get(lang) or found.get("en") or code
+        return code
+
+
+@dataclass(frozen=True)
 class Previous:
     """The submission the summary compares with: the one before the submission shown, or for a
     draft the latest one (its own questionnaire version: answers are compared by provision)."""
@@ -99,6 +136,10 @@ class ProfileData:
     answers_hash: str = ""  # fingerprint of the answers (the snapshot's SHA-256), if any
     source_key: str = ""  # changes whenever the answers change (cache key)
     focal_point: FocalPoint | None = None
+    #: Only these chapters of the framework (what the State consented to share); None: every chapter.
+    shared: frozenset[str] | None = None
+    #: For the coordination pack: the needs matched to offers and the contacts.
+    coordination: Coordination | None = None
     #: (complete pages, counted pages): the progress figure the web app shows (``web.progress``),
     #: given by the caller; None: not shown.
     progress: tuple[int, int] | None = None
@@ -129,6 +170,8 @@ class ProfileData:
             "answers_hash": self.answers_hash,
             "source": self.source_key,
             "focal": [focal.name, focal.position, focal.institution] if focal else None,
+            "shared": sorted(self.shared) if self.shared is not None else None,
+            "coordination": repr(self.coordination) if self.coordination is not None else None,
             "progress": list(self.progress) if self.progress else None,
             "cover": [dict(sorted(self.cover.organization.items())), self.cover.symbol],
             "previous": [self.previous.number, self.previous.as_of.isoformat(),

@@ -39,8 +39,8 @@ def environment() -> Environment:
 
 
 def html(profile: Profile) -> str:
-    name = "profile/profile.html" if profile.is_full else "profile/summary.html"
-    return environment().get_template(name).render(p=profile, L=profile.labels)
+    name = "profile/summary.html" if profile.kind == "summary" else "profile/profile.html"
+    return environment().get_template(name).render(p=profile, L=profile.labels, c=profile.data.coordination)
 
 
 def paragraphs(text: str) -> list[list[str]]:

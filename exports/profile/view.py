@@ -317,6 +317,8 @@ class Profile:
 
     @property
     def kind_title(self) -> str:
+        if self.kind == "coordination":
+            return self.labels.profile_coordination
         return self.labels.profile_full if self.is_full else self.labels.profile_summary
 
     @property
@@ -559,6 +561,8 @@ class _Builder:
         assert framework is not None
         chapters = []
         for chapter in framework.chapters:
+            if self.data.shared is not None and chapter.id not in self.data.shared:
+                continue
             title = self.content(chapter.title)
             heading = self.labels.fmt("chapter_title", number=chapter.id, title=title.text)
             chapter_view = ChapterView(chapter.id, Localized(heading, title.lang, title.is_fallback))

@@ -23,7 +23,9 @@ def test_loads_cleanly_in_six_languages() -> None:
 
 def test_it_is_not_the_checklist_pattern() -> None:
     q = TA.questionnaire
-    assert not q.blocks  # no question has a role: profiles and figures find no provision here
+    # only the roles of assistance, in the questionnaire's own block: profiles and figures find no provision
+    assert [b.provision for b in q.blocks] == [None] and set(q.blocks[0].roles) == {
+        "assistance_activities", "assistance_articles", "assistance_kinds"}
     assert q.framework is not None and not q.framework.provisions  # an article-level framework
 
 

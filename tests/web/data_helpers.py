@@ -32,7 +32,7 @@ def respond(state: str, answers: dict[str, Any], status: str = "draft", publish:
     """A response of ``state`` with ``answers`` saved by its focal point, then moved to ``status``
     (``submitted`` or ``accepted``, with ``publish``) through the workflow."""
     from web import answers as saving
-    from web import catalog, workflow
+    from web import catalog, consent, workflow
     from web.extensions import db
     from web.models import QuestionnaireVersion, Response, State, User
 
@@ -52,6 +52,8 @@ def respond(state: str, answers: dict[str, Any], status: str = "draft", publish:
         assert not result.refused and not result.conflicts, result
         if status in ("submitted", "accepted"):
             workflow.submit(response, user)
+        if publish:  # the State lets its profile be published (web.consent)
+            consent.set_consent(response, user, "profile")
         if status == "accepted":
             workflow.accept(response, db.session.get(User, reviewer.id), publish=publish)
         db.session.commit()
@@ -111,7 +113,7 @@ def restore_state(code: str) -> None:
 
 def accept(response_id: int, publish: bool = True) -> None:
     """Submit a complete draft as its focal point, and accept it (published or not)."""
-    from web import workflow
+    from web import consent, workflow
     from web.extensions import db
     from web.models import Response, User
 
@@ -122,5 +124,7 @@ def accept(response_id: int, publish: bool = True) -> None:
     with context():
         response = db.session.get(Response, response_id)
         workflow.submit(response, db.session.get(User, focal.id))
+        if publish:
+            consent.set_consent(response, db.session.get(User, focal.id), "profile")
         workflow.accept(response, db.session.get(User, reviewer.id), publish=publish)
         db.session.commit()

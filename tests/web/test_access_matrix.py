@@ -5,6 +5,8 @@ KEN, another State "B" = FRA) whether the request is allowed, refused (403/404),
 login page. Every refused request must leave the database exactly as it was. A new route without
 an entry makes :func:`test_every_route_has_an_entry` fail.
 
+A provider of technical assistance gets what a reader gets unless its entry says otherwise.
+
 Requests that are allowed and would change data are marked ``"ok*"``: they are checked by the
 functional tests (their effect), not executed here, so that the other checks keep a known state.
 """
@@ -24,7 +26,8 @@ from sqlalchemy import select, text
 
 from tests.conftest import add_user, context, csrf_token, login
 
-ROLES = ("anonymous", "secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader", "expert")
+ROLES = ("anonymous", "secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader",
+         "provider", "expert")
 #: A governmental expert (a contributor of MEX flagged ``expert``): MEX reviews State A (KEN) in the
 #: cycle, not State B (FRA). Routes without an "expert" entry treat the expert as any account of a
 #: third State: its outcome is the contributor's for the other State.
@@ -58,6 +61,7 @@ READ_RESPONSE = {"secretariat_admin": OK, "secretariat_reviewer": OK, "focal_poi
 WRITE_RESPONSE = {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK_STAR, DENY),
                   "contributor": (OK_STAR, DENY), "reader": DENY}
 EVERYONE = {role: OK for role in ROLES if role != "anonymous"}
+ASSISTANCE = {**EVERYONE, "reader": DENY}
 #: Reading a response's data with a trace in its activity log (file downloads, copies).
 READ_LOGGED = {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR, "focal_point": (OK_STAR, DENY),
                "contributor": (OK_STAR, DENY), "reader": DENY}
@@ -102,6 +106,10 @@ MATRIX: dict[str, Route] = {
     "review.accept": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/accept", SECRETARIAT_ONLY),
     "review.publish": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/publish", SECRETARIAT_ONLY,
                             data=lambda s, t: {"published": "1"}),
+    "review.set_consent": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/consent",
+                                {"secretariat_admin": DENY, "secretariat_reviewer": DENY,
+                                 "focal_point": (OK_STAR, DENY), "contributor": DENY, "reader": DENY},
+                                data=lambda s, t: {"consent": "profile"}),
     "review.amend": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/amend",
                           {"secretariat_admin": DENY, "secretariat_reviewer": DENY, "focal_point": (OK, DENY),
                            "contributor": DENY, "reader": DENY}),
@@ -216,6 +224,33 @@ MATRIX: dict[str, Route] = {
                                       data=lambda s, t: {"state": s["code_" + t], "due_on": "2030-02-28"}),
     "deadlines.close": Route(("POST",), lambda s, t: f"/admin/deadlines/{s['round']}/close", SECRETARIAT_WRITES,
                              targets=("A",)),
+    # -- technical assistance (issue 15): providers see what States share with them, readers figures only --
+    "assistance.index_page": Route(("GET",), lambda s, t: "/assistance/?by=article", ASSISTANCE, targets=("A",)),
+    "assistance.export": Route(("GET",), lambda s, t: "/assistance/matching.csv", ASSISTANCE, targets=("A",)),
+    "assistance.focal_points": Route(("GET",), lambda s, t: "/assistance/focal-points", ASSISTANCE, targets=("A",)),
+    "pack.download": Route(("GET",), lambda s, t: f"/assistance/states/{s['code_' + t]}/pack.pdf?lang=en",
+                           {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
+                            "focal_point": (OK_STAR, DENY), "contributor": (OK_STAR, DENY), "reader": DENY,
+                            "provider": DENY}),  # providers: only a State sharing its needs (test_pack)
+    "repository.contributions": Route(("GET", "POST"), lambda s, t: "/repository/contributions",
+                                      {"GET": {**{r: DENY for r in EVERYONE}, "provider": OK},
+                                       "POST": {**{r: DENY for r in EVERYONE}, "provider": OK_STAR}},
+                                      targets=("A",), data=lambda s, t: {"title": "x", "articles": "15"}),
+    "repository.review_contributions": Route(("GET", "POST"), lambda s, t: "/repository/contributions/review",
+                                             {"GET": SECRETARIAT_ONLY, "POST": SECRETARIAT_WRITES}, targets=("A",),
+                                             data=lambda s, t: {"id": "1", "decision": "published"}),
+    # the API answers its tokens only: a session is not enough (401, as a login is asked)
+    "api.needs": Route(("GET",), lambda s, t: "/api/v1/needs", {role: LOGIN for role in EVERYONE}, targets=("A",)),
+    "api.summary": Route(("GET",), lambda s, t: "/api/v1/summary", {role: LOGIN for role in EVERYONE},
+                         targets=("A",)),
+    "api.profiles": Route(("GET",), lambda s, t: "/api/v1/profiles", {role: LOGIN for role in EVERYONE},
+                          targets=("A",)),
+    "api.openapi": Route(("GET",), lambda s, t: "/api/openapi.json", {**EVERYONE, "anonymous": OK}, targets=("A",)),
+    "api.tokens": Route(("GET", "POST"), lambda s, t: "/admin/api-tokens",
+                        {"GET": SECRETARIAT_ONLY, "POST": SECRETARIAT_WRITES}, targets=("A",),
+                        data=lambda s, t: {"name": "x", "scope": "needs"}),
+    "api.revoke": Route(("POST",), lambda s, t: f"/admin/api-tokens/{s['token']}/revoke", SECRETARIAT_WRITES,
+                        targets=("A",)),
     # -- review cycles and country reviews (issue 19) --
     "fill.confirm": Route(("POST",), lambda s, t: f"/responses/{r(s, t)}/pages/p15_a/confirm", WRITE_RESPONSE),
     "reviews.index": Route(("GET",), lambda s, t: "/reviews/", EVERYONE, targets=("A",)),
@@ -258,7 +293,7 @@ MATRIX: dict[str, Route] = {
     "health.readyz": Route(("GET",), lambda s, t: "/readyz", {**EVERYONE, "anonymous": OK}, targets=("A",)),
 }
 NO_LOGIN = {"auth.login", "auth.language", "health.healthz", "health.readyz", "auth.forgot_password",
-            "auth.reset_sent", "auth.set_password"}
+            "auth.reset_sent", "auth.set_password", "api.openapi"}
 
 
 @pytest.fixture
@@ -308,6 +343,9 @@ def scenario(app: Flask) -> dict[str, Any]:
         failed = OutboxMessage(user_id=users["focal_point"].id, address=users["focal_point"].email, kind="reminder",
                                params={}, status="failed", attempts=3)
         db.session.add_all([reporting, failed])
+        from web.api import issue
+
+        api_token, _plain = issue("platform", ["needs"], None)
         db.session.flush()
         from web.models import CountryReview, ReviewingState, User
 
@@ -322,13 +360,14 @@ def scenario(app: Flask) -> dict[str, Any]:
             db.session.flush()
             s[f"review_{target}"] = review.id
         db.session.commit()
-        s["draft"], s["round"], s["message"] = draft.id, reporting.id, failed.id
+        s["draft"], s["round"], s["message"], s["token"] = draft.id, reporting.id, failed.id, api_token.id
     return s
 
 
 TABLES = ("users", "assignments", "questionnaire_versions", "responses", "answers", "answer_revisions",
           "snapshots", "comments", "activities", "mail_outbox", "mail_preferences", "account_tokens",
-          "reporting_rounds", "state_deadlines", "country_reviews", "reviewing_states")
+          "reporting_rounds", "state_deadlines", "api_tokens", "repository_contributions", "country_reviews",
+          "reviewing_states")
 
 
 def fingerprint() -> str:
@@ -350,7 +389,7 @@ def outcome(name: str, route: Route, method: str, role: str, target: str) -> str
     if role == "expert" and "expert" not in spec:  # an account of a third State
         value = spec["contributor"]
         return value[1] if isinstance(value, tuple) else value
-    value = spec[role]
+    value = spec[role] if role in spec else spec["reader"]  # providers get what readers get unless listed
     if isinstance(value, tuple):
         return value[0] if target == "A" else value[1]
     return value
@@ -483,7 +522,7 @@ def test_steps_follow_the_statuses(app: Flask, scenario: dict[str, Any], status:
         {step: expected_from[step] for step in ("submit", "return", "accept", "amend")}
     with context():
         resp = db.session.get(Response, scenario["response_A"])
-        resp.status = status
+        resp.status, resp.consent = status, "profile"  # the State's consent allows publishing (test_consent)
         for role in ROLES[1:]:
             user = db.session.get(User, scenario["users"][role].id)
             for step, leaves in expected_from.items():

@@ -92,7 +92,7 @@ def test_errors_are_located_and_nothing_is_created(app: Flask, tmp_path: Path, q
         "Row 21: 'not an address' is not an e-mail address.",
         "Row 31: the address focal0@ken.example is also on row 2.",
         "Row 41: unknown role 'chief' (use secretariat_admin, secretariat_reviewer, focal_point, contributor, "
-        "reader).",
+        "reader, provider).",
         "Row 51: unknown language 'de' (use ar, en, es, fr, ru, zh).",
         "Row 51: unknown chapter 'XIX'.",
         "Row 61: a Reader (delegate or donor) belongs to no State: leave the State empty.",

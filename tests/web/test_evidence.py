@@ -247,7 +247,8 @@ def publish_as_is_flag(response_id: int) -> None:
     from web.models import Response
 
     with context():
-        db.session.get(Response, response_id).published = True
+        published = db.session.get(Response, response_id)
+        published.consent, published.published = "profile", True  # within the State's consent
         db.session.commit()
 
 

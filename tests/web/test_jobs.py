@@ -122,7 +122,7 @@ def test_steps_rerender_the_profiles_ahead_once_per_file(queued: Flask, client: 
                                                          never_renders_here: None, namespace: str) -> None:
     """Submission, acceptance and publication, in three commits within the debounce window: one
     job per file (summary, six languages); a reader then downloads without waiting."""
-    from web import workflow
+    from web import consent, workflow
     from web.extensions import db
     from web.models import Response, User
 
@@ -131,8 +131,10 @@ def test_steps_rerender_the_profiles_ahead_once_per_file(queued: Flask, client: 
     before = finished.count
     response_id = respond("KEN", status="submitted")
     reviewer = add_user("secretariat_reviewer")
+    focal = add_user("focal_point", "KEN")
     with context():
         response = db.session.get(Response, response_id)
+        consent.set_consent(response, db.session.get(User, focal.id), "profile")
         workflow.accept(response, db.session.get(User, reviewer.id))
         db.session.commit()
         workflow.set_published(response, db.session.get(User, reviewer.id), True)

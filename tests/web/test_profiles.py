@@ -33,7 +33,7 @@ def respond(state: str, status: str = "draft", publish: bool = False) -> int:
     answered, a submitted response everything (submitting needs every required answer)."""
     articles = ("5",) if status == "draft" else None
     from web import answers as saving
-    from web import catalog, workflow
+    from web import catalog, consent, workflow
     from web.extensions import db
     from web.models import QuestionnaireVersion, Response, State, User
 
@@ -55,6 +55,8 @@ def respond(state: str, status: str = "draft", publish: bool = False) -> int:
             assert not result.refused and not result.conflicts
         if status in ("submitted", "accepted"):
             workflow.submit(response, user)
+        if publish:  # the State lets its profile be published (web.consent)
+            consent.set_consent(response, user, "profile")
         if status == "accepted":
             workflow.accept(response, db.session.get(User, reviewer.id), publish=publish)
         db.session.commit()
@@ -101,9 +103,9 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = module.profile_data
 
-    def spy(response: Any) -> Any:
+    def spy(response: Any, chapters: Any = None, kind: str = "full") -> Any:
         calls.append(response.state.code)
-        return real(response)
+        return real(response, chapters, kind)
 
     monkeypatch.setattr(module, "profile_data", spy)
     return calls

@@ -150,6 +150,13 @@ def test_accept_amend_and_profile_source(app: Flask, client: FlaskClient, team: 
     login(reviewer, team["reviewer"])
     accepted = post(reviewer, f"/responses/{rid}/accept", {"publish": "1"}, token_from=f"/responses/{rid}")
     assert accepted.status_code == 302
+    with app.app_context():  # the State has not consented: accepted, not published
+        response = db.session.get(Response, rid)
+        assert response.status == "accepted" and not response.published
+    assert post(client, f"/responses/{rid}/consent", {"consent": "profile"},
+                token_from=f"/responses/{rid}").status_code == 302
+    assert post(reviewer, f"/responses/{rid}/publish", {"published": "1"},
+                token_from=f"/responses/{rid}").status_code == 302
     with app.app_context():
         response = db.session.get(Response, rid)
         assert response.status == "accepted" and response.published

@@ -92,6 +92,10 @@ def _form_data(user: User) -> object:
         expert = user.expert
         assignments = " ".join(f"{a.scope}:{a.ref}" for a in user.assignments)
         language = user.language or ""
+        organization = user.organization
+        ta_focal_point = user.ta_focal_point
+        position = user.position
+        phone = user.phone
 
     return Data()
 

@@ -16,6 +16,7 @@ ROLE_LABELS = {
     "focal_point": _l("State focal point"),
     "contributor": _l("State contributor"),
     "reader": _l("Reader (delegate or donor)"),
+    "provider": _l("Provider of technical assistance (organization or donor)"),
 }
 
 
@@ -30,6 +31,13 @@ class UserForm(FlaskForm):
     state = StringField(_l("State (ISO code, e.g. KEN)"),
                         validators=[Optional(), Regexp(r"^[A-Za-z]{3}$", message=_l("Give a three-letter code."))])
     active = BooleanField(_l("Active"), default=True)
+    organization = StringField(_l("Institution or organization (providers: the organization they speak for)"),
+                               validators=[Optional(), Length(max=200)])
+    ta_focal_point = BooleanField(_l("Focal point for technical assistance (State users: listed in the "
+                                     "directory of the State's contacts)"))
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("Telephone"), validators=[
+        Optional(), Length(max=50), Regexp(r"^[0-9+() .\-]*$", message=_l("Use digits, spaces and + ( ) - only."))])
     expert = BooleanField(_l("Governmental expert (reviews other States in the cycles their State is assigned to)"),
                           default=False)
     assignments = StringField(

@@ -59,6 +59,19 @@ def set_account(user: User, *, email: str, role: str, state_code: str | None, na
     return user
 
 
+def set_contact(user: User, *, organization: str = "", ta_focal_point: bool = False, position: str = "",
+                phone: str = "") -> None:
+    """Contact details; only a State's users can be its focal points for technical assistance, and a
+    provider account names the organization it speaks for."""
+    if ta_focal_point and user.role not in STATE_ROLES:
+        raise AccountError(_("Only a State's focal points and contributors can be focal points for technical "
+                             "assistance."))
+    if user.role == "provider" and not organization.strip():
+        raise AccountError(_("A provider account needs the name of its organization."))
+    user.organization, user.ta_focal_point = organization.strip(), ta_focal_point
+    user.position, user.phone = position.strip(), phone.strip()
+
+
 def set_password(user: User, password: str, reason: str = "reset") -> None:
     """A new password by the policy (``web.auth.passwords``); every open session of the user ends."""
     from ..auth import passwords, sessions
@@ -87,6 +100,8 @@ def apply_account(user: User, form: Any, new: bool) -> User:
                         name=form.name.data or "", active=bool(form.active.data),
                         assignments=form.assignments.data or "", language=form.language.data or "",
                         expert=bool(form.expert.data))
+    set_contact(found, organization=form.organization.data or "", ta_focal_point=bool(form.ta_focal_point.data),
+                position=form.position.data or "", phone=form.phone.data or "")
     if new:
         invite(found)
     return found

@@ -2,9 +2,12 @@
 
 Counting the figures reads every State's answers (about three seconds for 193 States). So they are
 counted ahead, for each questionnaire and audience (``all``: the secretariat's, every State's
-latest response; ``published``: everyone else's), and stored in ``figure_aggregates`` without
+latest response; ``published``: everyone else's, the accepted responses whose State consented to
+aggregate figures, ``web.access.aggregate_responses``), and stored in ``figure_aggregates`` without
 language: codes of States, articles, categories, regions and provisions; the page adds the names in
-the reader's language. After a submission, return, acceptance, amendment or (un)publication commits,
+the reader's language. A State is counted in every figure, but listed by code only as far as its
+consent goes (``figures.StateData.named``/``chapters``): the number of States counted is stored
+beside the codes named. After a submission, return, acceptance, amendment or (un)publication commits,
 a job counts them again (``refresh``, debounced). A page first compares the stored row's ``key``
 with the responses as they are (one light query: ids, statuses, publication, time of the last
 change); if they differ (a draft was saved since, or the job has not run yet) it counts them at once
@@ -26,7 +29,7 @@ from sqlalchemy.orm import Session, joinedload, object_session
 
 import engine
 
-from .. import access, catalog, workflow
+from .. import access, catalog, consent, workflow
 from ..data import sources
 from ..db import WRITE_METHODS, db
 from ..jobs import JobError, backend
@@ -38,7 +41,7 @@ log = logging.getLogger("web.analysis")
 TASK = "web.analysis.aggregates.refresh"
 AUDIENCES = ("all", "published")
 #: Logged steps after which figures change.
-STEPS = frozenset({"submitted", "returned", "accepted", "amended", "published", "unpublished"})
+STEPS = frozenset({"submitted", "returned", "accepted", "amended", "published", "unpublished", "consent"})
 _PENDING = "figures_to_count"
 
 
@@ -48,14 +51,15 @@ def audience_of(user: Any) -> str:
 
 
 def _scope(audience: str, questionnaire_id: str) -> Select[Any]:
-    query = select(Response) if audience == "all" else access.published()
+    query = select(Response) if audience == "all" else access.consented("aggregate")
     return sources.for_questionnaire(query, questionnaire_id)
 
 
 def key(audience: str, questionnaire_id: str) -> str:
     """Changes whenever what the figures count can change (one query, no answers read)."""
     query = _scope(audience, questionnaire_id).with_only_columns(
-        Response.id, Response.version_id, Response.status, Response.published, Response.updated_at
+        Response.id, Response.version_id, Response.status, Response.published, Response.updated_at,
+        Response.consent, Response.consent_chapters
     ).order_by(Response.id)
     digest = hashlib.sha256()
     for row in db.session.execute(query):
@@ -70,11 +74,14 @@ def count(version: QuestionnaireVersion, audience: str) -> dict[str, Any]:
         joinedload(Response.version).defer(QuestionnaireVersion.source))
     latest = sources.latest_per_state(db.session.scalars(query).all())
     keys = sources.source_keys(latest)
-    data = [figures.StateData(r.state.code, r.state.code, r.state.region, sources.facts_cache.get(r, keys[r.id]))
+    everyone = audience == "all"  # the secretariat: every State named
+    data = [figures.StateData(r.state.code, r.state.code, r.state.region, sources.facts_cache.get(r, keys[r.id]),
+                              named=everyone or consent.allows(r, "assistance"),
+                              chapters=None if everyone else named_chapters(r))
             for r in latest]
 
-    def rows(found: list[figures.Row]) -> list[list[Any]]:
-        return [[row.key, row.needs, row.high, row.reporting, _codes(row.states)] for row in found]
+    def rows(found: list[figures.Row]) -> list[list[Any]]:  # the States named, and how many are counted
+        return [[row.key, row.needs, row.high, row.reporting, _codes(row.states), row.state_count] for row in found]
 
     return {  # lists of States as codes joined by spaces: quick to read back
         "states": [[r.state.code, r.state.region, [r.state.name(lang) for lang in engine.UN_LANGUAGES]]
@@ -83,9 +90,15 @@ def count(version: QuestionnaireVersion, audience: str) -> dict[str, Any]:
         "category": rows(figures.ta_by_category(data, q, q.default_language)),
         "region": rows(figures.ta_by_region(data, q.default_language)),
         "compliance": [[row.provision, row.article, row.chapter, row.level,
-                        {bucket: _codes(states) for bucket, states in row.states.items()}]
+                        {bucket: _codes(states) for bucket, states in row.states.items()}, dict(row.counts)]
                        for row in figures.compliance_by_provision(data, q)],
     }
+
+
+def named_chapters(response: Response) -> frozenset[str] | None:
+    """Chapters in which a State is named in figures on provisions: those of its published profile,
+    by consent (None: every chapter; empty: none)."""
+    return consent.shared_chapters(response) if response.published else frozenset()
 
 
 def _codes(states: list[tuple[str, str]]) -> str:
@@ -150,22 +163,22 @@ class Figures:
     def rows(self, by: str, q: engine.Questionnaire, lang: str) -> list[figures.Row]:
         labels = _labels(by, q, lang)
         out = []
-        for row_key, needs, high, reporting, codes in self.stored[by]:
+        for row_key, needs, high, reporting, codes, counted in self.stored[by]:
             states = _named(codes, self.names)
             label = figures.region_name(row_key, lang) if by == "region" else labels.get(
                 row_key, "" if by == "article" else row_key)
-            out.append(figures.Row(row_key, label, needs, high, states, reporting))
+            out.append(figures.Row(row_key, label, needs, high, states, reporting, total=counted))
         if by == "region":
             out.sort(key=lambda r: r.label.casefold())
         return out
 
     def compliance(self, chapter: str | None) -> list[figures.ComplianceRow]:
         out = []
-        for provision, article, chapter_id, level, buckets in self.stored["compliance"]:
+        for provision, article, chapter_id, level, buckets, counts in self.stored["compliance"]:
             if chapter and chapter_id != chapter:
                 continue
             states = {bucket: _named(codes, self.names) for bucket, codes in buckets.items()}
-            out.append(figures.ComplianceRow(provision, article, chapter_id, level, states))
+            out.append(figures.ComplianceRow(provision, article, chapter_id, level, states, dict(counts)))
         return out
 
 

@@ -19,10 +19,19 @@ from exports.provisions import BUCKETS, ProvisionFacts, choices_of, layouts
 
 @dataclass(frozen=True)
 class StateData:
+    """A State in the figures. It always counts; it is *named* (in lists of States, CSV columns of
+    codes) only as far as its consent goes: ``named`` for its assistance needs, ``chapters`` for its
+    answers on provisions (None: every chapter; empty: none)."""
+
     code: str
     name: str
     region: str  # UN M49 region code
     facts: tuple[ProvisionFacts, ...]
+    named: bool = True
+    chapters: frozenset[str] | None = None
+
+    def named_in(self, chapter: str) -> bool:
+        return self.chapters is None or chapter in self.chapters
 
 
 @dataclass
@@ -33,16 +42,24 @@ class Row:
     label: str
     needs: int = 0  # provisions x States
     high: int = 0  # of which high priority
-    states: list[tuple[str, str]] = field(default_factory=list)  # (code, name), in name order
+    states: list[tuple[str, str]] = field(default_factory=list)  # named (code, name), in name order
     reporting: int = 0  # by region: States in the data
+    counted: set[str] = field(default_factory=set)  # codes of every State counted, named or not
+    total: int | None = None  # States counted, when read back from stored figures (no codes kept)
 
     def add_state(self, state: StateData) -> None:
-        if (state.code, state.name) not in self.states:
+        self.counted.add(state.code)
+        if state.named and (state.code, state.name) not in self.states:
             self.states.append((state.code, state.name))
 
     @property
     def state_count(self) -> int:
-        return len(self.states)
+        return len(self.counted) if self.total is None else self.total
+
+    @property
+    def unnamed(self) -> int:
+        """States counted whose consent does not let them be named."""
+        return self.state_count - len(self.states)
 
 
 def article_order(article: str) -> tuple[int, str]:
@@ -110,10 +127,11 @@ class ComplianceRow:
     article: str
     chapter: str
     level: str
-    states: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: {b: [] for b in BUCKETS})
+    states: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: {b: [] for b in BUCKETS})  # named
+    counts: dict[str, int] = field(default_factory=lambda: {b: 0 for b in BUCKETS})
 
     def count(self, bucket: str) -> int:
-        return len(self.states[bucket])
+        return self.counts[bucket]
 
 
 def compliance_by_provision(data: Sequence[StateData], q: engine.Questionnaire,
@@ -133,7 +151,10 @@ def compliance_by_provision(data: Sequence[StateData], q: engine.Questionnaire,
             if facts is not None and not facts.applicable:
                 continue  # other answers of the State hide it: it does not apply to that State
             bucket = facts.bucket if facts is not None else None
-            row.states[bucket if bucket in BUCKETS else "not_answered"].append((state.code, state.name))
+            key = bucket if bucket in BUCKETS else "not_answered"
+            row.counts[key] += 1
+            if state.named_in(layout.chapter):
+                row.states[key].append((state.code, state.name))
         for states in row.states.values():
             states.sort(key=lambda item: item[1].casefold())
         rows.append(row)

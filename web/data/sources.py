@@ -25,7 +25,7 @@ from sqlalchemy.orm import load_only
 from exports import data as exports
 from exports import provisions
 
-from .. import access
+from .. import access, consent
 from ..db import db
 from ..models import QuestionnaireVersion, Response, Snapshot, State
 from ..workflow import profile_source, source_key
@@ -67,7 +67,8 @@ def latest_per_state(rows: Iterable[Response]) -> list[Response]:
 # -- loading ------------------------------------------------------------------------------------------
 def load(response: Response, lang: str, provisions_only: bool = False) -> exports.Source:
     """A response's answers as an export source: its latest snapshot, or its live answers if a draft.
-    ``provisions_only`` is the readers' view: answers about provisions, applicable ones only."""
+    ``provisions_only`` is the readers' view: answers about provisions, applicable ones only, of the
+    chapters the State consented to share."""
     origin = profile_source(response)  # what it read is all an export needs: nothing is read again
     state = response.state
     return exports.Source(
@@ -76,7 +77,7 @@ def load(response: Response, lang: str, provisions_only: bool = False) -> export
         origin="snapshot" if origin.snapshot is not None else "live",
         snapshot=origin.snapshot.number if origin.snapshot is not None else None, as_of=origin.as_of,
         region=state.region, provisions_only=provisions_only, include_not_applicable=not provisions_only,
-        parsed=origin.answers)
+        parsed=origin.answers, chapters=consent.shared_chapters(response) if provisions_only else None)
 
 
 def source_keys(rows: Iterable[Response]) -> dict[int, str]:

@@ -141,8 +141,9 @@ def overview(response_id: int) -> str:
 
 
 def _workflow_panel(ctx: Context) -> dict[str, Any]:
-    from .. import versions, workflow
+    from .. import consent, versions, workflow
     from ..models import Comment, Snapshot
+    from ..templating import CONSENT_LABELS
 
     response = ctx.response
     live = versions.live_version(response.version.questionnaire_id)
@@ -152,7 +153,16 @@ def _workflow_panel(ctx: Context) -> dict[str, Any]:
     snapshots = db.session.scalars(select(Snapshot).where(Snapshot.response_id == response.id)
                                    .order_by(Snapshot.number)).all()
     return {"newer": newer, "orphans": versions.orphans(response), "open_comments": open_comments,
-            "snapshots": snapshots, "latest_snapshot": workflow.latest_snapshot(response)}
+            "snapshots": snapshots, "latest_snapshot": workflow.latest_snapshot(response),
+            "can_set_consent": consent.may_set(current_user, response), "consent_levels": CONSENT_LABELS,
+            "consent_chapters": _framework_chapters(ctx.q)}
+
+
+def _framework_chapters(q: engine.Questionnaire) -> list[tuple[str, str]]:
+    """(id, title) of the framework's chapters, for choosing which a profile may show."""
+    if q.framework is None:
+        return []
+    return [(c.id, text(q, c.title).text) for c in q.framework.chapters]
 
 
 class Pending(Mapping[str, str]):

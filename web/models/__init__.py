@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from .assistance import ApiToken, AssistanceItem, AssistanceSource
 from .base import Base
 from .deadlines import ReportingRound, StateDeadline
 from .files import StoredFile
 from .mail import AccountToken, MailPreference, OutboxMessage
 from .questionnaires import QuestionnaireVersion, TranslationReview
-from .repository import RepositoryEntry, RepositorySource
+from .repository import RepositoryContribution, RepositoryEntry, RepositorySource
 from .responses import (
     Answer,
     AnswerRevision,
@@ -22,8 +23,9 @@ from .states import State
 from .users import ROLES, Assignment, LoginSession, User
 from .workflow import Activity, Comment, Snapshot
 
-__all__ = ["ROLES", "AccountToken", "Activity", "Answer", "AnswerRevision", "Assignment", "Base", "Comment",
+__all__ = ["ROLES", "AccountToken", "Activity", "Answer", "AnswerRevision", "ApiToken", "Assignment",
+           "AssistanceItem", "AssistanceSource", "Base", "Comment",
            "CountryReview", "EvaluationItem", "EvaluationState", "EvaluationTotal", "FigureAggregate",
-           "LoginSession", "MailPreference", "OutboxMessage", "QuestionnaireVersion",
-           "ReportingRound", "RepositoryEntry", "RepositorySource", "Response", "ReviewingState", "Snapshot", "State",
-           "StateDeadline", "StoredFile", "TranslationReview", "User"]
+           "LoginSession", "MailPreference", "OutboxMessage", "QuestionnaireVersion", "ReportingRound",
+           "RepositoryContribution", "RepositoryEntry", "RepositorySource", "Response", "ReviewingState", "Snapshot",
+           "State", "StateDeadline", "StoredFile", "TranslationReview", "User"]

@@ -20,6 +20,8 @@ NAMING = {
 
 #: JSON on SQLite, JSONB on PostgreSQL.
 Json = JSON().with_variant(JSONB(), "postgresql")
+#: The same, where Python's None is SQL NULL (never the JSON ``null``), so that ``IS NULL`` finds it.
+NullableJson = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class UTCDateTime(TypeDecorator[datetime]):

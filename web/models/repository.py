@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime, utcnow
+from .base import Base, Json, UTCDateTime, utcnow
 
 
 class RepositorySource(Base):
@@ -55,3 +55,29 @@ class RepositoryEntry(Base):
     instrument_key: Mapped[str] = mapped_column(Text)
     #: Normalised words of the entry (title, reference, year, link, the State's names).
     search: Mapped[str] = mapped_column(Text)
+
+
+class RepositoryContribution(Base):
+    """A document a provider of assistance furnishes to the repository (a model law, an assessment
+    it carried out): shown, marked as furnished by its organization, once the secretariat publishes it."""
+
+    __tablename__ = "repository_contributions"
+    __table_args__ = (CheckConstraint("status IN ('pending', 'published', 'rejected')", name="known_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The provider's account, and the organization it speaks for (kept as it was when furnished).
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organization: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    #: The State it concerns (an assessment), or none (a model law).
+    state_id: Mapped[int | None] = mapped_column(ForeignKey("states.id"))
+    #: Articles of the Convention, e.g. ``["15", "16"]``.
+    articles: Mapped[list[str]] = mapped_column(Json)
+    year: Mapped[int | None] = mapped_column(Integer)
+    link: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: ``pending`` until the secretariat reviews it, then ``published`` or ``rejected``.
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

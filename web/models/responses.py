@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Json, UTCDateTime, utcnow
+from .base import Base, Json, NullableJson, UTCDateTime, utcnow
 from .questionnaires import QuestionnaireVersion
 from .states import State
 
 RESPONSE_STATUSES = ("draft", "submitted", "returned", "accepted")
+#: What the State lets the secretariat share, from least to most (``web.consent`` says what each allows).
+CONSENT_LEVELS = ("none", "aggregate", "assistance", "profile")
 #: The statuses in which a response takes answers (saved, imported, moved to a newer version).
 EDITABLE_STATUSES = frozenset({"draft", "returned"})
 #: The four review transitions: step -> (the statuses it leaves from, the status it leads to). Who may
@@ -32,6 +34,8 @@ class Response(Base):
     __table_args__ = (
         UniqueConstraint("state_id", "version_id", "round_id", name="one_per_state_version_and_round"),
         CheckConstraint("status IN ('draft', 'submitted', 'returned', 'accepted')", name="known_status"),
+        CheckConstraint("consent IN ('none', 'aggregate', 'assistance', 'profile')", name="known_consent"),
+        CheckConstraint("published = false OR consent = 'profile'", name="published_within_consent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +56,10 @@ class Response(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     #: Readers (delegates, donors) may see the profile of the accepted response.
     published: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: What the State's focal point lets be shared, one of ``CONSENT_LEVELS`` (nothing by default).
+    consent: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
+    #: With ``consent == "profile"``: the chapters of the framework the profile may show (None: all).
+    consent_chapters: Mapped[list[str] | None] = mapped_column(NullableJson, nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

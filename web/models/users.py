@@ -11,8 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .base import Base, UTCDateTime, utcnow
 from .states import State
 
-#: secretariat administrator, secretariat reviewer, State focal point, State contributor, reader
-ROLES = ("secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader")
+#: secretariat administrator, secretariat reviewer, State focal point, State contributor, reader,
+#: provider of technical assistance (an international organization or a donor; tied to no State)
+ROLES = ("secretariat_admin", "secretariat_reviewer", "focal_point", "contributor", "reader", "provider")
 STATE_ROLES = ("focal_point", "contributor")
 SECRETARIAT_ROLES = ("secretariat_admin", "secretariat_reviewer")
 
@@ -21,7 +22,7 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('secretariat_admin', 'secretariat_reviewer', 'focal_point', "
-                        "'contributor', 'reader')", name="known_role"),
+                        "'contributor', 'reader', 'provider')", name="known_role"),
         CheckConstraint("(role IN ('focal_point', 'contributor')) = (state_id IS NOT NULL)",
                         name="state_roles_have_a_state"),
     )
@@ -35,6 +36,13 @@ class User(Base):
     #: The State a focal point or contributor answers for; none for other roles.
     state_id: Mapped[int | None] = mapped_column(ForeignKey("states.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The State's focal point for technical assistance (State users only; listed in its directory).
+    ta_focal_point: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Contact details shown in the directory of focal points (within the State's consent).
+    position: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    #: The institution (State users) or the organization a provider account speaks for.
+    organization: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: A governmental expert of their State: reads the submitted self-assessments of the States
     #: their State reviews in a cycle and comments on them (``web.reviews``).
     expert: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -79,6 +87,10 @@ class User(Base):
     @property
     def is_secretariat(self) -> bool:
         return self.role in SECRETARIAT_ROLES
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role == "provider"
 
     @property
     def is_expert(self) -> bool:

@@ -30,7 +30,7 @@ from exports import profile as profiles
 from exports.cache import ProfileCache
 from exports.pdf import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Rendered, render_pdf
 
-from .. import access, catalog, progress
+from .. import access, catalog, consent, progress
 from ..access import login_required
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, current_language
@@ -52,13 +52,13 @@ def download(code: str) -> WerkzeugResponse | tuple[Any, ...]:
     scripts: ``?format=json`` or ``Accept: application/json``). Nothing is rendered here."""
     lang = request.args.get("lang") or current_language()
     kind = request.args.get("kind", "summary")
-    if lang not in engine.UN_LANGUAGES or kind not in profiles.KINDS:
+    if lang not in engine.UN_LANGUAGES or kind not in ("summary", "full"):
         abort(400)
     state = access.state(current_user, code)  # another State's code: 404, before anything else
     response = profile_response(current_user, state)
     if response is None:
         abort(404)
-    wanted = locate(response, lang, kind)
+    wanted = locate(response, lang, kind, chapters=shown_chapters(current_user, response))
     url = url_for("profiles.download", code=state.code, lang=lang, kind=kind)
     if wanted.path is not None:
         if views.wants_json():
@@ -144,8 +144,11 @@ class Settings:
                         config.get("PROFILE_MEMORY", DEFAULT_MEMORY))
 
 
-def profile_data(response: Response) -> profiles.ProfileData:
-    """What the profile of ``response`` shows (from its latest submission, else its live answers)."""
+def profile_data(response: Response, chapters: frozenset[str] | None = None,
+                 kind: str = "full") -> profiles.ProfileData:
+    """What the profile of ``response`` shows (from its latest submission, else its live answers),
+    of ``chapters`` only when given (the State's consent, for readers); the coordination pack adds
+    the needs matched to offers and the contacts (``web.assistance.pack``)."""
     source = profile_source(response)
     state = response.state
     snapshot = source.snapshot
@@ -157,7 +160,14 @@ def profile_data(response: Response) -> profiles.ProfileData:
         answers_hash=snapshot.answers_hash if snapshot else "", source_key=source.key,
         focal_point=profiles.FocalPoint.of(source.questionnaire, source.answers), cover=cover(),
         previous=previous_submission(response, snapshot), chapters=tuple(scope_chapters(response)),
-        progress=_figure(response, source.questionnaire, source.answers))
+        progress=_figure(response, source.questionnaire, source.answers), shared=chapters,
+        coordination=_coordination(state) if kind == "coordination" else None)
+
+
+def _coordination(state: State) -> profiles.Coordination:
+    from ..assistance.pack import coordination
+
+    return coordination(state)
 
 
 def _figure(response: Response, q: engine.Questionnaire, answers: Any) -> tuple[int, int]:
@@ -214,27 +224,42 @@ class Wanted:
     lang: str
     key: str
     path: Path | None
+    chapters: frozenset[str] | None = None  # the edition of some chapters only (readers')
+
+    @property
+    def variant(self) -> str:
+        return "" if self.chapters is None else "shared"
 
 
-def locate(response: Response, lang: str, kind: str, settings: Settings | None = None) -> Wanted:
+def shown_chapters(user: User, response: Response) -> frozenset[str] | None:
+    """The chapters of ``response``'s profile ``user`` may see: all for those who see the response,
+    for readers those the State consented to (None: all)."""
+    return consent.shared_chapters(response) if access.public_view(user) else None
+
+
+def locate(response: Response, lang: str, kind: str, settings: Settings | None = None,
+           chapters: frozenset[str] | None = None) -> Wanted:
     """Which file holds the profile as it is now (cheap: the answers are read, not laid out)."""
     settings = settings or Settings.current()
-    data = profile_data(response)
+    data = profile_data(response, chapters, kind)
     key = profiles.cache_key(data, lang, kind, gettext_for(lang))
-    return Wanted(response, kind, lang, key, ProfileCache(settings.folder).get(data.state_code, kind, lang, key))
+    wanted = Wanted(response, kind, lang, key, None, chapters)
+    path = ProfileCache(settings.folder).get(data.state_code, kind, lang, key, wanted.variant)
+    return Wanted(response, kind, lang, key, path, chapters)
 
 
-def render_file(response: Response, lang: str, kind: str, settings: Settings | None = None) -> tuple[
-        Path, Rendered | None]:
+def render_file(response: Response, lang: str, kind: str, settings: Settings | None = None,
+                chapters: frozenset[str] | None = None) -> tuple[Path, Rendered | None]:
     """The rendered profile, from the cache or rendered now in the limited worker process:
     ``(path, rendered or None)``. For jobs (:mod:`web.profiles.tasks`), never for a web request.
     Ends the session's transaction (nothing is written) before rendering."""
     settings = settings or Settings.current()
-    data = profile_data(response)
+    data = profile_data(response, chapters, kind)
     gettext = gettext_for(lang)
     key = profiles.cache_key(data, lang, kind, gettext)
     db.session.rollback()  # all is in memory now: hold no transaction (on SQLite, no lock) while rendering
     cache = ProfileCache(settings.folder)
     return cache.get_or_render(data.state_code, kind, lang, key,
                                lambda: profiles.build_html(data, lang, kind, gettext),
-                               render=lambda html, path: render_pdf(html, path, settings.timeout, settings.memory))
+                               render=lambda html, path: render_pdf(html, path, settings.timeout, settings.memory),
+                               variant="" if chapters is None else "shared")

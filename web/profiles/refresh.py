@@ -27,7 +27,7 @@ from .tasks import TASK
 log = logging.getLogger("web.profiles")
 
 #: Logged steps after which a profile changes.
-STEPS = frozenset({"submitted", "accepted", "published"})
+STEPS = frozenset({"submitted", "accepted", "published", "consent"})
 _PENDING = "profiles_to_render"
 
 

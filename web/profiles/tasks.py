@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import consent
 from ..extensions import db
 from ..jobs import INTERACTIVE, JobError, JobState, backend, job_id
 from ..models import Response
@@ -16,13 +17,15 @@ class ResponseGone(Exception):
     code = "gone"
 
 
-def render_profile(response_id: int, kind: str, lang: str) -> dict[str, Any]:
-    """The job: render the profile of the response as it is when the job runs (or find it cached)."""
+def render_profile(response_id: int, kind: str, lang: str, shared: bool = False) -> dict[str, Any]:
+    """The job: render the profile of the response as it is when the job runs (or find it cached);
+    ``shared``: the edition readers get, of the chapters the State consents to share (read now)."""
     response = db.session.get(Response, response_id)
     if response is None:
         raise ResponseGone(f"response {response_id} no longer exists")
     code = response.state.code
-    path, rendered = render_file(response, lang, kind)
+    chapters = consent.shared_chapters(response) if shared else None
+    path, rendered = render_file(response, lang, kind, chapters=chapters)
     result: dict[str, Any] = {"file": str(path), "state": code, "kind": kind, "lang": lang,
                               "rendered": rendered is not None}
     if rendered is not None:
@@ -33,7 +36,8 @@ def render_profile(response_id: int, kind: str, lang: str) -> dict[str, Any]:
 
 def download_job(wanted: Wanted) -> str:
     """The job id of a requested file: the same for every request of the same content."""
-    return job_id("profile", wanted.response.state.code, wanted.kind, wanted.lang, wanted.key[:32])
+    variant = (wanted.variant,) if wanted.variant else ()
+    return job_id("profile", wanted.response.state.code, wanted.kind, wanted.lang, *variant, wanted.key[:32])
 
 
 def request_render(wanted: Wanted, retry: bool = False, priority: str = INTERACTIVE) -> JobState:
@@ -45,7 +49,8 @@ def request_render(wanted: Wanted, retry: bool = False, priority: str = INTERACT
     if state.pending or (state.failed and not retry):
         return state
     try:
-        return jobs.enqueue(TASK, (wanted.response.id, wanted.kind, wanted.lang), job_id=name, priority=priority)
+        args = (wanted.response.id, wanted.kind, wanted.lang, *((True,) if wanted.chapters is not None else ()))
+        return jobs.enqueue(TASK, args, job_id=name, priority=priority)
     except JobError:
         state = jobs.state(name)  # another request queued it meanwhile
         if state.pending:

@@ -29,8 +29,8 @@ from ..db import db
 from ..fill.pages import pages
 from ..i18n import current_language
 from ..models import Response, State
-from ..models.repository import RepositoryEntry
-from . import index
+from ..models.repository import RepositoryContribution, RepositoryEntry
+from . import contributions, index
 
 bp = Blueprint("repository", __name__, url_prefix="/repository")
 
@@ -75,11 +75,13 @@ def _scope() -> Any:
 @login_required
 def search() -> str:
     scoped = _scope()
-    conditions: list[ColumnElement[bool]] = [RepositoryEntry.response_id.in_(scoped.with_only_columns(Response.id))]
+    conditions: list[ColumnElement[bool]] = [RepositoryEntry.response_id.in_(scoped.with_only_columns(Response.id)),
+                                             access.repository_entries(current_user)]
     query = request.args.get("q", "")[:300]
     for word in index.words(query):
         conditions.append(RepositoryEntry.search.like(index.like(word), escape="\\"))
     code = request.args.get("state", "").strip().upper()[:3]
+    state = None
     if code:
         state = sources.state_in_scope(scoped, code)
         conditions.append(RepositoryEntry.state_id == (state.id if state else -1))
@@ -101,7 +103,16 @@ def search() -> str:
         "repository/index.html", measures=measures, total=len(groups), page=page, pages_total=pages_total,
         query=query, state_code=code, article=article, state_options=_state_options(scoped, lang),
         article_options=_article_options(scoped), http_link=http_link, provision_number=provision_number,
-        public=access.public_view(current_user))
+        furnished=contributions.published(query, article, state.id if state else (-1 if code else None)),
+        to_review=_to_review(), public=access.public_view(current_user),
+        can_furnish=current_user.is_provider)
+
+
+def _to_review() -> int:
+    if not current_user.is_secretariat:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(RepositoryContribution).where(
+        RepositoryContribution.status == "pending")) or 0
 
 
 def _measures(shown: list[Any], conditions: list[ColumnElement[bool]], states: dict[int, State]) -> list[Measure]:
@@ -147,16 +158,17 @@ def entry(response_id: int, question_id: str, row: int) -> str:
     if response is None:
         abort(404)
     index.refresh([response])
+    visible = access.repository_entries(current_user)
     found = db.session.scalars(select(RepositoryEntry).where(
         RepositoryEntry.response_id == response.id, RepositoryEntry.question_id == question_id,
-        RepositoryEntry.row == row)).first()
+        RepositoryEntry.row == row, visible)).first()
     if found is None:
         abort(404)
     lang = current_language()
     source = sources.load(response, lang)
     q = source.questionnaire
     others = db.session.scalars(select(RepositoryEntry).where(
-        RepositoryEntry.response_id.in_(scoped.with_only_columns(Response.id)),
+        RepositoryEntry.response_id.in_(scoped.with_only_columns(Response.id)), visible,
         RepositoryEntry.state_id == found.state_id, RepositoryEntry.instrument_key == found.instrument_key,
         RepositoryEntry.id != found.id)).all()
     return render_template(
@@ -208,3 +220,6 @@ def _answer_url(q: engine.Questionnaire, response: Response, question_id: str) -
     if page is None:
         return None
     return url_for("fill.page", response_id=response.id, page_id=page.id, _anchor=f"q-{question_id}")
+
+
+contributions.register(bp)

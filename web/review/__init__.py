@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 
-from .. import access, bounds, catalog, versions, workflow
+from .. import access, bounds, catalog, consent, versions, workflow
 from ..access import login_required
 from ..answers import stored, values
 from ..content import question_place, raw_text
@@ -111,8 +111,12 @@ def _step(response_id: int, step: str, take: Callable[[Response], object],
         abort(403)
     try:
         take(response)
-    except workflow.WorkflowError:
-        abort(409)
+    except workflow.WorkflowError as exc:
+        if exc.code != "no_consent":
+            abort(409)
+        db.session.rollback()  # publishing beyond the State's consent: refused, said so
+        flash(_("The State has not consented to the publication of its profile."), "error")
+        return _back(response_id)
     db.session.commit()
     if done is not None:
         flash(done(response), "success")
@@ -135,9 +139,14 @@ def return_(response_id: int) -> WerkzeugResponse:
 @bp.post("/responses/<int:response_id>/accept")
 @login_required
 def accept(response_id: int) -> WerkzeugResponse:
+    def accepted(response: Response) -> str:
+        if request.form.get("publish") == "1" and not response.published:  # published within consent only
+            flash(_("The State has not consented to the publication of its profile."), "error")
+        return _("The self-assessment is accepted.")
+
     return _step(response_id, "accept",
                  lambda response: workflow.accept(response, current_user, publish=request.form.get("publish") == "1"),
-                 lambda response: _("The self-assessment is accepted."))
+                 accepted)
 
 
 @bp.post("/responses/<int:response_id>/amend")
@@ -153,6 +162,27 @@ def amend(response_id: int) -> WerkzeugResponse:
 def publish(response_id: int) -> WerkzeugResponse:
     return _step(response_id, "publish", lambda response: workflow.set_published(
         response, current_user, request.form.get("published") == "1"))
+
+
+@bp.post("/responses/<int:response_id>/consent")
+@login_required
+def set_consent(response_id: int) -> WerkzeugResponse:
+    """The State's focal point decides what the secretariat may share of the response."""
+    response = _response(response_id)
+    if not consent.may_set(current_user, response):
+        abort(403)
+    level = request.form.get("consent", "")
+    q = catalog.questionnaire(response.version)
+    known = {c.id for c in q.framework.chapters} if q.framework is not None else set()
+    chosen = request.form.getlist("chapter")
+    if level not in consent.LEVELS or not set(chosen) <= known or len(chosen) > len(known):
+        abort(400)
+    chapters = None if level != "profile" or not chosen or set(chosen) == known else chosen
+    changed = consent.set_consent(response, current_user, level, chapters)
+    db.session.commit()
+    if changed:
+        flash(_("Your choice of what may be shared is saved and recorded in the activity log."), "success")
+    return _back(response_id)
 
 
 @bp.post("/responses/<int:response_id>/migrate")
