@@ -93,12 +93,12 @@ class Layered(_Overlay[V], Mapping[str, V]):
         return Layered(self._base, self._changes.update(changes))
 
 
-class LayeredSet(AbstractSet[str]):
-    """A read-only set: a base set (never changed) with additions and removals on top."""
+class KeySet(AbstractSet[str]):
+    """A read-only set: the keys of a mapping to ``True`` (a layered or a derived one)."""
 
     __slots__ = ("_members",)
 
-    def __init__(self, members: Layered[bool]):
+    def __init__(self, members: Mapping[str, bool]):
         self._members = members
 
     def __contains__(self, key: object) -> bool:
@@ -109,6 +109,16 @@ class LayeredSet(AbstractSet[str]):
 
     def __len__(self) -> int:
         return len(self._members)
+
+
+class LayeredSet(KeySet):
+    """A read-only set: a base set (never changed) with additions and removals on top."""
+
+    __slots__ = ()
+    _members: Layered[bool]
+
+    def __init__(self, members: Layered[bool]):
+        super().__init__(members)
 
     def __repr__(self) -> str:
         return f"LayeredSet({set(self)!r})"

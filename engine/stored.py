@@ -17,12 +17,11 @@ gives what the caller must store again afterwards: the visibility and totals tha
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from .evaluate import _ZERO, Evaluation, Progress, _empty, _Plan, _validate
-from .layers import Layered
+from .layers import KeySet, Layered
 from .model import Condition, Group, Question, Questionnaire
 from .types import Problem
 
@@ -60,22 +59,6 @@ class _Derived(Mapping[str, V], Generic[V]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
-
-
-class _DerivedSet(AbstractSet[str]):
-    __slots__ = ("_members",)
-
-    def __init__(self, members: _Derived[bool]):
-        self._members = members
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._members
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._members)
-
-    def __len__(self) -> int:
-        return len(self._members)
 
 
 def restored(q: Questionnaire, answers: Mapping[str, Any], visible: Mapping[str, bool],
@@ -133,8 +116,8 @@ def restored(q: Questionnaire, answers: Mapping[str, Any], visible: Mapping[str,
     evaluation = Evaluation(q, answers)
     evaluation.visible, evaluation.values, evaluation.required = visible, values, required_now
     evaluation.problems, evaluation._contrib = problems, _Derived(contrib, lambda: answerable)
-    evaluation.missing = _DerivedSet(_Derived(missing, lambda: answerable))
-    evaluation.not_applicable = _DerivedSet(_Derived(hidden, lambda: answerable))
+    evaluation.missing = KeySet(_Derived(missing, lambda: answerable))
+    evaluation.not_applicable = KeySet(_Derived(hidden, lambda: answerable))
     evaluation.groups, evaluation.provisions, evaluation.articles = groups, provisions, articles
     return evaluation
 

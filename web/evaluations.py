@@ -29,12 +29,28 @@ from .db import db
 from .models import EvaluationItem, EvaluationState, EvaluationTotal, Response
 from .models.base import utcnow
 
-_ABSENT: Any = object()
+ABSENT: Any = object()
 _CHUNK = 500
 COUNTS = ("questions", "answered", "required", "required_answered", "errors")
 
 
-class Table(Mapping[str, Any]):
+class ByKey(Mapping[str, Any]):
+    """A mapping read through ``get`` (a missing key reads as ``ABSENT``): stored tables, loaded answers."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        raise NotImplementedError
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key, ABSENT)
+        if value is ABSENT:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key, ABSENT) is not ABSENT
+
+
+class Table(ByKey):
     """One stored table of one response, read key by key (or in one query for many keys)."""
 
     def __init__(self, load: Callable[[list[str] | None], dict[str, Any]]):
@@ -48,28 +64,19 @@ class Table(Mapping[str, Any]):
             chunk = wanted[start:start + _CHUNK]
             found = self._load(chunk)
             for key in chunk:
-                self._known[key] = found.get(key, _ABSENT)
+                self._known[key] = found.get(key, ABSENT)
 
     def get(self, key: str, default: Any = None) -> Any:
         if key not in self._known and not self._complete:
             self.prefetch([key])
-        value = self._known.get(key, _ABSENT)
-        return default if value is _ABSENT else value
-
-    def __getitem__(self, key: str) -> Any:
-        value = self.get(key, _ABSENT)
-        if value is _ABSENT:
-            raise KeyError(key)
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key, _ABSENT) is not _ABSENT
+        value = self._known.get(key, ABSENT)
+        return default if value is ABSENT else value
 
     def __iter__(self) -> Iterator[str]:  # the whole table: only for callers that list everything
         if not self._complete:
             self._known = self._load(None)
             self._complete = True
-        return (key for key, value in self._known.items() if value is not _ABSENT)
+        return (key for key, value in self._known.items() if value is not ABSENT)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)

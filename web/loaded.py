@@ -24,9 +24,8 @@ import engine
 
 from . import evaluations
 from .db import db
+from .evaluations import ABSENT
 from .models import Answer, Response
-
-_ABSENT: Any = object()
 
 
 class Rows(Mapping[str, Answer]):
@@ -78,7 +77,7 @@ class Rows(Mapping[str, Answer]):
         return sum(1 for _ in self)
 
 
-class Answers(Mapping[str, Any]):
+class Answers(evaluations.ByKey):
     """The stored answers as engine values, parsed when first asked for (values that no longer parse,
     and answers to questions the version lacks, read as nothing, as ``engine.answers_from_json``)."""
 
@@ -88,21 +87,12 @@ class Answers(Mapping[str, Any]):
         self.parsed: dict[str, Any] = {}
 
     def get(self, key: str, default: Any = None) -> Any:
-        value = self.parsed.get(key, _ABSENT)
-        if value is _ABSENT:
+        value = self.parsed.get(key, ABSENT)
+        if value is ABSENT:
             row = self.rows.get(key)
-            value = self.parsed[key] = (engine.answers_from_json(self.q, {key: row.value}).get(key, _ABSENT)
-                                        if row is not None else _ABSENT)
-        return default if value is _ABSENT else value
-
-    def __getitem__(self, key: str) -> Any:
-        value = self.get(key, _ABSENT)
-        if value is _ABSENT:
-            raise KeyError(key)
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key, _ABSENT) is not _ABSENT
+            value = self.parsed[key] = (engine.answers_from_json(self.q, {key: row.value}).get(key, ABSENT)
+                                        if row is not None else ABSENT)
+        return default if value is ABSENT else value
 
     def __iter__(self) -> Iterator[str]:
         return (qid for qid in self.rows if qid in self)
