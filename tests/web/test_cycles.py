@@ -236,7 +236,11 @@ def test_the_report_is_drafted_by_reviewers_and_finalised_by_the_secretariat(app
         actions = set(db.session.scalars(select(Activity.action).where(Activity.response_id == rid)))
         assert {"report_saved", "stage", "report_finalised"} <= actions
     token = csrf_token(france, f"/reviews/{review}")
-    assert france.post(f"/reviews/{review}/report", data={"csrf_token": token, "successes": "late"}).status_code == 403
+    late = france.post(f"/reviews/{review}/report", data={"csrf_token": token, "successes": "late"})
+    assert late.status_code == 302  # refused, saying why (tests/web/test_review_races.py)
+    assert "it can no longer be changed" in france.get(f"/reviews/{review}").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(CountryReview, review).successes == "A new law."
 
 
 def test_the_timeline_says_what_is_done_current_late_and_planned(app: Flask) -> None:

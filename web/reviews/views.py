@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from ..access import (
     can_manage_reviews,
     can_open_thread,
     can_read_review,
+    drafts_report,
     is_reviewer,
     login_required,
     reviews,
@@ -41,6 +44,7 @@ from . import (
     assign,
     finalise,
     find_state,
+    hold_draft,
     response_of,
     save_report,
     set_stage,
@@ -65,9 +69,10 @@ ERRORS = {
     "unknown_state": _l("Unknown State %(detail)s."), "unknown_cycle": _l("Unknown cycle."),
     "two_reviewers": _l("Give exactly two reviewing States."), "self_review": _l("A State cannot review itself."),
     "closed": _l("The cycle is closed."), "not_started": _l("The State has not started its self-assessment yet."),
-    "length": _l("Write a comment of at most 5,000 characters."), "final": _l("The report is final."),
+    "length": _l("Write a comment of at most 5,000 characters."),
+    "final": _l("The report was made final: it can no longer be changed."),
     "unknown_stage": _l("Unknown step."), "forbidden": _l("You cannot start a thread here."),
-    "other_response": _l("That comment belongs to another review."),
+    "other_response": _l("That comment belongs to another review."), "date": _l("Give dates as YYYY-MM-DD."),
 }
 
 
@@ -210,63 +215,65 @@ def _comment(review: CountryReview, parent: Comment | None, question_id: str | N
     return add(review, current_user, request.form.get("body", ""), question_id, parent)
 
 
+def _change(review_id: int, may: Callable[[User, CountryReview], bool], work: Callable[[CountryReview], None],
+            done: str, anchor: str) -> WerkzeugResponse:
+    """A POST that changes a review's report or timeline: 404 for those who may not read the review,
+    403 unless ``may``; ``work`` begins by holding the review's row (``web.reviews.hold_draft``), so
+    of two requests racing, the second waits and is refused once the first made the report final.
+    A refusal (:class:`ReviewError`) stores nothing and says why on the review's page."""
+    review = _review(review_id)
+    if not may(current_user, review):
+        abort(403)
+    try:
+        work(review)
+    except ReviewError as exc:
+        db.session.rollback()
+        flash(error_text(exc), "error")
+        return redirect(url_for("reviews.view", review_id=review_id))
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("reviews.view", review_id=review_id, _anchor=anchor))
+
+
+def _secretariat(user: User, _found: CountryReview) -> bool:
+    return can_manage_reviews(user)
+
+
 @bp.post("/<int:review_id>/report")
 @login_required
 def report(review_id: int) -> WerkzeugResponse:
-    review = _review(review_id)
-    if not can_draft_report(current_user, review):
-        abort(403)
-    save_report(review, current_user, {part: request.form.get(part, "") for part in REPORT_PARTS
-                                       if part in request.form})
-    db.session.commit()
-    flash(_("The report is saved."), "success")
-    return redirect(url_for("reviews.view", review_id=review.id, _anchor="report"))
+    parts = {part: request.form.get(part, "") for part in REPORT_PARTS if part in request.form}
+    return _change(review_id, drafts_report, lambda review: save_report(review, current_user, parts),
+                   _("The report is saved."), "report")
 
 
 @bp.post("/<int:review_id>/finalise")
 @login_required
 def finalise_report(review_id: int) -> WerkzeugResponse:
-    review = _review(review_id)
-    if not can_manage_reviews(current_user):
-        abort(403)
-    try:
-        finalise(review, current_user)
-    except ReviewError:
-        abort(409)
-    db.session.commit()
-    flash(_("The report is final."), "success")
-    return redirect(url_for("reviews.view", review_id=review.id, _anchor="report"))
+    return _change(review_id, _secretariat,
+                   lambda review: finalise(review, current_user), _("The report is final."), "report")
 
 
 @bp.post("/<int:review_id>/timeline")
 @login_required
 def set_timeline(review_id: int) -> WerkzeugResponse:
-    review = _review(review_id)
-    if not can_manage_reviews(current_user):
-        abort(403)
-    from datetime import date
+    return _change(review_id, _secretariat, _save_timeline,
+                   _("The timeline is saved."), "timeline")
 
+
+def _save_timeline(review: CountryReview) -> None:
+    hold_draft(review)  # the form is offered while the report is a draft; a final report's step is "done"
     for name in ("desk_review_on", "dialogue_on", "draft_report_on", "final_report_on"):
         given = (request.form.get(name) or "").strip()
         try:
             setattr(review, name, date.fromisoformat(given) if given else None)
         except ValueError:
-            flash(_("Give dates as YYYY-MM-DD."), "error")
-            db.session.rollback()
-            return redirect(url_for("reviews.view", review_id=review.id))
+            raise ReviewError("date", given) from None
     if request.form.get("dialogue_kind") in ("dialogue", "visit"):
         review.dialogue_kind = request.form["dialogue_kind"]
     stage = request.form.get("stage")
-    try:
-        if stage and stage != review.stage:
-            set_stage(review, stage, current_user)
-    except ReviewError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
-        return redirect(url_for("reviews.view", review_id=review.id))
-    db.session.commit()
-    flash(_("The timeline is saved."), "success")
-    return redirect(url_for("reviews.view", review_id=review.id, _anchor="timeline"))
+    if stage and stage != review.stage:
+        set_stage(review, stage, current_user)
 
 
 @bp.get("/<int:review_id>/report.pdf")
