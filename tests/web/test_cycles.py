@@ -322,21 +322,3 @@ def test_an_earlier_cycles_submission_does_not_answer_a_new_cycle(app: Flask) ->
     with app.app_context():
         late = {row.state.code for row in deadlines.overdue(date(2026, 7, 1))}
         assert "KEN" in late  # accepted in an earlier round: still to answer this cycle
-
-
-def test_the_report_downloads_as_pdf_for_those_in_the_review(app: Flask) -> None:
-    import io
-
-    from pypdf import PdfReader
-
-    open_cycle(app)
-    cli(app, "reviews", "assign", "--state", "KEN", "--reviewers", "FRA,MEX", "--cycle", "2026-II")
-    review = review_id()
-    france = app.test_client()
-    login(france, expert("FRA"))
-    reply = france.get(f"/reviews/{review}/report.pdf?lang=fr")
-    assert reply.status_code == 200 and reply.mimetype == "application/pdf"
-    assert "review-KEN-2026-II-fr.pdf" in reply.headers["Content-Disposition"]
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(reply.data)).pages)
-    assert "Rapport d’examen de pays" in text and "Kenya" in text
-    assert france.get(f"/reviews/{review}/report.pdf?lang=de").status_code == 404

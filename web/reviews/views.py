@@ -4,14 +4,11 @@ report as PDF in any of the six languages."""
 
 from __future__ import annotations
 
-import io
-import tempfile
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,8 +16,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
-from exports import review_report
-from exports.pdf import RenderError, render_pdf
 
 from .. import bounds, catalog, cycles
 from ..access import (
@@ -37,6 +32,8 @@ from ..access import review as review_for
 from ..content import group_title, raw_text, text
 from ..db import db
 from ..fill.pages import pages
+from ..i18n import LANGUAGE_NAMES, current_language
+from ..jobs import JobError, JobState, views
 from ..models import Comment, CountryReview, QuestionnaireVersion, ReportingRound, Snapshot, User
 from ..models.reviews import REPORT_PARTS, STAGES
 from . import (
@@ -278,35 +275,36 @@ def _save_timeline(review: CountryReview) -> None:
 
 @bp.get("/<int:review_id>/report.pdf")
 @login_required
-def report_pdf(review_id: int) -> WerkzeugResponse:
-    """The report in ``?lang=`` (one page or two: rendered now, in the limited worker process)."""
-    from ..profiles import gettext_for
+def report_pdf(review_id: int) -> WerkzeugResponse | tuple[Any, ...]:
+    """The report in ``?lang=``: the cached file; or, while a worker prepares it, a page that checks
+    again by itself (JSON for scripts: ``?format=json`` or ``Accept: application/json``), as for
+    profiles. Nothing is rendered here. The file does not depend on who asks."""
+    from .tasks import locate, request_render
 
     review = _review(review_id)
     lang = request.args.get("lang", "en")
     if lang not in engine.UN_LANGUAGES:
         abort(404)
-    data = report_data(review, lang)
-    html = review_report.build_html(data, lang, gettext_for(lang))
-    db.session.rollback()
-    name = f"review-{review.state.code}-{review.round.name}-{lang}.pdf"
-    with tempfile.TemporaryDirectory(prefix="report-") as folder:  # nothing left behind
-        target = Path(folder) / "report.pdf"
-        try:
-            render_pdf(html, target)
-        except RenderError:
-            abort(503)
-        content = io.BytesIO(target.read_bytes())
-    return send_file(content, mimetype="application/pdf", download_name=name)
-
-
-def report_data(review: CountryReview, lang: str) -> review_report.ReportData:
-    from flask_babel import force_locale
-
-    with force_locale(lang):
-        steps = tuple((step_label(s.code), s.on.isoformat() if s.on else "–", step_status(s.status))
-                      for s in timeline(review))
-    return review_report.ReportData(
-        state_name=review.state.name(lang), state_code=review.state.code, cycle=review.round.name,
-        chapters=tuple(review.round.chapters), reviewers=tuple(r.state.name(lang) for r in review.reviewers),
-        final=review.report_status == "final", parts={p: getattr(review, p) for p in REPORT_PARTS}, timeline=steps)
+    found = locate(review, lang)
+    url = url_for("reviews.report_pdf", review_id=review.id, lang=lang)
+    if found.path is not None:
+        if views.wants_json():
+            return views.ready(url)
+        return send_file(found.path, mimetype="application/pdf", max_age=0,
+                         download_name=f"review-{review.state.code}-{review.round.name}-{lang}.pdf")
+    retry = request.args.get("retry") == "1"
+    try:
+        job = request_render(found, retry=retry)
+    except JobError as exc:
+        current_app.logger.error("review report %s %s could not be queued: %s", review.id, lang, exc)
+        job = JobState("", "failed", error="queue")
+    if retry and not job.failed and not views.wants_json():
+        return redirect(url)  # the page that checks again must not ask for a new job each time
+    if job.failed:
+        current_app.logger.error("review report %s %s failed: %s", review.id, lang, job.error or job.status)
+    what = " · ".join((review.state.name(current_language()), _("Country review report (PDF)"),
+                       LANGUAGE_NAMES[lang]))
+    return views.pending(job, what=what, retry_url=url_for("reviews.report_pdf", review_id=review.id, lang=lang,
+                                                           retry="1"),
+                         message=_("The report could not be prepared. The team has been told; please try again "
+                                   "later."))
