@@ -111,6 +111,9 @@ def test_reviews_assign_by_cli_and_its_errors(app: Flask) -> None:
         assert refused.exit_code != 0 and message in refused.output, refused.output
     assert "no cycle named 2030" in cli(app, "reviews", "assign", "--state", "KEN", "--reviewers", "FRA,MEX",
                                         "--cycle", "2030").output
+    again = cli(app, "reviews", "assign", "--state", "KEN", "--reviewers", "MEX,DEU", "--cycle", "2026-II")
+    assert again.exit_code == 0, again.output  # Mexico stays, Germany replaces France
+    assert "KEN reviewed by MEX, DEU" in cli(app, "cycles", "list").output
 
 
 def submitted(rid: int, answers: dict[str, Any]) -> None:

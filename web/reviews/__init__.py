@@ -71,7 +71,8 @@ def assign(cycle: ReportingRound, state: State, reviewers: Iterable[State], user
     if review is None:
         review = CountryReview(round_id=cycle.id, state_id=state.id, created_by_id=user.id if user else None)
         db.session.add(review)
-    review.reviewers = [ReviewingState(state_id=s.id, state=s) for s in chosen]
+    kept = {r.state_id: r for r in review.reviewers}  # a State kept keeps its row (one per review and State)
+    review.reviewers = [kept.get(s.id) or ReviewingState(state_id=s.id, state=s) for s in chosen]
     db.session.flush()
     response = response_of(review)
     if response is not None:
