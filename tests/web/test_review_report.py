@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from exports.pdf import Rendered, RenderError
 from tests.conftest import add_user, csrf_token, login
 from tests.web.test_cycles import cli, expert, open_cycle, review_id, start
-from tests.web.test_profiles import fetch, get
+from tests.web.test_profiles import fetch, get, in_french
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def url(review: int, lang: str = "en", extra: str = "") -> str:
 
 
 @pytest.mark.pdf
-def test_the_report_downloads_as_pdf_for_those_in_the_review(client: FlaskClient, review: int,
+def test_the_report_downloads_as_pdf_for_those_in_the_review(app: Flask, client: FlaskClient, review: int,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from pypdf import PdfReader
 
@@ -70,7 +70,8 @@ def test_the_report_downloads_as_pdf_for_those_in_the_review(client: FlaskClient
     assert preparing.status_code == 202 and preparing.mimetype == "text/html"
     assert preparing.headers["Retry-After"] == "3"
     page = preparing.get_data(as_text=True)
-    assert '<meta http-equiv="refresh" content="3">' in page and "Country review report (PDF)" in page
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert f"Kenya · {in_french(app)('Country review report (PDF)')} · Français" in page  # ?lang= is the page's too
     reply = fetch(client, url(review, "fr"))
     assert reply.status_code == 200 and reply.mimetype == "application/pdf"
     assert "review-KEN-2026-II-fr.pdf" in reply.headers["Content-Disposition"]
