@@ -4,7 +4,8 @@ The cache key (:func:`exports.profile.cache_key`) changes whenever the content c
 file, once written, is never stale and downloading it again costs a file read. Files are written
 beside their final name and renamed (never half a file); a lock file per State, kind and language
 makes concurrent requests, in any process, render a profile once; older files of the same profile
-are removed when a new one is written.
+are removed when a new one is written. Country review reports are kept the same way, one file per
+(review, language, cache key) (:class:`ReportCache`).
 """
 
 from __future__ import annotations
