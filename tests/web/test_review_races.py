@@ -9,7 +9,9 @@ and stored nothing.
 
 The interleavings are explicit, as in tests/web/test_races.py: one request is held at a known
 point while the other runs; where the database makes the second wait for the first (the fix at
-work), the test lets the first go on after a short wait instead of dead-locking.
+work), the test lets the first go on after a short wait instead of dead-locking. On SQLite a POST's
+write transaction (BEGIN IMMEDIATE) already made the second request wait, so the races were
+PostgreSQL's: without the row lock, the first three tests fail there.
 """
 
 from __future__ import annotations
