@@ -361,8 +361,8 @@ class Profile:
         left-to-right isolate (:func:`ltr_number`) so that its parentheses stay with it."""
         numbers = [item if isinstance(item, str) else item.number for item in items]
         if self.rtl:  # a right-to-left mark first: the text layout takes its direction from it
-            return Markup("\u200f") + Markup(self.comma).join(numbers)
-        return Markup("\u3001" if self.lang == "zh" else self.comma).join(numbers)
+            return Markup("\u200f") + Markup.escape(self.comma).join(numbers)
+        return Markup.escape("\u3001" if self.lang == "zh" else self.comma).join(numbers)
 
     @property
     def foreign_count(self) -> int:
