@@ -15,6 +15,8 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from markupsafe import Markup
+
 log = logging.getLogger(__name__)
 
 Gettext = Callable[[str], str]
@@ -192,12 +194,15 @@ class Labels(Mapping[str, str]):
             raise AttributeError(key) from None
 
     def fmt(self, key: str, **values: Any) -> str:
-        """The text with its placeholders filled; a translation that breaks them falls back to English."""
+        """The text with its placeholders filled; a translation that breaks them falls back to English.
+        With a value that is markup (a provision number in a right-to-left profile), the text is
+        escaped and the result is markup too."""
+        html = any(isinstance(value, Markup) for value in values.values())
         try:
-            return self._texts[key] % values
+            return (Markup.escape(self._texts[key]) if html else self._texts[key]) % values
         except (KeyError, ValueError, TypeError):
             log.warning("translation of %r does not fit its placeholders; using English", key)
-            return self._english[key] % values
+            return (Markup.escape(self._english[key]) if html else self._english[key]) % values
 
     def digest(self) -> str:
         """Changes when any translation changes (part of the cache key)."""

@@ -122,6 +122,16 @@ class Received:
     provider: Localized | None = None
 
 
+def ltr_number(number: str) -> Markup:
+    """A provision number in a right-to-left profile: '46 (9) (b)' kept one left-to-right unit, in
+    the Latin font (``.pn`` in profile.css). The element isolates it (``<bdi dir="ltr">``; the
+    characters LRI and PDI alone also order it, but not the text a reader copies out of the PDF:
+    WeasyPrint gives each glyph of a font one Unicode value, the first it drew, and in Arabic text
+    the same font's glyph ')' stands for a mirrored '(', so numbers in that font came out as
+    '5 )1(')."""
+    return Markup('<bdi class="pn" dir="ltr">%s</bdi>') % number
+
+
 @dataclass
 class ProvisionView:
     id: str
@@ -345,14 +355,14 @@ class Profile:
     def semicolon(self) -> str:
         return display.punctuation(self.lang)[1]
 
-    def numbers(self, items: Iterable[ProvisionView | str]) -> str:
+    def numbers(self, items: Iterable[ProvisionView | str]) -> Markup:
         """Provision numbers as a list in the profile's language: '5 (1), 7 (2)'; in a right-to-left
         profile the list runs from the right with the Arabic comma between numbers, each number a
-        left-to-right isolate (see :meth:`_Builder.provisions`) so that its parentheses stay with it."""
+        left-to-right isolate (:func:`ltr_number`) so that its parentheses stay with it."""
         numbers = [item if isinstance(item, str) else item.number for item in items]
         if self.rtl:  # a right-to-left mark first: the text layout takes its direction from it
-            return "\u200f" + self.comma.join(numbers)
-        return ("\u3001" if self.lang == "zh" else self.comma).join(numbers)
+            return Markup("\u200f") + Markup.escape(self.comma).join(numbers)
+        return Markup.escape("\u3001" if self.lang == "zh" else self.comma).join(numbers)
 
     @property
     def foreign_count(self) -> int:
@@ -460,8 +470,8 @@ class _Builder:
             provision = framework.provisions[pid]
             level = framework.level(provision.level)
             number = provision_number(pid)
-            if self.lang in engine.RTL_LANGUAGES:  # '46 (9) (b)' stays one left-to-right unit
-                number = f"\u2066{number}\u2069"
+            if self.lang in engine.RTL_LANGUAGES:
+                number = ltr_number(number)
             view = ProvisionView(
                 id=pid, number=number, article=provision.article, chapter=provision.chapter,
                 level=provision.level,

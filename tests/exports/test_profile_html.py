@@ -201,6 +201,24 @@ def test_arabic_profile_is_right_to_left(checklist: Any, some: Any, data_of: Any
     assert "profile-rtl.css" not in english and '<html lang="en" dir="ltr">' in english
 
 
+def test_provision_numbers_are_left_to_right_isolates_in_arabic(checklist: Any, complete: Any, data_of: Any) -> None:
+    """'5 (1)' must not read '(1) 5' in a right-to-left profile: each number is its own left-to-right
+    element, in the provisions tables, the headings (a translated label around it, still escaped) and
+    the lists of numbers; left-to-right profiles have plain numbers."""
+    answers, languages = complete
+    catalog = {"Article %(number)s": "<المادة> %(number)s"}
+    arabic = build_html(data_of(answers, languages), "ar", "full", lambda m: catalog.get(m, m))
+    number = '<bdi class="pn" dir="ltr">5\u00a0(1)</bdi>'
+    assert f'<th scope="row" class="pcol">{number}<br>' in arabic  # the provisions table
+    assert f"<h4>&lt;المادة&gt; {number} <span" in arabic  # the heading, its label escaped
+    assert re.search(r'\u200f<bdi class="pn" dir="ltr">[^<]+</bdi>، <bdi class="pn" dir="ltr">', arabic)  # a list
+    assert "\u2066" not in arabic and "\u2069" not in arabic  # no invisible isolate characters left
+    summary = build_html(data_of(answers, languages), "ar", "summary")
+    assert '<bdi class="pn" dir="ltr">' in summary
+    english = build_html(data_of(answers, languages), "en", "full")
+    assert "<bdi" not in english and '<th scope="row" class="pcol">5\u00a0(1)<br>' in english
+
+
 def test_chart_bars_are_proportional_and_mirrored() -> None:
     def segments(svg: str) -> list[tuple[float, float, str]]:
         found = re.findall(r'<rect x="([\d.]+)" y="0" width="([\d.]+)" height="12" fill="(#[0-9a-f]+)"', svg)

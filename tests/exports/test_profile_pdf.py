@@ -5,6 +5,8 @@ complete checklist (the heaviest case), the others a response with four articles
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +136,34 @@ def test_page_numbers_and_running_headers(rendered: dict[str, Path]) -> None:
     assert "Kenya · Country profile" in second and "Kenya · Country profile" not in first
     contents = pdf_text(rendered["en"]).split("Contents", 1)[1]
     assert "Summary of compliance" in contents.split("\n", 3)[1] or "Summary of compliance ....." in contents
+
+
+def number_order(path: Path) -> tuple[int, int]:
+    """On the pages (pdftotext's word boxes, left to right on each line): how many times a number
+    is followed by a parenthesised part, as in '5 (1)', and how many times the reverse, '(1) 5'.
+    The parentheses' characters are not compared: pdftotext may give them turned round (README,
+    "Right to left")."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    lines: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+    page = 0
+    for line in out.splitlines():
+        page += line.strip().startswith("<page")
+        if found := re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)".*>(.*)</word>', line):
+            lines.setdefault((page, round(float(found[2]))), []).append(
+                (float(found[1]), float(found[3]), found[4]))
+    number, part = re.compile(r"^\d+$"), re.compile(r"^[()][0-9a-z]+[()]$")
+    forward = backward = 0
+    for words in lines.values():
+        words.sort()
+        for (_, end, left), (start, _, right) in zip(words, words[1:], strict=False):
+            if start - end < 4:  # one space apart: the same number
+                forward += bool(number.match(left) and part.match(right))
+                backward += bool(part.match(left) and number.match(right))
+    return forward, backward
+
+
+def test_provision_numbers_read_left_to_right_in_arabic(rendered: dict[str, Path]) -> None:
+    """In the Arabic profile every '5 (1)' is drawn as such (in tables, headings and lists), never
+    '(1) 5' as right-to-left text would order it."""
+    forward, backward = number_order(rendered["ar"])
+    assert forward > 500 and backward == 0
