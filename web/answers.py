@@ -165,7 +165,7 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
         evaluation = before.update(final, parsed)
     evaluations.store(response, before, evaluation)
     state.saved([rows[qid] for qid in result.saved], evaluation)
-    result.evaluation = refresh(response, q, evaluation.answers, evaluation)
+    result.evaluation = refresh(response, q, evaluation.answers, evaluation, carried=state.carried(), rows=rows)
     if result.saved:
         response.updated_at = utcnow()
     db.session.flush()

@@ -5,9 +5,11 @@ questionnaire. What cannot be worked out from a few answers is stored instead (`
 whether each section, group and question is visible (``evaluation_items``) and the completeness
 counts of each group, provision and article (``evaluation_totals``, the source of progress per
 provision), and of each page (``web.fill.pages``: what its status reads, :func:`page_totals`), so the
-side navigation and the progress figure read one row per page instead of every answer. A page reads the keys it shows; a save (``web.answers``) updates the evaluation from the
-changed answers only (``engine.Evaluation.update``) and writes back what changed, in its own
-transaction and under the response's lock, so the stored state always matches the stored answers.
+side navigation and the progress figure read one row per page instead of every answer. A page
+reads the keys it shows; a save (``web.answers``) updates the evaluation from the changed answers
+only (``engine.Evaluation.update``), page totals from the changed contributions, and writes back
+what changed, in its own transaction and under the response's lock, so the stored state always
+matches the stored answers.
 
 The first save of a response, or the first after it moved to another questionnaire version, stores
 the whole state from a full evaluation (``evaluation_states`` says for which version it holds);
@@ -140,9 +142,10 @@ def prefetch(evaluation: engine.Evaluation, ids: Iterable[str], totals: Collecti
 
 def before_update(evaluation: engine.Evaluation, rows: Any, changed: Iterable[str]) -> None:
     """Read at once what an update after ``changed`` may read (``engine.stored.reach``): stored
-    visibility, totals, and the answer rows (``rows.load``)."""
+    visibility, totals, and the answer rows (``rows.load``; None: they are read already)."""
     items, totals = reach(evaluation.questionnaire, changed)
-    rows.load(items)
+    if rows is not None:
+        rows.load(items)
     prefetch(evaluation, items, totals)
 
 

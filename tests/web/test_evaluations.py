@@ -24,11 +24,11 @@ def stored_tables(response_id: int) -> tuple[Any, ...]:
     with context():
         visible = {row.item_id: row.visible for row in db.session.scalars(
             select(EvaluationItem).where(EvaluationItem.response_id == response_id))}
-        totals: dict[str, dict[str, tuple[int, ...]]] = {"group": {}, "provision": {}, "article": {}}
+        totals: dict[str, dict[str, tuple[int, ...]]] = {"group": {}, "provision": {}, "article": {}, "page": {}}
         for row in db.session.scalars(select(EvaluationTotal).where(EvaluationTotal.response_id == response_id)):
             totals[row.scope][row.key] = (row.questions, row.answered, row.required, row.required_answered,
                                           row.errors)
-        return visible, totals["group"], totals["provision"], totals["article"]
+        return visible, totals["group"], totals["provision"], totals["article"], totals["page"]
 
 
 def full_tables(response_id: int) -> tuple[Any, ...]:
@@ -36,15 +36,19 @@ def full_tables(response_id: int) -> tuple[Any, ...]:
     from engine.stored import full_tables as tables
     from web import catalog
     from web.answers import stored, values
+    from web.evaluations import page_totals
     from web.extensions import db
+    from web.fill.pages import pages
     from web.models import Response
 
     with context():
         response = db.session.get(Response, response_id)
         q = catalog.questionnaire(response.version)
-        visible, groups, provisions, articles = tables(engine.evaluate(q, values(q, stored(response))))
+        evaluation = engine.evaluate(q, values(q, stored(response)))
+        visible, groups, provisions, articles = tables(evaluation)
+        page_rows = {page.id: page_totals(evaluation, page) for page in pages(q).list}
         return visible, *({key: tuple(value) for key, value in table.items()}
-                          for table in (groups, provisions, articles))
+                          for table in (groups, provisions, articles, page_rows))
 
 
 def autosave(client: FlaskClient, response_id: int, token: str, changes: list[tuple[str, Any, int]]) -> Any:

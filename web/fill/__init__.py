@@ -89,8 +89,10 @@ class Context:
     def tracker(self) -> progress.Tracker:
         """Every page's status, and the figure over the pages this person works on."""
         if self._tracker is None:
+            pending = set(self.loaded.carried())
+            known = progress.statuses(self.response, self.evaluation, self.pages, pending)
             self._tracker = progress.Tracker(self.q, self.evaluation, self._in_scope if self.scoped else None,
-                                             layout=self.pages, pending=set(self.pending))
+                                             layout=self.pages, pending=pending, known=known)
         return self._tracker
 
     def _in_scope(self, page: Page) -> bool:
@@ -125,7 +127,8 @@ class Context:
         """The response's figures as counted (chapters in scope, unconfirmed answers not done)."""
         from ..progress import counted_total
 
-        return counted_total(self.response, self.q, self.answers, self.evaluation)
+        return counted_total(self.response, self.q, self.answers, self.evaluation,
+                             cycles.unconfirmed(self.response, self.loaded.carried()), self.rows)
 
 
 @bp.get("/responses/<int:response_id>")
@@ -406,7 +409,7 @@ def _autosave_reply(ctx: Context, current: Page | None, result: Result) -> dict[
             reply["problems"][qid] = own
             reply["cells"][qid] = {f"{row}-{col}": msgs for (row, col), msgs in cells.items()}
         reply["visible"] = {qid: evaluation.is_visible(qid) for qid in current.question_ids}
-        reply["page_status"] = progress.page_status(evaluation, current, set(ctx.pending))
+        reply["page_status"] = progress.page_status(evaluation, current, set(ctx.loaded.carried()))
     reply["percent"] = ctx.response.percent
     return reply
 
