@@ -140,10 +140,12 @@ def prefetch(evaluation: engine.Evaluation, ids: Iterable[str], totals: Collecti
             base.prefetch(keys)
 
 
-def before_update(evaluation: engine.Evaluation, rows: Any, changed: Iterable[str]) -> None:
-    """Read at once what an update after ``changed`` may read (``engine.stored.reach``): stored
-    visibility, totals, and the answer rows (``rows.load``; None: they are read already)."""
+def before_update(evaluation: engine.Evaluation, rows: Any, changed: Iterable[str], also: Iterable[str] = ()) -> None:
+    """Read at once what an update after ``changed`` may read (``engine.stored.reach``), and the
+    items ``also``: stored visibility, totals, and the answer rows (``rows.load``; None: they are
+    read already)."""
     items, totals = reach(evaluation.questionnaire, changed)
+    items.update(also)
     if rows is not None:
         rows.load(items)
     prefetch(evaluation, items, totals)

@@ -76,14 +76,18 @@ class Context:
     def show(self, page: Page) -> Page:
         """Read at once what ``page`` shows: its answers, and the visibility and answers its
         conditions read."""
+        self.loaded.prefetch(self.shown(page))
+        return page
+
+    def shown(self, page: Page) -> set[str]:
+        """What ``page`` reads: its questions and what their conditions read."""
         ids = set(page.question_ids)
         for question in page.questions:
             items: tuple[Item, ...] = (*self.q.ancestors(question.id), question)
             for item in items:
                 for condition in conditions(item):
                     ids.update(condition.refs)
-        self.loaded.prefetch(ids)
-        return page
+        return ids
 
     @property
     def tracker(self) -> progress.Tracker:
@@ -377,10 +381,10 @@ def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugRespons
         key = item.get("key")
         changes.append(Change(item["q"], item.get("value"), bounds.version(item.get("base")),
                               key[:64] if isinstance(key, str) and key else None))
-    result = save(ctx.response, ctx.q, changes, current_user, source="autosave", language=current_language(),
-                  may_answer=ctx.editable)
-    db.session.commit()
     current = ctx.pages.by_id.get(str(payload.get("page", "")))
+    result = save(ctx.response, ctx.q, changes, current_user, source="autosave", language=current_language(),
+                  may_answer=ctx.editable, read=ctx.shown(current) if current is not None else ())
+    db.session.commit()
     if current is not None:
         ctx.show(current)
     return jsonify(_autosave_reply(ctx, current, result))
