@@ -232,7 +232,7 @@ def confirm(response_id: int, page_id: str) -> WerkzeugResponse:
 @bp.get("/responses/<int:response_id>/resume")
 @login_required
 def resume(response_id: int) -> WerkzeugResponse:
-    ctx = Context(response_id, whole=True)
+    ctx = Context(response_id)  # the statuses from the stored page totals
     page = _resume_page(ctx)
     if page is None:
         return redirect(url_for("fill.overview", response_id=response_id))
