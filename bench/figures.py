@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -30,6 +30,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+_spec = importlib.util.spec_from_file_location("bench_timing", ROOT / "bench" / "timing.py")
+assert _spec and _spec.loader
+timing = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(timing)
 
 PASSWORD = "benchmark password 2026"
 PAGES = ("/analysis/assistance?by=article", "/analysis/assistance?by=category", "/analysis/assistance?by=region",
@@ -75,7 +79,8 @@ def setup(app: Any, states: int) -> float:
             set_account(User(), email=f"{role}@bench.example", role=role, name=role, password=PASSWORD,
                         state_code=None)
         for state in db.session.scalars(select(State).order_by(State.code)).all()[:states]:
-            response = Response(state_id=state.id, version_id=version.id, status="accepted", published=True)
+            response = Response(state_id=state.id, version_id=version.id, status="accepted", published=True,
+                                consent="profile")  # published: the State consented to its profile
             db.session.add(response)
             db.session.flush()
             answers = snapshot_answers(q, rng)
@@ -97,17 +102,12 @@ def measure(app: Any, role: str, repeat: int) -> dict[str, list[float]]:
     from web.data import sources
 
     sources.facts_cache.items.clear()
-    client = app.test_client()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True))
-    assert token
-    assert client.post("/login", data={"email": f"{role}@bench.example", "password": PASSWORD,
-                                       "csrf_token": token.group(1)}).status_code == 302
-    times: dict[str, list[float]] = {}
-    for _ in range(repeat + 1):
+    client = timing.logged_in(app, f"{role}@bench.example", PASSWORD)
+    timings = timing.Timings()
+
+    def one(index: int) -> None:
         for path in PAGES:
-            started = time.perf_counter()
-            reply = client.get(path)
-            times.setdefault(path, []).append(time.perf_counter() - started)
+            reply = timings.time(path, lambda: client.get(path))  # noqa: B023 (called at once)
             assert reply.status_code == 200, (path, reply.status_code)
         with app.test_request_context("/analysis/compliance"):
             from flask_login import login_user
@@ -118,10 +118,11 @@ def measure(app: Any, role: str, repeat: int) -> dict[str, list[float]]:
 
             login_user(db.session.scalars(select(User).where(User.email == f"{role}@bench.example")).one())
             version = catalog.current_versions()[0]
-            started = time.perf_counter()
-            aggregates.for_page(version, current_user, "fr")
-            times.setdefault("figures alone (aggregates.for_page)", []).append(time.perf_counter() - started)
-    return times
+            timings.time("figures alone (aggregates.for_page)",
+                         lambda: aggregates.for_page(version, current_user, "fr"))
+
+    timings.rounds(repeat + 1, one)  # the first round is the first load: kept, shown apart
+    return timings.times
 
 
 def main() -> None:

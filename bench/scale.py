@@ -11,17 +11,21 @@ request of each kind and size in turn (interleaved, so the machine's load falls 
 
 It prints the median and p95 server time per operation and size, and the ratio of the large size
 to the checklist. Target (issue 16): page render and autosave do not grow with the questionnaire,
-the two sizes within 1.5x of each other.
+the two sizes within 1.5x of each other. ``--compare OTHER`` measures this checkout and another one
+(the previous main, say) in one run: each in a process of its own, on its own database, driven in
+alternate rounds, so the machine's load falls on both alike.
 
-    python bench/scale.py [--questions 8000] [--repeat 40] [--database URL]
+    python bench/scale.py [--questions 8000] [--repeat 40] [--database URL] [--compare OTHER]
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import random
-import statistics
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 PASSWORD = "benchmark password 2026"
 CHECKLIST = ROOT / "questionnaires" / "archive" / "uncac_checklist-2026.1.yaml"
+OPERATIONS = ("render page", "autosave")
+WARM_UP = 3  # rounds left out: loading the questionnaires, compiling templates
 
 
 def _bench(name: str) -> Any:
@@ -43,6 +49,9 @@ def _bench(name: str) -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+timing = _bench("timing")
 
 
 def filled(q: Any, seed: int) -> dict[str, Any]:
@@ -119,47 +128,109 @@ def setup(app: Any, questions: int) -> dict[str, Any]:
     return cases
 
 
-def measure(app: Any, cases: dict[str, Any], repeat: int) -> dict[tuple[str, str], list[float]]:
-    import re
+class Run:
+    """One client driving both questionnaires of one app: a round renders the page and autosaves on
+    it, for each questionnaire in turn."""
 
-    client = app.test_client()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True))
-    assert token
-    assert client.post("/login", data={"email": "scale@bench.example", "password": PASSWORD,
-                                       "csrf_token": token.group(1)}).status_code == 302
-    times: dict[tuple[str, str], list[float]] = {}
-    versions: dict[str, int] = {}
-    csrf = ""
+    def __init__(self, app: Any, cases: dict[str, Any]):
+        self.client = timing.logged_in(app, "scale@bench.example", PASSWORD)
+        self.cases = cases
+        self.timings = timing.Timings()
+        self.versions: dict[str, int] = {}
+        self.csrf = ""
 
-    def page(name: str, case: dict[str, Any]) -> None:
-        nonlocal csrf
-        path = f"/responses/{case['response']}/pages/{case['page']}"
-        started = time.perf_counter()
-        reply = client.get(path)
-        times.setdefault((name, "render page"), []).append(time.perf_counter() - started)
+    def one(self, index: int) -> None:
+        for name, case in self.cases.items():
+            self.page(name, case)
+            self.autosave(name, case, index)
+
+    def page(self, name: str, case: dict[str, Any]) -> None:
+        reply = self.timings.time((name, "render page"),
+                                  lambda: self.client.get(f"/responses/{case['response']}/pages/{case['page']}"))
         assert reply.status_code == 200, reply.status_code
         body = reply.get_data(as_text=True)
         found = re.search(rf'name="_v-{re.escape(case["question"])}"[^>]*value="(\d+)"', body)
-        versions[name] = int(found.group(1)) if found else 0
-        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body).group(1)  # type: ignore[union-attr]
+        self.versions[name] = int(found.group(1)) if found else 0
+        self.csrf = timing.csrf_of(body)
 
-    def autosave(name: str, case: dict[str, Any], index: int) -> None:
+    def autosave(self, name: str, case: dict[str, Any], index: int) -> None:
         code = case["codes"][index % len(case["codes"])]
-        change = {"q": case["question"], "value": code, "base": versions[name], "key": uuid.uuid4().hex}
-        started = time.perf_counter()
-        reply = client.post(f"/responses/{case['response']}/autosave", json={"page": case["page"], "changes": [change]},
-                            headers={"X-CSRFToken": csrf})
-        times.setdefault((name, "autosave"), []).append(time.perf_counter() - started)
+        change = {"q": case["question"], "value": code, "base": self.versions[name], "key": uuid.uuid4().hex}
+        reply = self.timings.time((name, "autosave"), lambda: self.client.post(
+            f"/responses/{case['response']}/autosave", json={"page": case["page"], "changes": [change]},
+            headers={"X-CSRFToken": self.csrf}))
         assert reply.status_code == 200, reply.get_data(as_text=True)[:300]
-        versions[name] = reply.get_json()["saved"].get(case["question"], versions[name])
+        self.versions[name] = reply.get_json()["saved"].get(case["question"], self.versions[name])
 
-    for index in range(repeat + 3):
-        for name, case in cases.items():
-            page(name, case)
-            autosave(name, case, index)
-        if index == 2:  # warm-up: loading the questionnaires, compiling templates
-            times.clear()
-    return times
+
+def started(args: argparse.Namespace, folder: str) -> tuple[Any, dict[str, Any]]:
+    """The app on its own database, set up (``--code``: another checkout's code)."""
+    if args.code:
+        sys.path.insert(0, str(Path(args.code).resolve()))
+    import web
+    from web import create_app
+
+    if args.code:  # the code measured is that checkout's, not this one's
+        assert Path(web.__file__).resolve().is_relative_to(Path(args.code).resolve()), web.__file__
+    url = args.database or f"sqlite:///{folder}/scale.db"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": uuid.uuid4().hex, "RATELIMIT_ENABLED": False,
+                      "REDIS_URL": ""})
+    app.instance_path = folder
+    begun = time.perf_counter()
+    cases = setup(app, args.questions)
+    print(f"set up in {time.perf_counter() - begun:.1f} s on {url.split(':')[0]}", file=sys.stderr)
+    return app, cases
+
+
+def worker(args: argparse.Namespace) -> None:
+    """Set up, then run one round for each line read, printing its times as one JSON line."""
+    with tempfile.TemporaryDirectory() as folder:
+        app, cases = started(args, folder)
+        run = Run(app, cases)
+        print(json.dumps({"ready": {name: case["questions"] for name, case in cases.items()}}), flush=True)
+        for line in sys.stdin:
+            run.timings.times.clear()
+            run.one(int(line))
+            print(json.dumps([[*key, values[0]] for key, values in run.timings.times.items()]), flush=True)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """This checkout and ``--compare``'s (before), each in a process of its own on its own
+    database, driven in alternate rounds (the order swapped every round)."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--questions", str(args.questions)]
+    runs = {"before": subprocess.Popen(command + ["--code", args.compare], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, text=True),
+            "after": subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)}
+    sizes = {}
+    for process in runs.values():
+        assert process.stdout is not None
+        sizes = json.loads(process.stdout.readline())["ready"]
+    timings = timing.Timings()
+    order = list(runs)
+    for index in range(WARM_UP + args.repeat):
+        for label in order if index % 2 == 0 else order[::-1]:
+            process = runs[label]
+            assert process.stdin is not None and process.stdout is not None
+            process.stdin.write(f"{index}\n")
+            process.stdin.flush()
+            for name, operation, seconds in json.loads(process.stdout.readline()):
+                if index >= WARM_UP:
+                    timings.times.setdefault((label, name, operation), []).append(seconds)
+    for process in runs.values():
+        assert process.stdin is not None
+        process.stdin.close()
+        process.wait()
+    names = list(sizes)
+    print(f"{'operation':12} {'questionnaire':>20} {'before median':>14} {'after median':>13} {'after p95':>10}")
+    for operation in OPERATIONS:
+        for name in names:
+            label = f"{name} ({sizes[name]} q)"
+            print(f"{operation:12} {label:>20} {timings.median(('before', name, operation)) * 1e3:11.1f} ms"
+                  f" {timings.median(('after', name, operation)) * 1e3:10.1f} ms"
+                  f" {timings.p95(('after', name, operation)) * 1e3:7.1f} ms")
+        ratios = [timings.median((label, names[1], operation)) / timings.median((label, names[0], operation))
+                  for label in runs]
+        print(f"{operation:12} {'ratio':>20} {ratios[0]:14.2f} {ratios[1]:13.2f}   target <= 1.5")
 
 
 def main() -> None:
@@ -167,29 +238,30 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=8000)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--database", default="", help="a database URL (default: SQLite in a temporary folder)")
+    parser.add_argument("--compare", default="", help="another checkout (the previous main, say): measure both, "
+                        "interleaved (SQLite only)")
+    parser.add_argument("--code", default="", help=argparse.SUPPRESS)  # a worker measuring another checkout
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    from web import create_app
-
+    if args.worker:
+        worker(args)
+        return
+    if args.compare:
+        compare(args)
+        return
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database or f"sqlite:///{folder}/scale.db"
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": uuid.uuid4().hex, "RATELIMIT_ENABLED": False,
-                          "REDIS_URL": ""})
-        app.instance_path = folder
-        started = time.perf_counter()
-        cases = setup(app, args.questions)
-        print(f"set up in {time.perf_counter() - started:.1f} s on {url.split(':')[0]}")
-        times = measure(app, cases, args.repeat)
+        app, cases = started(args, folder)
+        run = Run(app, cases)
+        run.timings.rounds(args.repeat, run.one, warm_up=WARM_UP)  # warm-up: loading, compiling templates
     names = list(cases)
+    timings = run.timings
     print(f"{'operation':14} {'questionnaire':>22} {'median ms':>10} {'p95 ms':>8}")
-    for operation in ("render page", "autosave"):
-        medians = {}
+    for operation in OPERATIONS:
         for name in names:
-            values = sorted(times[name, operation])
-            medians[name] = statistics.median(values)
-            p95 = values[min(len(values) - 1, round(0.95 * len(values)) - 1)]
             label = f"{name} ({cases[name]['questions']} q)"
-            print(f"{operation:14} {label:>22} {medians[name] * 1e3:10.1f} {p95 * 1e3:8.1f}")
-        ratio = medians[names[1]] / medians[names[0]]
+            print(f"{operation:14} {label:>22} {timings.median((name, operation)) * 1e3:10.1f}"
+                  f" {timings.p95((name, operation)) * 1e3:8.1f}")
+        ratio = timings.median((names[1], operation)) / timings.median((names[0], operation))
         verdict = "ok" if ratio <= 1.5 else "OVER TARGET"
         print(f"{operation:14} {'ratio':>22} {ratio:10.2f}   target <= 1.5   {verdict}")
 

@@ -17,7 +17,7 @@ gives what the caller must store again afterwards: the visibility and totals tha
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from .evaluate import _ZERO, Evaluation, Progress, _empty, _Plan, _validate
@@ -130,9 +130,12 @@ class StoredChanges:
     groups: dict[str, Progress]
     provisions: dict[str, Progress]
     articles: dict[str, Progress]
+    #: Question -> how its contribution to every total changed (new minus old): for a caller that
+    #: keeps totals over other sets of questions (pages, say) up to date.
+    contributions: dict[str, Progress] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.visible or self.groups or self.provisions or self.articles)
+        return bool(self.visible or self.groups or self.provisions or self.articles or self.contributions)
 
 
 def stored_changes(before: Evaluation, after: Evaluation) -> StoredChanges:
@@ -147,7 +150,21 @@ def stored_changes(before: Evaluation, after: Evaluation) -> StoredChanges:
         return {key: new.get(key) for key in keys if new.get(key) != old.get(key)}
 
     return StoredChanges(changed(before.visible, after.visible), changed(before.groups, after.groups),
-                         changed(before.provisions, after.provisions), changed(before.articles, after.articles))
+                         changed(before.provisions, after.provisions), changed(before.articles, after.articles),
+                         _contributions(before, after))
+
+
+def _contributions(before: Evaluation, after: Evaluation) -> dict[str, Progress]:
+    old, new = before._contrib, after._contrib
+    if new is old:
+        return {}
+    keys: Iterable[str] = new.changed_keys() if isinstance(new, Layered) else set(new) | set(old)
+    out = {}
+    for key in keys:
+        delta = Progress(*new.get(key, _ZERO)) - old.get(key, _ZERO)
+        if any(delta):
+            out[key] = delta
+    return out
 
 
 def reach(q: Questionnaire, changed: Iterable[str]) -> tuple[set[str], set[str]]:

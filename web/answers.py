@@ -112,8 +112,12 @@ def values(q: engine.Questionnaire, rows: dict[str, Answer]) -> dict[str, Any]:
 
 
 def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change], user: User, source: str,
-         language: str | None = None, may_answer: Any = None, visible_only: bool = True) -> Result:
+         language: str | None = None, may_answer: Any = None, visible_only: bool = True,
+         read: Iterable[str] = ()) -> Result:
     """Apply ``changes`` in the current transaction (the caller commits).
+
+    ``read``: what the caller shows after the save (a page's questions and what their conditions
+    read), read with what the save reads, so that showing it reads nothing more.
 
     ``visible_only=False`` (migrations, imports of whole responses) stores answers of questions
     the answers hide too: they are kept, flagged not applicable by the engine.
@@ -145,7 +149,7 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
             continue
         parsed[change.question_id] = (change, value)
     before = state.evaluation
-    evaluations.before_update(before, rows, parsed)
+    evaluations.before_update(before, rows, parsed, read)
     proposed = Overlay(current, {qid: value for qid, (_change, value) in parsed.items()})
     evaluation = before.update(proposed, parsed)
     keys = _saved_keys(response.id, [change.save_key for change, _value in parsed.values() if change.save_key])
@@ -165,7 +169,7 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
         evaluation = before.update(final, parsed)
     evaluations.store(response, before, evaluation)
     state.saved([rows[qid] for qid in result.saved], evaluation)
-    result.evaluation = refresh(response, q, evaluation.answers, evaluation)
+    result.evaluation = refresh(response, q, evaluation.answers, evaluation, carried=state.carried(), rows=rows)
     if result.saved:
         response.updated_at = utcnow()
     db.session.flush()

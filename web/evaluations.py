@@ -4,9 +4,12 @@ Evaluating a response from scratch reads and parses every answer, which grows wi
 questionnaire. What cannot be worked out from a few answers is stored instead (``engine.stored``):
 whether each section, group and question is visible (``evaluation_items``) and the completeness
 counts of each group, provision and article (``evaluation_totals``, the source of progress per
-provision). A page reads the keys it shows; a save (``web.answers``) updates the evaluation from the
-changed answers only (``engine.Evaluation.update``) and writes back what changed, in its own
-transaction and under the response's lock, so the stored state always matches the stored answers.
+provision), and of each page (``web.fill.pages``: what its status reads, :func:`page_totals`), so the
+side navigation and the progress figure read one row per page instead of every answer. A page
+reads the keys it shows; a save (``web.answers``) updates the evaluation from the changed answers
+only (``engine.Evaluation.update``), page totals from the changed contributions, and writes back
+what changed, in its own transaction and under the response's lock, so the stored state always
+matches the stored answers.
 
 The first save of a response, or the first after it moved to another questionnaire version, stores
 the whole state from a full evaluation (``evaluation_states`` says for which version it holds);
@@ -16,20 +19,24 @@ until then, pages evaluate every answer as before.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select, update
 
 import engine
 from engine.evaluate import Progress
 from engine.layers import Layered
-from engine.stored import full_tables, reach, restored, stored_changes
+from engine.stored import StoredChanges, full_tables, reach, restored, stored_changes
 
 from .db import db
 from .models import EvaluationItem, EvaluationState, EvaluationTotal, Response
 from .models.base import utcnow
 
+if TYPE_CHECKING:
+    from .fill.pages import Page
+
 ABSENT: Any = object()
+_ZERO = Progress()
 _CHUNK = 500
 COUNTS = ("questions", "answered", "required", "required_answered", "errors")
 
@@ -133,11 +140,14 @@ def prefetch(evaluation: engine.Evaluation, ids: Iterable[str], totals: Collecti
             base.prefetch(keys)
 
 
-def before_update(evaluation: engine.Evaluation, rows: Any, changed: Iterable[str]) -> None:
-    """Read at once what an update after ``changed`` may read (``engine.stored.reach``): stored
-    visibility, totals, and the answer rows (``rows.load``)."""
+def before_update(evaluation: engine.Evaluation, rows: Any, changed: Iterable[str], also: Iterable[str] = ()) -> None:
+    """Read at once what an update after ``changed`` may read (``engine.stored.reach``), and the
+    items ``also``: stored visibility, totals, and the answer rows (``rows.load``; None: they are
+    read already)."""
     items, totals = reach(evaluation.questionnaire, changed)
-    rows.load(items)
+    items.update(also)
+    if rows is not None:
+        rows.load(items)
     prefetch(evaluation, items, totals)
 
 
@@ -158,6 +168,47 @@ def store(response: Response, before: engine.Evaluation, after: engine.Evaluatio
                                                      for scope, key, value in totals])
 
 
+    pages = _page_changes(before.questionnaire, changes)
+    if pages:
+        stored = _totals(response.id, "page")
+        stored.prefetch(pages)
+        db.session.execute(update(EvaluationTotal), [_total(response.id, "page", key, stored.get(key, _ZERO) + delta)
+                                                     for key, delta in pages.items()])
+
+
+def page_totals(evaluation: engine.Evaluation, page: Page) -> Progress:
+    """What the status of ``page`` reads (``web.progress.page_status``): ``questions`` counts its
+    visible items, notes included (none: the page is not shown); the other counts are those of its
+    visible questions."""
+    shown = [qid for qid in page.question_ids if evaluation.is_visible(qid)]
+    if not shown or not evaluation.is_visible(page.group.id):
+        return _ZERO
+    return Progress(len(shown), *evaluation.progress_of(shown)[1:])
+
+
+def _page_changes(q: engine.Questionnaire, changes: StoredChanges) -> dict[str, Progress]:
+    """How the totals of each page changed with ``changes`` (items shown or hidden, questions whose
+    contribution changed): a group hides every item inside it, so its own visibility adds nothing."""
+    from .fill.pages import pages  # web.fill imports this module
+
+    of_question = pages(q).of_question
+    deltas: dict[str, Progress] = {}
+    for key, shown in changes.visible.items():
+        page = of_question.get(key)
+        if page is not None:
+            deltas[page.id] = deltas.get(page.id, _ZERO) + (1 if shown else -1, 0, 0, 0, 0)
+    for key, change in changes.contributions.items():
+        page = of_question.get(key)
+        if page is not None:
+            deltas[page.id] = deltas.get(page.id, _ZERO) + (0, *change[1:])
+    return {key: delta for key, delta in deltas.items() if any(delta)}
+
+
+def page_table(response: Response) -> Table:
+    """The stored totals of every page of ``response`` (:func:`page_totals`), read in one query."""
+    return _totals(response.id, "page")
+
+
 def build(response: Response, evaluation: engine.Evaluation) -> None:
     """Store the whole state of a full evaluation of ``response``'s answers."""
     visible, groups, provisions, articles = full_tables(evaluation)
@@ -167,8 +218,12 @@ def build(response: Response, evaluation: engine.Evaluation) -> None:
     session.execute(insert(EvaluationState), [{"response_id": response.id, "version_id": response.version_id,
                                                "updated_at": utcnow()}])
     items = [{"response_id": response.id, "item_id": key, "visible": value} for key, value in visible.items()]
+    from .fill.pages import pages  # web.fill imports this module
+
+    page_rows = {page.id: page_totals(evaluation, page) for page in pages(evaluation.questionnaire).list}
     totals = [_total(response.id, scope, key, value) for scope, table in
-              (("group", groups), ("provision", provisions), ("article", articles)) for key, value in table.items()]
+              (("group", groups), ("provision", provisions), ("article", articles), ("page", page_rows))
+              for key, value in table.items()]
     for start in range(0, max(len(items), len(totals)), 2000):
         if items[start:start + 2000]:
             session.execute(insert(EvaluationItem), items[start:start + 2000])

@@ -116,6 +116,7 @@ class Loaded:
         self.answers = Answers(q, self.rows)
         self._evaluation: engine.Evaluation | None = None
         self._full = False  # the evaluation is a full one over every answer
+        self._carried: dict[str, str] | None = None
 
     def prefetch(self, ids: Iterable[str]) -> None:
         """Read the rows and the stored visibility of ``ids`` in one query each (a page's questions
@@ -143,8 +144,17 @@ class Loaded:
             self._evaluation = stored
         return self._evaluation
 
+    def carried(self) -> dict[str, str]:
+        """The carried-over answers not yet confirmed (``web.cycles.carried_answers``), read once."""
+        if self._carried is None:
+            from .cycles import carried_answers
+
+            self._carried = carried_answers(self.response)
+        return self._carried
+
     def fresh(self) -> Loaded:
         """Forget what was read: a save reads again under the response's lock."""
+        self._carried = None
         self.rows.known.clear()
         self.rows.complete = False
         self.answers.parsed.clear()
@@ -157,6 +167,10 @@ class Loaded:
         rows = list(rows)
         for row in rows:
             self.rows.remember(row)
+            if self._carried is not None:
+                self._carried.pop(row.question_id, None)
+                if row.carried_from and row.value is not None:
+                    self._carried[row.question_id] = row.carried_from
         self.answers.forget(row.question_id for row in rows)
         self._evaluation = evaluation
         self._full = self._full and not evaluations.is_stored(evaluation)

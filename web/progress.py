@@ -25,7 +25,7 @@ over fewer pages.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import engine
 from engine.evaluate import Progress
 
+from . import evaluations
 from .models import Response
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 STATUSES = ("not_started", "in_progress", "to_confirm", "has_errors", "complete", "optional", "not_applicable")
 #: Pages that count in no figure.
 UNCOUNTED = ("optional", "not_applicable")
+ZERO = Progress()
 #: Pages still to do: "next unanswered" and resuming go to the first of these.
 TO_DO = ("not_started", "in_progress", "to_confirm", "has_errors")
 
@@ -61,19 +63,38 @@ class Figure:
 def page_status(evaluation: engine.Evaluation, page: Page, pending: AbstractSet[str] = frozenset()) -> str:
     """The status of one page for one evaluation (the rules above); ``pending``: carried-over
     answers not yet confirmed."""
-    visible = [qid for qid in page.question_ids if evaluation.is_visible(qid)]
-    if not visible or not evaluation.is_visible(page.group.id):
+    to_confirm = bool(pending) and any(qid in pending and evaluation.is_visible(qid) for qid in page.question_ids)
+    return status_of(evaluations.page_totals(evaluation, page), to_confirm)
+
+
+def status_of(totals: Progress, to_confirm: bool) -> str:
+    """The status of a page from its totals (``web.evaluations.page_totals``, computed or stored)
+    and whether it shows an unconfirmed carried-over answer."""
+    if not totals.questions:
         return "not_applicable"
-    progress = evaluation.progress_of(visible)
-    if progress.errors:
+    if totals.errors:
         return "has_errors"
-    if pending and any(qid in pending for qid in visible):
+    if to_confirm:
         return "to_confirm"
-    if not progress.required:
+    if not totals.required:
         return "optional"
-    if progress.required_answered >= progress.required:
+    if totals.required_answered >= totals.required:
         return "complete"
-    return "not_started" if progress.answered == 0 else "in_progress"
+    return "not_started" if totals.answered == 0 else "in_progress"
+
+
+def statuses(response: Response, evaluation: engine.Evaluation, layout: Pages,
+             pending: AbstractSet[str] = frozenset()) -> dict[str, str]:
+    """Every page's status: from the stored page totals (one query, however large the questionnaire)
+    when ``evaluation`` is the response's stored one, else from ``evaluation`` itself."""
+    if not evaluations.is_stored(evaluation):
+        return {page.id: page_status(evaluation, page, pending) for page in layout.list}
+    totals = evaluations.page_table(response)
+    list(totals)  # every page at once
+    evaluations.prefetch(evaluation, pending)
+    to_confirm = {page.id for qid in pending if (page := layout.of_question.get(qid)) is not None
+                  and evaluation.is_visible(qid)}
+    return {page.id: status_of(totals.get(page.id, ZERO), page.id in to_confirm) for page in layout.list}
 
 
 class Tracker:
@@ -81,19 +102,19 @@ class Tracker:
 
     ``layout``: the pages shown (a review cycle's chapters; default: every page); ``scope(page)``
     limits the pages counted among them (a contributor's assignment; None: all); ``pending``:
-    carried-over answers not yet confirmed.
+    carried-over answers not yet confirmed; ``known``: the statuses already worked out (:func:`statuses`).
     """
 
     def __init__(self, q: engine.Questionnaire, evaluation: engine.Evaluation,
                  scope: Callable[[Page], bool] | None = None, layout: Pages | None = None,
-                 pending: AbstractSet[str] = frozenset()):
+                 pending: AbstractSet[str] = frozenset(), known: Mapping[str, str] | None = None):
         from .fill.pages import pages  # web.fill imports this module
 
         self.q = q
         self.evaluation = evaluation
         self.pages = layout if layout is not None else pages(q)
-        self.statuses: dict[str, str] = {page.id: page_status(evaluation, page, pending)
-                                         for page in self.pages.list}
+        self.statuses: dict[str, str] = (dict(known) if known is not None else  # read from the stored totals
+                                         {page.id: page_status(evaluation, page, pending) for page in self.pages.list})
         self.in_scope: list[Page] = [p for p in self.pages.list if scope is None or scope(p)]
 
     def status(self, page: Page) -> str:
@@ -129,22 +150,34 @@ def figure(q: engine.Questionnaire, evaluation: engine.Evaluation) -> Figure:
     return Tracker(q, evaluation).figure()
 
 
-def counted_figure(response: Response, q: engine.Questionnaire, evaluation: engine.Evaluation) -> Figure:
+def counted_figure(response: Response, q: engine.Questionnaire, evaluation: engine.Evaluation,
+                   pending: AbstractSet[str] | None = None) -> Figure:
     """The response's figure as every screen shows it: the pages of its review cycle's chapters
-    (``web.cycles``), a page with an unconfirmed carried-over answer not complete."""
+    (``web.cycles``), a page with an unconfirmed carried-over answer not complete (``pending``:
+    those answers, read when not given)."""
     from .cycles import pages_of, unconfirmed
 
-    pending = set(unconfirmed(response)) if response.id else set()
-    return Tracker(q, evaluation, layout=pages_of(response, q), pending=pending).figure()
+    if pending is None:
+        pending = set(unconfirmed(response)) if response.id else set()
+    layout = pages_of(response, q)
+    known = statuses(response, evaluation, layout, pending) if response.id else None
+    return Tracker(q, evaluation, layout=layout, pending=pending, known=known).figure()
 
 
 def refresh(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any],
-            evaluation: engine.Evaluation | None = None) -> engine.Evaluation:
+            evaluation: engine.Evaluation | None = None, carried: Mapping[str, str] | None = None,
+            rows: Any = None) -> engine.Evaluation:
     """Store the figure (and the engine's answer counts) of ``answers`` on ``response`` for
-    listings; returns the evaluation."""
+    listings; returns the evaluation. ``carried``: the response's carried-over answers not yet
+    confirmed, when the caller read them already (``web.loaded.Loaded.carried``); ``rows``: the
+    answer rows ``answers`` reads, to load at once what leaving those answers out reads."""
+    from .cycles import unconfirmed
+
     evaluation = evaluation or engine.evaluate(q, answers)
-    total = counted_total(response, q, answers, evaluation)
-    response.percent = counted_figure(response, q, evaluation).percent if (total.required or total.questions) else 0
+    pending = unconfirmed(response, carried) if response.id else {}
+    total = counted_total(response, q, answers, evaluation, pending, rows)
+    response.percent = (counted_figure(response, q, evaluation, set(pending)).percent
+                        if (total.required or total.questions) else 0)
     response.answered = total.answered
     response.required_total = total.required
     response.required_answered = total.required_answered
@@ -153,13 +186,49 @@ def refresh(response: Response, q: engine.Questionnaire, answers: Mapping[str, A
 
 
 def counted_total(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any],
-                  evaluation: engine.Evaluation) -> Progress:
+                  evaluation: engine.Evaluation, pending: Mapping[str, str] | None = None,
+                  rows: Any = None) -> Progress:
     """The figures that count (review cycles, ``web.cycles``): only the chapters in scope, and an
-    unconfirmed carried-over answer counts as not done."""
+    unconfirmed carried-over answer counts as not done (``pending``: those answers, read when not
+    given). Without them, the evaluation is updated from those answers only, not redone."""
     from .cycles import scope_of, unconfirmed
 
-    pending = unconfirmed(response) if response.id else {}
+    if pending is None:
+        pending = unconfirmed(response) if response.id else {}
     if pending:
-        evaluation = engine.evaluate(q, {qid: v for qid, v in answers.items() if qid not in pending})
+        evaluations.before_update(evaluation, rows, pending)
+        evaluation = evaluation.update(_Without(answers, pending), pending)
     scope = scope_of(response)
-    return evaluation.total if scope is None else evaluation.progress_of(scope.question_ids(q))
+    if scope is None:
+        evaluations.prefetch(evaluation, (), [section.id for section in q.sections])
+        return evaluation.total
+    ids = scope.question_ids(q)
+    if rows is not None and evaluations.is_stored(evaluation):  # every answer in scope: read them at once
+        rows.load(ids)
+        evaluations.prefetch(evaluation, ids)
+    return evaluation.progress_of(ids)
+
+
+class _Without(Mapping[str, Any]):
+    """Answers without some of them."""
+
+    def __init__(self, answers: Mapping[str, Any], left_out: AbstractSet[str] | Mapping[str, Any]):
+        self.answers = answers
+        self.left_out = left_out
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return default if key in self.left_out else self.answers.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.left_out:
+            raise KeyError(key)
+        return self.answers[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key not in self.left_out and key in self.answers
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key in self.answers if key not in self.left_out)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -19,7 +19,7 @@ it; progress counts an unconfirmed answer as not done, and submission waits for 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -222,14 +222,20 @@ def carry_forward(earlier: Response, response: Response, user: User) -> int:
     return len(moved.values)
 
 
-def unconfirmed(response: Response) -> dict[str, str]:
+def unconfirmed(response: Response, carried: Mapping[str, str] | None = None) -> dict[str, str]:
     """Carried answers not yet confirmed or changed, in the cycle's chapters (the State cannot see
-    the others): question id -> version carried from."""
-    rows = db.session.execute(select(Answer.question_id, Answer.carried_from).where(
-        Answer.response_id == response.id, Answer.carried_from.is_not(None), Answer.value.is_not(None))).all()
+    the others): question id -> version carried from. ``carried``: every such answer, in or out of
+    the chapters, when the caller read them already (:func:`carried_answers`)."""
+    rows = list((carried if carried is not None else carried_answers(response)).items())
     scope = scope_of(response) if rows else None
     q = catalog.questionnaire(response.version) if scope is not None else None
     return {qid: str(label) for qid, label in rows if q is None or scope is None or scope.covers(q, qid)}
+
+
+def carried_answers(response: Response) -> dict[str, str]:
+    """Every carried answer not yet confirmed or changed, in one query (see :func:`unconfirmed`)."""
+    return {qid: str(label) for qid, label in db.session.execute(select(Answer.question_id, Answer.carried_from).where(
+        Answer.response_id == response.id, Answer.carried_from.is_not(None), Answer.value.is_not(None)))}
 
 
 def confirm(response: Response, q: engine.Questionnaire, question_ids: Iterable[str], user: User) -> list[str]:

@@ -76,21 +76,27 @@ class Context:
     def show(self, page: Page) -> Page:
         """Read at once what ``page`` shows: its answers, and the visibility and answers its
         conditions read."""
+        self.loaded.prefetch(self.shown(page))
+        return page
+
+    def shown(self, page: Page) -> set[str]:
+        """What ``page`` reads: its questions and what their conditions read."""
         ids = set(page.question_ids)
         for question in page.questions:
             items: tuple[Item, ...] = (*self.q.ancestors(question.id), question)
             for item in items:
                 for condition in conditions(item):
                     ids.update(condition.refs)
-        self.loaded.prefetch(ids)
-        return page
+        return ids
 
     @property
     def tracker(self) -> progress.Tracker:
         """Every page's status, and the figure over the pages this person works on."""
         if self._tracker is None:
+            pending = set(self.loaded.carried())
+            known = progress.statuses(self.response, self.evaluation, self.pages, pending)
             self._tracker = progress.Tracker(self.q, self.evaluation, self._in_scope if self.scoped else None,
-                                             layout=self.pages, pending=set(self.pending))
+                                             layout=self.pages, pending=pending, known=known)
         return self._tracker
 
     def _in_scope(self, page: Page) -> bool:
@@ -125,7 +131,8 @@ class Context:
         """The response's figures as counted (chapters in scope, unconfirmed answers not done)."""
         from ..progress import counted_total
 
-        return counted_total(self.response, self.q, self.answers, self.evaluation)
+        return counted_total(self.response, self.q, self.answers, self.evaluation,
+                             cycles.unconfirmed(self.response, self.loaded.carried()), self.rows)
 
 
 @bp.get("/responses/<int:response_id>")
@@ -225,7 +232,7 @@ def confirm(response_id: int, page_id: str) -> WerkzeugResponse:
 @bp.get("/responses/<int:response_id>/resume")
 @login_required
 def resume(response_id: int) -> WerkzeugResponse:
-    ctx = Context(response_id, whole=True)
+    ctx = Context(response_id)  # the statuses from the stored page totals
     page = _resume_page(ctx)
     if page is None:
         return redirect(url_for("fill.overview", response_id=response_id))
@@ -374,10 +381,10 @@ def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugRespons
         key = item.get("key")
         changes.append(Change(item["q"], item.get("value"), bounds.version(item.get("base")),
                               key[:64] if isinstance(key, str) and key else None))
-    result = save(ctx.response, ctx.q, changes, current_user, source="autosave", language=current_language(),
-                  may_answer=ctx.editable)
-    db.session.commit()
     current = ctx.pages.by_id.get(str(payload.get("page", "")))
+    result = save(ctx.response, ctx.q, changes, current_user, source="autosave", language=current_language(),
+                  may_answer=ctx.editable, read=ctx.shown(current) if current is not None else ())
+    db.session.commit()
     if current is not None:
         ctx.show(current)
     return jsonify(_autosave_reply(ctx, current, result))
@@ -406,7 +413,7 @@ def _autosave_reply(ctx: Context, current: Page | None, result: Result) -> dict[
             reply["problems"][qid] = own
             reply["cells"][qid] = {f"{row}-{col}": msgs for (row, col), msgs in cells.items()}
         reply["visible"] = {qid: evaluation.is_visible(qid) for qid in current.question_ids}
-        reply["page_status"] = progress.page_status(evaluation, current, set(ctx.pending))
+        reply["page_status"] = progress.page_status(evaluation, current, set(ctx.loaded.carried()))
     reply["percent"] = ctx.response.percent
     return reply
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -22,7 +23,8 @@ from ..content import group_title, text
 from ..db import db
 from ..i18n import current_language
 from ..models import Comment, Response
-from ..progress import Figure, Tracker
+from ..progress import STATUSES, Figure, Tracker
+from ..templating import status_label
 from .pages import Page, pages
 
 #: The status filter's choices (``comments``: pages with an open review comment).
@@ -32,6 +34,7 @@ FILTERS = {
 }
 #: Longest search text read from a request.
 MAX_FIND = 100
+_SLOT = "page_id_slot"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class Item:
     title: str
     status: str
     comments: int = 0
+    url: str = ""  # the page's link, with the filters kept
+    label: str = ""  # the status, as the reader reads it
 
 
 @dataclass
@@ -170,6 +175,11 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
     framework = q.framework
     comments = open_comments(response, tracker.pages)
     in_scope = {page.id for page in tracker.in_scope}
+    # One link and one label worked out, then reused: the navigation lists every page (page ids are
+    # identifiers, [a-z0-9_-], so they need no quoting in a link).
+    values: dict[str, Any] = {"response_id": response.id, "page_id": _SLOT, **filters.args()}
+    link = url_for("fill.page", **values)
+    labels = {code: status_label(code) for code in STATUSES}
     sections: list[Section] = []
     matches = 0
     by_article: dict[str, Article] = {}
@@ -187,7 +197,8 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
         if article is None:
             article = by_article[key] = Article(entry.article_id, entry.article_title)
             section.articles.append(article)
-        item = Item(page, entry.title, status, comments.get(page.id, 0))
+        item = Item(page, entry.title, status, comments.get(page.id, 0), link.replace(_SLOT, page.id, 1),
+                    labels[status])
         if not _passes(entry, item, filters):
             continue
         matches += 1

@@ -140,10 +140,12 @@ TOTAL_SCOPES = ("group", "provision", "article")
 
 class EvaluationTotal(Base):
     """Completeness of one section, group, provision or article of a response: the engine's
-    ``Progress`` counts over its visible questions (the source of progress per provision)."""
+    ``Progress`` counts over its visible questions (the source of progress per provision); of one
+    page, what its status reads (``web.evaluations.page_totals``: ``questions`` counts its visible
+    items, notes included)."""
 
     __tablename__ = "evaluation_totals"
-    __table_args__ = (CheckConstraint("scope IN ('group', 'provision', 'article')", name="known_scope"),)
+    __table_args__ = (CheckConstraint("scope IN ('group', 'provision', 'article', 'page')", name="known_scope"),)
 
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
     scope: Mapped[str] = mapped_column(String(16), primary_key=True)
