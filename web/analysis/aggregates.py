@@ -52,7 +52,7 @@ def audience_of(user: Any) -> str:
 
 def _scope(audience: str, questionnaire_id: str) -> Select[Any]:
     query = select(Response) if audience == "all" else access.consented("aggregate")
-    return sources.for_questionnaire(query, questionnaire_id)
+    return sources.for_questionnaire(query.where(Response.state_id.is_not(None)), questionnaire_id)  # States only
 
 
 def key(audience: str, questionnaire_id: str) -> str:
@@ -75,7 +75,7 @@ def count(version: QuestionnaireVersion, audience: str) -> dict[str, Any]:
     latest = sources.latest_per_state(db.session.scalars(query).all())
     keys = sources.source_keys(latest)
     everyone = audience == "all"  # the secretariat: every State named
-    data = [figures.StateData(r.state.code, r.state.code, r.state.region, sources.facts_cache.get(r, keys[r.id]),
+    data = [figures.StateData(r.of_state.code, r.of_state.code, r.of_state.region, sources.facts_cache.get(r, keys[r.id]),
                               named=everyone or consent.allows(r, "assistance"),
                               chapters=None if everyone else named_chapters(r))
             for r in latest]
@@ -84,7 +84,7 @@ def count(version: QuestionnaireVersion, audience: str) -> dict[str, Any]:
         return [[row.key, row.needs, row.high, row.reporting, _codes(row.states), row.state_count] for row in found]
 
     return {  # lists of States as codes joined by spaces: quick to read back
-        "states": [[r.state.code, r.state.region, [r.state.name(lang) for lang in engine.UN_LANGUAGES]]
+        "states": [[r.of_state.code, r.of_state.region, [r.of_state.name(lang) for lang in engine.UN_LANGUAGES]]
                    for r in latest],
         "article": rows(figures.ta_by_article(data, q, q.default_language)),
         "category": rows(figures.ta_by_category(data, q, q.default_language)),
