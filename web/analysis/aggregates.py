@@ -75,7 +75,8 @@ def count(version: QuestionnaireVersion, audience: str) -> dict[str, Any]:
     latest = sources.latest_per_state(db.session.scalars(query).all())
     keys = sources.source_keys(latest)
     everyone = audience == "all"  # the secretariat: every State named
-    data = [figures.StateData(r.of_state.code, r.of_state.code, r.of_state.region, sources.facts_cache.get(r, keys[r.id]),
+    data = [figures.StateData(r.of_state.code, r.of_state.code, r.of_state.region,
+                              sources.facts_cache.get(r, keys[r.id]),
                               named=everyone or consent.allows(r, "assistance"),
                               chapters=None if everyone else named_chapters(r))
             for r in latest]

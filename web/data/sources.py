@@ -72,11 +72,13 @@ def load(response: Response, lang: str, provisions_only: bool = False) -> export
     origin = profile_source(response)  # what it read is all an export needs: nothing is read again
     state = response.state
     return exports.Source(
-        state_code=response.owner_code, state_name=response.owner_name(lang), questionnaire=origin.questionnaire, raw=origin.raw,
+        state_code=response.owner_code, state_name=response.owner_name(lang), questionnaire=origin.questionnaire,
+        raw=origin.raw,
         versions=origin.versions, languages=dict(origin.languages), status=response.status,
         origin="snapshot" if origin.snapshot is not None else "live",
         snapshot=origin.snapshot.number if origin.snapshot is not None else None, as_of=origin.as_of,
-        region=state.region if state is not None else "", provisions_only=provisions_only, include_not_applicable=not provisions_only,
+        region=state.region if state is not None else "", provisions_only=provisions_only,
+        include_not_applicable=not provisions_only,
         parsed=origin.answers, chapters=consent.shared_chapters(response) if provisions_only else None)
 
 

@@ -20,7 +20,7 @@ from .. import catalog
 from ..answers import stored
 from ..content import group_title
 from ..fill.pages import pages
-from ..models import Response, State, User
+from ..models import Response, User
 
 FORMATS = ("docx", "xlsx", "json")
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
