@@ -143,8 +143,9 @@ def test_provider_fills_submits_and_covers_a_need(app: Flask, kenya_needs: int) 
             ("offer", "15", "legal_advisory", "World Bank", "ongoing")]  # cancelled and unknown: no offer
 
     # known data, known coverage: one need covered by the provider, the other still a gap
-    for viewer in (bank, client_of(app, add_user("secretariat_reviewer")), client_of(app, add_user("focal_point", "KEN")),
-                   client_of(app, provider("UNDP"))):
+    viewers = [bank, client_of(app, add_user("secretariat_reviewer")), client_of(app, add_user("focal_point", "KEN")),
+               client_of(app, provider("UNDP"))]
+    for viewer in viewers:
         found = matching(viewer)
         assert found[("KEN", "15", "legal_advisory")]["providers"] == "World Bank"
         assert found[("KEN", "15", "legal_advisory")]["gap"] == "false"
