@@ -220,3 +220,28 @@ def test_only_provider_questionnaires_are_started_for_an_organization(app: Flask
     token = csrf_token(client, "/providers/")
     assert client.post(f"/providers/start/{version_id('uncac_checklist')}",
                        data={"csrf_token": token}).status_code == 404
+
+
+def test_the_secretariat_accepts_and_exports_a_provider_response(app: Flask, kenya_needs: int) -> None:
+    from web.extensions import db
+    from web.models import Response
+
+    bank = client_of(app, provider("World Bank"))
+    rid = start(bank)
+    assert autosave(bank, rid, "activity_list", [ACTIVITY]).status_code == 200
+    assert submit(bank, rid).status_code == 302
+    secretariat = client_of(app, add_user("secretariat_admin"))
+    token = csrf_token(secretariat, f"/responses/{rid}")
+    assert secretariat.post(f"/responses/{rid}/accept", data={"csrf_token": token}).status_code == 302
+    with context():
+        assert db.session.get(Response, rid).status == "accepted"
+    assert secretariat.post(f"/responses/{rid}/publish", data={"csrf_token": token}).status_code in (302, 409)
+    with context():
+        assert not db.session.get(Response, rid).published  # a provider's answers are never a public profile
+    for fmt in ("csv", "json", "xlsx"):
+        reply = secretariat.get(f"/data/export.{fmt}?q=provider_assistance")
+        assert reply.status_code == 200, fmt
+    assert "World Bank" in secretariat.get("/data/export.csv?q=provider_assistance").get_data().decode("utf-8-sig")
+    assert "World Bank" not in secretariat.get("/data/export.csv?q=uncac_checklist").get_data().decode("utf-8-sig")
+    assert secretariat.get("/?q=provider_assistance").status_code == 200  # the work queue lists States
+    assert matching(secretariat)[("KEN", "15", "legal_advisory")]["providers"] == "World Bank"
