@@ -63,8 +63,8 @@ def test_provider_records_an_activity_that_covers_a_need(live_server: LiveServer
     assert saved[0]["country"] == "Kenya" and saved[0]["articles"] == ["15"] and saved[0]["status"] == "ongoing"
 
     page.goto(server(f"/responses/{response_id}/check"))
-    page.get_by_role("button", name="Submit the self-assessment").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("submitted")
+    page.get_by_role("button", name="Submit the activities").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activities submitted")
 
     page.goto(server("/assistance/?state=KEN"))
     expect(page.locator("#totals")).to_contain_text("Not covered (gaps): 0.")
