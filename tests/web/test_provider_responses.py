@@ -245,3 +245,29 @@ def test_the_secretariat_accepts_and_exports_a_provider_response(app: Flask, ken
     assert "World Bank" not in secretariat.get("/data/export.csv?q=uncac_checklist").get_data().decode("utf-8-sig")
     assert secretariat.get("/?q=provider_assistance").status_code == 200  # the work queue lists States
     assert matching(secretariat)[("KEN", "15", "legal_advisory")]["providers"] == "World Bank"
+
+
+def test_a_state_submits_the_provider_questionnaire_for_what_it_delivers(app: Flask) -> None:
+    """South-South: Kenya's focal point answers the provider questionnaire from Kenya's page; France's
+    need on article 15 (shared with providers) is then covered by Kenya."""
+    from web.extensions import db
+    from web.models import AssistanceItem, Response
+
+    france = start_response("FRA")
+    with context():
+        row = db.session.get(Response, france.id)
+        row.status, row.consent = "accepted", "assistance"
+        db.session.add(AssistanceItem(response_id=row.id, state_id=row.state_id, kind="need", article="15",
+                                      category="legal_advisory", priority="high"))
+        db.session.commit()
+    kenya = client_of(app, add_user("focal_point", "KEN"))
+    token, vid = csrf_token(kenya, "/states/KEN"), version_id()
+    assert kenya.post(f"/states/KEN/start/{vid}", data={"csrf_token": token}).status_code == 302
+    with context():
+        rid = db.session.scalars(select(Response.id).where(Response.version_id == vid,
+                                                           Response.state_id.is_not(None))).one()
+    assert autosave(kenya, rid, "activity_list", [{**ACTIVITY, "country": "France"}]).status_code == 200
+    assert submit(kenya, rid).status_code == 302
+    found = matching(client_of(app, add_user("secretariat_reviewer")))
+    assert found[("FRA", "15", "legal_advisory")]["providers"] == "Kenya"
+    assert found[("FRA", "15", "legal_advisory")]["gap"] == "false"
