@@ -4,7 +4,8 @@ The cache key (:func:`exports.profile.cache_key`) changes whenever the content c
 file, once written, is never stale and downloading it again costs a file read. Files are written
 beside their final name and renamed (never half a file); a lock file per State, kind and language
 makes concurrent requests, in any process, render a profile once; older files of the same profile
-are removed when a new one is written.
+are removed when a new one is written. Country review reports are kept the same way, one file per
+(review, language, cache key) (:class:`ReportCache`).
 """
 
 from __future__ import annotations
@@ -50,9 +51,16 @@ class ProfileCache:
                       memory: int | None = DEFAULT_MEMORY, variant: str = "") -> tuple[Path, Rendered | None]:
         """The cached file, rendering it first if needed: ``(path, rendered or None if cached)``."""
         path = self.path(state, kind, lang, key, variant)
+        return self.render_once(path, path.parent / f".{variant}{kind}-{lang}.lock", make_html, render, timeout,
+                                memory)
+
+    def render_once(self, path: Path, lock: Path, make_html: Callable[[], str], render: Renderer | None = None,
+                    timeout: float = DEFAULT_TIMEOUT,
+                    memory: int | None = DEFAULT_MEMORY) -> tuple[Path, Rendered | None]:
+        """``path``, rendered first under the file lock ``lock`` unless it exists; older files pruned."""
         if path.is_file():
             return path, None
-        with self._lock(path.parent / f".{variant}{kind}-{lang}.lock"):
+        with self._lock(lock):
             if path.is_file():  # another request rendered it while we waited
                 return path, None
             html = make_html()
@@ -78,3 +86,23 @@ class ProfileCache:
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
+
+
+class ReportCache(ProfileCache):
+    """Rendered country review reports, beside the profiles: ``reviews/<review id>/report-<lang>-<key>.pdf``
+    (the key: :func:`exports.review_report.cache_key`)."""
+
+    def report_path(self, review_id: int, lang: str, key: str) -> Path:
+        if not isinstance(review_id, int) or review_id < 1 or lang not in engine.UN_LANGUAGES \
+                or not _KEY.fullmatch(key):
+            raise ValueError("invalid report cache entry")
+        return self.folder / "reviews" / str(review_id) / f"report-{lang}-{key[:32]}.pdf"
+
+    def get_report(self, review_id: int, lang: str, key: str) -> Path | None:
+        path = self.report_path(review_id, lang, key)
+        return path if path.is_file() else None
+
+    def get_or_render_report(self, review_id: int, lang: str, key: str, make_html: Callable[[], str],
+                             render: Renderer | None = None) -> tuple[Path, Rendered | None]:
+        path = self.report_path(review_id, lang, key)
+        return self.render_once(path, path.parent / f".report-{lang}.lock", make_html, render)

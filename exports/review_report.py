@@ -7,13 +7,14 @@ Pure like the profiles (no Flask): the caller gives the facts (:class:`ReportDat
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import engine
 
-from .profile.render import direction, environment
+from .profile.render import direction, environment, template_version
 
 Gettext = Callable[[str], str]
 
@@ -62,6 +63,14 @@ def build_html(data: ReportData, lang: str, gettext: Gettext | None = None) -> s
     texts = labels(gettext or (lambda message: message))
     return environment().get_template("profile/review_report.html").render(
         r=data, L=texts, lang=lang, dir=direction(lang), parts=PARTS, written_dir=written_direction)
+
+
+def cache_key(data: ReportData, lang: str, gettext: Gettext | None = None) -> str:
+    """A name for the rendered file (hex digest): of the HTML, which holds the facts, the translated
+    texts and the layout, and of the stylesheets (:func:`~exports.profile.render.template_version`).
+    Building the HTML is cheap (a page or two of text); rendering it is what a job does."""
+    html = build_html(data, lang, gettext)
+    return hashlib.sha256(f"{template_version()}\n{html}".encode()).hexdigest()
 
 
 def written_direction(text: str) -> str:

@@ -1,6 +1,7 @@
 """The Procfile, run as a process manager runs it: gunicorn and an RQ worker, on the test session's
-database and the real Redis. A profile is downloaded through them, and the web processes are
-checked to have never loaded WeasyPrint (its Pango library is not in their memory maps)."""
+database and the real Redis. A profile and a country review report are downloaded through them, and
+the web processes are checked to have never loaded WeasyPrint (its Pango library is not in their
+memory maps)."""
 
 from __future__ import annotations
 
@@ -83,9 +84,15 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def test_the_procfile_serves_a_profile_rendered_by_its_worker(processes: dict[str, Any], tmp_path: Path) -> None:
+def test_the_procfile_serves_a_profile_rendered_by_its_worker(app: Flask, processes: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    from tests.web.test_cycles import cli, open_cycle, review_id
+
     respond("KEN")
     user = add_user("focal_point", "KEN")
+    open_cycle(app)  # and the country review report of Kenya, which its focal point reads
+    cli(app, "reviews", "assign", "--state", "KEN", "--reviewers", "FRA,MEX", "--cycle", "2026-II")
+    review = review_id()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     base = processes["url"]
     deadline = time.monotonic() + 120
@@ -110,16 +117,16 @@ def test_the_procfile_serves_a_profile_rendered_by_its_worker(processes: dict[st
         except urllib.error.HTTPError as exc:
             assert exc.code == 503 and time.monotonic() < ready_deadline, (processes["logs"] / "worker.log").read_text()
             time.sleep(0.2)
-    url = f"{base}/states/KEN/profile.pdf?lang=ar&kind=summary"
-    statuses = []
-    while len(statuses) < 600:
-        with opener.open(url, timeout=30) as response:
-            statuses.append(response.status)
-            if response.status == 200:
-                body = response.read()
-                break
-        time.sleep(0.2)
-    assert statuses[0] == 202 and statuses[-1] == 200 and body.startswith(b"%PDF")
+    for url in (f"{base}/states/KEN/profile.pdf?lang=ar&kind=summary", f"{base}/reviews/{review}/report.pdf?lang=ar"):
+        statuses = []
+        while len(statuses) < 600:
+            with opener.open(url, timeout=30) as response:
+                statuses.append(response.status)
+                if response.status == 200:
+                    body = response.read()
+                    break
+            time.sleep(0.2)
+        assert statuses[0] == 202 and statuses[-1] == 200 and body.startswith(b"%PDF"), url
     web = descendants(processes["pids"]["web"])
     assert len(web) >= 3  # gunicorn and its two workers
     for pid in web:

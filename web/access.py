@@ -331,8 +331,13 @@ def can_open_thread(user: User, review: CountryReview) -> bool:
     return user.is_secretariat or is_reviewer(user, review)
 
 
+def drafts_report(user: User, review: CountryReview) -> bool:
+    """The secretariat and the reviewing States' experts write the report (while it is a draft)."""
+    return user.is_secretariat or is_reviewer(user, review)
+
+
 def can_draft_report(user: User, review: CountryReview) -> bool:
-    return (user.is_secretariat or is_reviewer(user, review)) and review.report_status == "draft"
+    return drafts_report(user, review) and review.report_status == "draft"
 
 
 def can_manage_reviews(user: User) -> bool:

@@ -39,6 +39,8 @@ from flask import Flask
 from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
+from .evidence.store import INCOMING
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 SECRETS = frozenset({"secret_key", "config.py"})
@@ -81,6 +83,8 @@ class Layout:
                 folders[folder.name] = folder
         skip = {instance / name for name in SECRETS}
         skip.add(Path(app.config.get("PROFILE_DIR") or instance / "profiles").resolve())
+        files = Path(app.config.get("FILES_DIR") or instance / "files").resolve()
+        skip.add(files / INCOMING)  # uploads being received: not data yet
         if url.get_backend_name() == "sqlite" and url.database:
             database = Path(url.database).resolve()
             skip |= {database.with_name(database.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}

@@ -690,3 +690,24 @@ def restore_command(archive: Path, check_only: bool) -> None:
         raise click.ClickException(str(exc)) from None
     click.echo(f"restored {archive}: {report.database} database, {sum(report.rows.values())} rows in "
                f"{len(report.rows)} tables (as in the manifest), {report.files} stored file(s)")
+
+
+@cli.group("files")
+def files_group() -> None:
+    """Evidence files in the file store."""
+
+
+@files_group.command("clean")
+@click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
+@click.option("--grace-hours", default=24, show_default=True, type=click.IntRange(min=1),
+              help="Keep anything newer than this (uploads in progress).")
+def files_clean(dry_run: bool, grace_hours: int) -> None:
+    """Remove evidence content that no answer, revision or snapshot refers to (run it daily)."""
+    from datetime import timedelta
+
+    from .evidence.cleanup import clean
+
+    done = clean(dry_run=dry_run, grace=timedelta(hours=grace_hours))
+    verb = "would remove" if dry_run else "removed"
+    click.echo(f"{verb} {len(done.removed)} file(s) nothing refers to ({done.freed / 2 ** 20:.1f} MB recorded), "
+               f"{len(done.leftovers)} unfinished upload(s); kept {done.young} newer than {grace_hours} h")

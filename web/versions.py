@@ -61,6 +61,10 @@ class Mapping:
     confirmed: set[str] = field(default_factory=set)  # question ids whose answers may stay behind
     lists: dict[str, dict[str, Target]] = field(default_factory=dict)  # choice list -> old code -> new
 
+    @property
+    def decides_anything(self) -> bool:
+        return bool(self.questions or self.codes or self.confirmed or self.lists)
+
     def as_notes(self) -> dict[str, Any]:
         notes: dict[str, Any] = {"questions": self.questions, "codes": self.codes,
                                  "confirmed": sorted(self.confirmed)}

@@ -180,3 +180,20 @@ def test_the_same_autosave_sent_twice_makes_one_change(kenya: Setup, page: Page)
     from web.models import Answer
 
     assert db_call(lambda: db.session.scalars(select(Answer.version).where(Answer.question_id == NAME)).one()) == 1
+
+
+def test_a_change_made_before_the_script_ran_is_saved(kenya: Setup, page: Page) -> None:
+    """A quick user (or a slow connection) answers before the page's script has started: no input
+    event reached it, yet the change is autosaved once the script runs."""
+    held: list[Route] = []
+    log_in(page, kenya.server, kenya.users["amina"])
+    page.route("**/static/fill/main.js", lambda route: held.append(route))
+    page.goto(kenya.page_url(), wait_until="commit")
+    question(page, Q).get_by_label("Yes", exact=True).check()
+    while not held:  # the script is asked for, and held back
+        page.wait_for_timeout(50)
+    assert Q not in stored(kenya.response_id)
+    with autosaved(page):
+        held[0].continue_()
+    wait_saved(page)
+    assert stored(kenya.response_id)[Q] == "yes"

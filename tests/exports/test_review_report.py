@@ -75,3 +75,39 @@ def test_a_cycles_profile_shows_only_its_chapters(checklist: Any, some: Any, dat
     cycle = profile_html(data_of(answers, languages, chapters=("II", "V")), "en", "full")
     assert "Chapter III." in whole and "Chapter II." in whole
     assert "Chapter III." not in cycle and "Chapter IV." not in cycle and "Chapter II." in cycle
+
+
+def test_the_cache_key_follows_the_content_language_and_translations() -> None:
+    from dataclasses import replace
+
+    from exports.review_report import cache_key
+
+    english = cache_key(data("en"), "en")
+    assert english == cache_key(data("en"), "en")  # the same report: the same file
+    others = {cache_key(replace(data("en"), parts={**PARTS, "successes": "Another text."}), "en"),
+              cache_key(replace(data("en"), final=False), "en"),
+              cache_key(replace(data("en"), timeline=(("Desk review", "2027-01-15", "Late"),)), "en"),
+              cache_key(data("en"), "fr"), cache_key(data("en"), "en", gettext("fr"))}
+    assert english not in others and len(others) == 5
+
+
+def test_report_cache_entries_are_checked_never_used_as_paths(tmp_path: Path) -> None:
+    from exports.cache import ReportCache
+
+    cache = ReportCache(tmp_path)
+    key = "a" * 64
+    assert cache.report_path(7, "ar", key) == tmp_path / "reviews" / "7" / f"report-ar-{'a' * 32}.pdf"
+    for review, lang, bad in ((0, "en", key), (7, "../en", key), (7, "en", "../" + key), (7, "de", key)):
+        with pytest.raises(ValueError):
+            cache.report_path(review, lang, bad)
+    assert cache.get_report(7, "en", key) is None
+    made: list[str] = []
+
+    def render(html: str, path: Path) -> Any:
+        made.append(html)
+        path.write_bytes(b"%PDF")
+
+    path, _rendered = cache.get_or_render_report(7, "en", key, lambda: "<p>1</p>", render)
+    assert cache.get_or_render_report(7, "en", key, lambda: "<p>1</p>", render) == (path, None)
+    newer, _rendered = cache.get_or_render_report(7, "en", "b" * 64, lambda: "<p>2</p>", render)
+    assert made == ["<p>1</p>", "<p>2</p>"] and newer.is_file() and not path.exists()  # the older one removed

@@ -73,6 +73,14 @@ def test_secretariat_counts_every_state_with_applicable_answers_only(app: Flask,
     assert {code: (r["label"], r["states_reporting"], r["states"], r["needs"]) for code, r in regions.items()} == {
         "002": ("Africa", "1", "1", "2"), "150": ("Europe", "1", "1", "1"), "019": ("Americas", "1", "0", "0")}
 
+    groups = by_key(table(client, "/analysis/assistance.csv?by=group&q=small_checklist"), "group")
+    assert {code: (r["label"], r["states_reporting"], r["states"], r["needs"]) for code, r in groups.items()} == {
+        "african": ("African States", "1", "1", "2"),
+        "western_european_other": ("Western European and other States", "1", "1", "1"),
+        "latin_american_caribbean": ("Latin American and Caribbean States", "1", "0", "0")}
+    page = client.get("/analysis/assistance?by=group&q=small_checklist").get_data(as_text=True)
+    assert "Latin American and Caribbean States" in page and 'aria-current="page"' in page
+
     compliance = by_key(table(client, "/analysis/compliance.csv?q=small_checklist&chapter=all"), "provision")
     assert [(p, r["yes"], r["partial"], r["no"], r["not_answered"]) for p, r in compliance.items()] == [
         ("5.1", "1", "1", "1", "0"), ("5.2", "2", "1", "0", "0"), ("15.a", "1", "0", "1", "1")]

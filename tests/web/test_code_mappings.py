@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -214,3 +215,37 @@ def test_mapping_file_mistakes_are_explained(tmp_path: Path, text: str, message:
     with pytest.raises(MappingFileError) as error:
         Mapping.from_file(path)
     assert message in str(error.value) and str(path) in str(error.value)
+
+
+def test_a_code_split_in_two_on_the_publish_page(app: Flask) -> None:
+    """The publish page offers what the command line does: a removed code of a multiple choice becomes
+    several codes; a single choice gets one; decisions survive a refused post."""
+    from tests.conftest import csrf_token, login
+    from tests.web.test_definitions import draft_of
+
+    rid = setup_v1()
+    client = app.test_client()
+    login(client, add_user("secretariat_admin"))
+    draft = draft_of(client, "split_codes")
+    token = csrf_token(client, f"/admin/questionnaires/drafts/{draft}")
+    client.post(f"/admin/questionnaires/drafts/{draft}/text", data={"source": V2, "csrf_token": token})
+    url = f"/admin/questionnaires/drafts/{draft}/publish"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="code-needs_a|advice_or_drafting" multiple' in page  # a multiple choice: several codes
+    assert 'name="list-kinds|advice_or_drafting" multiple' in page  # or once for the whole list
+    decisions = {"csrf_token": token, "confirm": "1", "version": "2",
+                 "code-needs_a|advice_or_drafting": ["advice", "drafting"],
+                 "code-needs_b|advice_or_drafting": ["drafting"],
+                 "list-kinds|advice_or_drafting": ["advice"]}  # the rest, table cells included
+    refused = client.post(url, data={**decisions, "publication_notes": ""})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Write what changed and why." in text
+    kept = re.search(r'name="code-needs_a\|advice_or_drafting"[^>]*>(.*?)</select>', text, re.S)
+    assert kept and re.findall(r'value="(\w+)" selected', kept.group(1)) == ["advice", "drafting"]
+    done = client.post(url, data={**decisions, "publication_notes": "Advice and drafting are two kinds of help."})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    result, stored = migrate(rid)
+    assert result.orphans == []  # type: ignore[attr-defined]
+    assert sorted(stored["needs_a"]) == ["advice", "drafting", "training"]  # type: ignore[arg-type]
+    assert stored["needs_b"] == ["drafting"]  # the question's own decision wins over the list's
+    assert stored["activities"] == [{"title": "Law reform", "kinds": ["advice"]}]

@@ -1,10 +1,10 @@
 """Profiles through the real job queue: RQ workers (``checklist worker`` processes) on the real Redis.
 
-What is checked: a download in the web process never renders (the worker does); scripts read the
-job's status and place in the queue as JSON; submitting, accepting and publishing re-render the
-State's profiles ahead, one job per file however many steps come in a short time; the batch
-command goes through the workers; workers refuse functions that are not jobs; without Redis the
-app says so and runs jobs in its own threads.
+What is checked: a download in the web process never renders (the worker does), for profiles and
+country review reports; scripts read the job's status and place in the queue as JSON; submitting,
+accepting and publishing re-render the State's profiles ahead, one job per file however many steps
+come in a short time; the batch command goes through the workers; workers refuse functions that
+are not jobs; without Redis the app says so and runs jobs in its own threads.
 """
 
 from __future__ import annotations
@@ -68,12 +68,13 @@ def never_renders_here(monkeypatch: pytest.MonkeyPatch) -> None:
 
     import exports.pdf
     import web.profiles
+    import web.reviews.tasks
 
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the web process tried to render a PDF")
 
     for module, name in ((exports.pdf, "render_pdf"), (exports.pdf, "render_here"), (exports.pdf, "_run"),
-                         (web.profiles, "render_pdf"), (weasyprint, "HTML")):
+                         (web.profiles, "render_pdf"), (web.reviews.tasks, "render_pdf"), (weasyprint, "HTML")):
         monkeypatch.setattr(module, name, forbidden)
 
 
@@ -89,7 +90,26 @@ def test_a_download_is_rendered_by_a_worker_never_in_the_web_process(
     assert "Kenya" in text and in_french(queued)("Compliance by chapter") in text
     assert get(client, "/states/KEN/profile.pdf?lang=fr&kind=summary").data == response.data  # the cache
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json["checks"]["queue"]["detail"].startswith("1 worker(s)")
+    assert ready.status_code == 200 and ready.json["checks"]["workers"]["detail"] == "1 worker(s)"
+    assert ready.json["degraded"] == []
+
+
+def test_a_review_report_is_rendered_by_a_worker_never_in_the_web_process(
+        queued: Flask, client: FlaskClient, never_renders_here: None, tmp_path: Path) -> None:
+    from tests.web.test_cycles import cli, expert, open_cycle, review_id
+
+    open_cycle(queued)
+    cli(queued, "reviews", "assign", "--state", "KEN", "--reviewers", "FRA,MEX", "--cycle", "2026-II")
+    review = review_id()
+    login(client, expert("FRA"))
+    url = f"/reviews/{review}/report.pdf?lang=fr"
+    first = get(client, url + "&format=json")
+    assert first.status_code == 202 and first.json["status"] == "pending"
+    response = fetch(client, url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(pdf_text(response.data, tmp_path).split())
+    assert "Kenya" in text and in_french(queued)("Country review report") in text
+    assert get(client, url).data == response.data  # the cache
 
 
 def test_scripts_see_the_job_and_its_place_in_the_queue(app: Flask, client: FlaskClient, profile_dir: Path,
@@ -111,8 +131,8 @@ def test_scripts_see_the_job_and_its_place_in_the_queue(app: Flask, client: Flas
         again = client.get("/states/KEN/profile.pdf?lang=en&kind=full&format=json")
         assert again.json["position"] == 0  # the same job, not a second one
         ready = client.get("/readyz")
-        assert ready.status_code == 503 and ready.json["failed"] == ["queue"]
-        assert f"no worker listens on queue '{idle}'" in ready.json["checks"]["queue"]["detail"]
+        assert ready.status_code == 200 and ready.json["degraded"] == ["workers"]  # States can still answer
+        assert f"no worker listens on queue '{idle}'" in ready.json["checks"]["workers"]["detail"]
         assert "2 waiting" in ready.json["checks"]["queue"]["detail"]
     finally:
         real.forget_namespace(idle)

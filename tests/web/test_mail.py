@@ -275,3 +275,53 @@ def test_a_message_failing_too_long_is_given_up_and_listed(app: Flask, mailer: S
     assert send(app)["failed"] == 1
     assert outbox()[0].last_error.startswith("gave up after 1 attempts")
 
+
+
+def test_comment_messages_link_each_recipient_to_a_page_they_can_open(app: Flask, mailer: SMTPServer,
+                                                                      queue: RecordingQueue) -> None:
+    """An expert of a reviewing State never opens the response: their link is the review's page, at
+    the thread; the State's people keep the response's comments page. An expert no longer reviewing
+    the State is sent nothing (the comment is not theirs to read)."""
+    from tests.conftest import csrf_token
+    from tests.web.test_cycles import cli, expert, open_cycle, review_id, start, submitted
+    from web.extensions import db
+    from web.models import Comment
+
+    open_cycle(app)
+    cli(app, "reviews", "assign", "--state", "KEN", "--reviewers", "FRA,MEX", "--cycle", "2026-II")
+    focal = add_user("focal_point", "KEN", email="focal@ken.test")
+    kenya = app.test_client()
+    login(kenya, focal)
+    rid = start(kenya)
+    submitted(rid, {"p5_1.compliance": "yes"})
+    review = review_id()
+    french = expert("FRA")
+    france = app.test_client()
+    login(france, french)
+    assert france.post(f"/reviews/{review}/comments", data={
+        "csrf_token": csrf_token(france, f"/reviews/{review}"), "question_id": "p5_1.compliance",
+        "body": "Which law?"}).status_code == 302
+    with context():
+        thread = db.session.scalars(select(Comment)).one().id
+    token = csrf_token(kenya, f"/reviews/{review}")
+    assert kenya.post(f"/reviews/{review}/comments", data={"csrf_token": token, "parent_id": thread,
+                                                           "body": "The Penal Code."}).status_code == 302
+    queue.run(app)
+    mailer.wait(2)
+    to_kenya, = mailer.to("focal@ken.test")
+    assert f"https://checklist.test/responses/{rid}/comments?q=p5_1.compliance" in to_kenya.text
+    to_france, = mailer.to(french.email)
+    link = f"https://checklist.test/reviews/{review}#comment-{thread}"
+    assert link in to_france.text and f'href="{link}"' in to_france.html
+    page = france.get(f"/reviews/{review}")
+    assert page.status_code == 200 and f'id="comment-{thread}"' in page.get_data(as_text=True)
+    assert "The Penal Code." in page.get_data(as_text=True)
+    assert kenya.get(f"/responses/{rid}/comments?q=p5_1.compliance").status_code == 200
+    # France no longer reviews Kenya: a new reply in the thread is not sent to its expert
+    moved = cli(app, "reviews", "assign", "--state", "KEN", "--reviewers", "MEX,DEU", "--cycle", "2026-II")
+    assert moved.exit_code == 0, moved.output
+    assert kenya.post(f"/reviews/{review}/comments", data={"csrf_token": token, "parent_id": thread,
+                                                           "body": "And its article 12."}).status_code == 302
+    queue.run(app)
+    assert [m.status for m in outbox(address=french.email, kind="comment")] == ["sent", "dropped"]
+    assert len(mailer.to(french.email)) == 1

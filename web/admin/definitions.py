@@ -171,28 +171,56 @@ def publish_draft(version_id: int) -> str | WerkzeugResponse | tuple[str, int]:
             flash(_("Version %(v)s is published. States move their answers to it when they choose.",
                     v=version.version), "success")
             return redirect(url_for("admin.questionnaires"))
-    candidates = _candidates(plan)
+    # every decision point, also those the posted choices settle: a refused post shows them again
+    undecided = versions.plan(loaded, versions.Mapping(), source) if mapping.decides_anything else plan
+    candidates = _candidates(undecided)
     suggested = loaded.questionnaire.version
     if plan.live and versions.version_key(suggested) <= versions.version_key(plan.live.version):
         suggested = versions.next_version(plan.live.version)
     return render_template("admin/publish.html", draft=draft, loaded=loaded, plan=plan, mapping=mapping,
                            summary=_summary(plan.diff), candidates=candidates, warnings=diagnostics,
+                           decisions=undecided.blockers, open_ids={b.question_id for b in plan.blockers},
+                           list_changes=_list_changes(plan),
                            notes=notes, notes_missing=notes_missing, suggested=suggested,
                            posted=request.method == "POST"), \
         (400 if request.method == "POST" else 200)
 
 
 def _mapping_from_form() -> versions.Mapping:
+    """The decisions posted with the publish page (as ``checklist questionnaires publish`` takes them):
+    a removed question's new home, a removed code's new code (or several, for a multiple choice), or
+    a confirmation that the answers stay behind."""
     mapping = versions.Mapping()
     for key, value in request.form.items():
         if key.startswith("map-") and value:
             mapping.questions[key[4:]] = value
         elif key.startswith("confirm-") and value == "1":
             mapping.confirmed.add(key[8:])
-        elif key.startswith("code-") and value:
-            qid, _sep, code = key[5:].partition("|")
-            mapping.codes.setdefault(qid, {})[code] = value
+        elif key.startswith(("code-", "list-")):
+            codes = [code for code in request.form.getlist(key) if code]
+            if codes:
+                name, _sep, code = key.partition("-")[2].partition("|")
+                into = mapping.codes if key.startswith("code-") else mapping.lists
+                into.setdefault(name, {})[code] = codes[0] if len(codes) == 1 else codes
     return mapping
+
+
+def _list_changes(plan: versions.Plan) -> list[tuple[str, list[str], list[str]]]:
+    """Choice lists kept in the new version with codes removed: ``(list, removed codes, new codes)``.
+    A decision for a list's code holds for every question and table column that uses the list."""
+    if plan.diff is None:
+        return []
+    old, new = plan.diff.old, plan.diff.new
+    out = []
+    for name, before in old.choice_lists.items():
+        after = new.choice_lists.get(name)
+        if after is None:
+            continue
+        kept = [c.code for c in after.choices]
+        removed = [c.code for c in before.choices if c.code not in kept]
+        if removed:
+            out.append((name, removed, kept))
+    return out
 
 
 def _candidates(plan: versions.Plan) -> dict[str, list[str]]:

@@ -30,7 +30,7 @@ from . import aggregates, chart, figures
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 
-BREAKDOWNS = ("article", "category", "region")
+BREAKDOWNS = ("article", "category", "region", "group")
 COLOURS = {"yes": "#00703c", "partial": "#b58500", "no": "#b10e1e", "no_gap": "#4a6f99", "not_answered": "#b1b4b6"}
 
 
@@ -89,7 +89,8 @@ def assistance() -> str:
     by, version, versions, data, rows = _assistance()
     titles = {"article": _("Technical assistance needed, by article"),
               "category": _("Technical assistance needed, by kind of assistance"),
-              "region": _("Technical assistance needed, by region")}
+              "region": _("Technical assistance needed, by region"),
+              "group": _("Technical assistance needed, by UN regional group")}
     svg = chart.bars([(_row_label(by, row), row.state_count) for row in rows],
                      _("%(title)s: number of States. The table below gives the same figures.", title=titles[by]),
                      f"ta-{by}", rtl=is_rtl()) if rows else None
@@ -103,13 +104,13 @@ def assistance() -> str:
 def assistance_csv() -> Response:
     by, _version, _versions, _data_, rows = _assistance()
     header = [by, "label", "states", "needs", "high_priority", "state_codes"]
-    if by == "region":
+    if by in ("region", "group"):
         header.insert(2, "states_reporting")
     lines = []
     for row in rows:
         line: list[Any] = [row.key, row.label, row.state_count, row.needs, row.high,
                            ";".join(code for code, _name in row.states)]
-        if by == "region":
+        if by in ("region", "group"):
             line.insert(2, row.reporting)
         lines.append(line)
     return _csv(f"technical-assistance-by-{by}", header, lines)

@@ -40,6 +40,8 @@ from . import figures
 log = logging.getLogger("web.analysis")
 TASK = "web.analysis.aggregates.refresh"
 AUDIENCES = ("all", "published")
+#: The shape of the stored figures: changing it makes every stored row stale (counted again on read).
+FORMAT = "2: groups"
 #: Logged steps after which figures change.
 STEPS = frozenset({"submitted", "returned", "accepted", "amended", "published", "unpublished", "consent"})
 _PENDING = "figures_to_count"
@@ -61,7 +63,7 @@ def key(audience: str, questionnaire_id: str) -> str:
         Response.id, Response.version_id, Response.status, Response.published, Response.updated_at,
         Response.consent, Response.consent_chapters
     ).order_by(Response.id)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(FORMAT.encode())
     for row in db.session.execute(query):
         digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()
@@ -78,18 +80,19 @@ def count(version: QuestionnaireVersion, audience: str) -> dict[str, Any]:
     data = [figures.StateData(r.of_state.code, r.of_state.code, r.of_state.region,
                               sources.facts_cache.get(r, keys[r.id]),
                               named=everyone or consent.allows(r, "assistance"),
-                              chapters=None if everyone else named_chapters(r))
+                              chapters=None if everyone else named_chapters(r), group=r.of_state.group)
             for r in latest]
 
     def rows(found: list[figures.Row]) -> list[list[Any]]:  # the States named, and how many are counted
         return [[row.key, row.needs, row.high, row.reporting, _codes(row.states), row.state_count] for row in found]
 
     return {  # lists of States as codes joined by spaces: quick to read back
-        "states": [[r.of_state.code, r.of_state.region, [r.of_state.name(lang) for lang in engine.UN_LANGUAGES]]
-                   for r in latest],
+        "states": [[r.of_state.code, r.of_state.region, [r.of_state.name(lang) for lang in engine.UN_LANGUAGES],
+                    r.of_state.group] for r in latest],
         "article": rows(figures.ta_by_article(data, q, q.default_language)),
         "category": rows(figures.ta_by_category(data, q, q.default_language)),
         "region": rows(figures.ta_by_region(data, q.default_language)),
+        "group": rows(figures.ta_by_group(data)),
         "compliance": [[row.provision, row.article, row.chapter, row.level,
                         {bucket: _codes(states) for bucket, states in row.states.items()}, dict(row.counts)]
                        for row in figures.compliance_by_provision(data, q)],
@@ -169,7 +172,7 @@ class Figures:
             label = figures.region_name(row_key, lang) if by == "region" else labels.get(
                 row_key, "" if by == "article" else row_key)
             out.append(figures.Row(row_key, label, needs, high, states, reporting, total=counted))
-        if by == "region":
+        if by in ("region", "group"):
             out.sort(key=lambda r: r.label.casefold())
         return out
 
@@ -191,14 +194,20 @@ def _labels(by: str, q: engine.Questionnaire, lang: str) -> dict[str, str]:
         from exports.provisions import choices_of
 
         return {choice.code: q.text(choice.label, lang).text for choice in choices_of(q, "assistance_kinds")}
+    if by == "group":
+        from ..models.states import REGIONAL_GROUPS
+        from ..reference import group_label
+
+        return {code: group_label(code) for code in REGIONAL_GROUPS}
     return {}
 
 
 def for_page(version: QuestionnaireVersion, user: Any, lang: str) -> Figures:
     stored = ready(version, audience_of(user))
     column = engine.UN_LANGUAGES.index(lang) if lang in engine.UN_LANGUAGES else engine.UN_LANGUAGES.index("en")
-    names = {code: names[column] for code, _region, names in stored["states"]}
-    data = [figures.StateData(code, names[code], region, ()) for code, region, _names in stored["states"]]
+    names = {code: names[column] for code, _region, names, _group in stored["states"]}
+    data = [figures.StateData(code, names[code], region, (), group=group)
+            for code, region, _names, group in stored["states"]]
     return Figures(data, stored, names)
 
 

@@ -1,6 +1,8 @@
 """Figures across States: technical-assistance needs by article, category and region, and compliance
-by provision. Counting is done here on plain data (:class:`StateData`); which States count is the
-caller's business (``web.data.sources.aggregate_responses``).
+by provision. Places are counted two ways: by UN M49 region (geography) and by UN regional group
+(the groups in which States meet at the Conference of the States Parties). Counting is done here
+on plain data (:class:`StateData`); which States count is the caller's business
+(``web.data.sources.aggregate_responses``).
 
 A State counts once per provision, with its applicable answers only: an answer that other answers
 hide (e.g. assistance categories after "technical assistance would not help") is never counted.
@@ -8,7 +10,7 @@ hide (e.g. assistance categories after "technical assistance would not help") is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from babel import Locale
@@ -29,6 +31,7 @@ class StateData:
     facts: tuple[ProvisionFacts, ...]
     named: bool = True
     chapters: frozenset[str] | None = None
+    group: str = ""  # UN regional group (web.models.states.REGIONAL_GROUPS)
 
     def named_in(self, chapter: str) -> bool:
         return self.chapters is None or chapter in self.chapters
@@ -43,7 +46,7 @@ class Row:
     needs: int = 0  # provisions x States
     high: int = 0  # of which high priority
     states: list[tuple[str, str]] = field(default_factory=list)  # named (code, name), in name order
-    reporting: int = 0  # by region: States in the data
+    reporting: int = 0  # by region or group: States in the data
     counted: set[str] = field(default_factory=set)  # codes of every State counted, named or not
     total: int | None = None  # States counted, when read back from stored figures (no codes kept)
 
@@ -108,17 +111,29 @@ def region_name(code: str, lang: str) -> str:
     return str(Locale.parse(lang).territories.get(code, code))
 
 
-def ta_by_region(data: Sequence[StateData], lang: str) -> list[Row]:
+def ta_by_place(data: Sequence[StateData], place: Callable[[StateData], str],
+                name: Callable[[str], str]) -> list[Row]:
+    """Needs by where States are: ``place`` gives a State's region or group code, ``name`` its label."""
     rows: dict[str, Row] = {}
     for state in data:
-        row = rows.setdefault(state.region, Row(state.region, region_name(state.region, lang)))
+        code = place(state)
+        row = rows.setdefault(code, Row(code, name(code)))
         row.reporting += 1
     for state, facts in _needs(data):
-        row = rows[state.region]
+        row = rows[place(state)]
         row.needs += 1
         row.high += facts.ta_priority == "high"
         row.add_state(state)
     return _finish(sorted(rows.values(), key=lambda r: r.label.casefold()))
+
+
+def ta_by_region(data: Sequence[StateData], lang: str) -> list[Row]:
+    return ta_by_place(data, lambda state: state.region, lambda code: region_name(code, lang))
+
+
+def ta_by_group(data: Sequence[StateData]) -> list[Row]:
+    """By UN regional group; labels are the codes (the page names them in the reader's language)."""
+    return ta_by_place(data, lambda state: state.group, lambda code: code)
 
 
 @dataclass

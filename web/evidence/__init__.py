@@ -17,7 +17,8 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
@@ -141,6 +142,15 @@ def _back(response: Response, q: engine.Questionnaire, question_id: str) -> Werk
     return redirect(url_for("fill.page", response_id=response.id, page_id=page.id, _anchor=f"q-{question_id}"))
 
 
+def hold(sha256: str) -> bool:
+    """Hold the row of ``sha256`` in ``stored_files`` until the transaction ends (PostgreSQL locks the
+    row, SQLite the database), so that keeping the file's content and removing it
+    (:mod:`.cleanup`) never interleave. False when there is no such row."""
+    touched = db.session.execute(update(StoredFile).where(StoredFile.sha256 == sha256)
+                                 .values(size=StoredFile.size).execution_options(synchronize_session=False))
+    return bool(getattr(touched, "rowcount", 0))
+
+
 def receive_upload(upload: Any, spot: Question, user: User) -> dict[str, Any]:
     """Check and keep one posted file; its reference for the answer. Raises :class:`checks.Refused`."""
     name = checks.check_name(upload.filename or "")
@@ -157,10 +167,14 @@ def receive_upload(upload: Any, spot: Question, user: User) -> dict[str, Any]:
     except checks.Refused:
         incoming.discard()
         raise
-    store.keep(incoming)
-    if db.session.get(StoredFile, incoming.sha256) is None:
-        db.session.add(StoredFile(sha256=incoming.sha256, size=incoming.size, kind=kind, media_type=media,
-                                  created_by_id=user.id))
+    if not hold(incoming.sha256):
+        try:
+            with db.session.begin_nested():
+                db.session.add(StoredFile(sha256=incoming.sha256, size=incoming.size, kind=kind, media_type=media,
+                                          created_by_id=user.id))
+        except IntegrityError:  # the same content arrived in another request at the same moment
+            hold(incoming.sha256)
+    store.keep(incoming)  # while this request holds the file's row: the clean-up cannot remove it meanwhile
     return {"sha256": incoming.sha256, "name": name, "size": incoming.size, "type": media}
 
 

@@ -17,11 +17,15 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 CHUNK = 64 * 1024
+#: The local store's folder of uploads being received (not data: left out of backups).
+INCOMING = "incoming"
 
 
 class TooLarge(Exception):
@@ -79,6 +83,18 @@ class FileStore(Protocol):
     def temp_folder(self) -> str | None:
         """Where uploads are received (on the same disk as the store when it is local)."""
 
+    def delete(self, sha256: str) -> None:
+        """Remove the content of ``sha256`` (nothing to do if it is not there)."""
+
+    def contents(self) -> Iterator[tuple[str, datetime]]:
+        """``(hash, when it was written)`` of every content in the store."""
+        ...
+
+    def leftovers(self, before: datetime) -> list[str]:
+        """Temporary files of uploads that never finished (a crash mid-upload) written before ``before``:
+        removed, and their names returned."""
+        ...
+
 
 def _checked(sha256: str) -> str:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -110,9 +126,26 @@ class LocalStore:
         return self.path(sha256).exists()
 
     def temp_folder(self) -> str | None:
-        folder = self.root / "incoming"
+        folder = self.root / INCOMING
         folder.mkdir(parents=True, exist_ok=True)
         return str(folder)
+
+    def delete(self, sha256: str) -> None:
+        self.path(sha256).unlink(missing_ok=True)
+
+    def contents(self) -> Iterator[tuple[str, datetime]]:
+        for path in sorted(self.root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*")):
+            if path.is_file() and path.name[:2] == path.parent.parent.name and path.name[2:4] == path.parent.name:
+                yield path.name, datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+    def leftovers(self, before: datetime) -> list[str]:
+        removed = []
+        folder = self.root / INCOMING
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            if path.is_file() and datetime.fromtimestamp(path.stat().st_mtime, UTC) < before:
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+        return removed
 
 
 class S3Store:
@@ -158,6 +191,19 @@ class S3Store:
 
     def temp_folder(self) -> str | None:
         return None
+
+    def delete(self, sha256: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self.key(sha256))
+
+    def contents(self) -> Iterator[tuple[str, datetime]]:
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                name = item["Key"][len(self.prefix):]
+                if len(name) == 64 and all(c in "0123456789abcdef" for c in name):
+                    yield name, item["LastModified"]
+
+    def leftovers(self, before: datetime) -> list[str]:
+        return []  # uploads are received on local disk, in the system's temporary folder
 
 
 def from_config(config: Any, instance_path: str) -> FileStore:

@@ -33,7 +33,8 @@ log = logging.getLogger("web.jobs")
 
 #: The functions a job may call (dotted names), so that whoever can write to Redis cannot make a
 #: worker call anything else.
-TASKS = frozenset({"web.profiles.tasks.render_profile", "web.analysis.aggregates.refresh",
+TASKS = frozenset({"web.profiles.tasks.render_profile", "web.reviews.tasks.render_report",
+                   "web.analysis.aggregates.refresh",
                    # e-mail (web/mail): sending the outbox, reminders and digests, and their periodic runs
                    "web.mail.tasks.send_pending", "web.mail.tasks.check", "web.jobs.periodic.run"})
 
@@ -126,6 +127,22 @@ def job_id(*parts: str) -> str:
     """A job id made of ``JOBS_QUEUE`` and ``parts`` (RQ allows letters, digits, '-' and '_')."""
     text = "-".join([current_app.config.get("JOBS_QUEUE") or "checklist", *parts])
     return re.sub(r"[^A-Za-z0-9_-]", "_", text)
+
+
+def ask(task: str, args: tuple[Any, ...], name: str, retry: bool = False, priority: str = INTERACTIVE) -> JobState:
+    """The job ``name`` (a file someone waits for): the one already waiting or running, else a new
+    one. A failed job is reported as failed until someone asks to ``retry``."""
+    jobs = backend()
+    state = jobs.state(name)
+    if state.pending or (state.failed and not retry):
+        return state
+    try:
+        return jobs.enqueue(task, args, job_id=name, priority=priority)
+    except JobError:
+        state = jobs.state(name)  # another request queued it meanwhile
+        if state.pending:
+            return state
+        raise
 
 
 def safe_url(url: str) -> str:

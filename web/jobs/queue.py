@@ -134,11 +134,10 @@ class RedisBackend:
         except (RedisError, JobError) as exc:
             return {"redis": (True, "ok"), "queue": (False, f"no answer: {exc}")}
         backlog = ", ".join(f"{name}: {n} waiting" for name, n in waiting.items())
-        if not count:
-            return {"redis": (True, "ok"), "queue": (False, f"no worker listens on queue "
-                                                            f"'{self.queues[INTERACTIVE].name}' "
-                                                            f"(start `checklist worker`); {backlog}")}
-        return {"redis": (True, "ok"), "queue": (True, f"{count} worker(s); {backlog}")}
+        workers = (True, f"{count} worker(s)") if count else (
+            False, f"no worker listens on queue '{self.queues[INTERACTIVE].name}' (start `checklist worker`): "
+                   "downloads of files not yet rendered wait until one does")
+        return {"redis": (True, "ok"), "queue": (True, backlog), "workers": workers}
 
 
 def _state(job: Job, with_position: bool = True) -> JobState:

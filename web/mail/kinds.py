@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 
 import engine
 
-from .. import catalog
+from .. import access, catalog
 from ..content import text
 from ..db import db
-from ..models import Comment, QuestionnaireVersion, Response, State, User
+from ..models import Comment, CountryReview, QuestionnaireVersion, Response, State, User
 from .links import external
 
 ACCOUNT, REMINDERS, REVIEWS, COMMENTS, ASSIGNMENTS, DIGEST = (
@@ -194,10 +194,23 @@ def comment(ctx: Ctx) -> Content:
     return Content(gettext("New comment: %(question)s", question=_short(label)),
                    [gettext("%(author)s commented on “%(question)s” (%(state)s):", author=author, question=label,
                             state=state)],
-                   external("review.comments", response_id=response.id, q=found.question_id or None),
-                   gettext("Answer the comment"), quote=found.body,
+                   _comment_link(response, found, ctx.user), gettext("Answer the comment"), quote=found.body,
                    summary=gettext("%(author)s on “%(question)s” (%(state)s)", author=author,
                                    question=_short(label), state=state))
+
+
+def _comment_link(response: Response, found: Comment, user: User | None) -> str:
+    """Where the recipient reads and answers the comment: the response's comments page for those who
+    open the response (the secretariat, the State's people); the country review's page, at the
+    thread, for the reviewing States' experts, who never open the response. Nothing for someone who
+    may read neither any more (no longer a reviewer): the comment is not theirs to read."""
+    if user is None or access.can_read(user, response):
+        return external("review.comments", response_id=response.id, q=found.question_id or None)
+    review = db.session.scalars(select(CountryReview).where(CountryReview.round_id == response.round_id,
+                                                            CountryReview.state_id == response.state_id)).first()
+    if review is None or not access.can_read_review(user, review):
+        raise Drop("the recipient may no longer read the comment")
+    return external("reviews.view", review_id=review.id) + f"#comment-{found.parent_id or found.id}"
 
 
 def assignment(ctx: Ctx) -> Content:

@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import consent
 from ..extensions import db
-from ..jobs import INTERACTIVE, JobError, JobState, backend, job_id
+from ..jobs import INTERACTIVE, JobState, ask, job_id
 from ..models import Response
 from . import Wanted, render_file
 
@@ -43,16 +43,5 @@ def download_job(wanted: Wanted) -> str:
 def request_render(wanted: Wanted, retry: bool = False, priority: str = INTERACTIVE) -> JobState:
     """The job preparing ``wanted``: the one already waiting or running, else a new one. A failed job
     is reported as failed until someone asks to ``retry``."""
-    jobs = backend()
-    name = download_job(wanted)
-    state = jobs.state(name)
-    if state.pending or (state.failed and not retry):
-        return state
-    try:
-        args = (wanted.response.id, wanted.kind, wanted.lang, *((True,) if wanted.chapters is not None else ()))
-        return jobs.enqueue(TASK, args, job_id=name, priority=priority)
-    except JobError:
-        state = jobs.state(name)  # another request queued it meanwhile
-        if state.pending:
-            return state
-        raise
+    args = (wanted.response.id, wanted.kind, wanted.lang, *((True,) if wanted.chapters is not None else ()))
+    return ask(TASK, args, download_job(wanted), retry=retry, priority=priority)

@@ -71,7 +71,8 @@ def assign(cycle: ReportingRound, state: State, reviewers: Iterable[State], user
     if review is None:
         review = CountryReview(round_id=cycle.id, state_id=state.id, created_by_id=user.id if user else None)
         db.session.add(review)
-    review.reviewers = [ReviewingState(state_id=s.id, state=s) for s in chosen]
+    kept = {r.state_id: r for r in review.reviewers}  # a State kept keeps its row (one per review and State)
+    review.reviewers = [kept.get(s.id) or ReviewingState(state_id=s.id, state=s) for s in chosen]
     db.session.flush()
     response = response_of(review)
     if response is not None:
@@ -133,9 +134,21 @@ def comment(review: CountryReview, user: User, body: str, question_id: str | Non
 
 
 # -- the report -------------------------------------------------------------------------------------------
-def save_report(review: CountryReview, user: User, parts: dict[str, str]) -> None:
+def hold_draft(review: CountryReview) -> None:
+    """Hold the review's row until the transaction ends and refuse if its report is final.
+
+    Every change of a review's report or timeline begins here (``db.lock``: ``SELECT ... FOR UPDATE``
+    on PostgreSQL, the write transaction on SQLite), so a save, a finalisation and a timeline change
+    of one review never interleave: whoever comes second waits, then reads what the first committed
+    (the status, the step, the parts) and is refused once the report is final.
+    """
+    db.lock(review, "report_status", "stage", *REPORT_PARTS)
     if review.report_status != "draft":
         raise ReviewError("final")
+
+
+def save_report(review: CountryReview, user: User, parts: dict[str, str]) -> None:
+    hold_draft(review)
     changed = []
     for part in REPORT_PARTS:
         if part in parts:
@@ -149,8 +162,7 @@ def save_report(review: CountryReview, user: User, parts: dict[str, str]) -> Non
 
 
 def finalise(review: CountryReview, user: User) -> None:
-    if review.report_status != "draft":
-        raise ReviewError("final")
+    hold_draft(review)
     review.report_status = "final"
     review.finalised_at = utcnow()
     review.finalised_by_id = user.id

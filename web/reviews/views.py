@@ -4,12 +4,11 @@ report as PDF in any of the six languages."""
 
 from __future__ import annotations
 
-import io
-import tempfile
-from pathlib import Path
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,8 +16,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
-from exports import review_report
-from exports.pdf import RenderError, render_pdf
 
 from .. import bounds, catalog, cycles
 from ..access import (
@@ -26,6 +23,7 @@ from ..access import (
     can_manage_reviews,
     can_open_thread,
     can_read_review,
+    drafts_report,
     is_reviewer,
     login_required,
     reviews,
@@ -34,6 +32,8 @@ from ..access import review as review_for
 from ..content import group_title, raw_text, text
 from ..db import db
 from ..fill.pages import pages
+from ..i18n import LANGUAGE_NAMES, current_language
+from ..jobs import JobError, JobState, views
 from ..models import Comment, CountryReview, QuestionnaireVersion, ReportingRound, Snapshot, User
 from ..models.reviews import REPORT_PARTS, STAGES
 from . import (
@@ -41,6 +41,7 @@ from . import (
     assign,
     finalise,
     find_state,
+    hold_draft,
     response_of,
     save_report,
     set_stage,
@@ -65,9 +66,10 @@ ERRORS = {
     "unknown_state": _l("Unknown State %(detail)s."), "unknown_cycle": _l("Unknown cycle."),
     "two_reviewers": _l("Give exactly two reviewing States."), "self_review": _l("A State cannot review itself."),
     "closed": _l("The cycle is closed."), "not_started": _l("The State has not started its self-assessment yet."),
-    "length": _l("Write a comment of at most 5,000 characters."), "final": _l("The report is final."),
+    "length": _l("Write a comment of at most 5,000 characters."),
+    "final": _l("The report was made final: it can no longer be changed."),
     "unknown_stage": _l("Unknown step."), "forbidden": _l("You cannot start a thread here."),
-    "other_response": _l("That comment belongs to another review."),
+    "other_response": _l("That comment belongs to another review."), "date": _l("Give dates as YYYY-MM-DD."),
 }
 
 
@@ -210,96 +212,99 @@ def _comment(review: CountryReview, parent: Comment | None, question_id: str | N
     return add(review, current_user, request.form.get("body", ""), question_id, parent)
 
 
+def _change(review_id: int, may: Callable[[User, CountryReview], bool], work: Callable[[CountryReview], None],
+            done: str, anchor: str) -> WerkzeugResponse:
+    """A POST that changes a review's report or timeline: 404 for those who may not read the review,
+    403 unless ``may``; ``work`` begins by holding the review's row (``web.reviews.hold_draft``), so
+    of two requests racing, the second waits and is refused once the first made the report final.
+    A refusal (:class:`ReviewError`) stores nothing and says why on the review's page."""
+    review = _review(review_id)
+    if not may(current_user, review):
+        abort(403)
+    try:
+        work(review)
+    except ReviewError as exc:
+        db.session.rollback()
+        flash(error_text(exc), "error")
+        return redirect(url_for("reviews.view", review_id=review_id))
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("reviews.view", review_id=review_id, _anchor=anchor))
+
+
+def _secretariat(user: User, _found: CountryReview) -> bool:
+    return can_manage_reviews(user)
+
+
 @bp.post("/<int:review_id>/report")
 @login_required
 def report(review_id: int) -> WerkzeugResponse:
-    review = _review(review_id)
-    if not can_draft_report(current_user, review):
-        abort(403)
-    save_report(review, current_user, {part: request.form.get(part, "") for part in REPORT_PARTS
-                                       if part in request.form})
-    db.session.commit()
-    flash(_("The report is saved."), "success")
-    return redirect(url_for("reviews.view", review_id=review.id, _anchor="report"))
+    parts = {part: request.form.get(part, "") for part in REPORT_PARTS if part in request.form}
+    return _change(review_id, drafts_report, lambda review: save_report(review, current_user, parts),
+                   _("The report is saved."), "report")
 
 
 @bp.post("/<int:review_id>/finalise")
 @login_required
 def finalise_report(review_id: int) -> WerkzeugResponse:
-    review = _review(review_id)
-    if not can_manage_reviews(current_user):
-        abort(403)
-    try:
-        finalise(review, current_user)
-    except ReviewError:
-        abort(409)
-    db.session.commit()
-    flash(_("The report is final."), "success")
-    return redirect(url_for("reviews.view", review_id=review.id, _anchor="report"))
+    return _change(review_id, _secretariat,
+                   lambda review: finalise(review, current_user), _("The report is final."), "report")
 
 
 @bp.post("/<int:review_id>/timeline")
 @login_required
 def set_timeline(review_id: int) -> WerkzeugResponse:
-    review = _review(review_id)
-    if not can_manage_reviews(current_user):
-        abort(403)
-    from datetime import date
+    return _change(review_id, _secretariat, _save_timeline,
+                   _("The timeline is saved."), "timeline")
 
+
+def _save_timeline(review: CountryReview) -> None:
+    hold_draft(review)  # the form is offered while the report is a draft; a final report's step is "done"
     for name in ("desk_review_on", "dialogue_on", "draft_report_on", "final_report_on"):
         given = (request.form.get(name) or "").strip()
         try:
             setattr(review, name, date.fromisoformat(given) if given else None)
         except ValueError:
-            flash(_("Give dates as YYYY-MM-DD."), "error")
-            db.session.rollback()
-            return redirect(url_for("reviews.view", review_id=review.id))
+            raise ReviewError("date", given) from None
     if request.form.get("dialogue_kind") in ("dialogue", "visit"):
         review.dialogue_kind = request.form["dialogue_kind"]
     stage = request.form.get("stage")
-    try:
-        if stage and stage != review.stage:
-            set_stage(review, stage, current_user)
-    except ReviewError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
-        return redirect(url_for("reviews.view", review_id=review.id))
-    db.session.commit()
-    flash(_("The timeline is saved."), "success")
-    return redirect(url_for("reviews.view", review_id=review.id, _anchor="timeline"))
+    if stage and stage != review.stage:
+        set_stage(review, stage, current_user)
 
 
 @bp.get("/<int:review_id>/report.pdf")
 @login_required
-def report_pdf(review_id: int) -> WerkzeugResponse:
-    """The report in ``?lang=`` (one page or two: rendered now, in the limited worker process)."""
-    from ..profiles import gettext_for
+def report_pdf(review_id: int) -> WerkzeugResponse | tuple[Any, ...]:
+    """The report in ``?lang=``: the cached file; or, while a worker prepares it, a page that checks
+    again by itself (JSON for scripts: ``?format=json`` or ``Accept: application/json``), as for
+    profiles. Nothing is rendered here. The file does not depend on who asks."""
+    from .tasks import locate, request_render
 
     review = _review(review_id)
     lang = request.args.get("lang", "en")
     if lang not in engine.UN_LANGUAGES:
         abort(404)
-    data = report_data(review, lang)
-    html = review_report.build_html(data, lang, gettext_for(lang))
-    db.session.rollback()
-    name = f"review-{review.state.code}-{review.round.name}-{lang}.pdf"
-    with tempfile.TemporaryDirectory(prefix="report-") as folder:  # nothing left behind
-        target = Path(folder) / "report.pdf"
-        try:
-            render_pdf(html, target)
-        except RenderError:
-            abort(503)
-        content = io.BytesIO(target.read_bytes())
-    return send_file(content, mimetype="application/pdf", download_name=name)
-
-
-def report_data(review: CountryReview, lang: str) -> review_report.ReportData:
-    from flask_babel import force_locale
-
-    with force_locale(lang):
-        steps = tuple((step_label(s.code), s.on.isoformat() if s.on else "–", step_status(s.status))
-                      for s in timeline(review))
-    return review_report.ReportData(
-        state_name=review.state.name(lang), state_code=review.state.code, cycle=review.round.name,
-        chapters=tuple(review.round.chapters), reviewers=tuple(r.state.name(lang) for r in review.reviewers),
-        final=review.report_status == "final", parts={p: getattr(review, p) for p in REPORT_PARTS}, timeline=steps)
+    found = locate(review, lang)
+    url = url_for("reviews.report_pdf", review_id=review.id, lang=lang)
+    if found.path is not None:
+        if views.wants_json():
+            return views.ready(url)
+        return send_file(found.path, mimetype="application/pdf", max_age=0,
+                         download_name=f"review-{review.state.code}-{review.round.name}-{lang}.pdf")
+    retry = request.args.get("retry") == "1"
+    try:
+        job = request_render(found, retry=retry)
+    except JobError as exc:
+        current_app.logger.error("review report %s %s could not be queued: %s", review.id, lang, exc)
+        job = JobState("", "failed", error="queue")
+    if retry and not job.failed and not views.wants_json():
+        return redirect(url)  # the page that checks again must not ask for a new job each time
+    if job.failed:
+        current_app.logger.error("review report %s %s failed: %s", review.id, lang, job.error or job.status)
+    what = " · ".join((review.state.name(current_language()), _("Country review report (PDF)"),
+                       LANGUAGE_NAMES[lang]))
+    return views.pending(job, what=what, retry_url=url_for("reviews.report_pdf", review_id=review.id, lang=lang,
+                                                           retry="1"),
+                         message=_("The report could not be prepared. The team has been told; please try again "
+                                   "later."))

@@ -9,7 +9,7 @@
  *  - table rows are added, moved and removed in place (tables.js); long texts count characters
  *    (counters.js); the focused field is never under the sticky save bar (focus.js).
  */
-import { Answers, baseVersion, editable, setBaseVersion, container } from "./values.js";
+import { Answers, baseVersion, editable, setBaseVersion, container, changedSinceLoad } from "./values.js";
 import { Branching } from "./branching.js";
 import { Store, offerRestore } from "./store.js";
 import { SaveQueue } from "./queue.js";
@@ -102,6 +102,7 @@ function start() {
 
   forgetPosted(store, data);
   branching.refresh();
+  changedSinceLoad(form).forEach(changed);
   offerRestore(store, answers, editable, {
     add: function (qid, entry) { queue.add(qid, entry); },
     sendSoon: function (delay) { branching.refresh(); queue.sendSoon(delay); }

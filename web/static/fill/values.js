@@ -105,6 +105,25 @@ function versionInput(qid) {
 export function baseVersion(qid) { var i = versionInput(qid); return i ? parseInt(i.value, 10) || 0 : 0; }
 export function setBaseVersion(qid, version) { var i = versionInput(qid); if (i) { i.value = version; } }
 
+/* Questions whose fields differ from what the server sent: changes made before this script ran
+ * (a slow connection, a quick user) or restored by the browser, which no input event announced. */
+export function changedSinceLoad(form) {
+  var qids = [];
+  form.querySelectorAll("input, textarea, select").forEach(function (i) {
+    var differs = false;
+    if (i.type === "hidden" || i.type === "file" || i.type === "submit" || i.type === "button") { return; }
+    if (i.type === "checkbox" || i.type === "radio") { differs = i.checked !== i.defaultChecked; }
+    else if (i.tagName === "SELECT") {
+      differs = Array.prototype.some.call(i.options, function (o) { return o.selected !== o.defaultSelected; })
+        && !(i.selectedIndex === 0 && !Array.prototype.some.call(i.options, function (o) { return o.defaultSelected; }));
+    } else { differs = i.value !== i.defaultValue; }
+    var el = differs && i.closest(".question");
+    var qid = el && el.getAttribute("data-qid");
+    if (qid && qids.indexOf(qid) < 0) { qids.push(qid); }
+  });
+  return qids;
+}
+
 export function editable(qid) {
   var el = container(qid);
   return !!(el && el.querySelector("input[name='" + CSS.escape("_p-" + qid) + "']"));
