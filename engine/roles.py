@@ -70,6 +70,10 @@ ROLES: Mapping[str, Role] = {role.name: role for role in (
           "received/delivered, provider, recipient, articles, categories, status, start_date, end_date, "
           "budget, currency)"),
     _role("assistance_articles", "multiple_choice", "the articles on which assistance is needed"),
+    _role("provider_activities", "table",
+          "a provider's activities, offered, planned or delivered (a table; columns read by id: country, "
+          "articles, categories, status, start_date, end_date, budget, currency): the questionnaire is "
+          "then answered by providers, and by States for the assistance they deliver"),
     # -- per article
     _role("good_practices", _TEXTS, "successes and good practices"),
     # -- the respondent

@@ -46,12 +46,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     jobs.init_app(app)  # the job queue (RQ on Redis), or threads of this process when none answers
 
-    from . import admin, analysis, auth, dashboard, data, fill, health, repository, review, states
+    from . import admin, analysis, auth, dashboard, data, fill, health, providers, repository, review, states
     from .profiles import bp as profiles_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(states.bp)
+    app.register_blueprint(providers.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(fill.bp)
     app.register_blueprint(data.bp)

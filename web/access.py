@@ -5,6 +5,11 @@ data access groups); the secretariat sees every State; readers see no response, 
 published (profiles and aggregates). Anything a user may not see answers 404, so that ids of
 other States' records reveal nothing.
 
+A provider (an international organization or donor, tied to no State) answers the provider
+questionnaires for its organization: it sees its organization's responses and no other, and no
+State sees a provider's response (the activities in it reach States only as the matching of needs
+to offers, ``web.assistance``).
+
 What leaves a State is the State's choice (``web.consent``): readers and providers see a profile
 only when the State consented to it and the secretariat published it; figures count the accepted
 responses whose State consented to aggregate figures; named needs reach providers only with the
@@ -74,6 +79,13 @@ def _scoped(user: User, query: Select[T], state_id: Any, others: Any) -> Select[
     return query.where(state_id == user.state_id if user.role in STATE_USERS else others)
 
 
+def _own_organization(user: User) -> ColumnElement[bool]:
+    """A provider's responses: those of its organization (none for an account without one)."""
+    if user.role != "provider" or not user.organization:
+        return false()
+    return and_(Response.state_id.is_(None), Response.organization == user.organization)
+
+
 def states(user: User) -> Select[State]:
     return _scoped(user, select(State), State.id, State.id.in_(published().with_only_columns(Response.state_id)))
 
@@ -87,8 +99,9 @@ def state(user: User, code: str) -> State:
 
 # -- responses ---------------------------------------------------------------------------------
 def responses(user: User) -> Select[Response]:
-    """Responses whose answers the user may read (readers see published profiles, not answers)."""
-    return _scoped(user, select(Response), Response.state_id, Response.id == -1)
+    """Responses whose answers the user may read (readers see published profiles, not answers;
+    providers their organization's own)."""
+    return _scoped(user, select(Response), Response.state_id, _own_organization(user))
 
 
 def published() -> Select[Response]:
@@ -159,7 +172,10 @@ def response(user: User, response_id: int) -> Response:
 
 
 def answers_for(user: User, resp: Response) -> bool:
-    """Is the user one of those who answer for the response's State (whatever its status)?"""
+    """Is the user one of those who answer for the response's State, or provider organization
+    (whatever its status)?"""
+    if resp.state_id is None:
+        return user.role == "provider" and bool(user.organization) and user.organization == resp.organization
     return user.role in ANSWERING and user.state_id == resp.state_id
 
 
@@ -199,6 +215,11 @@ def can_start(user: User, state_row: State) -> bool:
     return user.role == "focal_point" and user.state_id == state_row.id
 
 
+def can_start_for_organization(user: User) -> bool:
+    """May the user start a response of its provider organization (a provider account with one)?"""
+    return user.role == "provider" and bool(user.organization)
+
+
 def repository_entries(user: User) -> ColumnElement[bool]:
     """Repository entries ``user`` may read: those of the responses in their scope, and of published
     responses those of the chapters the State consented to (``Response.consent_chapters``)."""
@@ -214,11 +235,14 @@ def repository_entries(user: User) -> ColumnElement[bool]:
 
 
 def _focal_point_of(user: User, resp: Response) -> bool:
+    """The State's focal point; for a provider's response, any account of the organization."""
+    if resp.state is None:
+        return answers_for(user, resp)
     return user.role == "focal_point" and user.state_id == resp.state_id
 
 
 def _mover(user: User, resp: Response) -> bool:
-    return user.is_secretariat or can_start(user, resp.state)
+    return user.is_secretariat or _focal_point_of(user, resp)
 
 
 #: Who takes each step of a response's life, whatever its status now.

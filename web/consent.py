@@ -64,7 +64,7 @@ def shared_chapters(response: Response) -> frozenset[str] | None:
 
 def may_set(user: User, response: Response) -> bool:
     """Only the State's focal point decides what the State shares."""
-    return user.role == "focal_point" and user.state_id == response.state_id
+    return user.role == "focal_point" and response.state_id is not None and user.state_id == response.state_id
 
 
 def set_consent(response: Response, user: User, level: str, chapters: Iterable[str] | None = None) -> bool:

@@ -135,6 +135,8 @@ def load_demo() -> Iterator[str]:
         session.commit()
     yield from _move_demo_response()
     session.commit()
+    yield from _provider_activities()
+    session.commit()
     yield ""
     yield "Demo logins (also in instance/demo-logins.txt):"
     for email, role, state, _name, _assign in ACCOUNTS:
@@ -234,6 +236,29 @@ def _demo_answers() -> Iterator[str]:
     result = answers.save(response, q, changes, focal, source="import", language="en")
     refresh(response, q, answers.values(q, answers.stored(response)))
     yield f"Demo answers for Kenya (version {version.version}): {len(result.saved)} saved"
+
+
+def _provider_activities() -> Iterator[str]:
+    """The demo provider has submitted the provider questionnaire: one activity for Kenya."""
+    from . import workflow
+    from .providers import questionnaires, start
+
+    provider = db.session.scalars(select(User).where(User.email == "provider@demo.example")).first()
+    found = questionnaires()
+    if provider is None or not provider.organization or not found:
+        return
+    response, new = start(provider.organization, found[0])
+    if not new:
+        return
+    q = catalog.questionnaire(found[0])
+    activity = {"title": "Strengthening the Ethics and Anti-Corruption Commission", "country": "Kenya",
+                "articles": ["5", "6"], "categories": ["institution_building", "capacity_building"],
+                "start_date": "2026-01-01", "end_date": "2027-12-31", "status": "ongoing", "budget": 1200000,
+                "currency": "USD"}
+    answers.save(response, q, [answers.Change(q.with_role("provider_activities")[0].id, [activity], 0)], provider,
+                 source="import", language="en")
+    workflow.submit(response, provider)
+    yield f"Demo provider ({provider.organization}): one activity for Kenya, submitted"
 
 
 def _move_demo_response() -> Iterator[str]:

@@ -46,7 +46,7 @@ def checklist() -> tuple[str, bytes]:
     return source, export_workbook(source, "uncac_checklist.yaml")
 
 
-@pytest.mark.parametrize("name", ["technical_assistance", "uncac_checklist"])
+@pytest.mark.parametrize("name", ["technical_assistance", "provider_assistance", "uncac_checklist"])
 def test_shipped_questionnaires_survive_a_round_trip(name: str) -> None:
     source = (ROOT / "questionnaires" / f"{name}.yaml").read_text(encoding="utf-8")
     data = export_workbook(source, f"{name}.yaml")

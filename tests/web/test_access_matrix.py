@@ -232,6 +232,11 @@ MATRIX: dict[str, Route] = {
                            {"secretariat_admin": OK_STAR, "secretariat_reviewer": OK_STAR,
                             "focal_point": (OK_STAR, DENY), "contributor": (OK_STAR, DENY), "reader": DENY,
                             "provider": DENY}),  # providers: only a State sharing its needs (test_pack)
+    # providers answer provider questionnaires for their organization (the matrix's provider names none)
+    "providers.index": Route(("GET",), lambda s, t: "/providers/", {**SECRETARIAT_ONLY, "provider": OK},
+                             targets=("A",)),
+    "providers.start_response": Route(("POST",), lambda s, t: f"/providers/start/{s['version']}",
+                                      {**{r: DENY for r in EVERYONE}, "provider": DENY}, targets=("A",)),
     "repository.contributions": Route(("GET", "POST"), lambda s, t: "/repository/contributions",
                                       {"GET": {**{r: DENY for r in EVERYONE}, "provider": OK},
                                        "POST": {**{r: DENY for r in EVERYONE}, "provider": OK_STAR}},

@@ -15,11 +15,16 @@ def test_demo_answers_reach_the_provisions_by_role(app: Any) -> None:
     from web.answers import stored, values
     from web.demo import load_demo
     from web.extensions import db
-    from web.models import Response, State
+    from web.models import AssistanceItem, Response, State
 
     with app.app_context():  # the test database holds the current version only (no history to publish)
         lines = list(load_demo())
         assert any(line.startswith("Demo answers for Kenya (version 2027.1): ") for line in lines), lines
+        assert "Demo provider (United Nations Development Programme): one activity for Kenya, submitted" in lines
+        offers = db.session.scalars(select(AssistanceItem).where(AssistanceItem.kind == "offer")).all()
+        assert {(o.article, o.category, o.provider) for o in offers} == {
+            (a, c, "United Nations Development Programme") for a in ("5", "6")
+            for c in ("institution_building", "capacity_building")}
         kenya = db.session.scalars(select(State).where(State.code == "KEN")).one()
         response = db.session.scalars(select(Response).where(Response.state_id == kenya.id)).one()
         q = catalog.questionnaire(response.version)

@@ -54,7 +54,7 @@ def audience_of(user: Any) -> str:
 
 def _scope(audience: str, questionnaire_id: str) -> Select[Any]:
     query = select(Response) if audience == "all" else access.consented("aggregate")
-    return sources.for_questionnaire(query, questionnaire_id)
+    return sources.for_questionnaire(query.where(Response.state_id.is_not(None)), questionnaire_id)  # States only
 
 
 def key(audience: str, questionnaire_id: str) -> str:
@@ -77,17 +77,18 @@ def count(version: QuestionnaireVersion, audience: str) -> dict[str, Any]:
     latest = sources.latest_per_state(db.session.scalars(query).all())
     keys = sources.source_keys(latest)
     everyone = audience == "all"  # the secretariat: every State named
-    data = [figures.StateData(r.state.code, r.state.code, r.state.region, sources.facts_cache.get(r, keys[r.id]),
+    data = [figures.StateData(r.of_state.code, r.of_state.code, r.of_state.region,
+                              sources.facts_cache.get(r, keys[r.id]),
                               named=everyone or consent.allows(r, "assistance"),
-                              chapters=None if everyone else named_chapters(r), group=r.state.group)
+                              chapters=None if everyone else named_chapters(r), group=r.of_state.group)
             for r in latest]
 
     def rows(found: list[figures.Row]) -> list[list[Any]]:  # the States named, and how many are counted
         return [[row.key, row.needs, row.high, row.reporting, _codes(row.states), row.state_count] for row in found]
 
     return {  # lists of States as codes joined by spaces: quick to read back
-        "states": [[r.state.code, r.state.region, [r.state.name(lang) for lang in engine.UN_LANGUAGES],
-                    r.state.group] for r in latest],
+        "states": [[r.of_state.code, r.of_state.region, [r.of_state.name(lang) for lang in engine.UN_LANGUAGES],
+                    r.of_state.group] for r in latest],
         "article": rows(figures.ta_by_article(data, q, q.default_language)),
         "category": rows(figures.ta_by_category(data, q, q.default_language)),
         "region": rows(figures.ta_by_region(data, q.default_language)),

@@ -150,13 +150,14 @@ def profiles() -> Response:
     rows = db.session.scalars(access.published().join(
         QuestionnaireVersion, QuestionnaireVersion.id == ResponseRow.version_id).order_by(ResponseRow.id)).all()
     items = []
-    for row in sorted(rows, key=lambda r: (r.state.code, r.version.questionnaire_id)):
+    for row in sorted(rows, key=lambda r: (r.of_state.code, r.version.questionnaire_id)):
         chapters = consent.shared_chapters(row)
-        items.append({"state": row.state.code, "name": dict(row.state.names), "questionnaire":
+        state = row.of_state
+        items.append({"state": state.code, "name": dict(state.names), "questionnaire":
                       row.version.questionnaire_id, "version": row.version.version, "revision": row.revision,
                       "accepted_at": row.accepted_at.isoformat() if row.accepted_at else None,
                       "chapters": sorted(chapters) if chapters is not None else None,
-                      "url": url_for("profiles.download", code=row.state.code)})
+                      "url": url_for("profiles.download", code=state.code)})
     _used(token)
     return _paged(items, "api.profiles")
 

@@ -9,7 +9,10 @@ never evaluates a questionnaire. What is read, by role (``engine.roles``), never
 * a report of activities (``assistance_activities``): each activity not cancelled is an offer, per
   article and kind, to its recipient: the reporting State itself for assistance received, the
   State named first in "recipient" for assistance delivered (South-South); and the needs no
-  activity covers yet (``assistance_articles`` with ``assistance_kinds``).
+  activity covers yet (``assistance_articles`` with ``assistance_kinds``);
+* a provider questionnaire (``provider_activities``): each activity not cancelled is an offer of the
+  organization answering (or, for a State recording what it delivers, of that State) to the State
+  named in "country", per article and kind.
 
 ``rebuild`` does every response again (``checklist assistance rebuild``, after an upgrade).
 """
@@ -33,7 +36,8 @@ from ..models import AssistanceItem, AssistanceSource, Response, State
 
 #: Steps after which the rows of a response are rebuilt (they read the latest submission).
 STEPS = frozenset({"submitted", "accepted"})
-OFFER_STATUSES = ("planned", "ongoing", "completed")
+#: Activities that are offers (a provider questionnaire also has ``offered``: available on request).
+OFFER_STATUSES = ("offered", "planned", "ongoing", "completed")
 
 
 def init_app() -> None:
@@ -61,7 +65,8 @@ def refresh(response: Response) -> int:
     if found is not None and found.source_key == source_key:
         return -1
     origin = workflow.profile_source(response)
-    rows = list(items(origin.questionnaire, origin.answers, response.state_id, _states()))
+    rows = list(items(origin.questionnaire, origin.answers, response.state_id, _states(),
+                      provider=response.owner_name("en")))
     db.session.execute(delete(AssistanceItem).where(AssistanceItem.response_id == response.id))
     for row in rows:
         row.response_id = response.id
@@ -93,13 +98,20 @@ def _states() -> dict[str, int]:
     return names
 
 
-def items(q: engine.Questionnaire, answers: dict[str, Any], state_id: int,
-          states: dict[str, int]) -> Iterator[AssistanceItem]:
+def items(q: engine.Questionnaire, answers: dict[str, Any], state_id: int | None,
+          states: dict[str, int], provider: str = "") -> Iterator[AssistanceItem]:
+    """The needs and offers in ``answers``; ``state_id`` is the State answering (None for a provider
+    organization), ``provider`` the name of whoever answers (the provider of its activities)."""
     evaluation = engine.evaluate(q, answers)
+    values = evaluation.values
+    for question in q.with_role("provider_activities"):
+        for row in values.get(question.id) or ():
+            yield from _activity({**row, "provider": provider, "recipient": row.get("country")}, None, states)
+    if state_id is None:  # a provider expresses no needs
+        return
     for need in _checklist_needs(q, evaluation):
         need.state_id = state_id
         yield need
-    values = evaluation.values
     for question in q.with_role("assistance_activities"):
         for row in values.get(question.id) or ():
             yield from _activity(row, state_id, states)
@@ -131,12 +143,12 @@ def _checklist_needs(q: engine.Questionnaire, evaluation: engine.Evaluation) -> 
                                  priority=priority if isinstance(priority, str) else "")
 
 
-def _activity(row: dict[str, Any], state_id: int, states: dict[str, int]) -> Iterator[AssistanceItem]:
+def _activity(row: dict[str, Any], state_id: int | None, states: dict[str, int]) -> Iterator[AssistanceItem]:
     status = row.get("status")
     if status not in OFFER_STATUSES:
         return
     provider = str(row.get("provider") or "").strip()
-    if row.get("direction") == "received":
+    if row.get("direction") == "received" and state_id is not None:
         recipient: int | None = state_id
     else:
         named = str(row.get("recipient") or "").split(",")[0]

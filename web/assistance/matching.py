@@ -6,7 +6,9 @@ and a need without a kind is covered by any offer on its article. A need nobody 
 one that several providers cover is an *overlap*.
 
 Rows come from ``assistance_items`` (kept up to date on submission and acceptance by
-``web.assistance.index``); which responses count is the caller's scope (``web.access``).
+``web.assistance.index``); which States' responses count is the caller's scope (``web.access``).
+The offers of providers' submitted responses (their provider questionnaires) count for everyone
+who sees matching: that is what providers answer for.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 
 from ..db import db
 from ..models import AssistanceItem, Response, State
@@ -85,12 +87,13 @@ def _rank(priority: str) -> int:
 
 def match(scope: Select[Response], filters: Filters = Filters()) -> Matching:
     """The needs of the responses in ``scope``, each with the providers that cover it (offers are
-    read from the same scope)."""
+    read from the same scope, and from every provider's submitted response)."""
     ids = scope.with_only_columns(Response.id)
     query = select(AssistanceItem.kind, State.code, AssistanceItem.article, AssistanceItem.category,
                    AssistanceItem.priority, AssistanceItem.provision, AssistanceItem.provider_key,
                    AssistanceItem.provider).join(State, State.id == AssistanceItem.state_id).where(
-        AssistanceItem.response_id.in_(ids))
+        or_(AssistanceItem.response_id.in_(ids),
+            and_(AssistanceItem.kind == "offer", AssistanceItem.response_id.in_(providers_responses()))))
     if filters.group:
         query = query.where(State.group == filters.group)
     needs: dict[tuple[str, str, str], Need] = {}
@@ -120,6 +123,11 @@ def match(scope: Select[Response], filters: Filters = Filters()) -> Matching:
     chosen.sort(key=lambda n: (n.state, *_order("article", n.article), n.category))
     states = {s.code: s for s in db.session.scalars(select(State).where(State.code.in_({n.state for n in chosen})))}
     return Matching(chosen, states, count)
+
+
+def providers_responses() -> Select[int]:
+    """The ids of providers' responses whose offers count: submitted at least once."""
+    return select(Response.id).where(Response.state_id.is_(None), Response.status != "draft")
 
 
 def providers_of(needs: Iterable[Need]) -> list[tuple[str, int]]:

@@ -113,7 +113,8 @@ def rows(user: Any, questionnaire_id: str) -> list[Row]:
              .where(QuestionnaireVersion.questionnaire_id == questionnaire_id).order_by(Response.version_id)
              .options(lazyload(Response.version), lazyload(Response.state)))  # not each version's YAML again
     for response in db.session.scalars(query):
-        found[response.state_id] = response  # the newest version last: it wins
+        if response.state_id is not None:  # States' responses (providers' have no row here)
+            found[response.state_id] = response  # the newest version last: it wins
     states = db.session.scalars(access.states(user).order_by(State.code))
     return [Row(state, found.get(state.id)) for state in states]
 

@@ -51,17 +51,17 @@ def for_questionnaire(query: Select[Response], questionnaire_id: str) -> Select[
 
 def in_order(rows: Iterable[Response]) -> list[Response]:
     """Responses by State code, questionnaire and version (every version: an export keeps them all)."""
-    return sorted(rows, key=lambda r: (r.state.code, r.version.questionnaire_id, r.version_id))
+    return sorted(rows, key=lambda r: (r.owner_code, r.version.questionnaire_id, r.version_id))
 
 
 def latest_per_state(rows: Iterable[Response]) -> list[Response]:
-    """Of several responses of a State to one questionnaire (several versions), the newest."""
-    best: dict[tuple[int, str], Response] = {}
+    """Of several responses of a State (or provider) to one questionnaire (several versions), the newest."""
+    best: dict[tuple[int | None, str | None, str], Response] = {}
     for row in rows:
-        key = (row.state_id, row.version.questionnaire_id)
+        key = (row.state_id, row.organization, row.version.questionnaire_id)
         if key not in best or row.version_id > best[key].version_id:
             best[key] = row
-    return sorted(best.values(), key=lambda r: (r.state.code, r.version.questionnaire_id))
+    return sorted(best.values(), key=lambda r: (r.owner_code, r.version.questionnaire_id))
 
 
 # -- loading ------------------------------------------------------------------------------------------
@@ -72,11 +72,13 @@ def load(response: Response, lang: str, provisions_only: bool = False) -> export
     origin = profile_source(response)  # what it read is all an export needs: nothing is read again
     state = response.state
     return exports.Source(
-        state_code=state.code, state_name=state.name(lang), questionnaire=origin.questionnaire, raw=origin.raw,
+        state_code=response.owner_code, state_name=response.owner_name(lang), questionnaire=origin.questionnaire,
+        raw=origin.raw,
         versions=origin.versions, languages=dict(origin.languages), status=response.status,
         origin="snapshot" if origin.snapshot is not None else "live",
         snapshot=origin.snapshot.number if origin.snapshot is not None else None, as_of=origin.as_of,
-        region=state.region, provisions_only=provisions_only, include_not_applicable=not provisions_only,
+        region=state.region if state is not None else "", provisions_only=provisions_only,
+        include_not_applicable=not provisions_only,
         parsed=origin.answers, chapters=consent.shared_chapters(response) if provisions_only else None)
 
 

@@ -128,7 +128,7 @@ def due_for_responses(responses: Iterable[Response]) -> dict[int, Due]:
     out = {}
     for response in responses:
         found = rounds.get(response.version.questionnaire_id)
-        if found is not None:
+        if found is not None and response.state_id is not None:  # rounds set States' due dates
             out[response.id] = due(found, response.state_id)
     return out
 
@@ -170,7 +170,8 @@ def latest_responses(questionnaire_id: str, round_id: int | None = None) -> dict
         query = query.where(Response.round_id == round_id)
     query = query.options(lazyload(Response.version))  # not each version's YAML again
     for response in db.session.scalars(query.order_by(Response.created_at)):
-        found[response.state_id] = response
+        if response.state_id is not None:  # due dates are States'
+            found[response.state_id] = response
     return found
 
 

@@ -41,6 +41,15 @@ def state_people(state_id: int, roles: Iterable[str] = STATE_ROLES) -> list[User
                                                       User.active.is_(True)).order_by(User.id)))
 
 
+def owner_people(response: Response, roles: Iterable[str] = STATE_ROLES) -> list[User]:
+    """The State's people (of ``roles``) for a State's response; for a provider's, the provider
+    accounts of its organization."""
+    if response.state_id is not None:
+        return state_people(response.state_id, roles)
+    return list(db.session.scalars(select(User).where(
+        User.role == "provider", User.organization == response.organization, User.active.is_(True)).order_by(User.id)))
+
+
 def secretariat() -> list[User]:
     return list(db.session.scalars(select(User).where(User.role.in_(SECRETARIAT_ROLES), User.active.is_(True))
                                    .order_by(User.id)))
@@ -58,7 +67,7 @@ def _tell(people: Iterable[User], actor: User | None, kind: str, params: dict[st
 def _submitted(response: Response, actor: User | None, details: dict[str, Any]) -> None:
     params = {"response": response.id, "snapshot": details.get("snapshot")}
     _tell(secretariat(), actor, "submitted", params)
-    for person in state_people(response.state_id):  # a receipt, the submitter's own included
+    for person in owner_people(response):  # a receipt, the submitter's own included
         add(person, "received", params)
 
 
@@ -67,7 +76,7 @@ def _to_state(kind: str) -> Callable[[Response, User | None, dict[str, Any]], No
         params: dict[str, Any] = {"response": response.id}
         if details.get("note"):
             params["note"] = str(details["note"])[:2000]
-        _tell(state_people(response.state_id), actor, kind, params)
+        _tell(owner_people(response), actor, kind, params)
 
     return handler
 
@@ -94,8 +103,8 @@ def _answer_authors(response: Response, question_id: str | None) -> list[User]:
     if question_id:
         ids = {uid for uid in db.session.scalars(select(AnswerRevision.user_id).where(
             AnswerRevision.response_id == response.id, AnswerRevision.question_id == question_id).distinct()) if uid}
-    writers = [u for u in state_people(response.state_id) if u.id in ids]
-    return writers or state_people(response.state_id, ("focal_point",))
+    writers = [u for u in owner_people(response) if u.id in ids]
+    return writers or owner_people(response, ("focal_point",))
 
 
 HANDLERS: dict[str, Callable[[Response, User | None, dict[str, Any]], None]] = {

@@ -72,9 +72,9 @@ def _response(ctx: Ctx) -> Response:
 
 
 def _names(ctx: Ctx) -> tuple[Response, str, str]:
-    """The response, its State's name and the questionnaire's title in the recipient's language."""
+    """The response, its State's (or provider's) name and the questionnaire's title in the recipient's language."""
     response = _response(ctx)
-    return response, response.state.name(ctx.lang), response.version.title_in(ctx.lang)
+    return response, response.owner_name(ctx.lang), response.version.title_in(ctx.lang)
 
 
 def _overview(response: Response) -> str:

@@ -1,4 +1,5 @@
-"""A State's response to a questionnaire version, its answers, and every change ever made to them."""
+"""A response to a questionnaire version, owned by a State or by a provider organization, its
+answers, and every change ever made to them."""
 
 from __future__ import annotations
 
@@ -28,18 +29,25 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 
 class Response(Base):
-    """One per State per questionnaire version (and per review cycle it answers)."""
+    """One per State, or per provider organization, per questionnaire version (and per review cycle
+    it answers). Exactly one owner is set: a State, or the organization of provider accounts (an
+    international organization or a donor, tied to no State) answering a provider questionnaire."""
 
     __tablename__ = "responses"
     __table_args__ = (
         UniqueConstraint("state_id", "version_id", "round_id", name="one_per_state_version_and_round"),
+        UniqueConstraint("organization", "version_id", "round_id", name="one_per_organization_version_and_round"),
+        CheckConstraint("(state_id IS NULL) <> (organization IS NULL)", name="one_owner"),
         CheckConstraint("status IN ('draft', 'submitted', 'returned', 'accepted')", name="known_status"),
         CheckConstraint("consent IN ('none', 'aggregate', 'assistance', 'profile')", name="known_consent"),
         CheckConstraint("published = false OR consent = 'profile'", name="published_within_consent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), index=True)
+    #: The State answering (None for a provider's response).
+    state_id: Mapped[int | None] = mapped_column(ForeignKey("states.id"), index=True)
+    #: The provider organization answering (``User.organization`` of its accounts; None for a State's).
+    organization: Mapped[str | None] = mapped_column(String(200), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="draft")
     #: The reporting round or review cycle the response answers (none: started outside any cycle).
@@ -63,8 +71,25 @@ class Response(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    state: Mapped[State] = relationship(lazy="joined")
+    state: Mapped[State | None] = relationship(lazy="joined")
     version: Mapped[QuestionnaireVersion] = relationship(lazy="joined")
+
+    @property
+    def of_state(self) -> State:
+        """The State of a response known to be a State's (profiles, figures, a State's people):
+        a provider's response reaching such code is a bug, not a case to handle."""
+        if self.state is None:
+            raise LookupError(f"response {self.id} belongs to the provider {self.organization!r}, not to a State")
+        return self.state
+
+    def owner_name(self, lang: str) -> str:
+        """Who answers: the State's name in ``lang``, or the provider organization."""
+        return self.state.name(lang) if self.state is not None else self.organization or ""
+
+    @property
+    def owner_code(self) -> str:
+        """The State's code, or the organization's name, for file names and markers of copies."""
+        return self.state.code if self.state is not None else self.organization or ""
 
 
 class Answer(Base):

@@ -150,7 +150,7 @@ def profile_data(response: Response, chapters: frozenset[str] | None = None,
     of ``chapters`` only when given (the State's consent, for readers); the coordination pack adds
     the needs matched to offers and the contacts (``web.assistance.pack``)."""
     source = profile_source(response)
-    state = response.state
+    state = response.of_state
     snapshot = source.snapshot
     return profiles.ProfileData(
         state_code=state.code, state_names=dict(state.names), region=state.region,

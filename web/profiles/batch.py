@@ -70,7 +70,7 @@ def latest_responses(codes: list[str] | None = None) -> list[Response]:
         query = query.where(State.code.in_([code.upper() for code in codes]))
     latest: dict[int, Response] = {}
     for response in db.session.scalars(query):
-        latest.setdefault(response.state_id, response)
+        latest.setdefault(response.of_state.id, response)
     return list(latest.values())
 
 
@@ -89,7 +89,7 @@ def queue_all(responses: list[Response], langs: list[str], kinds: list[str], out
     translations = {lang: gettext_for(lang) for lang in langs}
     run = uuid.uuid4().hex[:8]
     queue = backend()
-    chosen = [(response.id, response.state.code) for response in responses]
+    chosen = [(response.id, response.of_state.code) for response in responses]
     for response_id, code in chosen:
         error = ""
         try:

@@ -23,7 +23,7 @@ def render_profile(response_id: int, kind: str, lang: str, shared: bool = False)
     response = db.session.get(Response, response_id)
     if response is None:
         raise ResponseGone(f"response {response_id} no longer exists")
-    code = response.state.code
+    code = response.of_state.code
     chapters = consent.shared_chapters(response) if shared else None
     path, rendered = render_file(response, lang, kind, chapters=chapters)
     result: dict[str, Any] = {"file": str(path), "state": code, "kind": kind, "lang": lang,
@@ -37,7 +37,7 @@ def render_profile(response_id: int, kind: str, lang: str, shared: bool = False)
 def download_job(wanted: Wanted) -> str:
     """The job id of a requested file: the same for every request of the same content."""
     variant = (wanted.variant,) if wanted.variant else ()
-    return job_id("profile", wanted.response.state.code, wanted.kind, wanted.lang, *variant, wanted.key[:32])
+    return job_id("profile", wanted.response.of_state.code, wanted.kind, wanted.lang, *variant, wanted.key[:32])
 
 
 def request_render(wanted: Wanted, retry: bool = False, priority: str = INTERACTIVE) -> JobState:

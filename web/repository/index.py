@@ -87,8 +87,10 @@ def refresh(responses: Iterable[Response]) -> int:
 
 
 def build(response: Response) -> list[RepositoryEntry]:
-    source = sources.load(response, "en")
     state = response.state
+    if state is None:  # a provider's response holds no measures of a State
+        return []
+    source = sources.load(response, "en")
     state_words = " ".join([state.code, *[str(name) for name in state.names.values()]])
     entries = []
     for measure in exports.measures(source):

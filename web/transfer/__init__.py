@@ -88,7 +88,7 @@ def export(response_id: int) -> WerkzeugResponse:
     db.session.commit()
     import io
 
-    filename = f"{response.state.code}-{q.id}-{q.version}-{name.replace(' ', '-')}-{lang}.{fmt}"
+    filename = f"{response.owner_code}-{q.id}-{q.version}-{name.replace(' ', '-')}-{lang}.{fmt}"
     reply = send_file(io.BytesIO(data), mimetype=copies.MEDIA[fmt], as_attachment=True,
                       download_name=checks.safe_name(filename))
     reply.headers["Cache-Control"] = "private, no-store"

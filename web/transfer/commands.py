@@ -72,7 +72,7 @@ def answers_export(state_code: str, fmt: str, chapter: str | None, article: str 
     log(response, None, "exported", format=fmt, scope=name, lang=lang, questions=len(copies.questions_of(copy)),
         source="cli")
     db.session.commit()
-    click.echo(f"{output}: {len(copies.questions_of(copy))} questions of {response.state.code} ({name}, {lang})")
+    click.echo(f"{output}: {len(copies.questions_of(copy))} questions of {response.owner_code} ({name}, {lang})")
 
 
 @answers_group.command("import")

@@ -20,7 +20,7 @@ from .. import catalog
 from ..answers import stored
 from ..content import group_title
 from ..fill.pages import pages
-from ..models import Response, State, User
+from ..models import Response, User
 
 FORMATS = ("docx", "xlsx", "json")
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -60,10 +60,11 @@ def in_scope(q: engine.Questionnaire, chapter: str | None = None, article: str |
     return check
 
 
-def words(lang: str, state: State, q: engine.Questionnaire) -> Words:
+def words(lang: str, owner: str, q: engine.Questionnaire) -> Words:
+    """The words of a copy; ``owner`` is the State's (or provider's) name in ``lang``."""
     with force_locale(lang):
         return Words(
-            title=_("%(state)s: %(title)s", state=state.name(lang), title=q.text(q.title, lang).text),
+            title=_("%(state)s: %(title)s", state=owner, title=q.text(q.title, lang).text),
             instructions=_("Answer in the boxes and tables below; tick an option by replacing ☐ with ☒ (or an x). "
                            "Add rows to tables as needed. Do not change the headings or the hidden markers: the "
                            "file is read back by the application, which shows every change before saving it."),
@@ -81,10 +82,10 @@ def build(response: Response, lang: str, scope: Callable[[str], bool], scope_nam
         if questions:
             blocks.append(Block(group_title(q, page.group, lang).text, questions,
                                 group_title(q, page.section, lang).text))
-    meta = {"response": str(response.id), "state": response.state.code, "questionnaire": q.id,
+    meta = {"response": str(response.id), "state": response.owner_code, "questionnaire": q.id,
             "version": q.version, "lang": lang, "scope": scope_name}
     return Copy(q, lang, tuple(blocks), {qid: row.value for qid, row in rows.items()},
-                {qid: row.version for qid, row in rows.items()}, meta, words(lang, response.state, q))
+                {qid: row.version for qid, row in rows.items()}, meta, words(lang, response.owner_name(lang), q))
 
 
 def questions_of(copy: Copy) -> list[Question]:

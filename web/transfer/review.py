@@ -144,7 +144,7 @@ def _check_meta(response: Response, meta: dict[str, str]) -> None:
     if not meta:
         raise Unreadable(_("This file was not exported by this application (its hidden markers are missing)."))
     q = response.version
-    if meta.get("state") != response.state.code or meta.get("questionnaire") != q.questionnaire_id:
+    if meta.get("state") != response.owner_code or meta.get("questionnaire") != q.questionnaire_id:
         raise Unreadable(_("This file was made for another State or questionnaire."))
     if meta.get("version") != q.version:
         raise Unreadable(_("This file was made for version %(version)s of the questionnaire; this self-assessment "
@@ -160,7 +160,7 @@ def _read_json(response: Response, data: bytes) -> tuple[Read, Copy]:
         doc = schemas.loads(data)
     except (ValueError, UnicodeDecodeError, schemas.ImportRefused) as exc:
         raise Unreadable(_("The file is not the application's JSON of a response.")) from exc
-    entries = [(index, e) for index, e in enumerate(doc["responses"]) if e["state"] == response.state.code]
+    entries = [(index, e) for index, e in enumerate(doc["responses"]) if e["state"] == response.owner_code]
     if not entries:
         raise Unreadable(_("This file was made for another State or questionnaire."))
     index, entry = entries[0]
