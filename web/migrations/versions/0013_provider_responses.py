@@ -4,8 +4,8 @@ Providers (international organizations, donors) answer a provider questionnaire 
 ``responses.state_id`` becomes nullable, ``responses.organization`` names the provider, and a check
 says exactly one owner is set. Existing responses are all States': nothing to move.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-05
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
