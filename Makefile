@@ -87,7 +87,7 @@ translations: $(VENV)/.installed
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k N_ --no-location \
 		--sort-by-file -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
 
 check-questionnaires: $(VENV)/.installed
 	$(BIN)/checklist validate --strict questionnaires/*.yaml
