@@ -4,8 +4,8 @@ The cache key (:func:`exports.profile.cache_key`) changes whenever the content c
 file, once written, is never stale and downloading it again costs a file read. Files are written
 beside their final name and renamed (never half a file); a lock file per State, kind and language
 makes concurrent requests, in any process, render a profile once; older files of the same profile
-are removed when a new one is written. Country review reports are kept the same way, one file per
-(review, language, cache key) (:class:`ReportCache`).
+are removed when a new one is written (:func:`render_once`). Country review reports are kept the
+same way, one file per (review, language, cache key) (:class:`ReportCache`).
 """
 
 from __future__ import annotations
@@ -51,46 +51,15 @@ class ProfileCache:
                       memory: int | None = DEFAULT_MEMORY, variant: str = "") -> tuple[Path, Rendered | None]:
         """The cached file, rendering it first if needed: ``(path, rendered or None if cached)``."""
         path = self.path(state, kind, lang, key, variant)
-        return self.render_once(path, path.parent / f".{variant}{kind}-{lang}.lock", make_html, render, timeout,
-                                memory)
-
-    def render_once(self, path: Path, lock: Path, make_html: Callable[[], str], render: Renderer | None = None,
-                    timeout: float = DEFAULT_TIMEOUT,
-                    memory: int | None = DEFAULT_MEMORY) -> tuple[Path, Rendered | None]:
-        """``path``, rendered first under the file lock ``lock`` unless it exists; older files pruned."""
-        if path.is_file():
-            return path, None
-        with self._lock(lock):
-            if path.is_file():  # another request rendered it while we waited
-                return path, None
-            html = make_html()
-            rendered = render(html, path) if render else render_pdf(html, path, timeout, memory)
-            self.prune(path)
-            return path, rendered
-
-    def prune(self, keep: Path) -> None:
-        """Remove the older files of the profile ``keep`` is the newest of."""
-        kind_lang = keep.name.rsplit("-", 1)[0]
-        for other in keep.parent.glob(f"{kind_lang}-*.pdf"):
-            if other != keep:
-                with contextlib.suppress(FileNotFoundError):
-                    other.unlink()
-
-    @contextlib.contextmanager
-    def _lock(self, path: Path) -> Iterator[None]:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+        return render_once(path, path.parent / f".{variant}{kind}-{lang}.lock", make_html, render, timeout, memory)
 
 
-class ReportCache(ProfileCache):
+class ReportCache:
     """Rendered country review reports, beside the profiles: ``reviews/<review id>/report-<lang>-<key>.pdf``
     (the key: :func:`exports.review_report.cache_key`)."""
+
+    def __init__(self, folder: str | os.PathLike[str]):
+        self.folder = Path(folder)
 
     def report_path(self, review_id: int, lang: str, key: str) -> Path:
         if not isinstance(review_id, int) or review_id < 1 or lang not in engine.UN_LANGUAGES \
@@ -105,4 +74,40 @@ class ReportCache(ProfileCache):
     def get_or_render_report(self, review_id: int, lang: str, key: str, make_html: Callable[[], str],
                              render: Renderer | None = None) -> tuple[Path, Rendered | None]:
         path = self.report_path(review_id, lang, key)
-        return self.render_once(path, path.parent / f".report-{lang}.lock", make_html, render)
+        return render_once(path, path.parent / f".report-{lang}.lock", make_html, render)
+
+
+# -- what both caches share: render a file once, under a lock, and remove its older versions ----------
+def render_once(path: Path, lock: Path, make_html: Callable[[], str], render: Renderer | None = None,
+                timeout: float = DEFAULT_TIMEOUT, memory: int | None = DEFAULT_MEMORY) -> tuple[Path, Rendered | None]:
+    """``path``, rendered first under the file lock ``lock`` unless it exists; older files pruned."""
+    if path.is_file():
+        return path, None
+    with _locked(lock):
+        if path.is_file():  # another request rendered it while we waited
+            return path, None
+        html = make_html()
+        rendered = render(html, path) if render else render_pdf(html, path, timeout, memory)
+        prune(path)
+        return path, rendered
+
+
+def prune(keep: Path) -> None:
+    """Remove the older files of the one ``keep`` is the newest of (same name up to the key)."""
+    kind_lang = keep.name.rsplit("-", 1)[0]
+    for other in keep.parent.glob(f"{kind_lang}-*.pdf"):
+        if other != keep:
+            with contextlib.suppress(FileNotFoundError):
+                other.unlink()
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 import engine
 from engine import Localized
@@ -27,7 +28,23 @@ def text(q: engine.Questionnaire, value: engine.Text, lang: str | None = None) -
 def group_title(q: engine.Questionnaire, group: Group, lang: str | None = None) -> Localized:
     """A group's title, or one made from the provision or article it maps to (or "Good practices"
     for a group that only asks for them)."""
-    lang = lang or current_language()
+    return _group_title(q, group, lang or current_language(), html=False)
+
+
+def place_heading(q: engine.Questionnaire, group: Group, lang: str | None = None) -> Markup:
+    """:func:`group_title` for a page that names where answers are (check your answers, a
+    submission), as HTML: the provision number isolated in ``<bdi>``, so that "5 (1)" or "15 (a)"
+    reads as one number in Arabic too."""
+    return escape(_group_title(q, group, lang or current_language(), html=True).text)
+
+
+def _group_title(q: engine.Questionnaire, group: Group, lang: str, html: bool) -> Localized:
+    def cite(template: str, **values: str) -> str:
+        """``template`` (translated, not yet formatted) with ``values``; in HTML, the number isolated."""
+        if not html:
+            return template % values
+        return escape(template) % {**values, "number": Markup("<bdi dir=\"ltr\">%s</bdi>") % values["number"]}
+
     if group.title:
         return text(q, group.title, lang)
     framework = q.framework
@@ -37,13 +54,13 @@ def group_title(q: engine.Questionnaire, group: Group, lang: str | None = None) 
             provision = framework.provisions[ref]
             article = framework.articles[provision.article]
             if len(article.provisions) == 1 and provision.id == article.id:
-                return Localized(_("Article %(number)s", number=article.id), lang, False)
-            return Localized(_("Article %(number)s", number=provision_number(ref)), lang, False)
+                return Localized(cite(_("Article %(number)s"), number=article.id), lang, False)
+            return Localized(cite(_("Article %(number)s"), number=provision_number(ref)), lang, False)
         if ref in framework.articles:
             article = framework.articles[ref]
             title = q.text(article.title, lang)
-            return Localized(_("Article %(number)s. %(title)s", number=ref, title=title.text), title.lang,
-                         title.is_fallback)
+            return Localized(cite(_("Article %(number)s. %(title)s"), number=ref, title=title.text), title.lang,
+                             title.is_fallback)
     questions = group.questions
     if questions and all(question.role == "good_practices" for question in questions):
         return Localized(_("Good practices"), lang, False)

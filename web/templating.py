@@ -133,7 +133,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
-        text=content.text, group_title=content.group_title, provision_summary=content.summary,
+        text=content.text, group_title=content.group_title, place_heading=content.place_heading,
+        provision_summary=content.summary,
         answer_text=content.display, condition_text=condition_text,
         status_label=status_label, version_status_label=version_status_label,
         revision_source_label=revision_source_label, activity_label=activity_label, change_label=change_label,

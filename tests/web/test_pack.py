@@ -100,3 +100,23 @@ def test_the_pack_in_arabic_and_chinese(app: Flask, packs: dict[str, Any], lang:
     for expected in names:
         assert flat(expected) in text, (lang, expected)
     assert "AminaOdhiambo" in text and "EACC" in text
+
+
+def test_a_failed_pack_is_logged_as_profiles_and_reports_are(app: Flask, packs: dict[str, Any],
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    """The three downloads share one view (``web.jobs.views.download``): the pack used to say nothing in
+    the log when its job had failed."""
+    import logging
+
+    import web.profiles.tasks as tasks
+    from tests.conftest import login
+    from web.jobs import JobState
+
+    monkeypatch.setattr(tasks, "request_render", lambda wanted, retry=False: JobState("j", "failed", error="timeout"))
+    client = app.test_client()
+    login(client, add_user("secretariat_reviewer"))
+    with caplog.at_level(logging.ERROR):
+        answer = client.get("/assistance/states/KEN/pack.pdf?lang=fr")
+    assert answer.status_code == 503 and "/assistance/states/KEN/pack.pdf?lang=fr&amp;retry=1" in answer.text
+    assert "pack KEN fr failed: timeout" in caplog.text

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, request, send_file, url_for
+from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -25,7 +25,7 @@ from .. import access, catalog, consent
 from ..access import login_required
 from ..db import db
 from ..i18n import LANGUAGE_NAMES, current_language
-from ..jobs import JobError, JobState, views
+from ..jobs import views
 from ..models import QuestionnaireVersion, Response, State, User
 from . import matching
 
@@ -87,20 +87,10 @@ def download(code: str) -> WerkzeugResponse | tuple[Any, ...]:
     if state is None or response is None:
         abort(404)
     wanted = locate(response, lang, KIND)
-    url = url_for("pack.download", code=state.code, lang=lang)
-    if wanted.path is not None:
-        if views.wants_json():
-            return views.ready(url)
-        return send_file(wanted.path, mimetype="application/pdf", as_attachment=True, max_age=0,
-                         download_name=f"{state.code}-coordination-pack-{lang}.pdf")
-    retry = request.args.get("retry") == "1"
-    try:
-        job = request_render(wanted, retry=retry)
-    except JobError as exc:
-        current_app.logger.error("pack %s %s could not be queued: %s", state.code, lang, exc)
-        job = JobState("", "failed", error="queue")
-    if retry and not job.failed and not views.wants_json():
-        return redirect(url)
-    what = " · ".join((state.name(current_language()), _("Country coordination pack"), LANGUAGE_NAMES[lang]))
-    return views.pending(job, what=what, retry_url=url_for("pack.download", code=state.code, lang=lang, retry="1"),
-                         message=_("The pack could not be prepared. The team has been told; please try again later."))
+    return views.download(
+        wanted.path, "pack.download", {"code": state.code, "lang": lang},
+        name=f"{state.code}-coordination-pack-{lang}.pdf",
+        request_job=lambda retry: request_render(wanted, retry=retry),
+        what=lambda: " · ".join((state.name(current_language()), _("Country coordination pack"), LANGUAGE_NAMES[lang])),
+        message=lambda _code: _("The pack could not be prepared. The team has been told; please try again later."),
+        label=f"pack {state.code} {lang}")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, request, send_file, url_for
+from flask import Blueprint, abort, current_app, request
 from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -34,7 +34,7 @@ from .. import access, catalog, consent, progress
 from ..access import login_required
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, current_language
-from ..jobs import JobError, JobState, views
+from ..jobs import views
 from ..models import QuestionnaireVersion, Response, Snapshot, State, User
 from ..workflow import profile_source
 
@@ -59,30 +59,16 @@ def download(code: str) -> WerkzeugResponse | tuple[Any, ...]:
     if response is None:
         abort(404)
     wanted = locate(response, lang, kind, chapters=shown_chapters(current_user, response))
-    url = url_for("profiles.download", code=state.code, lang=lang, kind=kind)
-    if wanted.path is not None:
-        if views.wants_json():
-            return views.ready(url)
-        name = f"{state.code}-profile-{kind}-{lang}.pdf"
-        return send_file(wanted.path, mimetype="application/pdf", as_attachment=True, download_name=name,
-                         max_age=0)
     from .tasks import request_render
 
-    retry = request.args.get("retry") == "1"
-    try:
-        job = request_render(wanted, retry=retry)
-    except JobError as exc:
-        current_app.logger.error("profile %s %s %s could not be queued: %s", state.code, kind, lang, exc)
-        job = JobState("", "failed", error="queue")
-    if retry and not job.failed and not views.wants_json():
-        return redirect(url)  # the page that checks again must not ask for a new job each time
-    if job.failed:
-        current_app.logger.error("profile %s %s %s failed: %s", state.code, kind, lang, job.error or job.status)
-    labels = {"summary": _("Summary profile (PDF)"), "full": _("Full profile (PDF)")}
-    what = " · ".join((state.name(current_language()), labels[kind], LANGUAGE_NAMES[lang]))
-    return views.pending(job, what=what, retry_url=url_for("profiles.download", code=state.code, lang=lang,
-                                                           kind=kind, retry="1"),
-                         message=render_error_message(job.error))
+    def what() -> str:
+        labels = {"summary": _("Summary profile (PDF)"), "full": _("Full profile (PDF)")}
+        return " · ".join((state.name(current_language()), labels[kind], LANGUAGE_NAMES[lang]))
+
+    return views.download(wanted.path, "profiles.download", {"code": state.code, "lang": lang, "kind": kind},
+                          name=f"{state.code}-profile-{kind}-{lang}.pdf",
+                          request_job=lambda retry: request_render(wanted, retry=retry), what=what,
+                          message=render_error_message, label=f"profile {state.code} {kind} {lang}")
 
 
 def _refresh_init(app: Any) -> None:

@@ -14,7 +14,7 @@ import engine
 from exports import display as shown
 
 from .. import progress
-from ..content import group_title, text, words
+from ..content import place_heading, text, words
 from ..fill.messages import cell_message, message
 from ..fill.pages import Page, Pages
 from ..i18n import current_language
@@ -25,7 +25,7 @@ class Line:
     """One page: what it lacks (when incomplete) or its answers (when complete)."""
 
     page: Page
-    title: str
+    title: str  # HTML (:func:`web.content.place_heading`)
     status: str
     missing: list[str] = field(default_factory=list)  # labels of the missing answers
     problems: list[str] = field(default_factory=list)
@@ -34,7 +34,7 @@ class Line:
 
 @dataclass
 class Group:
-    title: str
+    title: str  # HTML, as Line.title
     lines: list[Line] = field(default_factory=list)
 
 
@@ -68,7 +68,7 @@ def build(q: engine.Questionnaire, evaluation: engine.Evaluation, layout: Pages 
         status = tracker.status(page)
         if status == "not_applicable" or (not complete and status in ("complete", "optional")):
             continue
-        line = Line(page, group_title(q, page.group).text, status)
+        line = Line(page, place_heading(q, page.group), status)
         if complete:
             line.answers = [(text(q, question.label).text,
                              shown.words(q, question, evaluation.values[question.id], lang, yes_no))
@@ -98,7 +98,7 @@ def _place(chapters: list[Chapter], q: engine.Questionnaire, page: Page, heading
     heading = ""
     if article is not None:
         if article.id not in headings:
-            headings[article.id] = group_title(q, article).text
+            headings[article.id] = place_heading(q, article)
         heading = headings[article.id]
     if not chapter.groups or chapter.groups[-1].title != heading:
         chapter.groups.append(Group(heading))

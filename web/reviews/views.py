@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -33,7 +33,7 @@ from ..content import group_title, raw_text, text
 from ..db import db
 from ..fill.pages import pages
 from ..i18n import LANGUAGE_NAMES, current_language
-from ..jobs import JobError, JobState, views
+from ..jobs import views
 from ..models import Comment, CountryReview, QuestionnaireVersion, ReportingRound, Snapshot, User
 from ..models.reviews import REPORT_PARTS, STAGES
 from . import (
@@ -286,25 +286,12 @@ def report_pdf(review_id: int) -> WerkzeugResponse | tuple[Any, ...]:
     if lang not in engine.UN_LANGUAGES:
         abort(404)
     found = locate(review, lang)
-    url = url_for("reviews.report_pdf", review_id=review.id, lang=lang)
-    if found.path is not None:
-        if views.wants_json():
-            return views.ready(url)
-        return send_file(found.path, mimetype="application/pdf", max_age=0,
-                         download_name=f"review-{review.state.code}-{review.round.name}-{lang}.pdf")
-    retry = request.args.get("retry") == "1"
-    try:
-        job = request_render(found, retry=retry)
-    except JobError as exc:
-        current_app.logger.error("review report %s %s could not be queued: %s", review.id, lang, exc)
-        job = JobState("", "failed", error="queue")
-    if retry and not job.failed and not views.wants_json():
-        return redirect(url)  # the page that checks again must not ask for a new job each time
-    if job.failed:
-        current_app.logger.error("review report %s %s failed: %s", review.id, lang, job.error or job.status)
-    what = " · ".join((review.state.name(current_language()), _("Country review report (PDF)"),
-                       LANGUAGE_NAMES[lang]))
-    return views.pending(job, what=what, retry_url=url_for("reviews.report_pdf", review_id=review.id, lang=lang,
-                                                           retry="1"),
-                         message=_("The report could not be prepared. The team has been told; please try again "
-                                   "later."))
+    return views.download(
+        found.path, "reviews.report_pdf", {"review_id": review.id, "lang": lang},
+        name=f"review-{review.state.code}-{review.round.name}-{lang}.pdf", attachment=False,
+        request_job=lambda retry: request_render(found, retry=retry),
+        what=lambda: " · ".join((review.state.name(current_language()), _("Country review report (PDF)"),
+                                 LANGUAGE_NAMES[lang])),
+        message=lambda _code: _("The report could not be prepared. The team has been told; please try again "
+                                "later."),
+        label=f"review report {review.id} {lang}")
