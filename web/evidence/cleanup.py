@@ -89,18 +89,8 @@ def clean(dry_run: bool = False, grace: timedelta = GRACE, now: datetime | None 
 
 
 def _remove_row(store: FileStore, sha: str) -> bool:
-    """Under the row's hold: remove content and row if still nothing refers to the file."""
-    try:
-        if not hold(sha) or referenced(sha):
-            db.session.rollback()
-            return False
-        store.delete(sha)
-        db.session.execute(delete(StoredFile).where(StoredFile.sha256 == sha))
-        db.session.commit()
-        return True
-    except BaseException:
-        db.session.rollback()
-        raise
+    """Remove content and row, under the row's hold, if still nothing refers to the file."""
+    return _remove_held(store, sha, hold(sha))
 
 
 def _remove_rowless(store: FileStore, sha: str) -> bool:
@@ -112,10 +102,19 @@ def _remove_rowless(store: FileStore, sha: str) -> bool:
     except IntegrityError:  # an upload of this content holds its row: it is being kept
         db.session.rollback()
         return False
-    if referenced(sha):
+    return _remove_held(store, sha, True)
+
+
+def _remove_held(store: FileStore, sha: str, held: bool) -> bool:
+    """With the file's row held (``held``): remove content and row unless something refers to it."""
+    try:
+        if not held or referenced(sha):
+            db.session.rollback()
+            return False
+        store.delete(sha)
+        db.session.execute(delete(StoredFile).where(StoredFile.sha256 == sha))
+        db.session.commit()
+        return True
+    except BaseException:
         db.session.rollback()
-        return False
-    store.delete(sha)
-    db.session.execute(delete(StoredFile).where(StoredFile.sha256 == sha))
-    db.session.commit()
-    return True
+        raise
