@@ -251,7 +251,7 @@ def _provider_activities() -> Iterator[str]:
     if not new:
         return
     q = catalog.questionnaire(found[0])
-    activity = {"title": "Strengthening the Ethics and Anti-Corruption Commission", "country": "Kenya",
+    activity = {"title": "Strengthening the Ethics and Anti-Corruption Commission", "country": "KEN",
                 "articles": ["5", "6"], "categories": ["institution_building", "capacity_building"],
                 "start_date": "2026-01-01", "end_date": "2027-12-31", "status": "ongoing", "budget": 1200000,
                 "currency": "USD"}

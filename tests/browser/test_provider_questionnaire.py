@@ -45,7 +45,7 @@ def test_provider_records_an_activity_that_covers_a_need(live_server: LiveServer
     response_id = int(page.url.rstrip("/").split("/")[-1])
     page.goto(server(f"/responses/{response_id}/pages/activities"))
     page.locator(f"[name='{QID}-0-title']").fill("Drafting a law on bribery")
-    page.locator(f"[name='{QID}-0-country']").fill("Kenya")
+    page.locator(f"[name='{QID}-0-country']").select_option(label="Kenya")  # one of the 193 Member States
     page.locator(f"[name='{QID}-0-articles']").select_option(["15"])
     page.locator(f"[name='{QID}-0-categories'][value='legal_advisory']").check()
     page.locator(f"[name='{QID}-0-status'][value='ongoing']").check()
@@ -60,7 +60,7 @@ def test_provider_records_an_activity_that_covers_a_need(live_server: LiveServer
                                                              Answer.question_id == QID)).one()
 
     saved = db_call(stored)
-    assert saved[0]["country"] == "Kenya" and saved[0]["articles"] == ["15"] and saved[0]["status"] == "ongoing"
+    assert saved[0]["country"] == "KEN" and saved[0]["articles"] == ["15"] and saved[0]["status"] == "ongoing"
 
     page.goto(server(f"/responses/{response_id}/check"))
     page.get_by_role("button", name="Submit the activities").click()

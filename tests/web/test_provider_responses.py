@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import add_user, context, csrf_token, login, start_response
 
-ACTIVITY = {"title": "Drafting a law on bribery", "country": "Kenya", "articles": ["15"],
+ACTIVITY = {"title": "Drafting a law on bribery", "country": "KEN", "articles": ["15"],
             "categories": ["legal_advisory"], "start_date": "2027-01-01", "end_date": "2027-12-31",
             "status": "ongoing", "budget": 50000, "currency": "USD"}
 
@@ -128,8 +128,11 @@ def test_provider_fills_submits_and_covers_a_need(app: Flask, kenya_needs: int) 
     assert bank.get(f"/responses/{rid}/pages/activities").status_code == 200
     cancelled = {**ACTIVITY, "title": "A course", "articles": ["16"], "categories": ["capacity_building"],
                  "status": "cancelled"}
-    unknown = {**ACTIVITY, "title": "Elsewhere", "country": "Atlantis", "articles": ["16"]}
-    reply = autosave(bank, rid, "activity_list", [ACTIVITY, cancelled, unknown])
+    unknown = {**ACTIVITY, "title": "Elsewhere", "country": "ATL", "articles": ["16"]}
+    refused = autosave(bank, rid, "activity_list", [ACTIVITY, cancelled, unknown]).get_json()
+    assert refused["refused"] == {"activity_list": ["Select one of the options shown."]}  # Member States only
+    assert refused["saved"] == {}
+    reply = autosave(bank, rid, "activity_list", [ACTIVITY, cancelled])
     assert reply.status_code == 200, reply.get_data(as_text=True)
     with context():
         row = db.session.get(Response, rid)
@@ -140,7 +143,7 @@ def test_provider_fills_submits_and_covers_a_need(app: Flask, kenya_needs: int) 
         assert db.session.get(Response, rid).status == "submitted"
         offers = db.session.scalars(select(AssistanceItem).where(AssistanceItem.response_id == rid)).all()
         assert [(o.kind, o.article, o.category, o.provider, o.status) for o in offers] == [
-            ("offer", "15", "legal_advisory", "World Bank", "ongoing")]  # cancelled and unknown: no offer
+            ("offer", "15", "legal_advisory", "World Bank", "ongoing")]  # cancelled: no offer
 
     # known data, known coverage: one need covered by the provider, the other still a gap
     viewers = [bank, client_of(app, add_user("secretariat_reviewer")), client_of(app, add_user("focal_point", "KEN")),
@@ -266,7 +269,7 @@ def test_a_state_submits_the_provider_questionnaire_for_what_it_delivers(app: Fl
     with context():
         rid = db.session.scalars(select(Response.id).where(Response.version_id == vid,
                                                            Response.state_id.is_not(None))).one()
-    assert autosave(kenya, rid, "activity_list", [{**ACTIVITY, "country": "France"}]).status_code == 200
+    assert autosave(kenya, rid, "activity_list", [{**ACTIVITY, "country": "FRA"}]).status_code == 200
     assert submit(kenya, rid).status_code == 302
     found = matching(client_of(app, add_user("secretariat_reviewer")))
     assert found[("FRA", "15", "legal_advisory")]["providers"] == "Kenya"
