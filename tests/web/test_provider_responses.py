@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -234,6 +235,10 @@ def test_the_secretariat_accepts_and_exports_a_provider_response(app: Flask, ken
     assert autosave(bank, rid, "activity_list", [ACTIVITY]).status_code == 200
     assert submit(bank, rid).status_code == 302
     secretariat = client_of(app, add_user("secretariat_admin"))
+    queue = secretariat.get("/").get_data(as_text=True)  # the work queue: States' questionnaires, and a pointer
+    assert re.search(r"""id="providers-awaiting"><a href="/providers/">1 provider(&#39;|&#x27;|')s activities awaiting review""",
+                     queue)
+    assert "q=provider_assistance" not in queue
     token = csrf_token(secretariat, f"/responses/{rid}")
     assert secretariat.post(f"/responses/{rid}/accept", data={"csrf_token": token}).status_code == 302
     with context():
@@ -246,7 +251,7 @@ def test_the_secretariat_accepts_and_exports_a_provider_response(app: Flask, ken
         assert reply.status_code == 200, fmt
     assert "World Bank" in secretariat.get("/data/export.csv?q=provider_assistance").get_data().decode("utf-8-sig")
     assert "World Bank" not in secretariat.get("/data/export.csv?q=uncac_checklist").get_data().decode("utf-8-sig")
-    assert secretariat.get("/?q=provider_assistance").status_code == 200  # the work queue lists States
+    assert 'id="providers-awaiting"' not in secretariat.get("/").get_data(as_text=True)  # accepted: none waits
     assert matching(secretariat)[("KEN", "15", "legal_advisory")]["providers"] == "World Bank"
 
 

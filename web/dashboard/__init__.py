@@ -7,12 +7,14 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import func
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import access, catalog
 from ..access import login_required
 from ..extensions import db
 from ..i18n import current_language
+from ..models import Response
 from ..models.states import REGIONAL_GROUPS
 from . import queue
 from .queue import STATUSES, Row
@@ -42,9 +44,13 @@ def index() -> str | WerkzeugResponse:
 def secretariat() -> str:
     """The work queue: counts by status, what awaits review (oldest first), every State's standing,
     filtered by status, UN regional group and questionnaire."""
-    versions = catalog.current_versions()
+    # the States' questionnaires (providers' responses are listed on their own page, counted here)
+    versions = [v for v in catalog.current_versions() if not catalog.questionnaire(v).with_role("provider_activities")]
+    providers_awaiting = db.session.scalar(access.responses(current_user).with_only_columns(func.count()).where(
+        Response.state_id.is_(None), Response.status == "submitted")) or 0
     if not versions:
-        return render_template("dashboard/secretariat.html", version=None, versions=[])
+        return render_template("dashboard/secretariat.html", version=None, versions=[],
+                               providers_awaiting=providers_awaiting)
     ids = [v.questionnaire_id for v in versions]
     responses = queue.response_counts(current_user)
     filters = queue.valid_filters(request.args, ids, queue.default_questionnaire(ids, responses))
@@ -59,4 +65,4 @@ def secretariat() -> str:
         filters=filters, rows=shown, counts=queue.counts(all_rows, filters),
         awaiting=queue.awaiting(all_rows, filters), awaiting_by_questionnaire=queue.awaiting_counts(current_user),
         statuses=queue.STATUSES, groups=REGIONAL_GROUPS, sort=sort, descending=descending,
-        days_since=queue.days_since)
+        days_since=queue.days_since, providers_awaiting=providers_awaiting)
