@@ -88,6 +88,13 @@ def log_in(page: Page, server: LiveServer, user: Any, next_path: str | None = No
     assert "/login" not in page.url, "login failed"
 
 
+def in_language(page: Page, lang: str) -> None:
+    """Switch the interface language with the page's own switcher (nothing if it is already ``lang``)."""
+    if page.locator("html").get_attribute("lang") != lang:
+        page.locator(f".language-switcher button[lang={lang}]").click()
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
 def wait_saved(page: Page, timeout: float = 15_000) -> None:
     """Wait until every change of the page is confirmed by the server (nothing left in the local copy)."""
     page.wait_for_function(

@@ -104,7 +104,8 @@ def test_blank_print_view(live_server: Any, page: Page) -> None:
 
 def test_secretariat_dashboard_and_review_pages_have_no_violation(live_server: Any, page: Page) -> None:
     """The work queue and every review page, in English and Arabic: no violation of any impact."""
-    from tests.browser.test_reading import in_language, submitted_kenya
+    from tests.browser.conftest import in_language
+    from tests.browser.test_reading import submitted_kenya
 
     report: dict[str, list[str]] = {}
     rid = submitted_kenya(live_server)

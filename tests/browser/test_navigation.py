@@ -15,7 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import Setup, autosaved, db_call, log_in, question
+from tests.browser.conftest import Setup, autosaved, db_call, in_language, log_in, question
 from tests.conftest import add_user
 
 pytestmark = pytest.mark.browser
@@ -55,12 +55,6 @@ def answers_for(pages: list[str] | None = None) -> dict[str, Any]:
         return raw
     wanted = {qid for page_id in pages for qid in layout(q).by_id[page_id].question_ids}
     return {qid: value for qid, value in raw.items() if qid in wanted}
-
-
-def in_language(page: Page, lang: str) -> None:
-    if page.locator("html").get_attribute("lang") != lang:
-        page.locator(f".language-switcher button[lang={lang}]").click()
-        expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
 def figure(text: str) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PAGE, LiveServer, db_call, log_in
+from tests.browser.conftest import PAGE, LiveServer, db_call, in_language, log_in
 from tests.conftest import add_user, start_response
 
 pytestmark = pytest.mark.browser
@@ -57,12 +57,6 @@ def submitted_kenya(server: LiveServer) -> int:
 
     db_call(fill)
     return response_id
-
-
-def in_language(page: Page, lang: str) -> None:
-    if page.locator("html").get_attribute("lang") != lang:
-        page.locator(f".language-switcher button[lang={lang}]").click()
-        expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
 def style(page: Page, selector: str) -> dict[str, float]:
