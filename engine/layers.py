@@ -27,7 +27,25 @@ _ABSENT: Any = object()  # not in the changes: read the table below
 _GONE: Any = object()  # removed by a change
 
 
-class _Overlay(Generic[V]):
+class ReadByGet(Generic[V]):
+    """``table[key]`` and ``key in table`` for a read-only table whose ``get`` does the reading."""
+
+    __slots__ = ()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        raise NotImplementedError
+
+    def __getitem__(self, key: str) -> V:
+        value = self.get(key, _ABSENT)
+        if value is _ABSENT:
+            raise KeyError(key)
+        return value  # type: ignore[no-any-return]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key, _ABSENT) is not _ABSENT
+
+
+class _Overlay(ReadByGet[V]):
     """Reading a table through its changes (a value, or :data:`_GONE` for a removal) to the base below."""
 
     __slots__ = ()
@@ -39,15 +57,6 @@ class _Overlay(Generic[V]):
         if value is _ABSENT:
             return self._base.get(key, default)
         return default if value is _GONE else value
-
-    def __getitem__(self, key: str) -> V:
-        value = self.get(key, _ABSENT)
-        if value is _ABSENT:
-            raise KeyError(key)
-        return value  # type: ignore[no-any-return]
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key, _ABSENT) is not _ABSENT
 
 
 class Layered(_Overlay[V], Mapping[str, V]):

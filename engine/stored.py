@@ -18,18 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from .evaluate import _ZERO, Evaluation, Progress, _empty, _Plan, _validate
-from .layers import KeySet, Layered
+from .layers import _ABSENT, KeySet, Layered, ReadByGet
 from .model import Condition, Group, Question, Questionnaire
 from .types import Problem
 
 V = TypeVar("V")
-_ABSENT: Any = object()
 
 
-class _Derived(Mapping[str, V], Generic[V]):
+class _Derived(ReadByGet[V], Mapping[str, V]):
     """A table worked out key by key (``derive`` returns :data:`_ABSENT` for a key not in it)."""
 
     __slots__ = ("_derive", "_keys", "_memo")
@@ -44,15 +43,6 @@ class _Derived(Mapping[str, V], Generic[V]):
         if value is _ABSENT:
             value = self._memo[key] = self._derive(key)
         return default if value is _ABSENT else value
-
-    def __getitem__(self, key: str) -> V:
-        value = self.get(key, _ABSENT)
-        if value is _ABSENT:
-            raise KeyError(key)
-        return value  # type: ignore[no-any-return]
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key, _ABSENT) is not _ABSENT
 
     def __iter__(self) -> Iterator[str]:  # the whole questionnaire: only for callers that list everything
         return (key for key in self._keys() if key in self)

@@ -11,6 +11,7 @@ so that nothing answered is lost.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -651,7 +652,7 @@ class _Builder:
         total = Counts()
         for chapter in chapters:
             total += chapter.counts
-        names = self.bucket_names()
+        names = self.bucket_names
         if self.kind == "summary":  # no column of zeros
             self.buckets = tuple(bucket for bucket in self.buckets if getattr(total, bucket))
         status_names = tuple(names[bucket] for bucket in self.buckets)
@@ -689,8 +690,10 @@ class _Builder:
             top_needs=sorted(ta_categories, key=lambda row: (-len(row.provisions), -row.priorities["high"]))[:5],
         )
 
+    @functools.cached_property
     def bucket_names(self) -> dict[str, Localized]:
-        """The names of the buckets: the compliance question's own words where there is one."""
+        """The names of the buckets: the compliance question's own words where there is one (worked
+        out once: every bar's alternative text reads them)."""
         question = next(iter(self.q.with_role("compliance")), None)
         names = {"yes": self.fixed(self.labels.yes), "partial": self.fixed(self.labels.partial),
                  "no": self.fixed(self.labels.no), "no_gap": self.fixed(self.labels.no_gap),
@@ -701,7 +704,7 @@ class _Builder:
 
     def bar(self, counts: Counts, label: str) -> Markup:
         """The bar of ``counts``, its alternative text the label and the figures in words."""
-        names = self.bucket_names()
+        names = self.bucket_names
         comma = display.punctuation(self.lang)[0]
         figures = zip(self.buckets, counts.of(self.buckets), strict=True)
         words = comma.join(f"{names[bucket].text} {count}" for bucket, count in figures)
