@@ -78,21 +78,23 @@ class Item:
 
 
 @dataclass
-class Article:
+class _Group:
+    """A heading of the navigation: its figure, and whether it holds the current page."""
+
     id: str
     title: str
-    items: list[Item] = field(default_factory=list)
     figure: Figure = Figure(0, 0)
     current: bool = False
 
 
 @dataclass
-class Section:
-    id: str
-    title: str
+class Article(_Group):
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Section(_Group):
     articles: list[Article] = field(default_factory=list)
-    figure: Figure = Figure(0, 0)
-    current: bool = False
 
 
 @dataclass
