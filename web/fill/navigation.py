@@ -78,21 +78,23 @@ class Item:
 
 
 @dataclass
-class Article:
+class _Group:
+    """A heading of the navigation: its figure, and whether it holds the current page."""
+
     id: str
     title: str
-    items: list[Item] = field(default_factory=list)
     figure: Figure = Figure(0, 0)
     current: bool = False
 
 
 @dataclass
-class Section:
-    id: str
-    title: str
+class Article(_Group):
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Section(_Group):
     articles: list[Article] = field(default_factory=list)
-    figure: Figure = Figure(0, 0)
-    current: bool = False
 
 
 @dataclass
@@ -183,6 +185,7 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
     sections: list[Section] = []
     matches = 0
     by_article: dict[str, Article] = {}
+    number = as_reference(filters.find) if filters.find else None
     for entry in entries(q, tracker.pages):
         page = entry.page
         status = tracker.status(page)
@@ -199,7 +202,7 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
             section.articles.append(article)
         item = Item(page, entry.title, status, comments.get(page.id, 0), link.replace(_SLOT, page.id, 1),
                     labels[status])
-        if not _passes(entry, item, filters):
+        if not _passes(entry, item, filters, number):
             continue
         matches += 1
         article.items.append(item)
@@ -222,7 +225,8 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
         matches, levels, chapters)
 
 
-def _passes(entry: Entry, item: Item, filters: Filters) -> bool:
+def _passes(entry: Entry, item: Item, filters: Filters, number: str | None) -> bool:
+    """Whether a page passes the filters (``number``: the searched text read as a reference, once)."""
     if filters.status == "comments":
         if not item.comments:
             return False
@@ -234,7 +238,6 @@ def _passes(entry: Entry, item: Item, filters: Filters) -> bool:
         return False
     if not filters.find:
         return True
-    number = as_reference(filters.find)
     if number is not None:  # "15", "15 (1) (a)", "44.15": that article or provision and what it holds
         return any(ref == number or ref.startswith(number + ".") for ref in entry.refs)
     return filters.find.casefold() in entry.search
