@@ -22,6 +22,8 @@ from engine.model import Question
 BLANK_ROWS = 3
 #: Hard limits on what a reader looks at in one file.
 MAX_QUESTIONS = 5000
+#: Problems listed for one file: reading stops there (the file must be corrected anyway).
+MAX_ISSUES = 500
 MAX_CELL = engine.types.MAX_TEXT
 
 

@@ -19,9 +19,10 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+import engine
 from engine.model import Question
 
-from . import BLANK_ROWS, MAX_CELL, MAX_QUESTIONS, Copy, Found, Issue, Read, cell_text, cell_value
+from . import BLANK_ROWS, MAX_CELL, MAX_ISSUES, MAX_QUESTIONS, Copy, Found, Issue, Read, cell_text, cell_value
 
 SHEET = "Answers"
 LISTS = "Lists"
@@ -154,7 +155,7 @@ def read(data: bytes, copy: Copy) -> Read:
             continue
         if number < FIRST:
             continue
-        if len(result.found) >= MAX_QUESTIONS:
+        if len(result.found) >= MAX_QUESTIONS or len(result.issues) >= MAX_ISSUES:
             break
         if "#head:" in marker:
             _close(table, result)
@@ -215,7 +216,7 @@ def _table_row(table: dict[str, Any], cells: tuple[Any, ...], where: str, copy: 
             return
         if value is not None:
             values[column.id] = value
-    if values:
+    if values and len(table["rows"]) <= engine.types.MAX_ROWS:  # one more than any table takes: refused later
         table["rows"].append(values)
         table["places"].append(where)
 

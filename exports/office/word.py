@@ -30,7 +30,7 @@ from lxml.etree import XPath
 
 from engine.model import Question
 
-from . import BLANK_ROWS, MAX_CELL, MAX_QUESTIONS, Copy, Found, Issue, Read, cell_text, cell_value
+from . import BLANK_ROWS, MAX_CELL, MAX_ISSUES, MAX_QUESTIONS, Copy, Found, Issue, Read, cell_text, cell_value
 
 MARK = re.compile(r"\[\[(doc|q|c|k):([^\]]{0,500})\]\]")
 BOX, CHECKED = "☐", "☒"
@@ -208,7 +208,7 @@ def read(data: bytes | Any, copy: Copy) -> Read:
             continue  # a table the ministry added: not ours
         qid, version, _where = pending
         pending = None
-        if len(result.found) >= MAX_QUESTIONS:
+        if len(result.found) >= MAX_QUESTIONS or len(result.issues) >= MAX_ISSUES:
             break
         question = copy.q.index.items.get(qid)
         if not isinstance(question, Question):
