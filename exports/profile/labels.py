@@ -133,7 +133,7 @@ def _messages(_: Gettext) -> dict[str, str]:
         "needs_added": _("Assistance newly requested"),
         "needs_removed": _("Assistance no longer requested"),
         "and_more": _("and %(count)s more"),
-        "summary_footer": _("%(count)s provisions are not answered yet. The full profile shows every answer."),
+        "summary_footer": _("Provisions not answered yet: %(count)s. The full profile shows every answer."),
         "summary_footer_all": _("Every provision has been answered. The full profile shows every answer."),
         # per provision
         "how_measures": _("How the measures give effect to the provision"),
