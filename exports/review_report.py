@@ -69,7 +69,11 @@ def cache_key(data: ReportData, lang: str, gettext: Gettext | None = None) -> st
     """A name for the rendered file (hex digest): of the HTML, which holds the facts, the translated
     texts and the layout, and of the stylesheets (:func:`~exports.profile.render.template_version`).
     Building the HTML is cheap (a page or two of text); rendering it is what a job does."""
-    html = build_html(data, lang, gettext)
+    return html_key(build_html(data, lang, gettext))
+
+
+def html_key(html: str) -> str:
+    """The cache key of the report's HTML as built (see :func:`cache_key`)."""
     return hashlib.sha256(f"{template_version()}\n{html}".encode()).hexdigest()
 
 

@@ -74,13 +74,12 @@ def render_report(review_id: int, lang: str) -> dict[str, Any]:
     review = db.session.get(CountryReview, review_id)
     if review is None:
         raise ReviewGone(f"review {review_id} no longer exists")
-    data = report_data(review, lang)
-    gettext = gettext_for(lang)
-    key = review_report.cache_key(data, lang, gettext)
+    html = review_report.build_html(report_data(review, lang), lang, gettext_for(lang))  # built once: key and file
+    key = review_report.html_key(html)
     db.session.rollback()  # all is in memory now: hold no transaction (on SQLite, no lock) while rendering
     settings = Settings.current()
     path, rendered = ReportCache(settings.folder).get_or_render_report(
-        review_id, lang, key, lambda: review_report.build_html(data, lang, gettext),
+        review_id, lang, key, lambda: html,
         render=lambda html, target: render_pdf(html, target, settings.timeout, settings.memory))
     result: dict[str, Any] = {"file": str(path), "review": review_id, "lang": lang, "rendered": rendered is not None}
     if rendered is not None:
