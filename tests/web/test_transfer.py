@@ -273,3 +273,18 @@ def test_the_command_line_exports_and_imports(app: Flask, ken: dict[str, Any], t
     assert stored() == {f"{block}.compliance": "partial", f"{block}.measures": [{"instrument": CHINESE, "year": 1999}]}
     wrong = runner.invoke(answers_export, ["--state", "KEN", "--chapter", "XII", "-o", str(tmp_path / "x.docx")])
     assert wrong.exit_code != 0 and "no chapter XII" in wrong.output
+
+
+def test_a_copy_from_a_remote_store_is_removed_after_the_review(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a store that is not a local folder (S3), the returned file is reviewed from a temporary
+    copy, which does not outlive the review."""
+    import web.transfer as transfer
+
+    class Remote:  # no ``path``: the S3 store's shape
+        def open(self, sha: str) -> Any:
+            return io.BytesIO(b"{}")
+
+    monkeypatch.setattr(transfer, "file_store", Remote)
+    with transfer._local("a" * 64) as path:
+        assert path.read_bytes() == b"{}"
+    assert not path.exists() and not path.parent.exists()

@@ -10,6 +10,11 @@ both values, and taken only if ticked. Every export, upload and import is in the
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -139,29 +144,29 @@ def upload(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     return _show(response, sha, fmt, name)
 
 
-def _local(sha: str) -> Any:
-    """The stored returned file as a path (copied from the store when it is not a local folder)."""
-    import tempfile
-    from pathlib import Path
-
+@contextmanager
+def _local(sha: str) -> Iterator[Path]:
+    """The stored returned file as a path: the store's own file, or a temporary copy (removed
+    afterwards) when the store is not a local folder."""
     store = file_store()
     path = getattr(store, "path", None)
     if path is not None:
-        return path(sha)
-    handle = tempfile.NamedTemporaryFile(prefix="import-", delete=False)  # noqa: SIM115
-    with store.open(sha) as source, handle:
-        while chunk := source.read(64 * 1024):
-            handle.write(chunk)
-    return Path(handle.name)
+        yield path(sha)
+        return
+    with tempfile.TemporaryDirectory(prefix="import-") as folder:
+        copy = Path(folder) / "copy"
+        with store.open(sha) as source, copy.open("wb") as handle:
+            shutil.copyfileobj(source, handle, 64 * 1024)
+        yield copy
 
 
 def _review(response: Response, sha: str, fmt: str) -> review.Review:
     q = catalog.questionnaire(response.version)
     try:
-        path = _local(sha)
+        with _local(sha) as path:
+            return review.review(response, path, fmt, _may_answer(q), stored(response))
     except FileNotFoundError:
         abort(404)
-    return review.review(response, path, fmt, _may_answer(q), stored(response))
 
 
 def _show(response: Response, sha: str, fmt: str, name: str) -> str | tuple[str, int]:
