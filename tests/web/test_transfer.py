@@ -288,3 +288,14 @@ def test_a_copy_from_a_remote_store_is_removed_after_the_review(monkeypatch: pyt
     with transfer._local("a" * 64) as path:
         assert path.read_bytes() == b"{}"
     assert not path.exists() and not path.parent.exists()
+
+
+def test_a_returned_file_over_the_limit_is_refused_with_the_limit(ken: dict[str, Any],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from web.transfer import review
+
+    monkeypatch.setattr(review, "MAX_IMPORT", 50)  # the message names the limit in force
+    reply = upload(ken["client"], ken["id"], b"{" + b" " * 100 + b"}", "copy.json")
+    assert reply.status_code == 302
+    page = ken["client"].get(f"/responses/{ken['id']}/transfer").get_data(as_text=True)
+    assert "1 KB" in page and "20 MB" not in page, page

@@ -27,7 +27,7 @@ from .. import access, catalog
 from ..access import login_required
 from ..answers import Change, ResponseClosed, save, stored
 from ..db import db
-from ..evidence import checks, file_store, refusal
+from ..evidence import checks, file_store, human_size, refusal
 from ..evidence.store import Empty, TooLarge, receive
 from ..i18n import current_language
 from ..models import Response, User
@@ -129,7 +129,7 @@ def upload(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         return redirect(url_for(".index", response_id=response.id))
     except (TooLarge, Empty) as exc:
         code = "too_large" if isinstance(exc, TooLarge) else "empty"
-        flash(refusal(code, name=checks.safe_name(posted.filename), limit="20 MB"), "error")
+        flash(refusal(code, name=checks.safe_name(posted.filename), limit=human_size(review.MAX_IMPORT)), "error")
         return redirect(url_for(".index", response_id=response.id))
     try:
         fmt = review.kind_of(incoming.path)
