@@ -273,3 +273,29 @@ def test_the_command_line_exports_and_imports(app: Flask, ken: dict[str, Any], t
     assert stored() == {f"{block}.compliance": "partial", f"{block}.measures": [{"instrument": CHINESE, "year": 1999}]}
     wrong = runner.invoke(answers_export, ["--state", "KEN", "--chapter", "XII", "-o", str(tmp_path / "x.docx")])
     assert wrong.exit_code != 0 and "no chapter XII" in wrong.output
+
+
+def test_a_copy_from_a_remote_store_is_removed_after_the_review(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a store that is not a local folder (S3), the returned file is reviewed from a temporary
+    copy, which does not outlive the review."""
+    import web.transfer as transfer
+
+    class Remote:  # no ``path``: the S3 store's shape
+        def open(self, sha: str) -> Any:
+            return io.BytesIO(b"{}")
+
+    monkeypatch.setattr(transfer, "file_store", Remote)
+    with transfer._local("a" * 64) as path:
+        assert path.read_bytes() == b"{}"
+    assert not path.exists() and not path.parent.exists()
+
+
+def test_a_returned_file_over_the_limit_is_refused_with_the_limit(ken: dict[str, Any],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from web.transfer import review
+
+    monkeypatch.setattr(review, "MAX_IMPORT", 50)  # the message names the limit in force
+    reply = upload(ken["client"], ken["id"], b"{" + b" " * 100 + b"}", "copy.json")
+    assert reply.status_code == 302
+    page = ken["client"].get(f"/responses/{ken['id']}/transfer").get_data(as_text=True)
+    assert "1 KB" in page and "20 MB" not in page, page

@@ -10,6 +10,11 @@ both values, and taken only if ticked. Every export, upload and import is in the
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -22,7 +27,7 @@ from .. import access, catalog
 from ..access import login_required
 from ..answers import Change, ResponseClosed, save, stored
 from ..db import db
-from ..evidence import checks, file_store, refusal
+from ..evidence import checks, file_store, human_size, refusal
 from ..evidence.store import Empty, TooLarge, receive
 from ..i18n import current_language
 from ..models import Response, User
@@ -124,7 +129,7 @@ def upload(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         return redirect(url_for(".index", response_id=response.id))
     except (TooLarge, Empty) as exc:
         code = "too_large" if isinstance(exc, TooLarge) else "empty"
-        flash(refusal(code, name=checks.safe_name(posted.filename), limit="20 MB"), "error")
+        flash(refusal(code, name=checks.safe_name(posted.filename), limit=human_size(review.MAX_IMPORT)), "error")
         return redirect(url_for(".index", response_id=response.id))
     try:
         fmt = review.kind_of(incoming.path)
@@ -139,29 +144,29 @@ def upload(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     return _show(response, sha, fmt, name)
 
 
-def _local(sha: str) -> Any:
-    """The stored returned file as a path (copied from the store when it is not a local folder)."""
-    import tempfile
-    from pathlib import Path
-
+@contextmanager
+def _local(sha: str) -> Iterator[Path]:
+    """The stored returned file as a path: the store's own file, or a temporary copy (removed
+    afterwards) when the store is not a local folder."""
     store = file_store()
     path = getattr(store, "path", None)
     if path is not None:
-        return path(sha)
-    handle = tempfile.NamedTemporaryFile(prefix="import-", delete=False)  # noqa: SIM115
-    with store.open(sha) as source, handle:
-        while chunk := source.read(64 * 1024):
-            handle.write(chunk)
-    return Path(handle.name)
+        yield path(sha)
+        return
+    with tempfile.TemporaryDirectory(prefix="import-") as folder:
+        copy = Path(folder) / "copy"
+        with store.open(sha) as source, copy.open("wb") as handle:
+            shutil.copyfileobj(source, handle, 64 * 1024)
+        yield copy
 
 
 def _review(response: Response, sha: str, fmt: str) -> review.Review:
     q = catalog.questionnaire(response.version)
     try:
-        path = _local(sha)
+        with _local(sha) as path:
+            return review.review(response, path, fmt, _may_answer(q), stored(response))
     except FileNotFoundError:
         abort(404)
-    return review.review(response, path, fmt, _may_answer(q), stored(response))
 
 
 def _show(response: Response, sha: str, fmt: str, name: str) -> str | tuple[str, int]:
