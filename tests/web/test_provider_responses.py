@@ -115,6 +115,24 @@ def test_a_response_has_exactly_one_owner(app: Flask, owner: dict[str, Any]) -> 
         db.session.rollback()
 
 
+@pytest.mark.parametrize("owner", [{"state": True}, {"organization": "World Bank"}])
+def test_one_response_per_owner_and_version_outside_review_cycles(app: Flask, owner: dict[str, Any]) -> None:
+    """Two starts at the same moment (a double click) cannot leave two responses: the database refuses
+    the second (round_id is NULL in both, which a plain unique constraint would let differ)."""
+    from web.extensions import db
+    from web.models import Response, State
+
+    version = version_id()
+    with context():
+        state_id = db.session.scalars(select(State.id).where(State.code == "KEN")).one() if owner.get("state") else None
+        for _ in range(2):
+            db.session.add(Response(state_id=state_id, organization=owner.get("organization"), version_id=version,
+                                    status="draft"))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
 # -- filling, submitting, matching ---------------------------------------------------------------------
 def test_provider_fills_submits_and_covers_a_need(app: Flask, kenya_needs: int) -> None:
     from web.extensions import db

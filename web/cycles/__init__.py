@@ -25,6 +25,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 import engine
 
@@ -171,15 +172,19 @@ def start(state: State, version: QuestionnaireVersion, user: User) -> tuple[Resp
     if found is not None:
         version = version_of(found) or version
     round_id = found.id if found is not None else None
-    existing = db.session.scalars(select(Response).where(
+    mine = select(Response).where(
         Response.state_id == state.id, Response.version_id == version.id,
-        Response.round_id.is_(None) if round_id is None else Response.round_id == round_id)).first()
+        Response.round_id.is_(None) if round_id is None else Response.round_id == round_id)
+    existing = db.session.scalars(mine).first()
     if existing is not None:
         return existing, False
     earlier = previous_response(state.id, version.questionnaire_id) if found is not None else None
     response = Response(state_id=state.id, version_id=version.id, status="draft", round_id=round_id)
-    db.session.add(response)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:  # started at the same moment by another request (a double click): that one
+        return db.session.scalars(mine).one(), False
     refresh(response, catalog.questionnaire(version), {})
     if earlier is not None:
         carry_forward(earlier, response, user)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Json, NullableJson, UTCDateTime, utcnow
@@ -28,6 +28,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
+OUTSIDE_CYCLES_STATE = "round_id IS NULL AND state_id IS NOT NULL"
+OUTSIDE_CYCLES_ORGANIZATION = "round_id IS NULL AND organization IS NOT NULL"
+
+
 class Response(Base):
     """One per State, or per provider organization, per questionnaire version (and per review cycle
     it answers). Exactly one owner is set: a State, or the organization of provider accounts (an
@@ -37,6 +41,11 @@ class Response(Base):
     __table_args__ = (
         UniqueConstraint("state_id", "version_id", "round_id", name="one_per_state_version_and_round"),
         UniqueConstraint("organization", "version_id", "round_id", name="one_per_organization_version_and_round"),
+        # the two above let NULLs differ: outside review cycles (round_id NULL) these make them unique
+        Index("one_per_state_and_version_outside_cycles", "state_id", "version_id", unique=True,
+              sqlite_where=text(OUTSIDE_CYCLES_STATE), postgresql_where=text(OUTSIDE_CYCLES_STATE)),
+        Index("one_per_organization_and_version_outside_cycles", "organization", "version_id", unique=True,
+              sqlite_where=text(OUTSIDE_CYCLES_ORGANIZATION), postgresql_where=text(OUTSIDE_CYCLES_ORGANIZATION)),
         CheckConstraint("(state_id IS NULL) <> (organization IS NULL)", name="one_owner"),
         CheckConstraint("status IN ('draft', 'submitted', 'returned', 'accepted')", name="known_status"),
         CheckConstraint("consent IN ('none', 'aggregate', 'assistance', 'profile')", name="known_consent"),

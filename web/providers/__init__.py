@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import access, catalog
@@ -30,14 +31,17 @@ def start(organization: str, version: QuestionnaireVersion) -> tuple[Response, b
     """The organization's response to ``version`` (started if needed); returns it and whether it is new."""
     from ..progress import refresh
 
-    existing = db.session.scalars(select(Response).where(
-        Response.organization == organization, Response.version_id == version.id,
-        Response.round_id.is_(None))).first()
+    ours = select(Response).where(Response.organization == organization, Response.version_id == version.id,
+                                  Response.round_id.is_(None))
+    existing = db.session.scalars(ours).first()
     if existing is not None:
         return existing, False
     response = Response(state_id=None, organization=organization, version_id=version.id, status="draft")
-    db.session.add(response)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:  # started at the same moment by another request (a double click): that one
+        return db.session.scalars(ours).one(), False
     refresh(response, catalog.questionnaire(version), {})
     return response, True
 
