@@ -64,6 +64,9 @@ def assign(cycle: ReportingRound, state: State, reviewers: Iterable[State], user
         raise ReviewError("two_reviewers", ", ".join(s.code for s in chosen))
     if state in chosen:
         raise ReviewError("self_review", state.code)
+    # Hold the cycle's row (db.lock) so the "not closed" rule still holds when the assignment commits,
+    # and two assignments in the cycle never both create the review of one State.
+    db.lock(cycle, "closed_at")
     if cycle.closed_at is not None:
         raise ReviewError("closed", cycle.name)
     review = db.session.scalars(select(CountryReview).where(CountryReview.round_id == cycle.id,
