@@ -216,6 +216,43 @@ def lost_writes(database_url: str, acknowledged: list[tuple[int, str, int, Any]]
     return missing, wrong
 
 
+# -- where the CPU went ------------------------------------------------------------------------------------------
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (Linux /proc), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
+
+
+def cpu_snapshot(server_pid: int) -> tuple[float, float, float]:
+    """(the app's CPU: gunicorn master and workers; this client's CPU; the whole machine's busy CPU), in
+    seconds since they started. The rest of the machine is mostly PostgreSQL on a quiet machine."""
+    app = sum(_process_cpu(pid) for pid in [server_pid, *_children(server_pid)])
+    client = sum(os.times()[:2])
+    busy = 0.0
+    if Path("/proc/stat").exists():
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        busy = (sum(values) - values[3] - (values[4] if len(values) > 4 else 0)) / TICK  # all but idle, iowait
+    return app, client, busy
+
+
 # -- running ----------------------------------------------------------------------------------------------------
 def start_gunicorn(args: argparse.Namespace, web: Any, database_url: str, folder: Path, app: str,
                    python: str) -> tuple[Any, int]:
@@ -264,8 +301,8 @@ def login_times(web: Any, port: int, email: str, repeat: int) -> dict[str, float
     return out
 
 
-def run_level(web: Any, port: int, people: list[dict[str, Any]], duration: float,
-              seed: int) -> tuple[list[FocalPoint], float]:
+def run_level(web: Any, port: int, pid: int, people: list[dict[str, Any]], duration: float,
+              seed: int) -> tuple[list[FocalPoint], float, tuple[float, float, float]]:
     clients = [FocalPoint(web, port, person) for person in people]
     for client in clients:
         client.http.log_in()
@@ -277,9 +314,10 @@ def run_level(web: Any, port: int, people: list[dict[str, Any]], duration: float
         thread.start()
     barrier.wait()
     started = time.monotonic()
+    cpu = cpu_snapshot(pid)  # after the log-ins: their password hashing is not the load measured
     for thread in threads:
         thread.join(duration + 120)
-    return clients, time.monotonic() - started
+    return clients, time.monotonic() - started, cpu
 
 
 def main() -> None:
@@ -331,6 +369,7 @@ def main() -> None:
                 server, port = start_gunicorn(args, web, database_url, place, app_dir, python)
                 servers.append(server)
                 runs.append(Run(app_dir, port, people, database_url))
+                runs[-1].pid = server.pid
             report(args, web, runs, levels)
     finally:
         for server in servers:
@@ -349,6 +388,7 @@ class Run:
         self.label = Path(app_dir).resolve().name
         self.port, self.people, self.database_url = port, people, database_url
         self.throughput: dict[int, float] = {}
+        self.pid = 0
 
 
 def report(args: argparse.Namespace, web: Any, runs: list[Run], levels: list[int]) -> None:
@@ -362,7 +402,9 @@ def report(args: argparse.Namespace, web: Any, runs: list[Run], levels: list[int
     for index, level in enumerate(levels):
         order = runs if index % 2 == 0 else runs[::-1]  # interleaved: each app goes first in turn
         for run in order:
-            clients, wall = run_level(web, run.port, run.people[:level], args.duration, args.seed + 1000 * index)
+            clients, wall, before = run_level(web, run.port, run.pid, run.people[:level], args.duration,
+                                              args.seed + 1000 * index)
+            after = cpu_snapshot(run.pid)
             acknowledged = [write for client in clients for write in client.acknowledged]
             missing, wrong = lost_writes(run.database_url, acknowledged)
             total = sum(len(c.times[name]) for c in clients for name, _w in OPERATIONS)
@@ -375,6 +417,10 @@ def report(args: argparse.Namespace, web: Any, runs: list[Run], levels: list[int
                 tail = (f"   {total / wall:6.1f} {len(acknowledged):12d} {missing + wrong:5d}" if row == 0 else "")
                 print(f"{run.label if row == 0 else '':14} {level if row == 0 else '':>7} {name:12} {len(times):6d} "
                       f"{p50:8.1f} {p95:8.1f} {errors:6d}{tail}", flush=True)
+            app_cpu, client_cpu, busy = (b - a for a, b in zip(before, after, strict=True))
+            per = 1000 / max(total, 1)
+            print(f"{'':14} {'':>7} CPU per request: app {app_cpu * per:.1f} ms, load generator {client_cpu * per:.1f} "
+                  f"ms, rest of the machine (PostgreSQL...) {(busy - app_cpu - client_cpu) * per:.1f} ms")
             for error in sorted({c.last_error for c in clients if c.last_error})[:5]:
                 print(f"        error: {error[:150]}")
     if len(runs) == 2:

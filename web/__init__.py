@@ -89,17 +89,36 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _preload(app: Flask) -> None:
-    """Load the published questionnaires now rather than on a worker's first request."""
+    """Do in the master what every worker would otherwise do on its first requests (gunicorn forks
+    the workers from here, so they start with it done): load the published questionnaires with
+    their pages, evaluation plan and side-navigation entries in every language, load the message
+    catalogs and compile the templates. Without it each new worker spends seconds of CPU on its
+    first requests, several threads at once, while users wait."""
+    from flask import g
+    from flask_babel import force_locale, get_translations
     from sqlalchemy.exc import SQLAlchemyError
+
+    import engine
 
     from . import catalog
     from .extensions import db
+    from .fill.navigation import entries
     from .fill.pages import pages
 
     with app.app_context():
         try:
-            for version in catalog.current_versions():
-                pages(catalog.questionnaire(version))
+            loaded = [catalog.questionnaire(version) for version in catalog.current_versions()]
         except SQLAlchemyError:
+            loaded = []
             logging.getLogger("web").warning("questionnaires not preloaded: the database is not ready")
+        for q in loaded:
+            engine.evaluate(q, {})  # builds the evaluation plan, kept with the questionnaire
+        for lang in app.config["LANGUAGES"]:
+            with app.test_request_context(), force_locale(lang):
+                g._lang = lang
+                get_translations()
+                for q in loaded:
+                    entries(q, pages(q))
+    for name in app.jinja_env.list_templates(filter_func=lambda name: name.endswith((".html", ".txt", ".xml"))):
+        app.jinja_env.get_template(name)
     db.dispose(app)  # workers forked from here open their own connections

@@ -202,3 +202,25 @@ def test_questionnaires_load_in_the_master_never_in_a_users_request(app: Flask, 
     browse()
     loaded = re.findall(r"questionnaire (\S+) loaded in [\d.]+ s \(process (\d+)\)", server.text())
     assert {int(pid) for _name, pid in loaded} == {master}, loaded
+
+
+def test_the_master_prepares_what_each_worker_would_otherwise_do_on_its_first_requests(app: Flask, database_url: str,
+                                                                                       tmp_path: Path) -> None:
+    """The evaluation plan, the side navigation's entries in every language, the message catalogs
+    and the compiled templates are made before gunicorn forks (each worker used to spend seconds of
+    CPU on them, several threads at once, while its first users waited)."""
+    from tests.conftest import db_dispose, make_app
+    from web import catalog
+
+    with app.app_context():
+        q = catalog.questionnaire(next(v for v in catalog.current_versions() if v.questionnaire_id == "uncac_checklist"))
+    for key in [key for key in q.index.cache if key == "evaluation_plan" or key.startswith("navigation:")]:
+        del q.index.cache[key]
+    preloaded = make_app(database_url, tmp_path, PRELOAD_QUESTIONNAIRES=True)
+    try:
+        assert "evaluation_plan" in q.index.cache
+        assert {f"navigation:{lang}" for lang in preloaded.config["LANGUAGES"]} <= set(q.index.cache)
+        compiled = {name for _loader, name in preloaded.jinja_env.cache.keys()}  # type: ignore[union-attr]
+        assert {"fill/page.html", "fill/_side_nav.html", "base.html"} <= compiled
+    finally:
+        db_dispose(preloaded)

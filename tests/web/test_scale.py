@@ -78,3 +78,70 @@ def test_page_render_and_autosave_read_as_much_on_8000_questions_as_on_the_check
     large_counts = statements(app, client, large.id, "g5", "g5_c", codes)
     assert large_counts == small_counts
     assert small_counts[0] < 20 and small_counts[1] < 40  # a few statements each, not one per question
+
+
+class _Reference:
+    """What html.parser reads as the page form's fields (the load benchmark's client scans for tags
+    instead, to spare the cores the server runs on)."""
+
+    def __init__(self, page: str) -> None:
+        from html.parser import HTMLParser
+
+        fields: list[tuple[str, str]] = []
+        state: dict[str, Any] = {"inside": False, "select": None, "textarea": None, "text": ""}
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+                a = dict(attrs)
+                if tag == "form" and a.get("id") == "page-form":
+                    state["inside"] = True
+                if not state["inside"] or "disabled" in a:
+                    return
+                name = a.get("name")
+                if tag == "input" and name and a.get("type") not in ("submit", "button"):
+                    if a.get("type") not in ("radio", "checkbox") or "checked" in a:
+                        fields.append((name, a.get("value") or ""))
+                elif tag == "select" and name:
+                    state["select"] = name
+                elif tag == "option" and state["select"] and "selected" in a:
+                    fields.append((state["select"], a.get("value") or ""))
+                elif tag == "textarea" and name:
+                    state["textarea"], state["text"] = name, ""
+
+            def handle_data(self, data: str) -> None:
+                if state["textarea"]:
+                    state["text"] += data
+
+            def handle_endtag(self, tag: str) -> None:
+                if tag == "form":
+                    state["inside"] = False
+                elif tag == "select":
+                    state["select"] = None
+                elif tag == "textarea" and state["textarea"]:
+                    fields.append((state["textarea"], state["text"].replace("\r\n", "\n").removeprefix("\n")))
+                    state["textarea"] = None
+
+        Parser().feed(page)
+        self.fields = fields
+
+
+def test_the_load_benchmark_reads_a_page_form_as_html_parser_does(client: FlaskClient) -> None:
+    spec = importlib.util.spec_from_file_location("bench_web", ROOT / "bench" / "web.py")
+    assert spec and spec.loader
+    bench_web = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_web)
+    login(client, add_user("focal_point", "KEN"))
+    response = start_response("KEN")
+    token = csrf_token(client, f"/responses/{response.id}/pages/p5_1")
+    tricky = 'a "quoted" <b>tag</b> & > sign\nsecond line'
+    reply = client.post(f"/responses/{response.id}/autosave", headers={"X-CSRFToken": token}, json={
+        "page": "p5_1", "changes": [{"q": "p5_1.compliance", "value": "partial", "base": 0, "key": uuid.uuid4().hex},
+                                    {"q": "p5_1.measures_summary", "value": tricky, "base": 0,
+                                     "key": uuid.uuid4().hex}]})
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    page = client.get(f"/responses/{response.id}/pages/p5_1").get_data(as_text=True)
+    fast = bench_web.FormFields()
+    fast.feed(page)
+    assert fast.fields == _Reference(page).fields
+    assert ("p5_1.compliance", "partial") in fast.fields and ("p5_1.measures_summary", tricky) in fast.fields
+    assert any(name == "csrf_token" for name, _value in fast.fields)

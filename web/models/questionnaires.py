@@ -25,8 +25,9 @@ class QuestionnaireVersion(Base):
     version: Mapped[str] = mapped_column(String(64))
     #: SHA-256 of the source: what a response was answered against, exactly.
     content_hash: Mapped[str] = mapped_column(String(64))
-    #: The YAML source as published (the engine loads it from here).
-    source: Mapped[str] = mapped_column(Text)
+    #: The YAML source as published (the engine loads it from here). Deferred: read only when a
+    #: process first loads this version (or an editor opens it), never with every response.
+    source: Mapped[str] = mapped_column(Text, deferred=True)
     #: ``{language: title}``, for listings without loading the source.
     title: Mapped[dict[str, Any]] = mapped_column(Json)
     #: ``draft`` (being edited), ``published`` (the live one) or ``retired``.
