@@ -213,7 +213,8 @@ def test_the_master_prepares_what_each_worker_would_otherwise_do_on_its_first_re
     from web import catalog
 
     with app.app_context():
-        q = catalog.questionnaire(next(v for v in catalog.current_versions() if v.questionnaire_id == "uncac_checklist"))
+        versions = catalog.current_versions()
+        q = catalog.questionnaire(next(v for v in versions if v.questionnaire_id == "uncac_checklist"))
     for key in [key for key in q.index.cache if key == "evaluation_plan" or key.startswith("navigation:")]:
         del q.index.cache[key]
     preloaded = make_app(database_url, tmp_path, PRELOAD_QUESTIONNAIRES=True)
