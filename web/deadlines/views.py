@@ -124,6 +124,7 @@ def round_view(round_id: int) -> tuple[str, int] | WerkzeugResponse:
     if request.method == "GET":
         return _page(found)
     form = DueForm()
+    db.lock(found, "closed_at")  # a close committed meanwhile is seen here, not overwritten after
     if found.closed_at is not None:
         abort(409)
     if form.validate_on_submit():
@@ -141,6 +142,7 @@ def round_view(round_id: int) -> tuple[str, int] | WerkzeugResponse:
 @require_roles(*SECRETARIAT)
 def state_deadline(round_id: int) -> tuple[str, int] | WerkzeugResponse:
     found = _round(round_id)
+    db.lock(found, "closed_at")
     if found.closed_at is not None:
         abort(409)
     form = StateDueForm()
@@ -164,6 +166,7 @@ def state_deadline(round_id: int) -> tuple[str, int] | WerkzeugResponse:
 @require_roles(*SECRETARIAT)
 def close(round_id: int) -> WerkzeugResponse:
     found = _round(round_id)
+    db.lock(found, "closed_at")
     if found.closed_at is None:
         found.closed_at = utcnow()
         db.session.commit()
