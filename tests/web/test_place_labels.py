@@ -55,3 +55,22 @@ def test_check_your_answers_names_pages_the_same_way(app: Flask, client: FlaskCl
     login(client, add_user("focal_point", "KEN"))
     page = client.get(f"/responses/{rid}/check?lang={lang}").get_data(as_text=True)
     assert f'>{article} <bdi dir="ltr">15\u00a0(a)</bdi></a>' in page
+
+
+@pytest.mark.parametrize(("lang", "separator"), [("en", ": "), ("zh", "：")])
+def test_the_link_back_to_a_response_joins_owner_and_title_as_the_language_does(client: FlaskClient, lang: str,
+                                                                                separator: str) -> None:
+    response = start_response("KEN")
+    login(client, add_user("focal_point", "KEN"))
+    with context():
+        from web.extensions import db
+        from web.models import Response
+
+        found = db.session.get(Response, response.id)
+        assert found is not None
+        expected = found.owner_name(lang) + separator + found.version.title_in(lang)
+    for path in (f"/responses/{response.id}/check", f"/responses/{response.id}/activity",
+                 f"/responses/{response.id}/transfer"):
+        reply = client.get(f"{path}?lang={lang}")
+        assert reply.status_code == 200, path
+        assert f'/responses/{response.id}">{expected}</a>' in reply.get_data(as_text=True), path
