@@ -299,3 +299,27 @@ def test_a_returned_file_over_the_limit_is_refused_with_the_limit(ken: dict[str,
     assert reply.status_code == 302
     page = ken["client"].get(f"/responses/{ken['id']}/transfer").get_data(as_text=True)
     assert "1 KB" in page and "20 MB" not in page, page
+
+
+def test_only_a_file_returned_for_this_response_can_be_imported_into_it(app: Flask, ken: dict[str, Any]) -> None:
+    """The review form names the stored file by its hash: accepting takes only a hash that the
+    activity log shows was uploaded for this response, not any stored file whose hash is known."""
+    import hashlib
+
+    block = chapter_iii()[0]
+    fra = start_response("FRA")
+    focal = app.test_client()
+    login(focal, add_user("focal_point", "FRA"))
+    data = json.loads(export(focal, fra.id, "json", chapter="III"))
+    data["responses"][0]["answers"] = [{"question": f"{block}.compliance", "value": "yes", "version": 0}]
+    content = json.dumps(data).encode()
+    upload(ken["client"], ken["id"], content, "copy.json")  # stored (then refused) for another response
+    token = csrf_token(focal, f"/responses/{fra.id}/transfer")
+    reply = focal.post(f"/responses/{fra.id}/transfer/accept", data={
+        "sha256": hashlib.sha256(content).hexdigest(), "format": "json", "name": "copy.json", "csrf_token": token,
+        "take": [f"{block}.compliance"]})
+    assert reply.status_code == 400
+    assert stored() == {}
+    page = upload(focal, fra.id, content, "copy.json").get_data(as_text=True)
+    assert accept(focal, fra.id, page).status_code == 302  # returned for this response, it imports
+    assert stored() == {f"{block}.compliance": "yes"}

@@ -30,7 +30,7 @@ from ..db import db
 from ..evidence import checks, file_store, human_size, refusal
 from ..evidence.store import Empty, TooLarge, receive
 from ..i18n import current_language
-from ..models import Response, User
+from ..models import Activity, Response, User
 from ..workflow import log
 from . import copies, review
 
@@ -179,14 +179,29 @@ def _show(response: Response, sha: str, fmt: str, name: str) -> str | tuple[str,
                            error=None)
 
 
+def _uploaded(response: Response, sha: str) -> tuple[str, str] | None:
+    """(format, name) of the file with hash ``sha`` that was returned for ``response`` (the activity
+    log records every upload), or None if none was."""
+    if len(sha) != 64:
+        return None
+    entries = db.session.scalars(select(Activity.details).where(
+        Activity.response_id == response.id, Activity.action == "import_uploaded").order_by(Activity.id.desc()))
+    for details in entries:
+        if details.get("sha256") == sha and details.get("format") in copies.FORMATS:
+            return str(details["format"]), str(details.get("name") or "")
+    return None
+
+
 @bp.post("/responses/<int:response_id>/transfer/accept")
 @login_required
 def accept(response_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     response = access.response(current_user, response_id)
     _require_import(response)
-    sha, fmt, name = request.form.get("sha256", ""), request.form.get("format", ""), request.form.get("name", "")
-    if fmt not in copies.FORMATS or len(sha) != 64:
+    sha = request.form.get("sha256", "")
+    uploaded = _uploaded(response, sha)
+    if uploaded is None:  # a file returned for this response, never any stored file whose hash is known
         abort(400)
+    fmt, name = uploaded
     try:
         result = _review(response, sha, fmt)
     except review.Unreadable:
