@@ -325,3 +325,49 @@ def test_an_earlier_cycles_submission_does_not_answer_a_new_cycle(app: Flask) ->
     with app.app_context():
         late = {row.state.code for row in deadlines.overdue(date(2026, 7, 1))}
         assert "KEN" in late  # accepted in an earlier round: still to answer this cycle
+
+
+def test_the_list_of_reviews_reads_as_much_for_many_reviews_as_for_one(app: Flask, client: FlaskClient) -> None:
+    """Each review's timeline needs the State's response in the cycle: read for all in one query,
+    and the timelines equal those worked out one review at a time."""
+    from sqlalchemy import event
+
+    from web import reviews
+    from web.extensions import db
+    from web.models import CountryReview
+
+    open_cycle(app)
+    login(client, add_user("secretariat_reviewer"))
+
+    def statements() -> int:
+        count = [0]
+
+        def counted(*_args: Any) -> None:
+            count[0] += 1
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counted)
+        try:
+            assert client.get("/reviews/").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", counted)
+        return count[0]
+
+    cli(app, "reviews", "assign", "--state", "KEN", "--reviewers", "FRA,MEX", "--cycle", "2026-II")
+    one = statements()
+    for state, reviewers in (("FRA", "KEN,MEX"), ("MEX", "KEN,FRA"), ("BRA", "KEN,FRA")):
+        assert cli(app, "reviews", "assign", "--state", state, "--reviewers", reviewers, "--cycle", "2026-II"
+                   ).exit_code == 0
+    with app.app_context():  # KEN's self-assessment is in: its desk review has begun
+        from web.models import Response
+
+        ken = db.session.get(Response, start_response("KEN").id)
+        ken.round_id, ken.status = db.session.scalars(select(CountryReview)).first().round_id, "submitted"
+        db.session.commit()
+    assert statements() == one
+    with app.app_context():
+        found = list(db.session.scalars(select(CountryReview)))
+        assert reviews.timelines(found)[found[0].id][1].status == "current"
+        assert len(found) == 4
+        assert reviews.timelines(found) == {r.id: reviews.timeline(r) for r in found}

@@ -15,7 +15,7 @@ Who may read, comment and draft is decided in ``web.access`` (its country review
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -195,8 +195,10 @@ class Step:
 def timeline(review: CountryReview, day: date | None = None) -> list[Step]:
     """The five steps with their dates and status: done before the step reached; the step reached
     is current, or late once its date has passed; later steps are planned."""
-    day = day or today()
-    response = response_of(review)
+    return _steps(review, response_of(review), day or today())
+
+
+def _steps(review: CountryReview, response: Response | None, day: date) -> list[Step]:
     dates = {"self_assessment": due(review.round, review.state_id).on, "desk_review": review.desk_review_on,
              "dialogue": review.dialogue_on, "draft_report": review.draft_report_on,
              "final_report": review.final_report_on}
@@ -216,6 +218,20 @@ def timeline(review: CountryReview, day: date | None = None) -> list[Step]:
     return steps
 
 
+def timelines(reviews: Sequence[CountryReview], day: date | None = None) -> dict[int, list[Step]]:
+    """Each review's timeline by review id, the States' responses read in one query (a list of
+    reviews used to read one per review)."""
+    if not reviews:
+        return {}
+    pairs = {(r.state_id, r.round_id) for r in reviews}
+    newest: dict[tuple[int | None, int | None], Response] = {}
+    query = select(Response).where(Response.round_id.in_({round_id for _state, round_id in pairs}),
+                                   Response.state_id.in_({state for state, _round in pairs})).order_by(Response.id)
+    for found in db.session.scalars(query):
+        newest[(found.state_id, found.round_id)] = found  # the last one read is the newest, as response_of
+    return {r.id: _steps(r, newest.get((r.state_id, r.round_id)), day or today()) for r in reviews}
+
+
 def current_step(review: CountryReview) -> Step | None:
     return next((s for s in timeline(review) if s.status in ("current", "late")), None)
 
@@ -225,7 +241,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.jinja_env.globals.update(review_step_label=step_label, review_step_status=step_status,
-                                 my_reviews=access.reviews, review_timeline=timeline,
+                                 my_reviews=access.reviews, review_timelines=timelines,
                                  reviews_of_state=reviews_of_state)
 
 

@@ -48,6 +48,7 @@ from . import (
     submitted_snapshot,
     threads,
     timeline,
+    timelines,
 )
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
@@ -94,8 +95,9 @@ def _review(review_id: int) -> CountryReview:
 def index() -> str:
     open_cycles = db.session.scalars(select(ReportingRound).where(
         ReportingRound.closed_at.is_(None), ReportingRound.version_id.is_not(None))).all()
-    return render_template("reviews/index.html", reviews=reviews(current_user), cycles=open_cycles,
-                           timeline=timeline, can_manage=can_manage_reviews(current_user))
+    found = reviews(current_user)
+    return render_template("reviews/index.html", reviews=found, cycles=open_cycles, timelines=timelines(found),
+                           can_manage=can_manage_reviews(current_user))
 
 
 @bp.post("/")
