@@ -29,7 +29,7 @@ from ..access import (
     reviews,
 )
 from ..access import review as review_for
-from ..content import group_title, raw_text, text
+from ..content import place_heading, raw_text, text
 from ..db import db
 from ..fill.pages import pages
 from ..i18n import LANGUAGE_NAMES, current_language
@@ -141,7 +141,7 @@ def view(review_id: int) -> str:
             for question in page.questions:
                 item = snapshot.answers.get(question.id)
                 if item is not None:
-                    rows.append({"page": page, "title": group_title(q, page.group), "question": question,
+                    rows.append({"page": page, "title": place_heading(q, page.group), "question": question,
                                  "label": text(q, question.label),
                                  "value": raw_text(q, question, item["value"], "—")})
     found, replies = threads(response) if response is not None else ([], {})
