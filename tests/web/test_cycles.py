@@ -373,3 +373,46 @@ def test_the_list_of_reviews_reads_as_much_for_many_reviews_as_for_one(app: Flas
         assert reviews.timelines(found)[found[0].id][1].status == "current"
         assert len(found) == 4
         assert reviews.timelines(found) == {r.id: reviews.timeline(r) for r in found}
+
+
+def test_reviewers_read_the_threads_of_the_review_never_the_secretariats_threads_on_the_drafts(app: Flask) -> None:
+    from web.extensions import db
+    from web.models import Comment
+
+    open_cycle(app)
+    assert cli(app, "reviews", "assign", "--state", "KEN", "--reviewers", "FRA,MEX", "--cycle", "2026-II"
+               ).exit_code == 0
+    kenya, secretariat, france = app.test_client(), app.test_client(), app.test_client()
+    login(kenya, add_user("focal_point", "KEN"))
+    login(secretariat, add_user("secretariat_reviewer"))
+    login(france, expert("FRA"))
+    rid = start(kenya)
+    review = review_id()
+    token = csrf_token(secretariat, f"/responses/{rid}/comments")  # on the draft, between the secretariat and KEN
+    assert secretariat.post(f"/responses/{rid}/comments", data={
+        "csrf_token": token, "question_id": "p5_1.compliance", "body": "Internal: please check the decree"}
+    ).status_code == 302
+    submitted(rid, {"p5_1.compliance": "yes"})
+    token = csrf_token(france, f"/reviews/{review}")
+    assert france.post(f"/reviews/{review}/comments", data={"csrf_token": token, "question_id": "p5_1.compliance",
+                                                            "body": "Which law?"}).status_code == 302
+    with app.app_context():
+        draft_thread, review_thread = db.session.scalars(select(Comment).order_by(Comment.id)).all()
+        assert (draft_thread.review_id, review_thread.review_id) == (None, review)
+    token = csrf_token(kenya, f"/responses/{rid}/comments")  # KEN answers the reviewer from its comments page
+    assert kenya.post(f"/responses/{rid}/comments", data={"csrf_token": token, "parent_id": review_thread.id,
+                                                          "body": "The Penal Code."}).status_code == 302
+    page = france.get(f"/reviews/{review}").get_data(as_text=True)
+    assert "Which law?" in page and "The Penal Code." in page
+    assert "Internal: please check the decree" not in page
+    token = csrf_token(france, f"/reviews/{review}")  # nor can an expert reply into it from the review
+    assert france.post(f"/reviews/{review}/comments", data={"csrf_token": token, "parent_id": draft_thread.id,
+                                                            "body": "x"}).status_code in (400, 404)
+    assert "Internal: please check the decree" in kenya.get(f"/responses/{rid}/comments").get_data(as_text=True)
+    with app.app_context():  # migration 0015 finds the review of threads written before it in the activity log
+        from web.migrate import downgrade, upgrade
+
+        db.session.close()
+        downgrade(db, "0014")
+        upgrade(db)
+        assert [c.review_id for c in db.session.scalars(select(Comment).order_by(Comment.id))] == [None, review, review]

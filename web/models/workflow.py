@@ -48,6 +48,9 @@ class Comment(Base):
     question_id: Mapped[str | None] = mapped_column(String(200))
     #: The comment this one answers (a thread).
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    #: The country review whose page the thread was opened on (its replies carry it too); empty for
+    #: the secretariat's threads with the State, which the reviewing States' experts never read.
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("country_reviews.id", ondelete="SET NULL"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")

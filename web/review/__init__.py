@@ -232,7 +232,8 @@ def comments(response_id: int) -> str | WerkzeugResponse:
             flash(_("Write a comment of at most 5,000 characters."), "error")
         else:
             comment = Comment(response_id=response.id, question_id=question_id, author_id=current_user.id,
-                              body=body, parent_id=parent.id if parent else None)
+                              body=body, parent_id=parent.id if parent else None,
+                              review_id=parent.review_id if parent else None)  # a reply stays in its review
             db.session.add(comment)
             db.session.flush()
             workflow.log(response, current_user, "commented", question=question_id, comment=comment.id)

@@ -105,8 +105,11 @@ def submitted_snapshot(review: CountryReview) -> Snapshot | None:
     return latest_snapshot(response) if response is not None else None
 
 
-def threads(response: Response) -> tuple[list[Comment], dict[int, list[Comment]]]:
-    rows = db.session.scalars(select(Comment).where(Comment.response_id == response.id)
+def threads(review: CountryReview, response: Response) -> tuple[list[Comment], dict[int, list[Comment]]]:
+    """The threads opened in ``review`` on the State's response, with their replies (never the
+    secretariat's threads with the State outside the review, written on its drafts)."""
+    rows = db.session.scalars(select(Comment).where(Comment.response_id == response.id,
+                                                    Comment.review_id == review.id)
                               .order_by(Comment.created_at, Comment.id)).all()
     replies: dict[int, list[Comment]] = {}
     for c in rows:
@@ -121,7 +124,7 @@ def comment(review: CountryReview, user: User, body: str, question_id: str | Non
     response = response_of(review)
     if response is None:
         raise ReviewError("not_started")
-    if parent is not None and parent.response_id != response.id:
+    if parent is not None and (parent.response_id != response.id or parent.review_id != review.id):
         raise ReviewError("other_response")
     if parent is None and not access.can_open_thread(user, review):
         raise ReviewError("forbidden")
@@ -129,7 +132,7 @@ def comment(review: CountryReview, user: User, body: str, question_id: str | Non
     if not body or len(body) > 5000:
         raise ReviewError("length")
     found = Comment(response_id=response.id, question_id=parent.question_id if parent else question_id,
-                    author_id=user.id, body=body, parent_id=parent.id if parent else None)
+                    author_id=user.id, body=body, parent_id=parent.id if parent else None, review_id=review.id)
     db.session.add(found)
     db.session.flush()
     _log(response, user, "commented", question=found.question_id, comment=found.id, review=review.id)

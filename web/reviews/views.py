@@ -144,7 +144,7 @@ def view(review_id: int) -> str:
                     rows.append({"page": page, "title": place_heading(q, page.group), "question": question,
                                  "label": text(q, question.label),
                                  "value": raw_text(q, question, item["value"], "—")})
-    found, replies = threads(response) if response is not None else ([], {})
+    found, replies = threads(review, response) if response is not None else ([], {})
     by_question: dict[str | None, list[Comment]] = {}
     for c in found:
         by_question.setdefault(c.question_id, []).append(c)
