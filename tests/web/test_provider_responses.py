@@ -297,3 +297,22 @@ def test_a_state_submits_the_provider_questionnaire_for_what_it_delivers(app: Fl
     found = matching(client_of(app, add_user("secretariat_reviewer")))
     assert found[("FRA", "15", "legal_advisory")]["providers"] == "Kenya"
     assert found[("FRA", "15", "legal_advisory")]["gap"] == "false"
+
+
+def test_messages_about_a_providers_answers_name_its_questionnaire_not_a_self_assessment(
+        app: Flask, mailer: Any, queue: Any) -> None:
+    bank_user = provider("World Bank")
+    bank = client_of(app, bank_user)
+    add_user("secretariat_reviewer", email="reviewer@un.test")
+    rid = start(bank)
+    assert autosave(bank, rid, "activity_list", [ACTIVITY]).status_code == 200
+    assert submit(bank, rid).status_code == 302
+    queue.run(app)
+    mailer.wait(2)
+    told, = mailer.to("reviewer@un.test")
+    assert told.subject == "World Bank submitted its answers to “Anti-corruption technical assistance: " \
+                           "activities of providers”", told.subject
+    assert "Review the answers" in told.text and "Review the self-assessment" not in told.text
+    received, = mailer.to(bank_user.email)
+    assert "self-assessment" not in received.subject.lower() and "Anti-corruption technical assistance" in \
+        received.subject

@@ -77,6 +77,12 @@ def _names(ctx: Ctx) -> tuple[Response, str, str]:
     return response, response.owner_name(ctx.lang), response.version.title_in(ctx.lang)
 
 
+def _self_assessment(response: Response) -> bool:
+    """A State's self-assessment, not a report of the assistance a provider (or a State) delivers:
+    the messages then name the questionnaire rather than call it a self-assessment."""
+    return not catalog.questionnaire(response.version).with_role("provider_activities")
+
+
 def _overview(response: Response) -> str:
     return external("fill.overview", response_id=response.id)
 
@@ -135,20 +141,24 @@ def _set_password_link(raw: str) -> str:
 # -- reviews ---------------------------------------------------------------------------------------
 def submitted(ctx: Ctx) -> Content:
     response, state, title = _names(ctx)
-    return Content(gettext("%(state)s submitted its self-assessment", state=state),
+    own = _self_assessment(response)
+    return Content(gettext("%(state)s submitted its self-assessment", state=state) if own else
+                   gettext("%(state)s submitted its answers to “%(title)s”", state=state, title=title),
                    [gettext("%(state)s submitted its answers to “%(title)s” (submission %(n)d).", state=state,
                             title=title, n=int(ctx.params.get("snapshot") or 1))],
-                   _overview(response), gettext("Review the self-assessment"),
+                   _overview(response), gettext("Review the self-assessment") if own else gettext("Review the answers"),
                    summary=gettext("%(state)s: submitted", state=state))
 
 
 def received(ctx: Ctx) -> Content:
     response, state, title = _names(ctx)
-    return Content(gettext("Your self-assessment was received"),
+    own = _self_assessment(response)
+    return Content(gettext("Your self-assessment was received") if own else
+                   gettext("Your answers to “%(title)s” were received", title=title),
                    [gettext("The secretariat received the answers of %(state)s to “%(title)s” (submission %(n)d). "
                             "It will review them and tell you the outcome.", state=state, title=title,
                             n=int(ctx.params.get("snapshot") or 1))],
-                   _overview(response), gettext("Open the self-assessment"),
+                   _overview(response), gettext("Open the self-assessment") if own else gettext("Open the answers"),
                    summary=gettext("%(state)s: received by the secretariat", state=state))
 
 
@@ -156,7 +166,10 @@ def returned(ctx: Ctx) -> Content:
     response, state, title = _names(ctx)
     open_comments = int(db.session.scalar(select(func.count()).select_from(Comment).where(
         Comment.response_id == response.id, Comment.parent_id.is_(None), Comment.status == "open")) or 0)
-    return Content(gettext("The self-assessment of %(state)s is returned with comments", state=state),
+    return Content(gettext("The self-assessment of %(state)s is returned with comments", state=state)
+                   if _self_assessment(response) else
+                   gettext("The answers of %(state)s to “%(title)s” are returned with comments", state=state,
+                           title=title),
                    [gettext("The secretariat returned the answers of %(state)s to “%(title)s” with comments. "
                             "Please look at them, change the answers and submit again.", state=state, title=title),
                     ngettext("%(num)d comment is open.", "%(num)d comments are open.", open_comments)],
@@ -167,10 +180,12 @@ def returned(ctx: Ctx) -> Content:
 
 def accepted(ctx: Ctx) -> Content:
     response, state, title = _names(ctx)
-    return Content(gettext("The self-assessment of %(state)s is accepted", state=state),
+    own = _self_assessment(response)
+    return Content(gettext("The self-assessment of %(state)s is accepted", state=state) if own else
+                   gettext("The answers of %(state)s to “%(title)s” are accepted", state=state, title=title),
                    [gettext("The secretariat accepted the answers of %(state)s to “%(title)s”.", state=state,
                             title=title)],
-                   _overview(response), gettext("Open the self-assessment"),
+                   _overview(response), gettext("Open the self-assessment") if own else gettext("Open the answers"),
                    summary=gettext("%(state)s: accepted", state=state))
 
 
