@@ -73,6 +73,11 @@ class Table(ByKey):
             for key in chunk:
                 self._known[key] = found.get(key, ABSENT)
 
+    def learn(self, keys: Iterable[str], found: Mapping[str, Any]) -> None:
+        """What a query of another table read for this one too: ``found`` among ``keys``."""
+        for key in keys:
+            self._known.setdefault(key, found.get(key, ABSENT))
+
     def get(self, key: str, default: Any = None) -> Any:
         if key not in self._known and not self._complete:
             self.prefetch([key])
@@ -99,14 +104,37 @@ def _items(response_id: int) -> Table:
 
 
 def _totals(response_id: int, scope: str) -> Table:
-    def load(keys: list[str] | None) -> dict[str, Any]:
-        columns = [getattr(EvaluationTotal, name) for name in COUNTS]
-        query = select(EvaluationTotal.key, *columns).where(EvaluationTotal.response_id == response_id,
-                                                            EvaluationTotal.scope == scope)
-        if keys is not None:
-            query = query.where(EvaluationTotal.key.in_(keys))
-        return {row[0]: Progress(*row[1:]) for row in db.session.execute(query)}
-    return Table(load)
+    return _scoped_totals(response_id, (scope,))[0]
+
+
+def _scoped_totals(response_id: int, scopes: tuple[str, ...]) -> list[Table]:
+    """The stored totals of ``scopes``, one table each, read together: the keys one table is asked
+    for are read for every scope in the same query (an update asks the same keys of each); the
+    whole of a table is read alone."""
+    columns = [getattr(EvaluationTotal, name) for name in COUNTS]
+    tables: dict[str, Table] = {}
+
+    def loader(scope: str) -> Callable[[list[str] | None], dict[str, Any]]:
+        def load(keys: list[str] | None) -> dict[str, Any]:
+            read = scopes if keys is not None else (scope,)
+            query = select(EvaluationTotal.scope, EvaluationTotal.key, *columns).where(
+                EvaluationTotal.response_id == response_id,
+                EvaluationTotal.scope.in_(read) if len(read) > 1 else EvaluationTotal.scope == scope)
+            if keys is not None:
+                query = query.where(EvaluationTotal.key.in_(keys))
+            found: dict[str, dict[str, Any]] = {name: {} for name in read}
+            for row in db.session.execute(query):
+                found[row[0]][row[1]] = Progress(*row[2:])
+            if keys is not None:
+                for other in read:
+                    if other != scope:
+                        tables[other].learn(keys, found[other])
+            return found[scope]
+        return load
+
+    for scope in scopes:
+        tables[scope] = Table(loader(scope))
+    return [tables[scope] for scope in scopes]
 
 
 def load(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any]) -> engine.Evaluation | None:
@@ -115,8 +143,7 @@ def load(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any]
     version = db.session.scalar(select(EvaluationState.version_id).where(EvaluationState.response_id == response.id))
     if version != response.version_id:
         return None
-    return restored(q, answers, _items(response.id), _totals(response.id, "group"),
-                    _totals(response.id, "provision"), _totals(response.id, "article"))
+    return restored(q, answers, _items(response.id), *_scoped_totals(response.id, ("group", "provision", "article")))
 
 
 def is_stored(evaluation: engine.Evaluation) -> bool:
