@@ -158,10 +158,19 @@ def assistance_responses(user: User) -> Select[Response]:
     return consented("assistance")
 
 
-def response(user: User, response_id: int) -> Response:
-    found = db.session.scalars(responses(user).where(Response.id == response_id)).first()
+def response(user: User, response_id: int, lock: bool = False) -> Response:
+    """The response ``response_id`` among those ``user`` may read (else 404). ``lock``: read under
+    the response's lock (``SELECT ... FOR UPDATE``), held to the end of the transaction, for a
+    request that saves (``web.answers.hold`` then takes no second lock and nothing read after it
+    need be read again)."""
+    query = responses(user).where(Response.id == response_id)
+    if lock:
+        query = query.with_for_update(of=Response).execution_options(populate_existing=True)
+    found = db.session.scalars(query).first()
     if found is None:
         abort(404)
+    if lock:
+        db.held(found)
     return found
 
 

@@ -117,6 +117,9 @@ class Loaded:
         self._evaluation: engine.Evaluation | None = None
         self._full = False  # the evaluation is a full one over every answer
         self._carried: dict[str, str] | None = None
+        #: The transaction whose lock on the response was held when this was made (``db.lock_of``):
+        #: what is read here is read under that lock, and a save in it need not read it again.
+        self.lock = db.lock_of(response)
 
     def prefetch(self, ids: Iterable[str]) -> None:
         """Read the rows and the stored visibility of ``ids`` in one query each (a page's questions
