@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 import engine
 from engine.evaluate import Progress
@@ -94,12 +94,21 @@ class Table(ByKey):
         return sum(1 for _ in self)
 
 
+_ALL_ITEMS = select(EvaluationItem.item_id, EvaluationItem.visible).where(
+    EvaluationItem.response_id == bindparam("response_id"))
+#: Some keys: one statement whatever their number (each key is not coerced on its own).
+_SOME_ITEMS = _ALL_ITEMS.where(EvaluationItem.item_id.in_(bindparam("keys", expanding=True)))
+_TOTALS = select(EvaluationTotal.scope, EvaluationTotal.key, *[getattr(EvaluationTotal, name) for name in COUNTS]
+                 ).where(EvaluationTotal.response_id == bindparam("response_id"),
+                         EvaluationTotal.scope.in_(bindparam("scopes", expanding=True)))
+_SOME_TOTALS = _TOTALS.where(EvaluationTotal.key.in_(bindparam("keys", expanding=True)))
+
+
 def _items(response_id: int) -> Table:
     def load(keys: list[str] | None) -> dict[str, Any]:
-        query = select(EvaluationItem.item_id, EvaluationItem.visible).where(EvaluationItem.response_id == response_id)
-        if keys is not None:
-            query = query.where(EvaluationItem.item_id.in_(keys))
-        return {item_id: bool(visible) for item_id, visible in db.session.execute(query)}
+        query, params = (_ALL_ITEMS, {}) if keys is None else (_SOME_ITEMS, {"keys": keys})
+        return {item_id: bool(visible) for item_id, visible in
+                db.session.execute(query, {"response_id": response_id, **params})}
     return Table(load)
 
 
@@ -111,19 +120,17 @@ def _scoped_totals(response_id: int, scopes: tuple[str, ...]) -> list[Table]:
     """The stored totals of ``scopes``, one table each, read together: the keys one table is asked
     for are read for every scope in the same query (an update asks the same keys of each); the
     whole of a table is read alone."""
-    columns = [getattr(EvaluationTotal, name) for name in COUNTS]
     tables: dict[str, Table] = {}
 
     def loader(scope: str) -> Callable[[list[str] | None], dict[str, Any]]:
         def load(keys: list[str] | None) -> dict[str, Any]:
             read = scopes if keys is not None else (scope,)
-            query = select(EvaluationTotal.scope, EvaluationTotal.key, *columns).where(
-                EvaluationTotal.response_id == response_id,
-                EvaluationTotal.scope.in_(read) if len(read) > 1 else EvaluationTotal.scope == scope)
+            params: dict[str, Any] = {"response_id": response_id, "scopes": list(read)}
+            query = _TOTALS if keys is None else _SOME_TOTALS
             if keys is not None:
-                query = query.where(EvaluationTotal.key.in_(keys))
+                params["keys"] = keys
             found: dict[str, dict[str, Any]] = {name: {} for name in read}
-            for row in db.session.execute(query):
+            for row in db.session.execute(query, params):
                 found[row[0]][row[1]] = Progress(*row[2:])
             if keys is not None:
                 for other in read:
