@@ -18,6 +18,10 @@ Every save holds the response's lock for the rest of its transaction (``hold``) 
 status under it: a save that began before a submission (or any other status change) and would
 commit after it is refused with :class:`ResponseClosed`, and stores nothing. Status changes take the
 same lock (``web.workflow``), so a submission's snapshot always holds exactly the live answers.
+The fill pages' saves (page save, autosave) read the response under its lock in the first place
+(``access.response(lock=True)``): the status, the answers and the stored evaluation they read are
+read once, under the lock, and the save reads nothing again; any other caller's save reads again,
+under the lock, what it needs.
 """
 
 from __future__ import annotations
@@ -61,7 +65,8 @@ class ResponseClosed(Exception):
 
 def hold(response: Response) -> None:
     """Serialise with every other write to ``response``: take its lock, re-read its status and
-    version, and refuse if it no longer takes answers or moved to another version."""
+    version, and refuse if it no longer takes answers or moved to another version. A response read
+    under its lock in this transaction (``db.lock_of``) is not read again: what was read is current."""
     seen_version = response.version_id
     if db.lock_of(response) is None:  # else read under the lock already (``access.response(lock=True)``)
         db.lock(response, "status", "version_id", "revision")
