@@ -162,16 +162,24 @@ def response(user: User, response_id: int, lock: bool = False) -> Response:
     """The response ``response_id`` among those ``user`` may read (else 404). ``lock``: read under
     the response's lock (``SELECT ... FOR UPDATE``), held to the end of the transaction, for a
     request that saves (``web.answers.hold`` then takes no second lock and nothing read after it
-    need be read again)."""
+    need be read again), with the version its stored evaluation holds for (``web.evaluations``)."""
     query = responses(user).where(Response.id == response_id)
-    if lock:
-        query = query.with_for_update(of=Response).execution_options(populate_existing=True)
-    found = db.session.scalars(query).first()
-    if found is None:
+    if not lock:
+        found = db.session.scalars(query).first()
+        if found is None:
+            abort(404)
+        return found
+    from . import evaluations
+
+    # with what the save reads next: for which version its evaluation is stored
+    row = db.session.execute(query.add_columns(evaluations.stored_version(Response.id).scalar_subquery())
+                             .with_for_update(of=Response).execution_options(populate_existing=True)).first()
+    if row is None:
         abort(404)
-    if lock:
-        db.held(found)
-    return found
+    locked: Response = row[0]
+    db.held(locked)
+    evaluations.note_stored_version(locked, row[1])
+    return locked
 
 
 # -- what a user may do with a response ---------------------------------------------------------

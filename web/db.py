@@ -73,6 +73,7 @@ def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+_NOTES = "transaction_notes"
 _LOCKS = "locked_rows"
 
 
@@ -84,7 +85,7 @@ def _key(row: Any) -> tuple[type, Any]:
 def _locks_released(session: Session, transaction: Any) -> None:
     """A transaction's row locks end with it (not with a savepoint's)."""
     if transaction.parent is None:
-        session.info.pop(_LOCKS, None)
+        session.info.pop(_NOTES, None)
 
 
 class _Bound:
@@ -144,16 +145,27 @@ class Database:
 
     def held(self, row: Any) -> None:
         """Note that ``row`` was read under its lock in the current transaction (:meth:`lock`, or a
-        query ``with_for_update``): :meth:`lock_of` says so until the transaction ends."""
-        self.session.info.setdefault(_LOCKS, set()).add(_key(row))
+        query ``with_for_update``): :meth:`lock_of` says so until the transaction ends. SQLite locks
+        no row: only a write transaction (``BEGIN IMMEDIATE``, every state-changing request)
+        excludes other writers, so a read-only session notes nothing."""
+        bind = self.session.get_bind()
+        if bind.dialect.name == "sqlite" and not bind.get_execution_options().get("writes"):
+            return
+        self.transaction_notes().setdefault(_LOCKS, set()).add(_key(row))
 
     def lock_of(self, row: Any) -> object | None:
         """The current transaction when it holds ``row``'s lock (taken by :meth:`lock` or noted by
         :meth:`held`), else None: a mark that tells "read under this very lock" from a lock taken
         in an earlier transaction."""
-        if _key(row) not in self.session.info.get(_LOCKS, ()):
+        if _key(row) not in self.transaction_notes().get(_LOCKS, ()):
             return None
         return self.session.get_transaction()
+
+    def transaction_notes(self) -> dict[Any, Any]:
+        """What the current transaction noted of what it read under a lock: forgotten when it ends
+        (committed or rolled back; not with a savepoint's end)."""
+        notes: dict[Any, Any] = self.session.info.setdefault(_NOTES, {})
+        return notes
 
     @contextmanager
     def writing(self) -> Iterator[Session]:

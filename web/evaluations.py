@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Select, bindparam, delete, insert, select, update
 
 import engine
 from engine.evaluate import Progress
@@ -39,6 +39,7 @@ ABSENT: Any = object()
 _ZERO = Progress()
 _CHUNK = 500
 COUNTS = ("questions", "answered", "required", "required_answered", "errors")
+_STORED_VERSION = "stored evaluation version"
 
 
 class ByKey(Mapping[str, Any]):
@@ -147,10 +148,25 @@ def _scoped_totals(response_id: int, scopes: tuple[str, ...]) -> list[Table]:
 def load(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any]) -> engine.Evaluation | None:
     """The stored evaluation of ``response`` over ``answers`` (its stored answers), read when asked;
     None when none is stored for its current version."""
-    version = db.session.scalar(select(EvaluationState.version_id).where(EvaluationState.response_id == response.id))
+    version = db.transaction_notes().get((_STORED_VERSION, response.id), ABSENT)
+    if version is ABSENT:
+        version = db.session.scalar(stored_version(response.id))
     if version != response.version_id:
         return None
     return restored(q, answers, _items(response.id), *_scoped_totals(response.id, ("group", "provision", "article")))
+
+
+def stored_version(response_id: Any) -> Select[int]:
+    """The questionnaire version ``response_id``'s evaluation is stored for (no row: none is): a
+    query, or a correlated subquery with ``Response.id``."""
+    return select(EvaluationState.version_id).where(EvaluationState.response_id == response_id)
+
+
+def note_stored_version(response: Response, version: int | None) -> None:
+    """``version`` (:func:`stored_version`) was read with ``response`` under its lock in this
+    transaction (``access.response(lock=True)``): :func:`load` need not read it again."""
+    if db.lock_of(response) is not None:
+        db.transaction_notes()[(_STORED_VERSION, response.id)] = version
 
 
 def is_stored(evaluation: engine.Evaluation) -> bool:
@@ -251,6 +267,7 @@ def build(response: Response, evaluation: engine.Evaluation) -> None:
         session.execute(delete(model).where(model.response_id == response.id))
     session.execute(insert(EvaluationState), [{"response_id": response.id, "version_id": response.version_id,
                                                "updated_at": utcnow()}])
+    db.transaction_notes().pop((_STORED_VERSION, response.id), None)
     items = [{"response_id": response.id, "item_id": key, "visible": value} for key, value in visible.items()]
     from .fill.pages import pages  # web.fill imports this module
 
