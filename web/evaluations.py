@@ -40,6 +40,7 @@ _ZERO = Progress()
 _CHUNK = 500
 COUNTS = ("questions", "answered", "required", "required_answered", "errors")
 _STORED_VERSION = "stored evaluation version"
+_PAGE_TABLE = "stored page totals"
 
 
 class ByKey(Mapping[str, Any]):
@@ -78,6 +79,10 @@ class Table(ByKey):
         """What a query of another table read for this one too: ``found`` among ``keys``."""
         for key in keys:
             self._known.setdefault(key, found.get(key, ABSENT))
+
+    def wrote(self, values: Mapping[str, Any]) -> None:
+        """``values`` were written to the stored table: read from here on as written."""
+        self._known.update(values)
 
     def get(self, key: str, default: Any = None) -> Any:
         if key not in self._known and not self._complete:
@@ -220,10 +225,15 @@ def store(response: Response, before: engine.Evaluation, after: engine.Evaluatio
 
     pages = _page_changes(before.questionnaire, changes)
     if pages:
-        stored = _totals(response.id, "page")
-        stored.prefetch(pages)
-        db.session.execute(update(EvaluationTotal), [_total(response.id, "page", key, stored.get(key, _ZERO) + delta)
-                                                     for key, delta in pages.items()])
+        stored = page_table(response)
+        if db.lock_of(response) is not None:
+            list(stored)  # every page: the figure refreshed next reads them all, from this table
+        else:
+            stored.prefetch(pages)
+        written = {key: stored.get(key, _ZERO) + delta for key, delta in pages.items()}
+        db.session.execute(update(EvaluationTotal), [_total(response.id, "page", key, value)
+                                                     for key, value in written.items()])
+        stored.wrote({key: value for key, value in written.items() if key in stored})  # rows that exist
 
 
 def page_totals(evaluation: engine.Evaluation, page: Page) -> Progress:
@@ -255,8 +265,16 @@ def _page_changes(q: engine.Questionnaire, changes: StoredChanges) -> dict[str, 
 
 
 def page_table(response: Response) -> Table:
-    """The stored totals of every page of ``response`` (:func:`page_totals`), read in one query."""
-    return _totals(response.id, "page")
+    """The stored totals of every page of ``response`` (:func:`page_totals`), read in one query.
+    Under the response's lock, one table for the transaction, which :func:`store` keeps up to date
+    (a save reads the pages' totals once, to change some and count the figure)."""
+    if db.lock_of(response) is None:
+        return _totals(response.id, "page")
+    notes = db.transaction_notes()
+    found: Table | None = notes.get((_PAGE_TABLE, response.id))
+    if found is None:
+        found = notes[(_PAGE_TABLE, response.id)] = _totals(response.id, "page")
+    return found
 
 
 def build(response: Response, evaluation: engine.Evaluation) -> None:
@@ -268,6 +286,7 @@ def build(response: Response, evaluation: engine.Evaluation) -> None:
     session.execute(insert(EvaluationState), [{"response_id": response.id, "version_id": response.version_id,
                                                "updated_at": utcnow()}])
     db.transaction_notes().pop((_STORED_VERSION, response.id), None)
+    db.transaction_notes().pop((_PAGE_TABLE, response.id), None)
     items = [{"response_id": response.id, "item_id": key, "visible": value} for key, value in visible.items()]
     from .fill.pages import pages  # web.fill imports this module
 
