@@ -57,7 +57,9 @@ def restored(q: Questionnaire, answers: Mapping[str, Any], visible: Mapping[str,
     """The evaluation of ``answers`` whose visibility and totals were stored (see the module)."""
     plan = _Plan.of(q)
     items = q.index.items
-    answerable = [question.id for question in plan.answerable]
+
+    def answerable() -> list[str]:  # only for callers that list everything: not built for a save or a page
+        return [question.id for question in plan.answerable]
 
     def question(key: str) -> Question | None:
         item = items.get(key)
@@ -70,7 +72,7 @@ def restored(q: Questionnaire, answers: Mapping[str, Any], visible: Mapping[str,
     def value(key: str) -> Any:
         return answers[key] if visible.get(key, False) and question(key) and answered(key) else _ABSENT
 
-    values: _Derived[Any] = _Derived(value, lambda: answerable)
+    values: _Derived[Any] = _Derived(value, answerable)
 
     def required(key: str) -> Any:
         found = question(key)
@@ -79,7 +81,7 @@ def restored(q: Questionnaire, answers: Mapping[str, Any], visible: Mapping[str,
         rule = found.required
         return rule if isinstance(rule, bool) else bool(rule.fn(values, None))
 
-    required_now: _Derived[bool] = _Derived(required, lambda: answerable)
+    required_now: _Derived[bool] = _Derived(required, answerable)
 
     def problems_of(key: str) -> Any:
         found = question(key)
@@ -87,7 +89,7 @@ def restored(q: Questionnaire, answers: Mapping[str, Any], visible: Mapping[str,
             return _ABSENT
         return _validate(found, answers[key], values) or _ABSENT
 
-    problems: _Derived[tuple[Problem, ...]] = _Derived(problems_of, lambda: answerable)
+    problems: _Derived[tuple[Problem, ...]] = _Derived(problems_of, answerable)
 
     def missing(key: str) -> Any:
         return True if required_now.get(key) and not answered(key) else _ABSENT
@@ -105,9 +107,9 @@ def restored(q: Questionnaire, answers: Mapping[str, Any], visible: Mapping[str,
 
     evaluation = Evaluation(q, answers)
     evaluation.visible, evaluation.values, evaluation.required = visible, values, required_now
-    evaluation.problems, evaluation._contrib = problems, _Derived(contrib, lambda: answerable)
-    evaluation.missing = KeySet(_Derived(missing, lambda: answerable))
-    evaluation.not_applicable = KeySet(_Derived(hidden, lambda: answerable))
+    evaluation.problems, evaluation._contrib = problems, _Derived(contrib, answerable)
+    evaluation.missing = KeySet(_Derived(missing, answerable))
+    evaluation.not_applicable = KeySet(_Derived(hidden, answerable))
     evaluation.groups, evaluation.provisions, evaluation.articles = groups, provisions, articles
     return evaluation
 

@@ -18,6 +18,10 @@ Every save holds the response's lock for the rest of its transaction (``hold``) 
 status under it: a save that began before a submission (or any other status change) and would
 commit after it is refused with :class:`ResponseClosed`, and stores nothing. Status changes take the
 same lock (``web.workflow``), so a submission's snapshot always holds exactly the live answers.
+The fill pages' saves (page save, autosave) read the response under its lock in the first place
+(``access.response(lock=True)``): the status, the answers and the stored evaluation they read are
+read once, under the lock, and the save reads nothing again; any other caller's save reads again,
+under the lock, what it needs.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any
 from flask import g
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 import engine
 from engine.types import Problem
@@ -60,9 +65,11 @@ class ResponseClosed(Exception):
 
 def hold(response: Response) -> None:
     """Serialise with every other write to ``response``: take its lock, re-read its status and
-    version, and refuse if it no longer takes answers or moved to another version."""
+    version, and refuse if it no longer takes answers or moved to another version. A response read
+    under its lock in this transaction (``db.lock_of``) is not read again: what was read is current."""
     seen_version = response.version_id
-    db.lock(response, "status", "version_id", "revision")
+    if db.lock_of(response) is None:  # else read under the lock already (``access.response(lock=True)``)
+        db.lock(response, "status", "version_id", "revision")
     if response.status not in EDITABLE_STATUSES or response.version_id != seen_version:
         raise ResponseClosed(response.status, moved=response.version_id != seen_version)
 
@@ -125,8 +132,9 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
     hold(response)
     result = Result()
     changes = list(changes)
-    state = loaded(response, q).fresh()  # read again under the lock: only what this save needs
-    state.rows.load(change.question_id for change in changes)
+    state = loaded(response, q)
+    if state.lock is None or state.lock is not db.lock_of(response):
+        state.fresh()  # read again under the lock: only what this save needs
     rows = state.rows
     current = state.answers
     parsed: dict[str, tuple[Change, Any]] = {}
@@ -149,7 +157,7 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
             continue
         parsed[change.question_id] = (change, value)
     before = state.evaluation
-    evaluations.before_update(before, rows, parsed, read)
+    evaluations.before_update(before, rows, parsed, {*read, *parsed})  # the changed rows with what they reach
     proposed = Overlay(current, {qid: value for qid, (_change, value) in parsed.items()})
     evaluation = before.update(proposed, parsed)
     keys = _saved_keys(response.id, [change.save_key for change, _value in parsed.values() if change.save_key])
@@ -255,7 +263,11 @@ def _apply(response: Response, rows: Rows, qid: str, change: Change, json_value:
             session.refresh(row)
             _conflict(response, qid, change, json_value, row, user, result)
             return
-        session.refresh(row)
+        # the row now holds what was written, at the version after the one the update required:
+        # noted on the loaded row without reading it back
+        for name, written in (("value", json_value), ("version", change.base_version + 1), ("language", lang),
+                              ("updated_at", now), ("updated_by_id", user.id), ("carried_from", None)):
+            set_committed_value(row, name, written)
     session.add(AnswerRevision(response_id=response.id, question_id=qid, version=row.version, old_value=old_value,
                                new_value=json_value, language=lang, user_id=user.id, created_at=now, source=source,
                                save_key=change.save_key, request_id=g.get("request_id")))

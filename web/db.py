@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -71,6 +71,21 @@ def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
     def on_begin(connection: Any) -> None:
         mode = "IMMEDIATE" if connection.get_execution_options().get("writes") else "DEFERRED"
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+_NOTES = "transaction_notes"
+_LOCKS = "locked_rows"
+
+
+def _key(row: Any) -> tuple[type, Any]:
+    return type(row), inspect(row).identity
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _locks_released(session: Session, transaction: Any) -> None:
+    """A transaction's row locks end with it (not with a savepoint's)."""
+    if transaction.parent is None:
+        session.info.pop(_NOTES, None)
 
 
 class _Bound:
@@ -126,6 +141,31 @@ class Database:
         """
         self.session.flush()
         self.session.refresh(row, attribute_names=list(attributes), with_for_update=True)
+        self.held(row)
+
+    def held(self, row: Any) -> None:
+        """Note that ``row`` was read under its lock in the current transaction (:meth:`lock`, or a
+        query ``with_for_update``): :meth:`lock_of` says so until the transaction ends. SQLite locks
+        no row: only a write transaction (``BEGIN IMMEDIATE``, every state-changing request)
+        excludes other writers, so a read-only session notes nothing."""
+        bind = self.session.get_bind()
+        if bind.dialect.name == "sqlite" and not bind.get_execution_options().get("writes"):
+            return
+        self.transaction_notes().setdefault(_LOCKS, set()).add(_key(row))
+
+    def lock_of(self, row: Any) -> object | None:
+        """The current transaction when it holds ``row``'s lock (taken by :meth:`lock` or noted by
+        :meth:`held`), else None: a mark that tells "read under this very lock" from a lock taken
+        in an earlier transaction."""
+        if _key(row) not in self.transaction_notes().get(_LOCKS, ()):
+            return None
+        return self.session.get_transaction()
+
+    def transaction_notes(self) -> dict[Any, Any]:
+        """What the current transaction noted of what it read under a lock: forgotten when it ends
+        (committed or rolled back; not with a savepoint's end)."""
+        notes: dict[Any, Any] = self.session.info.setdefault(_NOTES, {})
+        return notes
 
     @contextmanager
     def writing(self) -> Iterator[Session]:

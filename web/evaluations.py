@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Select, bindparam, delete, insert, select, update
 
 import engine
 from engine.evaluate import Progress
@@ -39,6 +39,8 @@ ABSENT: Any = object()
 _ZERO = Progress()
 _CHUNK = 500
 COUNTS = ("questions", "answered", "required", "required_answered", "errors")
+_STORED_VERSION = "stored evaluation version"
+_PAGE_TABLE = "stored page totals"
 
 
 class ByKey(Mapping[str, Any]):
@@ -73,6 +75,15 @@ class Table(ByKey):
             for key in chunk:
                 self._known[key] = found.get(key, ABSENT)
 
+    def learn(self, keys: Iterable[str], found: Mapping[str, Any]) -> None:
+        """What a query of another table read for this one too: ``found`` among ``keys``."""
+        for key in keys:
+            self._known.setdefault(key, found.get(key, ABSENT))
+
+    def wrote(self, values: Mapping[str, Any]) -> None:
+        """``values`` were written to the stored table: read from here on as written."""
+        self._known.update(values)
+
     def get(self, key: str, default: Any = None) -> Any:
         if key not in self._known and not self._complete:
             self.prefetch([key])
@@ -89,34 +100,78 @@ class Table(ByKey):
         return sum(1 for _ in self)
 
 
+_ALL_ITEMS = select(EvaluationItem.item_id, EvaluationItem.visible).where(
+    EvaluationItem.response_id == bindparam("response_id"))
+#: Some keys: one statement whatever their number (each key is not coerced on its own).
+_SOME_ITEMS = _ALL_ITEMS.where(EvaluationItem.item_id.in_(bindparam("keys", expanding=True)))
+_TOTALS = select(EvaluationTotal.scope, EvaluationTotal.key, *[getattr(EvaluationTotal, name) for name in COUNTS]
+                 ).where(EvaluationTotal.response_id == bindparam("response_id"),
+                         EvaluationTotal.scope.in_(bindparam("scopes", expanding=True)))
+_SOME_TOTALS = _TOTALS.where(EvaluationTotal.key.in_(bindparam("keys", expanding=True)))
+
+
 def _items(response_id: int) -> Table:
     def load(keys: list[str] | None) -> dict[str, Any]:
-        query = select(EvaluationItem.item_id, EvaluationItem.visible).where(EvaluationItem.response_id == response_id)
-        if keys is not None:
-            query = query.where(EvaluationItem.item_id.in_(keys))
-        return {item_id: bool(visible) for item_id, visible in db.session.execute(query)}
+        query, params = (_ALL_ITEMS, {}) if keys is None else (_SOME_ITEMS, {"keys": keys})
+        return {item_id: bool(visible) for item_id, visible in
+                db.session.execute(query, {"response_id": response_id, **params})}
     return Table(load)
 
 
 def _totals(response_id: int, scope: str) -> Table:
-    def load(keys: list[str] | None) -> dict[str, Any]:
-        columns = [getattr(EvaluationTotal, name) for name in COUNTS]
-        query = select(EvaluationTotal.key, *columns).where(EvaluationTotal.response_id == response_id,
-                                                            EvaluationTotal.scope == scope)
-        if keys is not None:
-            query = query.where(EvaluationTotal.key.in_(keys))
-        return {row[0]: Progress(*row[1:]) for row in db.session.execute(query)}
-    return Table(load)
+    return _scoped_totals(response_id, (scope,))[0]
+
+
+def _scoped_totals(response_id: int, scopes: tuple[str, ...]) -> list[Table]:
+    """The stored totals of ``scopes``, one table each, read together: the keys one table is asked
+    for are read for every scope in the same query (an update asks the same keys of each); the
+    whole of a table is read alone."""
+    tables: dict[str, Table] = {}
+
+    def loader(scope: str) -> Callable[[list[str] | None], dict[str, Any]]:
+        def load(keys: list[str] | None) -> dict[str, Any]:
+            read = scopes if keys is not None else (scope,)
+            params: dict[str, Any] = {"response_id": response_id, "scopes": list(read)}
+            query = _TOTALS if keys is None else _SOME_TOTALS
+            if keys is not None:
+                params["keys"] = keys
+            found: dict[str, dict[str, Any]] = {name: {} for name in read}
+            for row in db.session.execute(query, params):
+                found[row[0]][row[1]] = Progress(*row[2:])
+            if keys is not None:
+                for other in read:
+                    if other != scope:
+                        tables[other].learn(keys, found[other])
+            return found[scope]
+        return load
+
+    for scope in scopes:
+        tables[scope] = Table(loader(scope))
+    return [tables[scope] for scope in scopes]
 
 
 def load(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any]) -> engine.Evaluation | None:
     """The stored evaluation of ``response`` over ``answers`` (its stored answers), read when asked;
     None when none is stored for its current version."""
-    version = db.session.scalar(select(EvaluationState.version_id).where(EvaluationState.response_id == response.id))
+    version = db.transaction_notes().get((_STORED_VERSION, response.id), ABSENT)
+    if version is ABSENT:
+        version = db.session.scalar(stored_version(response.id))
     if version != response.version_id:
         return None
-    return restored(q, answers, _items(response.id), _totals(response.id, "group"),
-                    _totals(response.id, "provision"), _totals(response.id, "article"))
+    return restored(q, answers, _items(response.id), *_scoped_totals(response.id, ("group", "provision", "article")))
+
+
+def stored_version(response_id: Any) -> Select[int]:
+    """The questionnaire version ``response_id``'s evaluation is stored for (no row: none is): a
+    query, or a correlated subquery with ``Response.id``."""
+    return select(EvaluationState.version_id).where(EvaluationState.response_id == response_id)
+
+
+def note_stored_version(response: Response, version: int | None) -> None:
+    """``version`` (:func:`stored_version`) was read with ``response`` under its lock in this
+    transaction (``access.response(lock=True)``): :func:`load` need not read it again."""
+    if db.lock_of(response) is not None:
+        db.transaction_notes()[(_STORED_VERSION, response.id)] = version
 
 
 def is_stored(evaluation: engine.Evaluation) -> bool:
@@ -170,10 +225,15 @@ def store(response: Response, before: engine.Evaluation, after: engine.Evaluatio
 
     pages = _page_changes(before.questionnaire, changes)
     if pages:
-        stored = _totals(response.id, "page")
-        stored.prefetch(pages)
-        db.session.execute(update(EvaluationTotal), [_total(response.id, "page", key, stored.get(key, _ZERO) + delta)
-                                                     for key, delta in pages.items()])
+        stored = page_table(response)
+        if db.lock_of(response) is not None:
+            list(stored)  # every page: the figure refreshed next reads them all, from this table
+        else:
+            stored.prefetch(pages)
+        written = {key: stored.get(key, _ZERO) + delta for key, delta in pages.items()}
+        db.session.execute(update(EvaluationTotal), [_total(response.id, "page", key, value)
+                                                     for key, value in written.items()])
+        stored.wrote({key: value for key, value in written.items() if key in stored})  # rows that exist
 
 
 def page_totals(evaluation: engine.Evaluation, page: Page) -> Progress:
@@ -205,8 +265,16 @@ def _page_changes(q: engine.Questionnaire, changes: StoredChanges) -> dict[str, 
 
 
 def page_table(response: Response) -> Table:
-    """The stored totals of every page of ``response`` (:func:`page_totals`), read in one query."""
-    return _totals(response.id, "page")
+    """The stored totals of every page of ``response`` (:func:`page_totals`), read in one query.
+    Under the response's lock, one table for the transaction, which :func:`store` keeps up to date
+    (a save reads the pages' totals once, to change some and count the figure)."""
+    if db.lock_of(response) is None:
+        return _totals(response.id, "page")
+    notes = db.transaction_notes()
+    found: Table | None = notes.get((_PAGE_TABLE, response.id))
+    if found is None:
+        found = notes[(_PAGE_TABLE, response.id)] = _totals(response.id, "page")
+    return found
 
 
 def build(response: Response, evaluation: engine.Evaluation) -> None:
@@ -217,6 +285,8 @@ def build(response: Response, evaluation: engine.Evaluation) -> None:
         session.execute(delete(model).where(model.response_id == response.id))
     session.execute(insert(EvaluationState), [{"response_id": response.id, "version_id": response.version_id,
                                                "updated_at": utcnow()}])
+    db.transaction_notes().pop((_STORED_VERSION, response.id), None)
+    db.transaction_notes().pop((_PAGE_TABLE, response.id), None)
     items = [{"response_id": response.id, "item_id": key, "visible": value} for key, value in visible.items()]
     from .fill.pages import pages  # web.fill imports this module
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 import engine
@@ -26,6 +26,12 @@ from . import evaluations
 from .db import db
 from .evaluations import ABSENT
 from .models import Answer, Response
+
+#: Some answer rows of a response: one statement, whatever the number of ids (each id is not
+#: coerced on its own, and the statement is compiled once).
+_SOME_ROWS = (select(Answer).where(Answer.response_id == bindparam("response_id"),
+                                   Answer.question_id.in_(bindparam("ids", expanding=True)))
+              .execution_options(populate_existing=True))
 
 
 class Rows(Mapping[str, Answer]):
@@ -40,9 +46,8 @@ class Rows(Mapping[str, Answer]):
         wanted = sorted({qid for qid in ids if qid not in self.known}) if not self.complete else []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            found = {row.question_id: row for row in db.session.scalars(select(Answer).where(
-                Answer.response_id == self.response_id, Answer.question_id.in_(chunk))
-                .execution_options(populate_existing=True))}
+            found = {row.question_id: row for row in db.session.scalars(_SOME_ROWS, {
+                "response_id": self.response_id, "ids": chunk})}
             for qid in chunk:
                 self.known[qid] = found.get(qid)
 
@@ -117,6 +122,9 @@ class Loaded:
         self._evaluation: engine.Evaluation | None = None
         self._full = False  # the evaluation is a full one over every answer
         self._carried: dict[str, str] | None = None
+        #: The transaction whose lock on the response was held when this was made (``db.lock_of``):
+        #: what is read here is read under that lock, and a save in it need not read it again.
+        self.lock = db.lock_of(response)
 
     def prefetch(self, ids: Iterable[str]) -> None:
         """Read the rows and the stored visibility of ``ids`` in one query each (a page's questions

@@ -54,8 +54,8 @@ def load_user(token: str) -> User | None:
     user_id, _sep, version = token.partition(".")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.auth_version != int(version) or not sessions.is_open(user):
+    user, login = sessions.user_with_session(int(user_id))  # one query: the user and the server session
+    if user is None or not user.active or user.auth_version != int(version) or not sessions.is_open(user, login):
         return None
     return user
 

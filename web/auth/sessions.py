@@ -14,7 +14,8 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, request, session
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import joinedload
 
 from ..db import WRITE_METHODS, db
 from ..models import LoginSession, User
@@ -53,12 +54,27 @@ def end_all(user: User, reason: str) -> None:
         .values(ended_at=utcnow(), ended_reason=reason))
 
 
-def is_open(user: User) -> bool:
-    """Is the request's session an open server session of ``user``? Notes its use."""
+def user_with_session(user_id: int) -> tuple[User | None, LoginSession | None]:
+    """The user ``user_id`` (with their State and assignments) and the request's server session,
+    read in one query (every request reads both): the session is None when the token is unknown
+    or another account's; without a token, nothing is read (no one is logged in). Check the
+    session with :func:`is_open`."""
     token = session.get(KEY)
     if not isinstance(token, str) or not token:
-        return False
-    row = db.session.scalars(select(LoginSession).where(LoginSession.token_hash == _digest(token))).first()
+        return None, None
+    digest = _digest(token)
+    found = db.session.execute(
+        select(User, LoginSession).outerjoin(LoginSession, and_(
+            LoginSession.user_id == User.id, LoginSession.token_hash == digest))
+        .where(User.id == user_id).options(joinedload(User.assignments))).unique().first()
+    if found is None:
+        return None, None
+    return found[0], found[1]
+
+
+def is_open(user: User, row: LoginSession | None) -> bool:
+    """Is ``row`` (the request's session as :func:`user_with_session` read it) an open server
+    session of ``user``? Notes its use."""
     now = utcnow()
     config = current_app.config
     if (row is None or row.user_id != user.id or row.ended_at is not None

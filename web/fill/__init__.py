@@ -47,8 +47,9 @@ class Context:
     """Everything a page of a response needs, loaded once per request (``web.loaded``): a page reads
     its own answers and stored evaluation (``show``), the table of contents every answer (``whole``)."""
 
-    def __init__(self, response_id: int, whole: bool = False):
-        self.response: Response = access.response(current_user, response_id)
+    def __init__(self, response_id: int, whole: bool = False, lock: bool = False):
+        # lock: a save takes the response's lock first, so what the page reads is read once, under it
+        self.response: Response = access.response(current_user, response_id, lock=lock)
         self.q = catalog.questionnaire(self.response.version)
         self.scope = cycles.scope_of(self.response)  # a review cycle's chapters: other pages are not shown
         self.pages = self.scope.pages(self.q) if self.scope is not None else pages(self.q)
@@ -77,6 +78,14 @@ class Context:
         """Read at once what ``page`` shows: its answers, and the visibility and answers its
         conditions read."""
         self.loaded.prefetch(self.shown(page))
+        return page
+
+    def show_to_save(self, page: Page) -> Page:
+        """Read at once what ``page`` shows and what saving its questions may read (``web.answers.save``:
+        the answers, visibility and totals an update after them reaches)."""
+        from .. import evaluations
+
+        evaluations.before_update(self.evaluation, self.loaded.rows, page.question_ids, self.shown(page))
         return page
 
     def shown(self, page: Page) -> set[str]:
@@ -263,8 +272,8 @@ def _requested_rows(page: Page) -> dict[str, int]:
 @login_required
 @retry_safe(lambda: bool(request.form.get("_k")))  # the page key makes a repeat count once
 def save_page(response_id: int, page_id: str) -> str | WerkzeugResponse | tuple[str, int]:
-    ctx = Context(response_id)
-    current = ctx.show(ctx.page(page_id))
+    ctx = Context(response_id, lock=True)
+    current = ctx.show_to_save(ctx.page(page_id))
     ctx.require_edit()
     counts = forms.posted_row_counts(current, request.form)
     form, entries = forms.build(ctx.q, current, ctx.stored_json(current), ctx.versions(current), ctx.editable,
@@ -361,7 +370,7 @@ def after_expired_token() -> str:
 @login_required
 @retry_safe(lambda: _every_change_has_a_key())  # each change's key makes a repeat count once
 def autosave(response_id: int) -> tuple[WerkzeugResponse, int] | WerkzeugResponse:
-    ctx = Context(response_id)
+    ctx = Context(response_id, lock=True)
     if not ctx.can_edit and not access.answers_for(current_user, ctx.response):
         return jsonify(error=_("You cannot change these answers."), code=403), 403
     ctx.require_edit()
