@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -132,6 +133,18 @@ def _chapter(chapters: list[tuple[str, str]]) -> str | None:
     abort(400)
 
 
+@dataclass(frozen=True)
+class ComplianceLine:
+    """A line of the compliance table as drawn: every text ready, so that the template only places
+    them (a chapter has up to ~80 provisions, each with the States behind five counts)."""
+
+    provision: str
+    label: str  # "Article 5 (1)"
+    level: str  # the level of obligation, in the reader's language
+    counts: list[int]  # per series
+    named: list[tuple[str, str]]  # (series label, the States named in it) for the series naming any
+
+
 @bp.get("/compliance")
 @login_required
 def compliance() -> str:
@@ -140,16 +153,19 @@ def compliance() -> str:
     chapter = _chapter(chapters)
     rows = data.compliance(chapter) if q is not None else []
     series = _series(q)
-    svg = chart.stacked([(_("Article %(number)s", number=provision_number(r.provision)),
-                          [r.count(s.key) for s in series]) for r in rows], series,
-                        _("Compliance by provision: number of States per answer. The table below gives the same "
-                          "figures."), "compliance", rtl=is_rtl()) if rows and data.data else None
     levels = {}
     if q is not None and q.framework is not None:
         levels = {level.code: q.text(level.label, current_language()).text for level in q.framework.levels}
-    return render_template("analysis/compliance.html", rows=rows, svg=svg, version=version, versions=versions,
+    article = _("Article %(number)s")  # translated once, filled per provision (as gettext fills it)
+    lines = [ComplianceLine(r.provision, article % {"number": provision_number(r.provision)},
+                            levels.get(r.level, r.level), [r.count(s.key) for s in series],
+                            [(s.label, r.names(s.key)) for s in series if r.states[s.key]]) for r in rows]
+    svg = chart.stacked([(line.label, line.counts) for line in lines], series,
+                        _("Compliance by provision: number of States per answer. The table below gives the same "
+                          "figures."), "compliance", rtl=is_rtl()) if rows and data.data else None
+    return render_template("analysis/compliance.html", rows=lines, svg=svg, version=version, versions=versions,
                            states=len(data.data), chapters=chapters, chapter=chapter or "all", series=series,
-                           levels=levels, provision_number=provision_number, public=not current_user.is_secretariat)
+                           public=not current_user.is_secretariat)
 
 
 def _series(q: engine.Questionnaire | None) -> list[chart.Series]:
