@@ -114,9 +114,13 @@ def _named(codes: str, names: dict[str, str], order: dict[str, int] | None = Non
     """The States of ``codes`` with their names, in name order (``order``: each code's rank in the
     name order of every State, to sort without comparing names again)."""
     found = codes.split()
-    if order is not None and all(code in order for code in found):
-        found.sort(key=order.__getitem__)
-        return [(code, names[code]) for code in found]
+    if order is not None:
+        try:
+            found.sort(key=order.__getitem__)
+        except KeyError:  # a code without a name (not among the States counted): sorted by the code
+            pass
+        else:
+            return [(code, names[code]) for code in found]
     return sorted(((code, names.get(code, code)) for code in found), key=lambda s: s[1].casefold())
 
 
@@ -188,12 +192,14 @@ class Figures:
             out.sort(key=lambda r: r.label.casefold())
         return out
 
-    def compliance(self, chapter: str | None) -> list[figures.ComplianceRow]:
+    def compliance(self, chapter: str | None, named: bool = True) -> list[figures.ComplianceRow]:
+        """The rows of ``chapter`` (None: every chapter); without the States named in each count
+        unless ``named``."""
         out = []
         for provision, article, chapter_id, level, buckets, counts in self.stored["compliance"]:
             if chapter and chapter_id != chapter:
                 continue
-            states = {bucket: _named(codes, self.names, self.order) for bucket, codes in buckets.items()}
+            states = {bucket: _named(codes, self.names, self.order) if named else [] for bucket, codes in buckets.items()}
             out.append(figures.ComplianceRow(provision, article, chapter_id, level, states, dict(counts)))
         return out
 
