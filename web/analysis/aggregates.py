@@ -199,7 +199,8 @@ class Figures:
         for provision, article, chapter_id, level, buckets, counts in self.stored["compliance"]:
             if chapter and chapter_id != chapter:
                 continue
-            states = {bucket: _named(codes, self.names, self.order) if named else [] for bucket, codes in buckets.items()}
+            states = {bucket: _named(codes, self.names, self.order) if named else []
+                      for bucket, codes in buckets.items()}
             out.append(figures.ComplianceRow(provision, article, chapter_id, level, states, dict(counts)))
         return out
 

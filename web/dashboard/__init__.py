@@ -10,12 +10,13 @@ from flask_login import current_user
 from sqlalchemy import func
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from .. import access, catalog
+from .. import access, catalog, deadlines
 from ..access import login_required
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Response
 from ..models.states import REGIONAL_GROUPS
+from ..templating import request_formats
 from . import queue
 from .queue import STATUSES, Row
 
@@ -60,9 +61,18 @@ def secretariat() -> str:
     descending = request.args.get("dir") == "desc"
     all_rows = queue.rows(current_user, filters.questionnaire)
     shown = sorted((row for row in all_rows if filters.keeps(row)), key=SORTS[sort], reverse=descending)
+    page = queue.page_of(request.args.get("page"), len(shown))
+    if page is None:
+        abort(404)  # no such page (as Flask-SQLAlchemy's paginate answers)
+    rows = page.of(shown)  # sorted over every row, drawn a page at a time
+    found = deadlines.open_round(filters.questionnaire)
+    fmt = request_formats()
     return render_template(
         "dashboard/secretariat.html", versions=versions, version=versions[ids.index(filters.questionnaire)],
-        filters=filters, rows=shown, counts=queue.counts(all_rows, filters),
+        filters=filters, rows=rows, page=page, counts=queue.counts(all_rows, filters),
         awaiting=queue.awaiting(all_rows, filters), awaiting_by_questionnaire=queue.awaiting_counts(current_user),
         statuses=queue.STATUSES, groups=REGIONAL_GROUPS, sort=sort, descending=descending,
-        days_since=queue.days_since, providers_awaiting=providers_awaiting)
+        days_since=queue.days_since, providers_awaiting=providers_awaiting,
+        dues={row.state.code: deadlines.due(found, row.state.id) for row in rows} if found is not None else {},
+        # the page's own formats: the same texts as the globals, each read once per request
+        when=fmt.when, format_percent=fmt.percent, status_label=fmt.status_label, group_label=fmt.group_label)

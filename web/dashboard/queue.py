@@ -137,3 +137,45 @@ def awaiting(all_rows: list[Row], filters: Filters) -> list[Row]:
 def days_since(moment: datetime) -> int:
     """Whole days from ``moment`` to now (how long a submission has waited)."""
     return max(0, (utcnow() - moment).days)
+
+
+#: Rows of the States' table per page (sorting and counts are over every row; only drawing is paged).
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the States' table: ``number`` counts from 1."""
+
+    number: int
+    total: int  # rows over every page
+    per_page: int = PER_PAGE
+
+    @property
+    def count(self) -> int:
+        """How many pages (one, empty, when no row matches)."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first row over every row, from 1 (0 when there is none)."""
+        return min(self.total, (self.number - 1) * self.per_page + 1)
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.number * self.per_page)
+
+    def of(self, rows: list[Row]) -> list[Row]:
+        return rows[(self.number - 1) * self.per_page:self.number * self.per_page]
+
+
+def page_of(value: str | None, total: int, per_page: int = PER_PAGE) -> Page | None:
+    """The page asked for (the first when none is), or None when there is no such page: not a whole
+    number from 1, or past the last page (the view answers 404, as Flask-SQLAlchemy's ``paginate``
+    and Django's ``ListView`` do)."""
+    if value is None or value == "":
+        return Page(1, total, per_page)
+    if not value.isascii() or not value.isdigit() or len(value) > 6:
+        return None
+    found = Page(int(value), total, per_page)
+    return found if 1 <= found.number <= found.count else None
