@@ -192,15 +192,19 @@ class RequestFormats:
         return self._label("status", code, status_label)
 
     def group_label(self, code: str) -> str:
-        from .reference import group_label
-
-        return self._label("group", code, group_label)
+        return self._label("group", code, _group_label)
 
     def _label(self, kind: str, code: str, label: Callable[[str], str]) -> str:
         found = self._labels.get((kind, code))
         if found is None:
             found = self._labels[(kind, code)] = label(code)
         return found
+
+
+def _group_label(code: str) -> str:
+    from .reference import group_label
+
+    return group_label(code)
 
 
 def request_formats() -> RequestFormats:

@@ -22,13 +22,13 @@ from .queue import STATUSES, Row
 
 bp = Blueprint("dashboard", __name__)
 
-#: Sort keys of the secretariat's table, mapped to how rows sort (never to SQL).
-SORTS: dict[str, Callable[[Row], Any]] = {
-    "state": lambda row: row.state.name(current_language()).casefold(),
-    "group": lambda row: (REGIONAL_GROUPS.index(row.state.group), row.state.name(current_language()).casefold()),
-    "status": lambda row: (STATUSES.index(row.status), row.state.name(current_language()).casefold()),
-    "progress": lambda row: (row.percent, row.state.name(current_language()).casefold()),
-    "updated": lambda row: (row.updated is None, row.updated.timestamp() if row.updated else 0),
+#: Sort keys of the secretariat's table, mapped to how rows sort in a language (never to SQL).
+SORTS: dict[str, Callable[[Row, str], Any]] = {
+    "state": lambda row, lang: row.state.name(lang).casefold(),
+    "group": lambda row, lang: (REGIONAL_GROUPS.index(row.state.group), row.state.name(lang).casefold()),
+    "status": lambda row, lang: (STATUSES.index(row.status), row.state.name(lang).casefold()),
+    "progress": lambda row, lang: (row.percent, row.state.name(lang).casefold()),
+    "updated": lambda row, _lang: (row.updated is None, row.updated.timestamp() if row.updated else 0),
 }
 
 
@@ -60,7 +60,9 @@ def secretariat() -> str:
         abort(400)
     descending = request.args.get("dir") == "desc"
     all_rows = queue.rows(current_user, filters.questionnaire)
-    shown = sorted((row for row in all_rows if filters.keeps(row)), key=SORTS[sort], reverse=descending)
+    lang, sort_key = current_language(), SORTS[sort]
+    shown = sorted((row for row in all_rows if filters.keeps(row)), key=lambda row: sort_key(row, lang),
+                   reverse=descending)
     page = queue.page_of(request.args.get("page"), len(shown))
     if page is None:
         abort(404)  # no such page (as Flask-SQLAlchemy's paginate answers)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import defer, lazyload, load_only
 
 from .. import access
 from ..extensions import db
@@ -106,16 +106,23 @@ def default_questionnaire(questionnaires: list[str], responses: Counter[str]) ->
     return max(questionnaires, key=lambda qid: (responses.get(qid, 0), -questionnaires.index(qid)))
 
 
+#: What a row of the work queue reads of a response (and ``deadlines.is_done``): the rest is not loaded.
+ROW_COLUMNS = (Response.id, Response.state_id, Response.version_id, Response.status, Response.percent,
+               Response.problems, Response.updated_at, Response.submitted_at, Response.accepted_at,
+               Response.round_id)
+
+
 def rows(user: Any, questionnaire_id: str) -> list[Row]:
     """Every State the user may see, with its response to the questionnaire (the newest version's)."""
     found: dict[int, Response] = {}
     query = (access.responses(user).join(QuestionnaireVersion)
              .where(QuestionnaireVersion.questionnaire_id == questionnaire_id).order_by(Response.version_id)
-             .options(lazyload(Response.version), lazyload(Response.state)))  # not each version's YAML again
+             .options(lazyload(Response.version), lazyload(Response.state),  # not each version's YAML again
+                      load_only(*ROW_COLUMNS)))
     for response in db.session.scalars(query):
         if response.state_id is not None:  # States' responses (providers' have no row here)
             found[response.state_id] = response  # the newest version last: it wins
-    states = db.session.scalars(access.states(user).order_by(State.code))
+    states = db.session.scalars(access.states(user).order_by(State.code).options(defer(State.formal_names)))
     return [Row(state, found.get(state.id)) for state in states]
 
 

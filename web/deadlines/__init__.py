@@ -19,7 +19,7 @@ from datetime import date
 
 from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import defer, lazyload
 
 from ..db import db
 from ..models import ReportingRound, Response, State, StateDeadline
@@ -143,8 +143,11 @@ def overdue(day: date | None = None) -> list[Late]:
     """Every State past its due date in an open round and not done, the longest overdue first."""
     day = day or today()
     rows: list[Late] = []
-    states = list(db.session.scalars(select(State).order_by(State.code)))
-    for found in open_rounds():
+    rounds = [found for found in open_rounds() if found.due_on < day or found.extensions]
+    if not rounds:  # no round past its date (nor a State's own date, earlier or later): nobody is late
+        return rows
+    states = list(db.session.scalars(select(State).order_by(State.code).options(defer(State.formal_names))))
+    for found in rounds:
         latest = responses_of(found)
         for state in states:
             when = due(found, state.id)
