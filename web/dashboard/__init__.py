@@ -68,6 +68,7 @@ def secretariat() -> str:
         abort(404)  # no such page (as Flask-SQLAlchemy's paginate answers)
     rows = page.of(shown)  # sorted over every row, drawn a page at a time
     found = deadlines.open_round(filters.questionnaire)
+    late = deadlines.overdue()
     fmt = request_formats()
     return render_template(
         "dashboard/secretariat.html", versions=versions, version=versions[ids.index(filters.questionnaire)],
@@ -76,5 +77,28 @@ def secretariat() -> str:
         statuses=queue.STATUSES, groups=REGIONAL_GROUPS, sort=sort, descending=descending,
         days_since=queue.days_since, providers_awaiting=providers_awaiting,
         dues={row.state.code: deadlines.due(found, row.state.id) for row in rows} if found is not None else {},
+        late=late[:queue.PER_PAGE], late_total=len(late),
         # the page's own formats: the same texts as the globals, each read once per request
         when=fmt.when, format_percent=fmt.percent, status_label=fmt.status_label, group_label=fmt.group_label)
+
+
+def late_page(late: list[deadlines.Late], number: str | None) -> tuple[list[deadlines.Late], queue.Page]:
+    """A page of the States past their deadline (404 when there is no such page)."""
+    page = queue.page_of(number, len(late))
+    if page is None:
+        abort(404)
+    return page.of(late), page
+
+
+@bp.get("/overdue")
+@login_required
+def overdue() -> str:
+    """Every State past its deadline in an open round, the longest overdue first, 50 to a page (the
+    work queue lists the first 50)."""
+    if not current_user.is_secretariat:
+        abort(403)
+    late = deadlines.overdue()
+    shown, page = late_page(late, request.args.get("page"))
+    fmt = request_formats()
+    return render_template("dashboard/overdue.html", late=shown, total=len(late), page=page,
+                           when=fmt.when, format_percent=fmt.percent, status_label=fmt.status_label)

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import defer, lazyload, load_only
 
@@ -21,6 +21,8 @@ from ..extensions import db
 from ..models import QuestionnaireVersion, Response, State
 from ..models.base import utcnow
 from ..models.states import REGIONAL_GROUPS
+
+T = TypeVar("T")
 
 #: A State's standing, in the order of the work: not started, at work, to review, done.
 STATUSES = ("not_started", "draft", "returned", "submitted", "accepted")
@@ -172,7 +174,7 @@ class Page:
     def last(self) -> int:
         return min(self.total, self.number * self.per_page)
 
-    def of(self, rows: list[Row]) -> list[Row]:
+    def of(self, rows: list[T]) -> list[T]:
         return rows[(self.number - 1) * self.per_page:self.number * self.per_page]
 
 
