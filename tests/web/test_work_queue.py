@@ -214,3 +214,21 @@ def test_request_formats_write_what_the_template_helpers_write(app: Flask) -> No
                 assert fmt.group_label(code) == group_label(code), (lang, code)
             if lang != "en":
                 assert fmt.status_label("draft") != "Draft" and fmt.when(date(2027, 3, 31)) != "March 31, 2027"
+
+
+def test_the_work_queue_lists_the_ten_submissions_waiting_longest_and_links_to_every_one(app: Flask) -> None:
+    codes = ("KEN", "FRA", "BOL", "DEU", "NGA", "BRA", "CHL", "PER", "EGY", "IND", "JPN", "MEX")
+    for days, code in enumerate(codes):
+        set_status(start_response(code).id, "submitted", submitted_days_ago=30 - days)  # KEN waits longest
+    client = reviewer(app)
+    page = client.get("/").get_data(as_text=True)
+    assert "12 submissions awaiting review" in page
+    names = rows_of(part(page, "awaiting"))
+    assert len(names) == 10 and names[0] == "Kenya" and names[-1] == "India"  # Japan and Mexico: a link away
+    more = page[page.index('id="awaiting-more"'):]
+    assert "The 10 waiting longest are listed here, and 2 more." in more
+    link = re.search(r'href="([^"]+)">Every State whose submission awaits review', more)
+    assert link is not None
+    every = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    listed = rows_of(part(every, "progress"))
+    assert listed[:10] == names and listed[10:] == ["Japan", "Mexico"]  # waiting longest first, every one

@@ -29,6 +29,9 @@ SORTS: dict[str, Callable[[Row, str], Any]] = {
     "status": lambda row, lang: (STATUSES.index(row.status), row.state.name(lang).casefold()),
     "progress": lambda row, lang: (row.percent, row.state.name(lang).casefold()),
     "updated": lambda row, _lang: (row.updated is None, row.updated.timestamp() if row.updated else 0),
+    # (no column: what awaits review, the one waiting longest first, as the list above the table)
+    "submitted": lambda row, _lang: (row.submitted is None, row.submitted.timestamp() if row.submitted else 0,
+                                     row.state.code),
 }
 
 
@@ -77,7 +80,7 @@ def secretariat() -> str:
         statuses=queue.STATUSES, groups=REGIONAL_GROUPS, sort=sort, descending=descending,
         days_since=queue.days_since, providers_awaiting=providers_awaiting,
         dues={row.state.code: deadlines.due(found, row.state.id) for row in rows} if found is not None else {},
-        late=late[:queue.PER_PAGE], late_total=len(late),
+        listed=queue.LISTED, late=late[:queue.LISTED], late_total=len(late),
         # the page's own formats: the same texts as the globals, each read once per request
         when=fmt.when, format_percent=fmt.percent, status_label=fmt.status_label, group_label=fmt.group_label)
 
@@ -94,7 +97,7 @@ def late_page(late: list[deadlines.Late], number: str | None) -> tuple[list[dead
 @login_required
 def overdue() -> str:
     """Every State past its deadline in an open round, the longest overdue first, 50 to a page (the
-    work queue lists the first 50)."""
+    work queue lists the first ``queue.LISTED``)."""
     if not current_user.is_secretariat:
         abort(403)
     late = deadlines.overdue()

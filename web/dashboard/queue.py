@@ -150,6 +150,8 @@ def days_since(moment: datetime) -> int:
 
 #: Rows of the States' table per page (sorting and counts are over every row; only drawing is paged).
 PER_PAGE = 50
+#: Rows of the work queue's lists of what awaits review and who is late (the others a link away).
+LISTED = 10
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from datetime import date
 
 from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.orm import defer, lazyload
+from sqlalchemy.orm import defer, lazyload, load_only
 
 from ..db import db
 from ..models import ReportingRound, Response, State, StateDeadline
@@ -148,23 +148,31 @@ def overdue(day: date | None = None) -> list[Late]:
         return rows
     states = list(db.session.scalars(select(State).order_by(State.code).options(defer(State.formal_names))))
     for found in rounds:
-        latest = responses_of(found)
+        latest = responses_of(found, light=True)
+        own = {d.state_id: d.due_on for d in found.extensions}  # (as ``due`` reads them, once per round)
         for state in states:
-            when = due(found, state.id)
+            when = Due(found, state.id, own.get(state.id, found.due_on), state.id in own)
             if when.on < day and not is_done(latest.get(state.id)):
                 rows.append(Late(state, when, latest.get(state.id)))
     rows.sort(key=lambda late: (late.due.on, late.state.code))
     return rows
 
 
-def responses_of(found: ReportingRound) -> dict[int, Response]:
+def responses_of(found: ReportingRound, light: bool = False) -> dict[int, Response]:
     """Each State's response that answers the round: in a review cycle only responses of the cycle
     count (an earlier cycle's accepted response does not answer this one)."""
-    return latest_responses(found.questionnaire_id, found.id if found.version_id is not None else None)
+    return latest_responses(found.questionnaire_id, found.id if found.version_id is not None else None, light)
 
 
-def latest_responses(questionnaire_id: str, round_id: int | None = None) -> dict[int, Response]:
-    """Each State's newest response to any version of the questionnaire."""
+#: What a list of late States reads of a response (``light``): its link, status, progress and ``is_done``.
+LIGHT_COLUMNS = (Response.id, Response.state_id, Response.version_id, Response.status, Response.percent,
+                 Response.updated_at, Response.submitted_at, Response.accepted_at, Response.round_id,
+                 Response.created_at)
+
+
+def latest_responses(questionnaire_id: str, round_id: int | None = None, light: bool = False) -> dict[int, Response]:
+    """Each State's newest response to any version of the questionnaire (``light``: without their
+    State, which the caller has, and with the columns of ``LIGHT_COLUMNS`` only)."""
     from ..models import QuestionnaireVersion
 
     found: dict[int, Response] = {}
@@ -172,6 +180,8 @@ def latest_responses(questionnaire_id: str, round_id: int | None = None) -> dict
     if round_id is not None:
         query = query.where(Response.round_id == round_id)
     query = query.options(lazyload(Response.version))  # not each version's YAML again
+    if light:
+        query = query.options(lazyload(Response.state), load_only(*LIGHT_COLUMNS))
     for response in db.session.scalars(query.order_by(Response.created_at)):
         if response.state_id is not None:  # due dates are States'
             found[response.state_id] = response
