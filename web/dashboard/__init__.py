@@ -71,7 +71,7 @@ def secretariat() -> str:
         abort(404)  # no such page (as Flask-SQLAlchemy's paginate answers)
     rows = page.of(shown)  # sorted over every row, drawn a page at a time
     found = deadlines.open_round(filters.questionnaire)
-    late = deadlines.overdue()
+    late = deadlines.overdue(states=[row.state for row in all_rows])  # the States read already
     fmt = request_formats()
     return render_template(
         "dashboard/secretariat.html", versions=versions, version=versions[ids.index(filters.questionnaire)],
