@@ -232,3 +232,25 @@ def test_the_work_queue_lists_the_ten_submissions_waiting_longest_and_links_to_e
     every = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
     listed = rows_of(part(every, "progress"))
     assert listed[:10] == names and listed[10:] == ["Japan", "Mexico"]  # waiting longest first, every one
+
+
+def test_a_readers_dashboard_links_each_published_profile(app: Flask) -> None:
+    """The links of each State's profiles are built once and given each State's code: the same as url_for's."""
+    from flask import url_for
+
+    from web.extensions import db
+    from web.models import Response
+
+    for code in ("KEN", "FRA"):
+        response_id = start_response(code).id
+        with context():
+            found = db.session.get(Response, response_id)
+            found.status, found.published, found.consent = "accepted", True, "profile"
+            db.session.commit()
+    client = app.test_client()
+    login(client, add_user("reader"))
+    page = client.get("/?lang=fr").get_data(as_text=True)
+    with app.test_request_context("/"):
+        expected = [url_for("profiles.download", code=code, kind=kind, lang="fr").replace("&", "&amp;")
+                    for code in ("FRA", "KEN") for kind in ("summary", "full")]
+    assert re.findall(r'href="(/states/[^"]+)"', page) == expected

@@ -42,7 +42,15 @@ def index() -> str | WerkzeugResponse:
         return secretariat()
     if current_user.role in access.STATE_USERS:
         return redirect(url_for("states.view", code=current_user.state.code))
-    return render_template("dashboard/reader.html", states=db.session.scalars(access.states(current_user)).all())
+    lang = current_language()
+    # each State's links are these with its code (three letters, never escaped): built once, not 386 times
+    downloads = {kind: url_for("profiles.download", code=CODE_MARK, kind=kind, lang=lang)
+                 for kind in ("summary", "full")}
+    return render_template("dashboard/reader.html", states=db.session.scalars(access.states(current_user)).all(),
+                           downloads=downloads, code_mark=CODE_MARK)
+
+
+CODE_MARK = "__CODE__"
 
 
 def secretariat() -> str:
