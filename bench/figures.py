@@ -37,7 +37,10 @@ _spec.loader.exec_module(timing)
 
 PASSWORD = "benchmark password 2026"
 PAGES = ("/analysis/assistance?by=article", "/analysis/assistance?by=category", "/analysis/assistance?by=region",
-         "/analysis/compliance?chapter=all", "/analysis/compliance.csv?chapter=all", "/")
+         "/analysis/compliance",  # as it opens: the first chapter, with the States behind each count
+         "/analysis/compliance?chapter=III",  # the chapter with the most provisions
+         "/analysis/compliance?chapter=all",  # every chapter: the counts only
+         "/analysis/compliance.csv?chapter=all", "/", "/?status=all&page=2")
 
 
 def snapshot_answers(q: Any, rng: random.Random) -> dict[str, Any]:

@@ -143,3 +143,75 @@ def init_app(app: Flask) -> None:
         format_date=format_date, format_datetime=format_datetime, when=when, language_name=language_name,
         format_decimal=format_decimal, format_percent=format_percent,
     )
+
+
+from collections.abc import Callable  # noqa: E402 (kept with the code below that uses it)
+
+
+class RequestFormats:
+    """The formats of :func:`when`, ``format_percent``, :func:`status_label` and
+    ``group_label`` for a page that shows many values (a table of 193 States): the locale, time
+    zone and patterns are read once, each distinct value is formatted once, each label translated
+    once. The output is the same as theirs; get one with :func:`request_formats`."""
+
+    def __init__(self) -> None:
+        from flask_babel import get_locale, get_timezone
+
+        self.locale = get_locale()
+        self.tzinfo = get_timezone()
+        self.date_pattern, self.moment_pattern = _patterns(current_language())
+        self._moments: dict[tuple[dt.date | dt.datetime, bool], str] = {}
+        self._percents: dict[float, str] = {}
+        self._labels: dict[tuple[str, str], str] = {}
+
+    def when(self, value: dt.date | dt.datetime | None, time: bool = True, empty: str = "–") -> str:
+        if value is None:
+            return empty
+        found = self._moments.get((value, time))
+        if found is None:
+            from babel import dates
+            from flask_babel import to_user_timezone
+
+            if not isinstance(value, dt.datetime) or not time:
+                day = to_user_timezone(value) if isinstance(value, dt.datetime) else value  # as format_date rebases
+                found = dates.format_date(day, self.date_pattern, locale=self.locale)
+            else:
+                found = dates.format_datetime(value, self.moment_pattern, tzinfo=self.tzinfo, locale=self.locale)
+            self._moments[(value, time)] = found
+        return found
+
+    def percent(self, number: float) -> str:
+        found = self._percents.get(number)
+        if found is None:
+            from babel import numbers
+
+            found = self._percents[number] = numbers.format_percent(number, locale=self.locale)
+        return found
+
+    def status_label(self, code: str) -> str:
+        return self._label("status", code, status_label)
+
+    def group_label(self, code: str) -> str:
+        return self._label("group", code, _group_label)
+
+    def _label(self, kind: str, code: str, label: Callable[[str], str]) -> str:
+        found = self._labels.get((kind, code))
+        if found is None:
+            found = self._labels[(kind, code)] = label(code)
+        return found
+
+
+def _group_label(code: str) -> str:
+    from .reference import group_label
+
+    return group_label(code)
+
+
+def request_formats() -> RequestFormats:
+    """The request's :class:`RequestFormats` (one per request)."""
+    from flask import g
+
+    found: RequestFormats | None = g.get("_request_formats")
+    if found is None:
+        found = g._request_formats = RequestFormats()
+    return found

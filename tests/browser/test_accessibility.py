@@ -117,6 +117,10 @@ def test_secretariat_dashboard_and_review_pages_have_no_violation(live_server: A
         check(page, f"work queue ({lang})", report, every=True)
         page.goto(live_server("/?status=not_started&group=african"))
         check(page, f"work queue, filtered ({lang})", report, every=True)
+        expect(page.locator("nav.pagination a[aria-current='page']")).to_have_text("1")
+        page.locator("nav.pagination a[rel='next']").click()  # the second page of 50, filters kept
+        expect(page.locator("#progress-range")).to_contain_text("53")
+        check(page, f"work queue, filtered, page 2 ({lang})", report, every=True)
         for path in (f"/responses/{rid}", f"/responses/{rid}/pages/{PAGE}", f"/responses/{rid}/activity",
                      f"/responses/{rid}/history/{PAGE}.measures_summary", f"/responses/{rid}/comments",
                      f"/responses/{rid}/snapshots/1"):

@@ -69,6 +69,7 @@ SECRETARIAT_WRITES = {**SECRETARIAT_ONLY, "secretariat_admin": OK_STAR, "secreta
 
 MATRIX: dict[str, Route] = {
     "dashboard.index": Route(("GET",), lambda s, t: "/", EVERYONE, targets=("A",)),
+    "dashboard.overdue": Route(("GET",), lambda s, t: "/overdue", SECRETARIAT_ONLY, targets=("A",)),
     "auth.login": Route(("GET", "POST"), lambda s, t: "/login", {**EVERYONE, "anonymous": OK}, targets=("A",),
                         data=lambda s, t: {"email": "nobody@test.example", "password": "not the password"}),
     "auth.logout": Route(("POST",), lambda s, t: "/logout", {role: OK_STAR for role in EVERYONE}, targets=("A",)),

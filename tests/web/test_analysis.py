@@ -101,9 +101,10 @@ def test_others_count_published_responses_only(app: Flask, world: dict[str, int]
     compliance = by_key(table(client, "/analysis/compliance.csv?q=small_checklist&chapter=all"), "provision")
     assert [(r["yes"], r["partial"], r["no"], r["not_answered"]) for r in compliance.values()] == [
         ("1", "0", "0", "0"), ("0", "1", "0", "0"), ("0", "0", "1", "0")]
-    page = client.get("/analysis/compliance?q=small_checklist&chapter=all").get_data(as_text=True)
-    page = page[page.index("<main"):page.index("</main>")]
-    assert "France" not in page and "Brazil" not in page and "Kenya" in page
+    for chapter in ("II", "III"):  # the States behind the counts are listed one chapter at a time
+        page = client.get(f"/analysis/compliance?q=small_checklist&chapter={chapter}").get_data(as_text=True)
+        page = page[page.index("<main"):page.index("</main>")]
+        assert "France" not in page and "Brazil" not in page and "Kenya" in page, chapter
     assert counts() == before
 
 
@@ -144,7 +145,7 @@ def test_hostile_text_is_escaped_in_charts_and_tables(app: Flask, world: dict[st
     for url in ("/analysis/assistance?by=article&q=small_checklist",
                 "/analysis/assistance?by=category&q=small_checklist",
                 "/analysis/assistance?by=region&q=small_checklist",
-                "/analysis/compliance?q=small_checklist&chapter=all",
+                "/analysis/compliance?q=small_checklist&chapter=II",
                 "/analysis/assistance?by=article&q=small_checklist&lang=ar"):
         page = client.get(url).get_data(as_text=True)
         assert HOSTILE not in page and "onload=alert(1)&gt;" in page, url
@@ -193,3 +194,42 @@ def test_figures_are_counted_after_a_step_and_then_read_as_stored(app: Flask, wo
     assert reader["5.1"]["partial"] == "1" and reader["5.1"]["partial_states"] == "BRA"
     secretariat = by_key(table(client_for(app, "secretariat_admin"), url), "provision")
     assert secretariat["15.a"]["no"] == "1"
+
+
+def test_compliance_shows_one_chapter_at_a_time_with_the_states_behind_each_count(app: Flask,
+                                                                                 world: dict[str, int]) -> None:
+    """The first chapter by default, a chooser of chapters keeping the questionnaire; every chapter
+    at once gives the counts only, each provision linking to its row on its chapter's page."""
+    import re
+
+    client = client_for(app, "secretariat_reviewer")
+    page = client.get("/analysis/compliance?q=small_checklist").get_data(as_text=True)
+    chooser = page[page.index('aria-label="Chapters"'):]
+    chooser = chooser[:chooser.index("</nav>")]
+    assert re.findall(r'href="([^"]+)"', chooser) == [
+        "/analysis/compliance?q=small_checklist&amp;chapter=II",
+        "/analysis/compliance?q=small_checklist&amp;chapter=III",
+        "/analysis/compliance?q=small_checklist&amp;chapter=all"]
+    assert re.findall(r'aria-current="page">([^<]+)</a>', chooser) == [re.findall(r'>([^<]+)</a>', chooser)[0]]
+    rows = re.findall(r'<tr id="p-([^"]+)">', page)
+    assert rows == ["5.1", "5.2"]  # chapter II, the first
+    first = page[page.index('<tr id="p-5.2">'):]
+    first = first[:first.index("</tr>")]
+    # 5.2: yes by Brazil and France, in part by Kenya (names in name order)
+    assert "<dt>Yes</dt>" in first and "<dd>Brazil, France</dd>" in first and "<dd>Kenya</dd>" in first
+    assert 'id="all-chapters-hint"' not in page
+
+    third = client.get("/analysis/compliance?q=small_checklist&chapter=III").get_data(as_text=True)
+    assert re.findall(r'<tr id="p-([^"]+)">', third) == ["15.a"] and "<dd>France</dd>" in third
+
+    every = client.get("/analysis/compliance?q=small_checklist&chapter=all").get_data(as_text=True)
+    table_part = every[every.index('id="figures"'):every.index("</table>")]
+    assert table_part.count('<th scope="row">') == 3 and "<dd>" not in table_part and "Kenya" not in table_part
+    assert re.findall(r'href="([^"]+)">Which States', table_part) == [
+        "/analysis/compliance?q=small_checklist&amp;chapter=II#p-5.1",
+        "/analysis/compliance?q=small_checklist&amp;chapter=II#p-5.2",
+        "/analysis/compliance?q=small_checklist&amp;chapter=III#p-15.a"]
+    assert 'id="all-chapters-hint"' in every
+    # the counts are those of the chapters' pages: 15.a yes 1, in part 0, no 1, not answered 1
+    counts_15a = table_part[table_part.index("Article 15"):]
+    assert re.findall(r'<td class="num">(\d+)</td>', counts_15a)[:4] == ["1", "0", "1", "1"]

@@ -3,6 +3,7 @@ secretariat's work queue, and reminders before and after the date, each step wri
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from flask import Flask
@@ -112,10 +113,21 @@ def test_dashboards_show_days_left_and_the_work_queue_lists_overdue_states(app: 
     reviewer = app.test_client()
     login(reviewer, add_user("secretariat_reviewer"))
     dashboard = reviewer.get("/").get_data(as_text=True)
+    assert "192 States past their deadline" in dashboard  # every State but France, started or not
     queue_part = dashboard[dashboard.index('id="overdue"'):dashboard.index("</table>", dashboard.index('id="overdue"'))]
-    assert f"/responses/{kenya.id}" in queue_part and "Kenya" in queue_part
-    assert "France" not in queue_part  # its own date is later
-    assert "States past their deadline" in dashboard
+    assert queue_part.count('<th scope="row">') == 10  # the first 10; every one on pages of their own
+    assert 'href="/overdue">Every State past its deadline</a>' in dashboard
+    pages = [reviewer.get(f"/overdue?page={n}").get_data(as_text=True) for n in (1, 2, 3, 4)]
+    assert reviewer.get("/overdue?page=5").status_code == 404
+    listed = "".join(page[page.index('id="overdue"'):page.index("</table>", page.index('id="overdue"'))]
+                     for page in pages)
+    assert listed.count('<th scope="row">') == 192 and "States 151–192 of 192" in pages[3]
+    assert f"/responses/{kenya.id}" in listed and "Kenya" in listed
+    assert "France" not in listed  # its own date is later
+    assert pages[0].count('<th scope="row">') == 50
+    first_rows = re.findall(r'<th scope="row">.*?</th>', pages[0])
+    assert re.findall(r'<th scope="row">.*?</th>', queue_part) == first_rows[:10]  # the work queue's 10 come first
+    assert client.get("/overdue").status_code == 403  # a State's focal point
 
 
 def test_the_secretariat_sets_rounds_and_state_dates_in_the_browser(app: Flask, client: FlaskClient) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -19,7 +20,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
 from exports.data import csv_cell
-from exports.provisions import BUCKETS, layouts
+from exports.provisions import BUCKETS
 
 from .. import catalog
 from ..access import login_required
@@ -36,7 +37,17 @@ COLOURS = {"yes": "#00703c", "partial": "#b58500", "no": "#b10e1e", "no_gap": "#
 
 def _versions() -> list[QuestionnaireVersion]:
     """Current questionnaires that ask about provisions (the others have nothing to count here)."""
-    return [v for v in catalog.current_versions() if layouts(catalog.questionnaire(v))]
+    return [v for v in catalog.current_versions() if _asked_chapters(catalog.questionnaire(v))]
+
+
+def _asked_chapters(q: engine.Questionnaire) -> set[str]:
+    """The chapters of the framework with a block about one of their provisions: the chapters of
+    ``exports.provisions.layouts``, read from the blocks alone (a page reads the figures counted
+    ahead, and need not build the layouts, with the questions of each provision, on its first load)."""
+    framework = q.framework
+    if framework is None:
+        return set()
+    return {framework.provisions[block.provision].chapter for block in q.blocks if block.provision is not None}
 
 
 def _data() -> tuple[QuestionnaireVersion | None, list[QuestionnaireVersion], engine.Questionnaire | None,
@@ -119,7 +130,7 @@ def assistance_csv() -> Response:
 def _chapters(q: engine.Questionnaire | None) -> list[tuple[str, str]]:
     if q is None or q.framework is None:
         return []
-    asked = {layout.chapter for layout in layouts(q)}
+    asked = _asked_chapters(q)
     return [(c.id, q.text(c.title, current_language()).text) for c in q.framework.chapters if c.id in asked]
 
 
@@ -132,24 +143,44 @@ def _chapter(chapters: list[tuple[str, str]]) -> str | None:
     abort(400)
 
 
+@dataclass(frozen=True)
+class ComplianceLine:
+    """A line of the compliance table as drawn: every text ready, so that the template only places
+    them (a chapter has up to ~80 provisions, each with the States behind five counts)."""
+
+    provision: str
+    chapter: str
+    label: str  # "Article 5 (1)"
+    level: str  # the level of obligation, in the reader's language
+    counts: list[int]  # per series
+    named: list[tuple[str, str]]  # (series label, the States named in it) for the series naming any
+
+
 @bp.get("/compliance")
 @login_required
 def compliance() -> str:
     version, versions, q, data = _data()
     chapters = _chapters(q)
     chapter = _chapter(chapters)
-    rows = data.compliance(chapter) if q is not None else []
+    # every chapter at once: the counts only (the States behind them are on each chapter's page and
+    # in the CSV file; drawing the names of 193 States for each of 200 provisions took most of a second)
+    rows = data.compliance(chapter, named=chapter is not None) if q is not None else []
     series = _series(q)
-    svg = chart.stacked([(_("Article %(number)s", number=provision_number(r.provision)),
-                          [r.count(s.key) for s in series]) for r in rows], series,
-                        _("Compliance by provision: number of States per answer. The table below gives the same "
-                          "figures."), "compliance", rtl=is_rtl()) if rows and data.data else None
     levels = {}
     if q is not None and q.framework is not None:
         levels = {level.code: q.text(level.label, current_language()).text for level in q.framework.levels}
-    return render_template("analysis/compliance.html", rows=rows, svg=svg, version=version, versions=versions,
+    article = _("Article %(number)s")  # translated once, filled per provision (as gettext fills it)
+    lines = [ComplianceLine(r.provision, r.chapter, article % {"number": provision_number(r.provision)},
+                            levels.get(r.level, r.level), [r.count(s.key) for s in series],
+                            [(s.label, r.names(s.key)) for s in series if r.states[s.key]]) for r in rows]
+    svg = chart.stacked([(line.label, line.counts) for line in lines], series,
+                        _("Compliance by provision: number of States per answer. The table below gives the same "
+                          "figures."), "compliance", rtl=is_rtl()) if rows and data.data else None
+    return render_template("analysis/compliance.html", rows=lines, svg=svg, version=version, versions=versions,
                            states=len(data.data), chapters=chapters, chapter=chapter or "all", series=series,
-                           levels=levels, provision_number=provision_number, public=not current_user.is_secretariat)
+                           public=not current_user.is_secretariat,
+                           chapter_urls={c: url_for("analysis.compliance", q=version.questionnaire_id, chapter=c)
+                                         for c, _title in chapters} if version is not None else {})
 
 
 def _series(q: engine.Questionnaire | None) -> list[chart.Series]:

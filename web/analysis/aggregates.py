@@ -20,6 +20,7 @@ import hashlib
 import logging
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from flask import Flask, current_app, has_app_context, has_request_context, request
@@ -109,8 +110,18 @@ def _codes(states: list[tuple[str, str]]) -> str:
     return " ".join(code for code, _name in states)
 
 
-def _named(codes: str, names: dict[str, str]) -> list[tuple[str, str]]:
-    return sorted(((code, names.get(code, code)) for code in codes.split()), key=lambda s: s[1].casefold())
+def _named(codes: str, names: dict[str, str], order: dict[str, int] | None = None) -> list[tuple[str, str]]:
+    """The States of ``codes`` with their names, in name order (``order``: each code's rank in the
+    name order of every State, to sort without comparing names again)."""
+    found = codes.split()
+    if order is not None:
+        try:
+            found.sort(key=order.__getitem__)
+        except KeyError:  # a code without a name (not among the States counted): sorted by the code
+            pass
+        else:
+            return [(code, names[code]) for code in found]
+    return sorted(((code, names.get(code, code)) for code in found), key=lambda s: s[1].casefold())
 
 
 def _store(version: QuestionnaireVersion, audience: str, found_key: str, data: dict[str, Any]) -> None:
@@ -164,11 +175,16 @@ class Figures:
     stored: dict[str, Any]
     names: dict[str, str]  # State code -> name in the reader's language
 
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Each State's rank in name order (read once per page rather than per list of States)."""
+        return {code: rank for rank, code in enumerate(sorted(self.names, key=lambda c: self.names[c].casefold()))}
+
     def rows(self, by: str, q: engine.Questionnaire, lang: str) -> list[figures.Row]:
         labels = _labels(by, q, lang)
         out = []
         for row_key, needs, high, reporting, codes, counted in self.stored[by]:
-            states = _named(codes, self.names)
+            states = _named(codes, self.names, self.order)
             label = figures.region_name(row_key, lang) if by == "region" else labels.get(
                 row_key, "" if by == "article" else row_key)
             out.append(figures.Row(row_key, label, needs, high, states, reporting, total=counted))
@@ -176,12 +192,15 @@ class Figures:
             out.sort(key=lambda r: r.label.casefold())
         return out
 
-    def compliance(self, chapter: str | None) -> list[figures.ComplianceRow]:
+    def compliance(self, chapter: str | None, named: bool = True) -> list[figures.ComplianceRow]:
+        """The rows of ``chapter`` (None: every chapter); without the States named in each count
+        unless ``named``."""
         out = []
         for provision, article, chapter_id, level, buckets, counts in self.stored["compliance"]:
             if chapter and chapter_id != chapter:
                 continue
-            states = {bucket: _named(codes, self.names) for bucket, codes in buckets.items()}
+            states = {bucket: _named(codes, self.names, self.order) if named else []
+                      for bucket, codes in buckets.items()}
             out.append(figures.ComplianceRow(provision, article, chapter_id, level, states, dict(counts)))
         return out
 

@@ -60,6 +60,11 @@ class Row:
         return len(self.counted) if self.total is None else self.total
 
     @property
+    def names(self) -> str:
+        """The names of the States named, as a list in a sentence ("France, Kenya")."""
+        return ", ".join(name for _code, name in self.states)
+
+    @property
     def unnamed(self) -> int:
         """States counted whose consent does not let them be named."""
         return self.state_count - len(self.states)
@@ -147,6 +152,11 @@ class ComplianceRow:
 
     def count(self, bucket: str) -> int:
         return self.counts[bucket]
+
+    def names(self, bucket: str) -> str:
+        """The names of the States of ``bucket`` named, as a list in a sentence ("France, Kenya"),
+        joined here in one go rather than name by name in the template."""
+        return ", ".join(name for _code, name in self.states[bucket])
 
 
 def compliance_by_provision(data: Sequence[StateData], q: engine.Questionnaire,

@@ -10,24 +10,28 @@ from flask_login import current_user
 from sqlalchemy import func
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from .. import access, catalog
+from .. import access, catalog, deadlines
 from ..access import login_required
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Response
 from ..models.states import REGIONAL_GROUPS
+from ..templating import request_formats
 from . import queue
 from .queue import STATUSES, Row
 
 bp = Blueprint("dashboard", __name__)
 
-#: Sort keys of the secretariat's table, mapped to how rows sort (never to SQL).
-SORTS: dict[str, Callable[[Row], Any]] = {
-    "state": lambda row: row.state.name(current_language()).casefold(),
-    "group": lambda row: (REGIONAL_GROUPS.index(row.state.group), row.state.name(current_language()).casefold()),
-    "status": lambda row: (STATUSES.index(row.status), row.state.name(current_language()).casefold()),
-    "progress": lambda row: (row.percent, row.state.name(current_language()).casefold()),
-    "updated": lambda row: (row.updated is None, row.updated.timestamp() if row.updated else 0),
+#: Sort keys of the secretariat's table, mapped to how rows sort in a language (never to SQL).
+SORTS: dict[str, Callable[[Row, str], Any]] = {
+    "state": lambda row, lang: row.state.name(lang).casefold(),
+    "group": lambda row, lang: (REGIONAL_GROUPS.index(row.state.group), row.state.name(lang).casefold()),
+    "status": lambda row, lang: (STATUSES.index(row.status), row.state.name(lang).casefold()),
+    "progress": lambda row, lang: (row.percent, row.state.name(lang).casefold()),
+    "updated": lambda row, _lang: (row.updated is None, row.updated.timestamp() if row.updated else 0),
+    # (no column: what awaits review, the one waiting longest first, as the list above the table)
+    "submitted": lambda row, _lang: (row.submitted is None, row.submitted.timestamp() if row.submitted else 0,
+                                     row.state.code),
 }
 
 
@@ -38,7 +42,15 @@ def index() -> str | WerkzeugResponse:
         return secretariat()
     if current_user.role in access.STATE_USERS:
         return redirect(url_for("states.view", code=current_user.state.code))
-    return render_template("dashboard/reader.html", states=db.session.scalars(access.states(current_user)).all())
+    lang = current_language()
+    # each State's links are these with its code (three letters, never escaped): built once, not 386 times
+    downloads = {kind: url_for("profiles.download", code=CODE_MARK, kind=kind, lang=lang)
+                 for kind in ("summary", "full")}
+    return render_template("dashboard/reader.html", states=db.session.scalars(access.states(current_user)).all(),
+                           downloads=downloads, code_mark=CODE_MARK)
+
+
+CODE_MARK = "__CODE__"
 
 
 def secretariat() -> str:
@@ -59,10 +71,45 @@ def secretariat() -> str:
         abort(400)
     descending = request.args.get("dir") == "desc"
     all_rows = queue.rows(current_user, filters.questionnaire)
-    shown = sorted((row for row in all_rows if filters.keeps(row)), key=SORTS[sort], reverse=descending)
+    lang, sort_key = current_language(), SORTS[sort]
+    shown = sorted((row for row in all_rows if filters.keeps(row)), key=lambda row: sort_key(row, lang),
+                   reverse=descending)
+    page = queue.page_of(request.args.get("page"), len(shown))
+    if page is None:
+        abort(404)  # no such page (as Flask-SQLAlchemy's paginate answers)
+    rows = page.of(shown)  # sorted over every row, drawn a page at a time
+    found = deadlines.open_round(filters.questionnaire)
+    late = deadlines.overdue(states=[row.state for row in all_rows])  # the States read already
+    fmt = request_formats()
     return render_template(
         "dashboard/secretariat.html", versions=versions, version=versions[ids.index(filters.questionnaire)],
-        filters=filters, rows=shown, counts=queue.counts(all_rows, filters),
+        filters=filters, rows=rows, page=page, counts=queue.counts(all_rows, filters),
         awaiting=queue.awaiting(all_rows, filters), awaiting_by_questionnaire=queue.awaiting_counts(current_user),
         statuses=queue.STATUSES, groups=REGIONAL_GROUPS, sort=sort, descending=descending,
-        days_since=queue.days_since, providers_awaiting=providers_awaiting)
+        days_since=queue.days_since, providers_awaiting=providers_awaiting,
+        dues={row.state.code: deadlines.due(found, row.state.id) for row in rows} if found is not None else {},
+        listed=queue.LISTED, late=late[:queue.LISTED], late_total=len(late),
+        # the page's own formats: the same texts as the globals, each read once per request
+        when=fmt.when, format_percent=fmt.percent, status_label=fmt.status_label, group_label=fmt.group_label)
+
+
+def late_page(late: list[deadlines.Late], number: str | None) -> tuple[list[deadlines.Late], queue.Page]:
+    """A page of the States past their deadline (404 when there is no such page)."""
+    page = queue.page_of(number, len(late))
+    if page is None:
+        abort(404)
+    return page.of(late), page
+
+
+@bp.get("/overdue")
+@login_required
+def overdue() -> str:
+    """Every State past its deadline in an open round, the longest overdue first, 50 to a page (the
+    work queue lists the first ``queue.LISTED``)."""
+    if not current_user.is_secretariat:
+        abort(403)
+    late = deadlines.overdue()
+    shown, page = late_page(late, request.args.get("page"))
+    fmt = request_formats()
+    return render_template("dashboard/overdue.html", late=shown, total=len(late), page=page,
+                           when=fmt.when, format_percent=fmt.percent, status_label=fmt.status_label)

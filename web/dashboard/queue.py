@@ -12,15 +12,17 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import defer
 
 from .. import access
 from ..extensions import db
 from ..models import QuestionnaireVersion, Response, State
 from ..models.base import utcnow
 from ..models.states import REGIONAL_GROUPS
+
+T = TypeVar("T")
 
 #: A State's standing, in the order of the work: not started, at work, to review, done.
 STATUSES = ("not_started", "draft", "returned", "submitted", "accepted")
@@ -51,9 +53,24 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class ResponseFacts:
+    """What the work queue shows of a response (and ``deadlines.is_done`` reads), read as plain
+    columns: a table of 193 States need not build 193 ORM objects."""
+
+    id: int
+    state_id: int | None
+    status: str
+    percent: int
+    problems: int
+    updated_at: datetime | None
+    submitted_at: datetime | None
+    accepted_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Row:
     state: State
-    response: Response | None
+    response: ResponseFacts | None
 
     @property
     def status(self) -> str:
@@ -108,14 +125,18 @@ def default_questionnaire(questionnaires: list[str], responses: Counter[str]) ->
 
 def rows(user: Any, questionnaire_id: str) -> list[Row]:
     """Every State the user may see, with its response to the questionnaire (the newest version's)."""
-    found: dict[int, Response] = {}
+    found: dict[int, ResponseFacts] = {}
     query = (access.responses(user).join(QuestionnaireVersion)
              .where(QuestionnaireVersion.questionnaire_id == questionnaire_id).order_by(Response.version_id)
-             .options(lazyload(Response.version), lazyload(Response.state)))  # not each version's YAML again
-    for response in db.session.scalars(query):
+             .with_only_columns(Response.id, Response.state_id, Response.status, Response.percent, Response.problems,
+                                Response.updated_at, Response.submitted_at, Response.accepted_at))
+    for (response_id, state_id, status, percent, problems, updated_at, submitted_at,
+         accepted_at) in db.session.execute(query):
+        response = ResponseFacts(response_id, state_id, status, percent, problems, updated_at, submitted_at,
+                                 accepted_at)
         if response.state_id is not None:  # States' responses (providers' have no row here)
             found[response.state_id] = response  # the newest version last: it wins
-    states = db.session.scalars(access.states(user).order_by(State.code))
+    states = db.session.scalars(access.states(user).order_by(State.code).options(defer(State.formal_names)))
     return [Row(state, found.get(state.id)) for state in states]
 
 
@@ -137,3 +158,47 @@ def awaiting(all_rows: list[Row], filters: Filters) -> list[Row]:
 def days_since(moment: datetime) -> int:
     """Whole days from ``moment`` to now (how long a submission has waited)."""
     return max(0, (utcnow() - moment).days)
+
+
+#: Rows of the States' table per page (sorting and counts are over every row; only drawing is paged).
+PER_PAGE = 50
+#: Rows of the work queue's lists of what awaits review and who is late (the others a link away).
+LISTED = 10
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the States' table: ``number`` counts from 1."""
+
+    number: int
+    total: int  # rows over every page
+    per_page: int = PER_PAGE
+
+    @property
+    def count(self) -> int:
+        """How many pages (one, empty, when no row matches)."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first row over every row, from 1 (0 when there is none)."""
+        return min(self.total, (self.number - 1) * self.per_page + 1)
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.number * self.per_page)
+
+    def of(self, rows: list[T]) -> list[T]:
+        return rows[(self.number - 1) * self.per_page:self.number * self.per_page]
+
+
+def page_of(value: str | None, total: int, per_page: int = PER_PAGE) -> Page | None:
+    """The page asked for (the first when none is), or None when there is no such page: not a whole
+    number from 1, or past the last page (the view answers 404, as Flask-SQLAlchemy's ``paginate``
+    and Django's ``ListView`` do)."""
+    if value is None or value == "":
+        return Page(1, total, per_page)
+    if not value.isascii() or not value.isdigit() or len(value) > 6:
+        return None
+    found = Page(int(value), total, per_page)
+    return found if 1 <= found.number <= found.count else None

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import Select, select
+from sqlalchemy.orm import defer, lazyload
 
 from ..db import db
 from ..models import ReportingRound, Response, State, StateDeadline
@@ -52,7 +53,7 @@ class Late:
 
     state: State
     due: Due
-    response: Response | None  # None: not started
+    response: Standing | None  # None: not started
 
     @property
     def days_overdue(self) -> int:
@@ -63,7 +64,7 @@ def today() -> date:
     return utcnow().date()
 
 
-def is_done(response: Response | None) -> bool:
+def is_done(response: Response | Standing | None) -> bool:
     return response is not None and (response.status in DONE or response.accepted_at is not None)
 
 
@@ -139,15 +140,22 @@ def due_for_state(state_id: int, questionnaire_ids: Iterable[str]) -> dict[str, 
     return {r.questionnaire_id: due(r, state_id) for r in open_rounds() if r.questionnaire_id in wanted}
 
 
-def overdue(day: date | None = None) -> list[Late]:
-    """Every State past its due date in an open round and not done, the longest overdue first."""
+def overdue(day: date | None = None, states: Iterable[State] | None = None) -> list[Late]:
+    """Every State past its due date in an open round and not done, the longest overdue first
+    (``states``: the States to look at, when the caller has them read already; else every State)."""
     day = day or today()
     rows: list[Late] = []
-    states = list(db.session.scalars(select(State).order_by(State.code)))
-    for found in open_rounds():
-        latest = responses_of(found)
+    rounds = [found for found in open_rounds() if found.due_on < day or found.extensions]
+    if not rounds:  # no round past its date (nor a State's own date, earlier or later): nobody is late
+        return rows
+    if states is None:
+        states = db.session.scalars(select(State).order_by(State.code).options(defer(State.formal_names)))
+    states = list(states)
+    for found in rounds:
+        latest = standings_of(found)
+        own = {d.state_id: d.due_on for d in found.extensions}  # (as ``due`` reads them, once per round)
         for state in states:
-            when = due(found, state.id)
+            when = Due(found, state.id, own.get(state.id, found.due_on), state.id in own)
             if when.on < day and not is_done(latest.get(state.id)):
                 rows.append(Late(state, when, latest.get(state.id)))
     rows.sort(key=lambda late: (late.due.on, late.state.code))
@@ -157,19 +165,51 @@ def overdue(day: date | None = None) -> list[Late]:
 def responses_of(found: ReportingRound) -> dict[int, Response]:
     """Each State's response that answers the round: in a review cycle only responses of the cycle
     count (an earlier cycle's accepted response does not answer this one)."""
-    return latest_responses(found.questionnaire_id, found.id if found.version_id is not None else None)
+    return latest_responses(found.questionnaire_id, _cycle_of(found))
+
+
+def _cycle_of(found: ReportingRound) -> int | None:
+    return found.id if found.version_id is not None else None
+
+
+def _latest_query(questionnaire_id: str, round_id: int | None) -> Select[Any]:
+    from ..models import QuestionnaireVersion
+
+    query = select(Response).join(QuestionnaireVersion).where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
+    if round_id is not None:
+        query = query.where(Response.round_id == round_id)
+    return query.order_by(Response.created_at)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a list of late States shows of the response that answers the round (and ``is_done``
+    reads), read as plain columns rather than as ORM objects."""
+
+    id: int
+    state_id: int | None
+    status: str
+    percent: int
+    accepted_at: datetime | None
+
+
+def standings_of(found: ReportingRound) -> dict[int, Standing]:
+    """:func:`responses_of` as :class:`Standing`s."""
+    query = _latest_query(found.questionnaire_id, _cycle_of(found)).with_only_columns(
+        Response.id, Response.state_id, Response.status, Response.percent, Response.accepted_at)
+    out: dict[int, Standing] = {}
+    for values in db.session.execute(query):
+        standing = Standing(*values)
+        if standing.state_id is not None:  # due dates are States'
+            out[standing.state_id] = standing  # the newest last: it wins
+    return out
 
 
 def latest_responses(questionnaire_id: str, round_id: int | None = None) -> dict[int, Response]:
     """Each State's newest response to any version of the questionnaire."""
-    from ..models import QuestionnaireVersion
-
     found: dict[int, Response] = {}
-    query = select(Response).join(QuestionnaireVersion).where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
-    if round_id is not None:
-        query = query.where(Response.round_id == round_id)
-    query = query.options(lazyload(Response.version))  # not each version's YAML again
-    for response in db.session.scalars(query.order_by(Response.created_at)):
+    query = _latest_query(questionnaire_id, round_id).options(lazyload(Response.version))  # not each YAML again
+    for response in db.session.scalars(query):
         if response.state_id is not None:  # due dates are States'
             found[response.state_id] = response
     return found
