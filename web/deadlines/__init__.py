@@ -220,8 +220,7 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(state_dues=state_dues, response_dues=due_for_responses, work_queue=work_queue,
-                                 is_done=is_done)
+    app.jinja_env.globals.update(response_dues=due_for_responses, is_done=is_done)
 
 
 def state_dues(questionnaire_id: str) -> dict[str, Due]:
@@ -230,15 +229,3 @@ def state_dues(questionnaire_id: str) -> dict[str, Due]:
     if found is None:
         return {}
     return {state.code: due(found, state.id) for state in db.session.scalars(select(State))}
-
-
-@dataclass(frozen=True)
-class WorkQueue:
-    """The deadlines' part of the secretariat's work queue (what awaits review: ``web.dashboard.queue``)."""
-
-    late: list[Late]
-
-
-def work_queue() -> WorkQueue:
-    """States past their deadline, for the secretariat's work queue."""
-    return WorkQueue(overdue())
