@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import widgets as wtforms_widgets
 
 from tests.conftest import add_user, login, start_response
-from tests.web.test_fill import autosave, page_path
+from tests.web.test_fill import FILLED, QUESTIONNAIRE, autosave, page_path
 
 NAV_ITEM = re.compile(r'<li class="side-nav-page status-line-(?P<status>[a-z_]+)">\s*<a href="(?P<href>[^"]+)"'
                       r'(?P<here> aria-current="page")?>\s*<span class="side-nav-page-title">(?P<title>[^<]*)</span>'
@@ -163,7 +163,6 @@ def test_every_control_is_what_wtforms_writes(app: Flask) -> None:
     from web.fill import widgets
     from web.fill.forms import build
     from web.fill.pages import pages
-    from tests.web.test_fill import FILLED, QUESTIONNAIRE
 
     with app.test_request_context("/"):
         published = catalog.publish_text(QUESTIONNAIRE, "every_type.yaml")
