@@ -7,7 +7,6 @@ from functools import lru_cache
 from typing import Any
 
 from babel import Locale, numbers
-from babel.support import NullTranslations
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_percent, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
@@ -126,23 +125,15 @@ def language_name(code: str | None, lang: str | None = None) -> str:
     return str(Locale.parse(lang or current_language()).languages.get(code, code))
 
 
-def _catalog(eval_ctx: EvalContext) -> NullTranslations:
-    """The interface catalog of the request's language (Flask-Babel's, a forced locale included),
-    looked up once per rendering of a template: a rendering happens in one language."""
-    found: NullTranslations | None = getattr(eval_ctx, "interface_catalog", None)
-    if found is None:
-        found = get_translations()
-        eval_ctx.interface_catalog = found  # type: ignore[attr-defined]  # Jinja's place for such
-    return found
-
-
 @pass_eval_context
 def template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
     """``_()`` and ``gettext()`` in templates, as Jinja's i18n extension does them with Flask-Babel
     ("newstyle": always a format string, Markup when autoescaping), but without the derived template
-    context Jinja builds for each call of a context function in a loop (a copy of every variable)
-    and with the catalog looked up once: the ~100 calls of a page of answers were a tenth of its time."""
-    found = _catalog(eval_ctx).ugettext(string)
+    context Jinja builds for each call of a context function in a loop (a copy of every variable):
+    that made the ~150 calls of a page of answers a tenth of its time. The catalog is looked up at
+    each call (not kept with the evaluation context: a macro module imported without context keeps
+    its own across requests, in whatever language it was first used)."""
+    found = get_translations().ugettext(string)
     return (Markup(found) if eval_ctx.autoescape else found) % variables  # noqa: S704 - as Jinja's i18n
 
 
@@ -150,7 +141,7 @@ def template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> st
 def template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
     """``ngettext()`` in templates (see :func:`template_gettext`)."""
     variables.setdefault("num", num)
-    found = _catalog(eval_ctx).ungettext(singular, plural, num)
+    found = get_translations().ungettext(singular, plural, num)
     return (Markup(found) if eval_ctx.autoescape else found) % variables  # noqa: S704 - as Jinja's i18n
 
 

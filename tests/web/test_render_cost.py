@@ -65,10 +65,11 @@ def test_the_navigation_shows_a_changed_status_at_once(client: FlaskClient, foca
 def test_the_navigation_speaks_the_language_of_each_request(client: FlaskClient, focal: Any) -> None:
     response = start_response("KEN")
     autosave(client, response.id, [{"q": "p5_1.compliance", "value": "partial", "base": 0, "key": "a"}], page="p5_1")
-    for lang, not_started, in_progress, of in (("fr", "Non commencée", "En cours", "sur"),
-                                               ("ar", "لم يبدأ", "قيد الإنجاز", "من"),
-                                               ("en", "Not started", "In progress", "of")):
+    for lang, not_started, in_progress, of, attach in (("fr", "Non commencée", "En cours", "sur", "Joindre un fichier"),
+                                                       ("ar", "لم يبدأ", "قيد الإنجاز", "من", "إرفاق ملف"),
+                                                       ("en", "Not started", "In progress", "of", "Attach a file")):
         page = client.get(page_path(response.id, "p5_1") + f"?lang={lang}").get_data(as_text=True)
+        assert f'-input">{attach}<span' in page, lang  # a macro imported without context: in each language
         items = nav_items(page)
         assert items["p5_1"]["label"] == in_progress and items["p15_a"]["label"] == not_started, lang
         counts = re.findall(r'<span class="side-nav-count">([^<]*)</span>', page)
