@@ -42,28 +42,14 @@ def html_params(**kwargs: Any) -> Markup:
     return Markup(" ".join(params))  # noqa: S704 - names and values escaped above
 
 
-class TextInput(widgets.TextInput):
-    html_params = staticmethod(html_params)
+def _with_fast_attributes(widget: type) -> type:
+    """WTForms' ``widget`` class (an input), writing its attributes with :func:`html_params`."""
+    return type(widget.__name__, (widget,), {"html_params": staticmethod(html_params), "__module__": __name__})
 
 
-class URLInput(widgets.URLInput):
-    html_params = staticmethod(html_params)
-
-
-class EmailInput(widgets.EmailInput):
-    html_params = staticmethod(html_params)
-
-
-class HiddenInput(widgets.HiddenInput):
-    html_params = staticmethod(html_params)
-
-
-class RadioInput(widgets.RadioInput):
-    html_params = staticmethod(html_params)
-
-
-class CheckboxInput(widgets.CheckboxInput):
-    html_params = staticmethod(html_params)
+TextInput, URLInput, EmailInput, HiddenInput, RadioInput, CheckboxInput = (
+    _with_fast_attributes(widget) for widget in (widgets.TextInput, widgets.URLInput, widgets.EmailInput,
+                                                 widgets.HiddenInput, widgets.RadioInput, widgets.CheckboxInput))
 
 
 class TextArea(widgets.TextArea):
