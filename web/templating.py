@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Any
 
-from babel import Locale
+from babel import Locale, numbers
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, gettext
+from flask_babel import format_date, format_datetime, format_percent, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 import engine
 
@@ -121,6 +125,41 @@ def language_name(code: str | None, lang: str | None = None) -> str:
     return str(Locale.parse(lang or current_language()).languages.get(code, code))
 
 
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+    """``_()`` and ``gettext()`` in templates, as Jinja's i18n extension does them with Flask-Babel
+    ("newstyle": always a format string, Markup when autoescaping), but without the derived template
+    context Jinja builds for each call of a context function in a loop (a copy of every variable):
+    that made the ~150 calls of a page of answers a tenth of its time. The catalog is looked up at
+    each call (not kept with the evaluation context: a macro module imported without context keeps
+    its own across requests, in whatever language it was first used)."""
+    found = get_translations().ugettext(string)
+    return (Markup(found) if eval_ctx.autoescape else found) % variables  # noqa: S704 - as Jinja's i18n
+
+
+@pass_eval_context
+def template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
+    """``ngettext()`` in templates (see :func:`template_gettext`)."""
+    variables.setdefault("num", num)
+    found = get_translations().ungettext(singular, plural, num)
+    return (Markup(found) if eval_ctx.autoescape else found) % variables  # noqa: S704 - as Jinja's i18n
+
+
+def format_decimal(number: Any, format: str | None = None) -> str:
+    """A number as the reader's locale writes it (Flask-Babel's ``format_decimal``); whole numbers,
+    the counts of the side navigation, are formatted once per locale and kept."""
+    locale = get_locale()
+    if type(number) is int and format is None:
+        return whole_number(number, locale)
+    return str(numbers.format_decimal(number, format=format, locale=locale))
+
+
+@lru_cache(maxsize=4096)
+def whole_number(number: int, locale: Locale | None) -> str:
+    """``number`` as ``locale`` writes it (CLDR), kept: a few hundred counts recur on every page."""
+    return str(numbers.format_decimal(number, locale=locale))
+
+
 def diagnostic_text(diagnostic: engine.Diagnostic) -> str:
     """A questionnaire diagnostic (message and hint) in the user's language."""
     return diagnostic.text(gettext)
@@ -129,9 +168,12 @@ def diagnostic_text(diagnostic: engine.Diagnostic) -> str:
 def init_app(app: Flask) -> None:
     from . import content
     from .fill.humanize import condition_text
+    from .fill.sidenav import pages_html
     from .reference import GROUP_HEADING, group_label
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    # in place of the callables Flask-Babel installed (same catalogs, same results; see template_gettext)
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     app.jinja_env.globals.update(
         text=content.text, group_title=content.group_title, place_heading=content.place_heading,
         provision_summary=content.summary,
@@ -141,7 +183,7 @@ def init_app(app: Flask) -> None:
         consent_label=consent_label,
         diagnostic_text=diagnostic_text, group_label=group_label, group_heading=lambda: gettext(GROUP_HEADING),
         format_date=format_date, format_datetime=format_datetime, when=when, language_name=language_name,
-        format_decimal=format_decimal, format_percent=format_percent,
+        format_decimal=format_decimal, format_percent=format_percent, side_nav_pages=pages_html,
     )
 
 

@@ -510,7 +510,7 @@ def _render_page(ctx: Context, current: Page, form: Any, entries: list[forms.Ent
         section_title=text(ctx.q, current.section.title), page_key=forms.page_key(),
         client_json=json.dumps(client, ensure_ascii=False, default=str),
         article=_article_of(ctx, current), comments=comments, nav=nav, saved_with_problems=saved_with_problems,
-        filter_labels=navigation.FILTERS)
+        may_comment=access.can_comment(current_user, ctx.response), filter_labels=navigation.FILTERS)
 
 
 def _open_comments(ctx: Context, page: Page) -> dict[str, list[Any]]:

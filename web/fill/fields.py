@@ -23,17 +23,18 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.core import UnboundField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import ListWidget
 
 import engine
 from engine.model import Question
 
 from ..content import text
+from . import widgets
 
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    option_widget = widgets.CheckboxInput()
 
 
 class Adapter:
@@ -55,29 +56,33 @@ class Adapter:
 class TextAdapter(Adapter):
     def field(self, q: engine.Questionnaire, question: Question, label: str, **kw: Any) -> UnboundField:
         limit = min(question.max_length or engine.types.MAX_SHORT_TEXT, engine.types.MAX_SHORT_TEXT)
-        return StringField(label, render_kw={"maxlength": limit, "dir": "auto", **kw}, filters=[_strip_nul])
+        return StringField(label, render_kw={"maxlength": limit, "dir": "auto", **kw}, filters=[_strip_nul],
+                           widget=widgets.TextInput())
 
 
 class LongTextAdapter(Adapter):
     def field(self, q: engine.Questionnaire, question: Question, label: str, **kw: Any) -> UnboundField:
         limit = min(question.max_length or engine.types.MAX_TEXT, engine.types.MAX_TEXT)
-        return TextAreaField(label, render_kw={"rows": question.rows or 5, "maxlength": limit, "dir": "auto", **kw})
+        return TextAreaField(label, render_kw={"rows": question.rows or 5, "maxlength": limit, "dir": "auto", **kw},
+                             widget=widgets.TextArea())
 
 
 class UrlAdapter(Adapter):
     def field(self, q: engine.Questionnaire, question: Question, label: str, **kw: Any) -> UnboundField:
-        return URLField(label, render_kw={"maxlength": 1000, "dir": "ltr", "spellcheck": "false", **kw})
+        return URLField(label, render_kw={"maxlength": 1000, "dir": "ltr", "spellcheck": "false", **kw},
+                        widget=widgets.URLInput())
 
 
 class EmailAdapter(Adapter):
     def field(self, q: engine.Questionnaire, question: Question, label: str, **kw: Any) -> UnboundField:
-        return EmailField(label, render_kw={"maxlength": 254, "dir": "ltr", "autocomplete": "email", **kw})
+        return EmailField(label, render_kw={"maxlength": 254, "dir": "ltr", "autocomplete": "email", **kw},
+                          widget=widgets.EmailInput())
 
 
 class NumberAdapter(Adapter):
     def field(self, q: engine.Questionnaire, question: Question, label: str, **kw: Any) -> UnboundField:
         return StringField(label, render_kw={"inputmode": "decimal", "dir": "ltr", "maxlength": 30,
-                                             "class": "number", **kw})
+                                             "class": "number", **kw}, widget=widgets.TextInput())
 
     def to_form(self, question: Question, value: Any) -> Any:
         return "" if value is None else str(value)
@@ -100,13 +105,13 @@ class DateAdapter(Adapter):
             render["min"] = str(question.min)
         if question.max:
             render["max"] = str(question.max)
-        return StringField(label, render_kw=render)
+        return StringField(label, render_kw=render, widget=widgets.TextInput())
 
 
 class YesNoAdapter(Adapter):
     def field(self, q: engine.Questionnaire, question: Question, label: str, **kw: Any) -> UnboundField:
         return RadioField(label, choices=[SelectChoice("true", _("Yes")), SelectChoice("false", _("No"))],
-                          validate_choice=False, render_kw=kw)
+                          validate_choice=False, render_kw=kw, option_widget=widgets.RadioInput())
 
     def to_form(self, question: Question, value: Any) -> Any:
         return None if value is None else ("true" if value else "false")
@@ -124,15 +129,16 @@ class SingleChoiceAdapter(Adapter):
     def field(self, q: engine.Questionnaire, question: Question, label: str, **kw: Any) -> UnboundField:
         if question.appearance == "dropdown":
             return SelectField(label, choices=[SelectChoice("", "")] + _choices(q, question),
-                               validate_choice=False, render_kw=kw)
-        return RadioField(label, choices=_choices(q, question), validate_choice=False, render_kw=kw)
+                               validate_choice=False, render_kw=kw, widget=widgets.Select())
+        return RadioField(label, choices=_choices(q, question), validate_choice=False, render_kw=kw,
+                          option_widget=widgets.RadioInput())
 
 
 class MultipleChoiceAdapter(Adapter):
     def field(self, q: engine.Questionnaire, question: Question, label: str, **kw: Any) -> UnboundField:
         if question.appearance == "dropdown":
             return SelectMultipleField(label, choices=_choices(q, question), validate_choice=False,
-                                       render_kw={"size": 8, **kw})
+                                       render_kw={"size": 8, **kw}, widget=widgets.Select(multiple=True))
         return MultiCheckboxField(label, choices=_choices(q, question), validate_choice=False, render_kw=kw)
 
     def to_form(self, question: Question, value: Any) -> Any:
@@ -147,7 +153,7 @@ class FileAdapter(Adapter):
     list of file references unchanged (JSON in a hidden field), so saving the page keeps them."""
 
     def field(self, q: engine.Questionnaire, question: Question, label: str, **kw: Any) -> UnboundField:
-        return HiddenField(label, render_kw={"data-files": "", **kw})
+        return HiddenField(label, render_kw={"data-files": "", **kw}, widget=widgets.HiddenInput())
 
     def to_form(self, question: Question, value: Any) -> Any:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""

@@ -111,6 +111,7 @@ class Navigation:
     matches: int  # pages the filters let through
     levels: list[tuple[str, str]]
     chapters: list[tuple[str, str]]
+    current: str | None = None  # the page shown, if any (its link is marked)
 
 
 def open_comments(response: Response, layout: Any) -> dict[str, int]:
@@ -148,7 +149,7 @@ def entries(q: engine.Questionnaire, layout: Any) -> list[Entry]:
     cached: dict[str, Entry] | None = q.index.cache.get(key)
     if cached is None:
         cached = q.index.cache[key] = _entries(q, pages(q))
-    return [replace(cached[page.id], page=page) for page in layout.list]
+    return [entry if (entry := cached[page.id]).page is page else replace(entry, page=page) for page in layout.list]
 
 
 def _entries(q: engine.Questionnaire, layout: Any) -> dict[str, Entry]:
@@ -222,7 +223,7 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
     return Navigation(
         sections, filters, tracker.figure(), scoped, tracker.figure(tracker.pages.list), position, len(ordered),
         tracker.next_to_do(current, ("not_started", "in_progress")), tracker.next_to_do(current, ("has_errors",)),
-        matches, levels, chapters)
+        matches, levels, chapters, current.id if current is not None else None)
 
 
 def _passes(entry: Entry, item: Item, filters: Filters, number: str | None) -> bool:
