@@ -592,13 +592,22 @@ def _values(q: engine.Questionnaire, rows: dict[str, Answer]) -> dict[str, Any]:
 
 
 def orphans(response: Response) -> list[tuple[str, Any, engine.Question | None]]:
-    """Stored answers the response's version has no question for: (id, JSON value, old question)."""
+    """Stored answers the response's version has no question for: (id, JSON value, old question).
+    The contents page asks on every view: the answers' ids are read first (a response holds
+    thousands), their values only for ids the version does not ask, and where they moved to."""
     q = catalog.questionnaire(response.version)
-    rows = stored(response)
+    ids = db.session.scalars(select(Answer.question_id).where(Answer.response_id == response.id)).all()
+    unknown = [qid for qid in ids if not isinstance(q.index.items.get(qid), engine.Question)]
+    if not unknown:
+        return []
     moved = _moved_ids(response.version)
+    wanted = set(unknown) | {moved[qid] for qid in unknown if qid in moved}
+    rows = {row.question_id: row for row in db.session.scalars(select(Answer).where(
+        Answer.response_id == response.id, Answer.question_id.in_(sorted(wanted))))}
     out = []
-    for qid, row in rows.items():
-        if row.value is None or isinstance(q.index.items.get(qid), engine.Question):
+    for qid in unknown:
+        row = rows.get(qid)
+        if row is None or row.value is None:
             continue
         target = moved.get(qid)
         if target is not None and target in rows and rows[target].value is not None:
