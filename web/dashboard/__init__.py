@@ -46,8 +46,9 @@ def index() -> str | WerkzeugResponse:
     # each State's links are these with its code (three letters, never escaped): built once, not 386 times
     downloads = {kind: url_for("profiles.download", code=CODE_MARK, kind=kind, lang=lang)
                  for kind in ("summary", "full")}
-    return render_template("dashboard/reader.html", states=db.session.scalars(access.states(current_user)).all(),
-                           downloads=downloads, code_mark=CODE_MARK)
+    # in the reader's alphabetical order (the database's order is none: PostgreSQL gave another one)
+    states = sorted(db.session.scalars(access.states(current_user)), key=lambda s: s.name(lang).casefold())
+    return render_template("dashboard/reader.html", states=states, downloads=downloads, code_mark=CODE_MARK)
 
 
 CODE_MARK = "__CODE__"
