@@ -29,6 +29,15 @@ def generated(questions: int) -> str:
     return str(module.generate(questions))
 
 
+def load_bench_web() -> Any:
+    """bench/web.py, whose client the load benchmark drives the server with."""
+    spec = importlib.util.spec_from_file_location("bench_web", ROOT / "bench" / "web.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def statements(app: Flask, client: FlaskClient, response_id: int, page: str, question: str,
                codes: list[str]) -> tuple[int, int]:
     """(SQL statements of a page render, of an autosave of ``question`` on it), once the response's
@@ -122,10 +131,7 @@ def _read_once_under_the_lock(seen: list[tuple[str, str]], postgresql: bool) -> 
 
 
 def test_an_autosave_and_a_page_save_read_the_response_once_under_its_lock(app: Flask, client: FlaskClient) -> None:
-    spec = importlib.util.spec_from_file_location("bench_web", ROOT / "bench" / "web.py")
-    assert spec and spec.loader
-    bench_web = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench_web)
+    bench_web = load_bench_web()
     login(client, add_user("focal_point", "KEN"))
     response = start_response("KEN")
     path = f"/responses/{response.id}/pages/p5_1"
@@ -212,10 +218,7 @@ class _Reference:
 
 
 def test_the_load_benchmark_reads_a_page_form_as_html_parser_does(client: FlaskClient) -> None:
-    spec = importlib.util.spec_from_file_location("bench_web", ROOT / "bench" / "web.py")
-    assert spec and spec.loader
-    bench_web = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench_web)
+    bench_web = load_bench_web()
     login(client, add_user("focal_point", "KEN"))
     response = start_response("KEN")
     token = csrf_token(client, f"/responses/{response.id}/pages/p5_1")
