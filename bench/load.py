@@ -17,8 +17,12 @@ then on the other, which goes first at the next level), for before/after compari
 Each app uses a new PostgreSQL database, dropped at the end. Requests go to 127.0.0.1 only; every
 loop is bounded in time.
 
-    python bench/load.py [--clients 1,10,25,50] [--duration 20] [--workers 4] [--threads 4]
+    python bench/load.py [--clients 1,10,25,50] [--duration 20] [--workers N] [--threads N]
                          [--app-dir DIR --python DIR/.venv/bin/python] [--compare DIR] [--env KEY=VALUE ...]
+
+Each app runs with its own production settings (its ``web/gunicorn_conf.py``: workers and threads
+as that checkout ships them) unless ``--workers``/``--threads`` set them for both; the report says
+how many worker processes and threads each one ran.
 """
 
 from __future__ import annotations
@@ -241,6 +245,18 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def gunicorn_shape(args: argparse.Namespace, app_dir: str, python: str, env: dict[str, str]) -> str:
+    """"2 workers x 1 thread": what the app's gunicorn runs (its ``web/gunicorn_conf.py`` under ``env``,
+    or what the command line sets)."""
+    workers, threads = args.workers, args.threads
+    if not (workers and threads) and (Path(app_dir) / "web" / "gunicorn_conf.py").exists():
+        read = subprocess.run([python, "-c", "import web.gunicorn_conf as c; print(c.workers, c.threads)"],
+                              cwd=app_dir, env=env, capture_output=True, text=True, check=True).stdout.split()
+        workers, threads = workers or int(read[0]), threads or int(read[1])
+    workers, threads = workers or 4, threads or 4
+    return f"{workers} workers x {threads} thread{'s' if threads > 1 else ''}"
+
+
 def cpu_snapshot(server_pid: int) -> tuple[float, float, float]:
     """(the app's CPU: gunicorn master and workers; this client's CPU; the whole machine's busy CPU), in
     seconds since they started. The rest of the machine is mostly PostgreSQL on a quiet machine."""
@@ -264,10 +280,13 @@ def start_gunicorn(args: argparse.Namespace, web: Any, database_url: str, folder
     env.update(dict(item.split("=", 1) for item in args.env))
     if (app_dir / "web" / "gunicorn_conf.py").exists():
         config = ["-c", "python:web.gunicorn_conf"]
-    else:  # an older checkout: the same settings on the command line
-        config = ["--worker-class", "gthread", "--preload"]
-    command = [python, "-m", "gunicorn", *config, "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-               "--threads", str(args.threads), "--log-level", "warning", "--keep-alive", "30", "web:create_app()"]
+    else:  # an older checkout: the first production settings on the command line
+        config = ["--worker-class", "gthread", "--preload", "--workers", "4", "--threads", "4"]
+    chosen = [*(["--workers", str(args.workers)] if args.workers else []),
+              *(["--threads", str(args.threads)] if args.threads else [])]
+    command = [python, "-m", "gunicorn", *config, "--bind", f"127.0.0.1:{port}", *chosen,
+               "--log-level", "warning", "--keep-alive", "30", "web:create_app()"]
+    print(f"gunicorn for {Path(app_dir).name}: {gunicorn_shape(args, str(app_dir), python, env)}")
     log = (folder / "gunicorn.log").open("wb")
     server = subprocess.Popen(command, cwd=str(app_dir), env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
@@ -324,8 +343,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", default="1,10,25,50")
     parser.add_argument("--duration", type=float, default=20, help="seconds per level")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: each app's own setting)")
+    parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: each app's own)")
     parser.add_argument("--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
                         help="PostgreSQL server (a new database is created on it and dropped after)")
     parser.add_argument("--app-dir", default=str(ROOT), help="the checkout to run (default: this one)")
@@ -392,8 +411,7 @@ class Run:
 
 
 def report(args: argparse.Namespace, web: Any, runs: list[Run], levels: list[int]) -> None:
-    print(f"gunicorn: {args.workers} workers x {args.threads} threads, PostgreSQL; "
-          f"{args.duration:.0f} s per level and app; settings: {' '.join(args.env) or '-'}")
+    print(f"PostgreSQL; {args.duration:.0f} s per level and app; settings: {' '.join(args.env) or '-'}")
     for run in runs:
         timing = login_times(web, run.port, run.people[0]["email"], 15)
         print(f"{run.label}: failed login, median: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timing.items()))
