@@ -163,23 +163,21 @@ def response(user: User, response_id: int, lock: bool = False) -> Response:
     the response's lock (``SELECT ... FOR UPDATE``), held to the end of the transaction, for a
     request that saves (``web.answers.hold`` then takes no second lock and nothing read after it
     need be read again), with the version its stored evaluation holds for (``web.evaluations``)."""
-    query = responses(user).where(Response.id == response_id)
-    if not lock:
-        found = db.session.scalars(query).first()
-        if found is None:
-            abort(404)
-        return found
     from . import evaluations
 
-    # with what the save reads next: for which version its evaluation is stored
-    row = db.session.execute(query.add_columns(evaluations.stored_version(Response.id).scalar_subquery())
-                             .with_for_update(of=Response).execution_options(populate_existing=True)).first()
+    # with what a page or a save reads next: for which version its evaluation is stored
+    query = responses(user).where(Response.id == response_id).add_columns(
+        evaluations.stored_version(Response.id).scalar_subquery())
+    if lock:
+        query = query.with_for_update(of=Response).execution_options(populate_existing=True)
+    row = db.session.execute(query).first()
     if row is None:
         abort(404)
-    locked: Response = row[0]
-    db.held(locked)
-    evaluations.note_stored_version(locked, row[1])
-    return locked
+    found: Response = row[0]
+    if lock:
+        db.held(found)
+    evaluations.note_stored_version(found, row[1])
+    return found
 
 
 # -- what a user may do with a response ---------------------------------------------------------

@@ -39,7 +39,8 @@ ABSENT: Any = object()
 _ZERO = Progress()
 _CHUNK = 500
 COUNTS = ("questions", "answered", "required", "required_answered", "errors")
-_STORED_VERSION = "stored evaluation version"
+_STORED_VERSION = "stored evaluation version"  # read under the response's lock
+_READ_VERSION = "stored evaluation version, read"  # read with the response, without its lock
 _PAGE_TABLE = "stored page totals"
 
 
@@ -153,7 +154,10 @@ def _scoped_totals(response_id: int, scopes: tuple[str, ...]) -> list[Table]:
 def load(response: Response, q: engine.Questionnaire, answers: Mapping[str, Any]) -> engine.Evaluation | None:
     """The stored evaluation of ``response`` over ``answers`` (its stored answers), read when asked;
     None when none is stored for its current version."""
-    version = db.transaction_notes().get((_STORED_VERSION, response.id), ABSENT)
+    notes = db.transaction_notes()
+    version = notes.get((_STORED_VERSION, response.id), ABSENT)
+    if version is ABSENT and db.lock_of(response) is None:  # read with the response; no lock taken since
+        version = notes.get((_READ_VERSION, response.id), ABSENT)
     if version is ABSENT:
         version = db.session.scalar(stored_version(response.id))
     if version != response.version_id:
@@ -168,10 +172,12 @@ def stored_version(response_id: Any) -> Select[int]:
 
 
 def note_stored_version(response: Response, version: int | None) -> None:
-    """``version`` (:func:`stored_version`) was read with ``response`` under its lock in this
-    transaction (``access.response(lock=True)``): :func:`load` need not read it again."""
-    if db.lock_of(response) is not None:
-        db.transaction_notes()[(_STORED_VERSION, response.id)] = version
+    """``version`` (:func:`stored_version`) was read with ``response`` in this transaction, in the
+    same statement (``access.response``): :func:`load` need not read it again. Read under the
+    response's lock, it holds to the transaction's end; read without it, only until a lock is taken
+    (``web.answers.hold`` after an unlocked read: :func:`load` then reads it again, under the lock)."""
+    key = _STORED_VERSION if db.lock_of(response) is not None else _READ_VERSION
+    db.transaction_notes()[(key, response.id)] = version
 
 
 def is_stored(evaluation: engine.Evaluation) -> bool:
@@ -286,6 +292,7 @@ def build(response: Response, evaluation: engine.Evaluation) -> None:
     session.execute(insert(EvaluationState), [{"response_id": response.id, "version_id": response.version_id,
                                                "updated_at": utcnow()}])
     db.transaction_notes().pop((_STORED_VERSION, response.id), None)
+    db.transaction_notes().pop((_READ_VERSION, response.id), None)
     db.transaction_notes().pop((_PAGE_TABLE, response.id), None)
     items = [{"response_id": response.id, "item_id": key, "visible": value} for key, value in visible.items()]
     from .fill.pages import pages  # web.fill imports this module
