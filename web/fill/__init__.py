@@ -546,7 +546,8 @@ def _client_data(ctx: Context, page: Page) -> dict[str, Any]:
             for ref in condition.refs:
                 if ref not in on_page and ref in ctx.evaluation.values:
                     outside[ref] = client_value(ctx.q.question(ref), ctx.evaluation.values[ref])
-    chains = {qid: [g.id for g in ctx.q.ancestors(qid) if g.show_if is not None] for qid in on_page}
+    chains = {qid: [g.id for g in ctx.q.ancestors(qid) if g.show_if is not None]  # in the page's order
+              for qid in page.question_ids if qid in on_page}
     required: dict[str, Any] = {}
     # required as the engine decides: always, never, or when a condition holds
     for question in (q for q in page.questions if q.id in on_page):
