@@ -5,9 +5,10 @@ questionnaire. What cannot be worked out from a few answers is stored instead (`
 whether each section, group and question is visible (``evaluation_items``) and the completeness
 counts of each group, provision and article (``evaluation_totals``, the source of progress per
 provision), and of each page (``web.fill.pages``: what its status reads, :func:`page_totals`), so the
-side navigation and the progress figure read one row per page instead of every answer. A page
+side navigation and the progress figure read every page's status in one row (:func:`page_statuses`)
+instead of every answer. A page
 reads the keys it shows; a save (``web.answers``) updates the evaluation from the changed answers
-only (``engine.Evaluation.update``), page totals from the changed contributions, and writes back
+only (``engine.Evaluation.update``), page totals by the changed contributions (added in the UPDATE), and writes back
 what changed, in its own transaction and under the response's lock, so the stored state always
 matches the stored answers.
 
@@ -19,9 +20,20 @@ until then, pages evaluate every answer as before.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, literal_column, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    TableClause,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 
 import engine
 from engine.evaluate import Progress
@@ -109,13 +121,14 @@ _TOTALS = select(EvaluationTotal.scope, EvaluationTotal.key, *[getattr(Evaluatio
                  ).where(EvaluationTotal.response_id == bindparam("response_id"),
                          EvaluationTotal.scope.in_(bindparam("scopes", expanding=True)))
 _SOME_TOTALS = _TOTALS.where(EvaluationTotal.key.in_(bindparam("keys", expanding=True)))
-_PAGE_TOTALS = EvaluationTotal.__table__.c
+_TOTALS_TABLE = cast(TableClause, EvaluationTotal.__table__)  # Core: many rows, each its own WHERE
+_PAGE_TOTALS = _TOTALS_TABLE.c
 #: A save's changes to some pages' totals (``_page_changes``), added where they are stored.
-_ADD_TO_PAGE = (update(EvaluationTotal.__table__).where(
+_ADD_TO_PAGE = (update(_TOTALS_TABLE).where(
     _PAGE_TOTALS.response_id == bindparam("page_response"), _PAGE_TOTALS.scope == "page",
     _PAGE_TOTALS.key == bindparam("page_key"))
     .values({name: _PAGE_TOTALS[name] + bindparam(f"add_{name}") for name in COUNTS}))
-_PAGE_STATUS_QUERIES: dict[Any, Select[tuple[str | None]]] = {}
+_PAGE_STATUS_QUERIES: dict[Any, Select[str]] = {}
 
 
 def _items(response_id: int) -> Table:
@@ -282,10 +295,9 @@ def page_statuses(response: Response, status: Callable[[Any], ColumnElement[str]
         return dict(found)
     query = _PAGE_STATUS_QUERIES.get(status)
     if query is None:
-        totals = EvaluationTotal.__table__.c
         query = _PAGE_STATUS_QUERIES[status] = select(
-            func.aggregate_strings(totals.key + literal_column("' '") + status(totals), ",")).where(
-            totals.response_id == bindparam("response_id"), totals.scope == "page")
+            func.aggregate_strings(_PAGE_TOTALS.key + literal_column("' '") + status(_PAGE_TOTALS), ",")).where(
+            _PAGE_TOTALS.response_id == bindparam("response_id"), _PAGE_TOTALS.scope == "page")
     joined = db.session.scalar(query, {"response_id": response.id})
     found = dict(entry.split(" ") for entry in joined.split(",")) if joined else {}
     if locked:
