@@ -5,9 +5,10 @@ questionnaire. What cannot be worked out from a few answers is stored instead (`
 whether each section, group and question is visible (``evaluation_items``) and the completeness
 counts of each group, provision and article (``evaluation_totals``, the source of progress per
 provision), and of each page (``web.fill.pages``: what its status reads, :func:`page_totals`), so the
-side navigation and the progress figure read one row per page instead of every answer. A page
+side navigation and the progress figure read every page's status in one row (:func:`page_statuses`)
+instead of every answer. A page
 reads the keys it shows; a save (``web.answers``) updates the evaluation from the changed answers
-only (``engine.Evaluation.update``), page totals from the changed contributions, and writes back
+only (``engine.Evaluation.update``), page totals by the changed contributions (added in the UPDATE), and writes back
 what changed, in its own transaction and under the response's lock, so the stored state always
 matches the stored answers.
 
@@ -19,9 +20,20 @@ until then, pages evaluate every answer as before.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Select, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    TableClause,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 
 import engine
 from engine.evaluate import Progress
@@ -41,7 +53,7 @@ _CHUNK = 500
 COUNTS = ("questions", "answered", "required", "required_answered", "errors")
 _STORED_VERSION = "stored evaluation version"  # read under the response's lock
 _READ_VERSION = "stored evaluation version, read"  # read with the response, without its lock
-_PAGE_TABLE = "stored page totals"
+_PAGE_STATUSES = "stored page statuses"
 
 
 class ByKey(Mapping[str, Any]):
@@ -109,6 +121,14 @@ _TOTALS = select(EvaluationTotal.scope, EvaluationTotal.key, *[getattr(Evaluatio
                  ).where(EvaluationTotal.response_id == bindparam("response_id"),
                          EvaluationTotal.scope.in_(bindparam("scopes", expanding=True)))
 _SOME_TOTALS = _TOTALS.where(EvaluationTotal.key.in_(bindparam("keys", expanding=True)))
+_TOTALS_TABLE = cast(TableClause, EvaluationTotal.__table__)  # Core: many rows, each its own WHERE
+_PAGE_TOTALS = _TOTALS_TABLE.c
+#: A save's changes to some pages' totals (``_page_changes``), added where they are stored.
+_ADD_TO_PAGE = (update(_TOTALS_TABLE).where(
+    _PAGE_TOTALS.response_id == bindparam("page_response"), _PAGE_TOTALS.scope == "page",
+    _PAGE_TOTALS.key == bindparam("page_key"))
+    .values({name: _PAGE_TOTALS[name] + bindparam(f"add_{name}") for name in COUNTS}))
+_PAGE_STATUS_QUERIES: dict[Any, Select[str]] = {}
 
 
 def _items(response_id: int) -> Table:
@@ -230,16 +250,11 @@ def store(response: Response, before: engine.Evaluation, after: engine.Evaluatio
 
 
     pages = _page_changes(before.questionnaire, changes)
-    if pages:
-        stored = page_table(response)
-        if db.lock_of(response) is not None:
-            list(stored)  # every page: the figure refreshed next reads them all, from this table
-        else:
-            stored.prefetch(pages)
-        written = {key: stored.get(key, _ZERO) + delta for key, delta in pages.items()}
-        db.session.execute(update(EvaluationTotal), [_total(response.id, "page", key, value)
-                                                     for key, value in written.items()])
-        stored.wrote({key: value for key, value in written.items() if key in stored})  # rows that exist
+    if pages:  # added to the stored totals in the statement: nothing to read first
+        db.session.execute(_ADD_TO_PAGE, [{"page_response": response.id, "page_key": key,
+                                           **{f"add_{name}": count for name, count in zip(COUNTS, delta, strict=True)}}
+                                          for key, delta in pages.items()])
+        db.transaction_notes().pop((_PAGE_STATUSES, response.id), None)
 
 
 def page_totals(evaluation: engine.Evaluation, page: Page) -> Progress:
@@ -270,17 +285,24 @@ def _page_changes(q: engine.Questionnaire, changes: StoredChanges) -> dict[str, 
     return {key: delta for key, delta in deltas.items() if any(delta)}
 
 
-def page_table(response: Response) -> Table:
-    """The stored totals of every page of ``response`` (:func:`page_totals`), read in one query.
-    Under the response's lock, one table for the transaction, which :func:`store` keeps up to date
-    (a save reads the pages' totals once, to change some and count the figure)."""
-    if db.lock_of(response) is None:
-        return _totals(response.id, "page")
-    notes = db.transaction_notes()
-    found: Table | None = notes.get((_PAGE_TABLE, response.id))
-    if found is None:
-        found = notes[(_PAGE_TABLE, response.id)] = _totals(response.id, "page")
-    return found
+def page_statuses(response: Response, status: Callable[[Any], ColumnElement[str]]) -> dict[str, str]:
+    """Every page's status from its stored totals (:func:`page_totals`), worked out by the database:
+    ``status(columns)`` is the expression (``web.progress.status_of``), and the pages come back as one
+    string ("key status,key status..."), whatever their number. A page without a row is left out.
+    Under the response's lock, read once for the transaction until :func:`store` changes them."""
+    locked = db.lock_of(response) is not None
+    if locked and (found := db.transaction_notes().get((_PAGE_STATUSES, response.id))) is not None:
+        return dict(found)
+    query = _PAGE_STATUS_QUERIES.get(status)
+    if query is None:
+        query = _PAGE_STATUS_QUERIES[status] = select(
+            func.aggregate_strings(_PAGE_TOTALS.key + literal_column("' '") + status(_PAGE_TOTALS), ",")).where(
+            _PAGE_TOTALS.response_id == bindparam("response_id"), _PAGE_TOTALS.scope == "page")
+    joined = db.session.scalar(query, {"response_id": response.id})
+    found = dict(entry.split(" ") for entry in joined.split(",")) if joined else {}
+    if locked:
+        db.transaction_notes()[(_PAGE_STATUSES, response.id)] = found
+    return dict(found)
 
 
 def build(response: Response, evaluation: engine.Evaluation) -> None:
@@ -293,7 +315,7 @@ def build(response: Response, evaluation: engine.Evaluation) -> None:
                                                "updated_at": utcnow()}])
     db.transaction_notes().pop((_STORED_VERSION, response.id), None)
     db.transaction_notes().pop((_READ_VERSION, response.id), None)
-    db.transaction_notes().pop((_PAGE_TABLE, response.id), None)
+    db.transaction_notes().pop((_PAGE_STATUSES, response.id), None)
     items = [{"response_id": response.id, "item_id": key, "visible": value} for key, value in visible.items()]
     from .fill.pages import pages  # web.fill imports this module
 

@@ -30,6 +30,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import ColumnElement, case
+
 import engine
 from engine.evaluate import Progress
 
@@ -67,34 +69,51 @@ def page_status(evaluation: engine.Evaluation, page: Page, pending: AbstractSet[
     return status_of(evaluations.page_totals(evaluation, page), to_confirm)
 
 
+#: A page's status from its totals before carried-over answers count: the first rule that holds,
+#: else ``in_progress``. Written once, read by Python over numbers (:func:`status_of`) and by the
+#: database over the stored columns (:func:`statuses`).
+_RULES: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+    ("not_applicable", lambda totals: totals.questions == 0),
+    ("has_errors", lambda totals: totals.errors != 0),
+    ("optional", lambda totals: totals.required == 0),
+    ("complete", lambda totals: totals.required_answered >= totals.required),
+    ("not_started", lambda totals: totals.answered == 0),
+)
+#: What an unconfirmed carried-over answer does not change: a page not shown, or breaking a rule.
+_BEFORE_CONFIRMING = ("not_applicable", "has_errors")
+
+
 def status_of(totals: Progress, to_confirm: bool) -> str:
     """The status of a page from its totals (``web.evaluations.page_totals``, computed or stored)
     and whether it shows an unconfirmed carried-over answer."""
-    if not totals.questions:
-        return "not_applicable"
-    if totals.errors:
-        return "has_errors"
-    if to_confirm:
-        return "to_confirm"
-    if not totals.required:
-        return "optional"
-    if totals.required_answered >= totals.required:
-        return "complete"
-    return "not_started" if totals.answered == 0 else "in_progress"
+    return _confirming(next((status for status, holds in _RULES if holds(totals)), "in_progress"), to_confirm)
+
+
+def _confirming(status: str, to_confirm: bool) -> str:
+    return "to_confirm" if to_confirm and status not in _BEFORE_CONFIRMING else status
+
+
+def _status_column(totals: Any) -> ColumnElement[str]:
+    """:func:`status_of` (without carried-over answers) as a SQL expression over the stored columns."""
+    return case(*[(holds(totals), status) for status, holds in _RULES], else_="in_progress")
+
+
+_UNSTORED = status_of(ZERO, False)  # a page without stored totals
 
 
 def statuses(response: Response, evaluation: engine.Evaluation, layout: Pages,
              pending: AbstractSet[str] = frozenset()) -> dict[str, str]:
-    """Every page's status: from the stored page totals (one query, however large the questionnaire)
-    when ``evaluation`` is the response's stored one, else from ``evaluation`` itself."""
+    """Every page's status: from the stored page totals (one query returning one row, however large
+    the questionnaire) when ``evaluation`` is the response's stored one, else from ``evaluation`` itself."""
     if not evaluations.is_stored(evaluation):
         return {page.id: page_status(evaluation, page, pending) for page in layout.list}
-    totals = evaluations.page_table(response)
-    list(totals)  # every page at once
+    stored = evaluations.page_statuses(response, _status_column)
     evaluations.prefetch(evaluation, pending)
-    to_confirm = {page.id for qid in pending if (page := layout.of_question.get(qid)) is not None
-                  and evaluation.is_visible(qid)}
-    return {page.id: status_of(totals.get(page.id, ZERO), page.id in to_confirm) for page in layout.list}
+    found = {page.id: stored.get(page.id, _UNSTORED) for page in layout.list}
+    for qid in pending:
+        if (page := layout.of_question.get(qid)) is not None and page.id in found and evaluation.is_visible(qid):
+            found[page.id] = _confirming(found[page.id], True)
+    return found
 
 
 class Tracker:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import date
 from typing import Any
 
 from flask import Flask
@@ -152,7 +153,7 @@ def test_page_statuses_and_figures_from_the_stored_state_equal_a_full_evaluation
     """Branching that hides and shows follow-ups, table answers (a row missing what it requires is a
     problem), and answers carried over from a cycle before, not yet confirmed."""
     from web.extensions import db
-    from web.models import Answer
+    from web.models import Answer, ReportingRound, Response
 
     response = start_response("KEN")
     login(client, add_user("focal_point", "KEN"))
@@ -174,6 +175,13 @@ def test_page_statuses_and_figures_from_the_stored_state_equal_a_full_evaluation
     for step in range(16):
         if step == 6:  # as if carried over from the cycle before: counts as not done until confirmed
             with context():
+                cycle = ReportingRound(questionnaire_id="uncac_checklist", name="2031", opens_on=date(2030, 1, 1),
+                                       due_on=date(2099, 1, 31), version_id=db.session.get(
+                                           Response, response.id).version_id)  # every chapter: same pages
+                db.session.add(cycle)
+                db.session.flush()
+                db.session.query(Response).filter(Response.id == response.id).update(  # carried: into a cycle's
+                    {Response.round_id: cycle.id}, synchronize_session=False)
                 db.session.query(Answer).filter(Answer.response_id == response.id, Answer.question_id.in_(
                     ["p15_a.compliance", "p15_a.measures", "p5_2.compliance"])).update(
                     {Answer.carried_from: "2026.1"}, synchronize_session=False)

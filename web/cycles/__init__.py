@@ -201,6 +201,8 @@ def carry_forward(earlier: Response, response: Response, user: User) -> int:
     from ..versions import carry
     from ..workflow import log
 
+    if response.round_id is None:  # what carried_answers relies on to read nothing outside cycles
+        raise ValueError(f"response {response.id} is in no review cycle: answers are carried over only into one")
     hold(response)
     q = catalog.questionnaire(response.version)
     rows = stored(earlier)
@@ -238,7 +240,11 @@ def unconfirmed(response: Response, carried: Mapping[str, str] | None = None) ->
 
 
 def carried_answers(response: Response) -> dict[str, str]:
-    """Every carried answer not yet confirmed or changed, in one query (see :func:`unconfirmed`)."""
+    """Every carried answer not yet confirmed or changed, in one query (see :func:`unconfirmed`).
+    None, and no query, outside review cycles: answers are carried over only into a cycle's new
+    response (:func:`start`, :func:`carry_forward`), and a response never changes cycle."""
+    if response.round_id is None:
+        return {}
     return {qid: str(label) for qid, label in db.session.execute(select(Answer.question_id, Answer.carried_from).where(
         Answer.response_id == response.id, Answer.carried_from.is_not(None), Answer.value.is_not(None)))}
 
