@@ -105,7 +105,13 @@ class Answer(Base):
     """The current answer to one question. Rows are never deleted: clearing stores ``null``."""
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("response_id", "question_id", name="one_per_question"),)
+    __table_args__ = (
+        UniqueConstraint("response_id", "question_id", name="one_per_question"),
+        # the carried-over answers still to confirm (``web.cycles.carried_answers``, read with every
+        # page of a response in a review cycle): found without reading the response's other answers
+        Index("ix_answers_carried", "response_id", sqlite_where=text("carried_from IS NOT NULL"),
+              postgresql_where=text("carried_from IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), index=True)
