@@ -196,6 +196,36 @@ def test_every_control_is_what_wtforms_writes(app: Flask) -> None:
                     widgets.RadioInput, widgets.CheckboxInput} <= seen
 
 
+def test_a_page_form_class_is_made_once_per_language_and_table_rows(app: Flask) -> None:
+    """Made once and kept (``web.fill.forms``); another language or another number of table rows
+    makes another, and each form still holds its own data."""
+    from web import catalog
+    from web.extensions import db
+    from web.fill.forms import build
+    from web.fill.pages import pages
+
+    with app.test_request_context("/?lang=en"):
+        published = catalog.publish_text(QUESTIONNAIRE, "every_type.yaml")
+        db.session.commit()
+        q = catalog.questionnaire(published.version)
+        page = pages(q).list[0]
+        first, entries = build(q, page, {"story": "one"}, {}, lambda qid: True)
+        again, _entries = build(q, page, {"story": "two"}, {}, lambda qid: True)
+        assert type(first) is type(again) and first is not again
+        assert (first["story"].data, again["story"].data) == ("one", "two")
+        table = next(entry for entry in entries if entry.rows)
+        more, _entries = build(q, page, {}, {}, lambda qid: True, row_counts={table.question.id: 3})
+        assert type(more) is not type(first)
+        assert f"{table.question.id}-2-{table.question.columns[0].id}" in more._fields
+        assert f"{table.question.id}-2-{table.question.columns[0].id}" not in first._fields
+        yes_no = next(entry for entry in entries if entry.question.type == "yes_no").question.id
+        assert [label for _value, label, *_rest in first[yes_no].iter_choices()] == ["Yes", "No"]
+    with app.test_request_context("/?lang=fr"):
+        french, _entries = build(q, page, {}, {}, lambda qid: True)
+        assert type(french) is not type(first)
+        assert [label for _value, label, *_rest in french[yes_no].iter_choices()] == ["Oui", "Non"]
+
+
 # -- translations and numbers in templates --------------------------------------------------------
 def test_template_translations_behave_as_jinjas(app: Flask) -> None:
     source = ('{{ _("There is a problem") }}|{{ _("%(done)s of %(total)s", done="<b>", total=2) }}|'

@@ -9,6 +9,7 @@ page key (``_k``) that makes a double submission count once.
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from .. import bounds
 from ..answers import Change
 from ..bounds import row_index
 from ..content import text
+from ..i18n import current_language
 from .fields import ADAPTERS
 from .pages import Page
 
@@ -64,7 +66,6 @@ def build(q: engine.Questionnaire, page: Page, stored: Mapping[str, Any], versio
           editable: Callable[[str], bool], formdata: MultiDict[str, Any] | None = None,
           row_counts: Mapping[str, int] | None = None) -> tuple[FlaskForm, list[Entry]]:
     """The page's form (bound to ``formdata`` if given, else filled with ``stored`` JSON answers)."""
-    fields: dict[str, Any] = {}
     entries: list[Entry] = []
     data: dict[str, Any] = {}
     for question in page.questions:
@@ -80,20 +81,52 @@ def build(q: engine.Questionnaire, page: Page, stored: Mapping[str, Any], versio
                 row = Row(index, [])
                 for column in question.columns:
                     name = f"{question.id}-{index}-{column.id}"
-                    fields[name] = ADAPTERS[column.type].field(q, column, _label(q, column))
                     row.cells.append(Cell(column, name))
                     if index < len(rows):
                         data[name] = ADAPTERS[column.type].to_form(column, rows[index].get(column.id))
                 entry.rows.append(row)
             continue
-        fields[question.id] = ADAPTERS[question.type].field(q, question, _label(q, question))
         data[question.id] = ADAPTERS[question.type].to_form(question, stored.get(question.id))
-    form_class = type("PageForm", (FlaskForm,), fields)
+    form_class = _form_class(q, page, entries)
     if formdata is not None:
         form = form_class(formdata=formdata)
     else:
         form = form_class(formdata=None, data=data)
     return form, entries
+
+
+#: Form classes kept per questionnaire version (at most this many: tables make many shapes).
+MAX_FORM_CLASSES = 512
+_FORM_CLASSES_LOCK = threading.Lock()
+
+
+def _form_class(q: engine.Questionnaire, page: Page, entries: list[Entry]) -> type[FlaskForm]:
+    """The class of the page's form with its tables' row counts, in the reader's language: its fields
+    depend on nothing else (labels and choices are the questionnaire's texts and the interface's
+    "Yes"/"No"), so it is made once and kept with the questionnaire; each request makes its own
+    form from it, with its own data and CSRF token."""
+    shape = tuple(len(entry.rows) for entry in entries if entry.rows)
+    key = (current_language(), page.id, shape)
+    classes: dict[Any, type[FlaskForm]] = q.index.cache.setdefault("form classes", {})
+    found = classes.get(key)
+    if found is None:
+        fields: dict[str, Any] = {}
+        for entry in entries:
+            question = entry.question
+            if question.type == "note":
+                continue
+            if question.type == "table":
+                for row in entry.rows:
+                    for cell in row.cells:
+                        fields[cell.name] = ADAPTERS[cell.column.type].field(q, cell.column, _label(q, cell.column))
+                continue
+            fields[question.id] = ADAPTERS[question.type].field(q, question, _label(q, question))
+        found = type("PageForm", (FlaskForm,), fields)
+        with _FORM_CLASSES_LOCK:
+            while len(classes) >= MAX_FORM_CLASSES:  # the oldest first
+                classes.pop(next(iter(classes)))
+            classes[key] = found
+    return found
 
 
 def page_key() -> str:
