@@ -22,7 +22,7 @@ import engine
 from ..db import db
 from ..models import Comment, Response
 from ..progress import UNCOUNTED, Figure, Tracker
-from .outline import Entry, outline
+from .navtexts import Entry, nav_texts
 from .pages import Page
 
 #: The status filter's choices (``comments``: pages with an open review comment).
@@ -143,15 +143,16 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
           filters: Filters, scoped: bool) -> Navigation:
     """The navigation for one response, as seen by one person, with ``current`` marked.
 
-    What does not depend on the answers comes from the outline (``web.fill.outline``, kept per
+    What does not depend on the answers comes from ``web.fill.navtexts`` (kept per
     version and language); here, per request, only what does: each page's status and open comments,
     which pages are shown (in the layout and the person's scope, applicable, through the filters),
     the headings they fall under, the figures and the current page."""
-    cached = outline(q)
+    cached = nav_texts(q)
     comments = open_comments(response, tracker.pages)
     statuses = tracker.statuses  # the pages of the layout (a review cycle's chapters: fewer)
     in_scope = None if len(tracker.in_scope) == len(tracker.pages.list) else {p.id for p in tracker.in_scope}
     here = current.id if current is not None else None
+    filtering = filters.active
     number = as_reference(filters.find) if filters.find else None
     sections: list[Section] = []
     by_group: dict[str, Article] = {}
@@ -178,7 +179,7 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
             article = by_group[entry.group] = Article(entry.article_id, entry.article_html)
             section.articles.append(article)
         item = Item(entry, status, comments.get(page_id, 0))
-        if filters.active and not _passes(item, filters, number):
+        if filtering and not _passes(item, filters, number):
             continue
         matches += 1
         article.items.append(item)
@@ -190,7 +191,8 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
     sections = [s for s in sections if s.articles]
     # One link worked out, then reused: the navigation lists every page (page ids are identifiers,
     # [a-z0-9_-], so they need no quoting in a link).
-    link = url_for("fill.page", response_id=response.id, page_id=SLOT, **filters.args())
+    values: dict[str, Any] = {"response_id": response.id, "page_id": SLOT, **filters.args()}
+    link = url_for("fill.page", **values)
     return Navigation(
         sections, filters, tracker.figure(), scoped, tracker.figure(tracker.pages.list), position, count,
         tracker.next_to_do(current, ("not_started", "in_progress")), tracker.next_to_do(current, ("has_errors",)),

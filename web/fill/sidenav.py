@@ -8,7 +8,7 @@ heading). The markup is the one the template wrote: the same elements, attribute
 spacing between inline elements. Every text is escaped; a translated phrase is taken as Jinja takes
 it (markup, its values escaped).
 
-The titles and page ids come escaped from the outline (``web.fill.outline``, kept per questionnaire
+The titles and page ids come escaped from ``web.fill.navtexts`` (kept per questionnaire
 version and language); per request, each status and its label is escaped once, and the link once:
 a page's link is that link with the page's id in it.
 """

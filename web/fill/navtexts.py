@@ -1,4 +1,4 @@
-"""The side navigation's outline: what it shows of a questionnaire version whatever the answers,
+"""The side navigation's texts: what it shows of a questionnaire version whatever the answers,
 worked out once and kept (issue 16: the navigation lists every page, 269 for the UNCAC checklist,
 on every page of answers, and used to work out and escape every title on each of them).
 
@@ -10,8 +10,9 @@ article; and the titles of the chapters and of the framework's levels (the filte
 **Where, and why it is safe to keep**: in ``q.index.cache`` under ``navigation:<language>``. The
 questionnaire object is one version's content (``web.catalog`` loads one per content hash and never
 changes it), so the cache lives and dies with that version; the language is in the key, and every
-text kept is that version's text in that language (``web.content.text`` reads nothing else). The
-outline holds *every* page of the version: a layout (a review cycle's chapters) or a person's scope
+text kept is that version's text in that language (``web.content`` reads the questionnaire and
+that language's catalog, for titles made from a provision number, and nothing else). They
+cover *every* page of the version: a layout (a review cycle's chapters) or a person's scope
 only leaves pages out, and that is decided per request, as is everything that depends on a response
 or a person: statuses, open comments, the current page, the filters, the links' response id
 (``web.fill.navigation`` groups and filters, ``web.fill.sidenav`` writes the HTML).
@@ -50,7 +51,7 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Outline:
+class NavTexts:
     """Every page's entry in document order, and the filters' choices, in one language (cached)."""
 
     entries: tuple[Entry, ...]
@@ -59,16 +60,16 @@ class Outline:
     levels: tuple[tuple[str, str], ...]  # (code, label) of the framework's levels of obligation
 
 
-def outline(q: engine.Questionnaire) -> Outline:
-    """The outline of ``q`` in the interface language (worked out on first use, then kept)."""
+def nav_texts(q: engine.Questionnaire) -> NavTexts:
+    """The navigation's texts of ``q`` in the interface language (worked out on first use, then kept)."""
     key = f"navigation:{current_language()}"
-    found: Outline | None = q.index.cache.get(key)
+    found: NavTexts | None = q.index.cache.get(key)
     if found is None:
-        found = q.index.cache[key] = _outline(q)
+        found = q.index.cache[key] = _nav_texts(q)
     return found
 
 
-def _outline(q: engine.Questionnaire) -> Outline:
+def _nav_texts(q: engine.Questionnaire) -> NavTexts:
     framework = q.framework
     entries = []
     articles: dict[str, str] = {}
@@ -93,4 +94,4 @@ def _outline(q: engine.Questionnaire) -> Outline:
             str(escape(page.id)), str(escape(title)), str(escape(section_title)), str(escape(article_title))))
     chapters = tuple((s.id, text(q, s.title).text) for s in q.sections)
     levels = tuple((lv.code, text(q, lv.label).text) for lv in framework.levels) if framework is not None else ()
-    return Outline(tuple(entries), {entry.page.id: entry for entry in entries}, chapters, levels)
+    return NavTexts(tuple(entries), {entry.page.id: entry for entry in entries}, chapters, levels)
