@@ -64,7 +64,7 @@ class Filters:
                                   ("find", self.find)) if v}
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A page in the navigation: its entry (titles, cached), status and open comments."""
 
@@ -159,19 +159,19 @@ def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current
     chapters_in_scope: set[str] = set()
     matches = position = count = 0
     for entry in cached.entries:
-        page_id = entry.page.id
+        page_id = entry.page_id
         status = statuses.get(page_id)
         if status is None or (in_scope is not None and page_id not in in_scope):
             continue
-        chapters_in_scope.add(entry.page.section.id)
+        chapters_in_scope.add(entry.section_id)
         if status == "not_applicable":
             continue
         count += 1
         if page_id == here:
             position = count
-        section = sections[-1] if sections and sections[-1].id == entry.page.section.id else None
+        section = sections[-1] if sections and sections[-1].id == entry.section_id else None
         if section is None:
-            section = Section(entry.page.section.id, entry.section_html)
+            section = Section(entry.section_id, entry.section_html)
             sections.append(section)
         section.count(status)  # the chapter's figure: every page in scope, whatever the filters
         article = by_group.get(entry.group)
@@ -210,7 +210,7 @@ def _passes(item: Item, filters: Filters, number: str | None) -> bool:
         return False
     if filters.level and entry.level != filters.level:
         return False
-    if filters.chapter and entry.page.section.id != filters.chapter:
+    if filters.chapter and entry.section_id != filters.chapter:
         return False
     if not filters.find:
         return True

@@ -31,11 +31,13 @@ from ..i18n import current_language
 from .pages import Page, pages
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """What the navigation shows of a page whatever the answers, in one language (cached)."""
 
     page: Page  # the page among every page of the version (``web.fill.pages.pages``)
+    page_id: str
+    section_id: str
     title: str
     section_title: str
     article_id: str
@@ -89,9 +91,12 @@ def _nav_texts(q: engine.Questionnaire) -> NavTexts:
         title = group_title(q, page.group).text
         article_id = group.id if group is not None else ""
         entries.append(Entry(
-            page, title, section_title, article_id, article_title, level, f"{title} {article_title}".casefold(),
-            refs + (group.provisions if group is not None else ()), f"{page.section.id}/{article_id}",
-            str(escape(page.id)), str(escape(title)), str(escape(section_title)), str(escape(article_title))))
+            page=page, page_id=page.id, section_id=page.section.id, title=title, section_title=section_title,
+            article_id=article_id, article_title=article_title, level=level,
+            search=f"{title} {article_title}".casefold(),
+            refs=refs + (group.provisions if group is not None else ()), group=f"{page.section.id}/{article_id}",
+            id_html=str(escape(page.id)), title_html=str(escape(title)), section_html=str(escape(section_title)),
+            article_html=str(escape(article_title))))
     chapters = tuple((s.id, text(q, s.title).text) for s in q.sections)
     levels = tuple((lv.code, text(q, lv.label).text) for lv in framework.levels) if framework is not None else ()
-    return NavTexts(tuple(entries), {entry.page.id: entry for entry in entries}, chapters, levels)
+    return NavTexts(tuple(entries), {entry.page_id: entry for entry in entries}, chapters, levels)

@@ -88,7 +88,7 @@ class _Writer:
             comments = (f'\n<span class="status status-comments">'
                         f'{Markup(phrase) % {"num": item.comments}}</span>')  # noqa: S704 - a translation
         entry = item.entry
-        end = self.link_end_here if entry.page.id == self.nav.current else self.link_end
+        end = self.link_end_here if entry.page_id == self.nav.current else self.link_end
         return (f'<li class="side-nav-page status-line-{status}">\n<a href="{self.link_start}{entry.id_html}{end}>\n'
                 f'<span class="side-nav-page-title">{entry.title_html}</span>\n'
                 f'<span class="status status-{status}">{label}</span>{comments}\n</a>\n</li>\n')
