@@ -127,7 +127,10 @@ class Navigation:
 
 
 def open_comments(response: Response, layout: Any) -> dict[str, int]:
-    """Open review comments (threads, not replies) per page."""
+    """Open review comments (threads, not replies) per page. Counted by the database rather than read
+    with the page's own comments in one query (``web.fill._open_comments``): nothing bounds a
+    response's open threads (the secretariat's and every country review's experts open them, up to
+    5,000 characters each), so reading them all on every render could cost more than this count."""
     rows = db.session.execute(select(Comment.question_id, func.count()).where(
         Comment.response_id == response.id, Comment.status == "open", Comment.parent_id.is_(None),
         Comment.question_id.is_not(None)).group_by(Comment.question_id)).all()
