@@ -102,8 +102,7 @@ def _preload(app: Flask) -> None:
 
     from . import catalog
     from .extensions import db
-    from .fill.navigation import entries
-    from .fill.pages import pages
+    from .fill.navtexts import nav_texts
 
     with app.app_context():
         try:
@@ -118,7 +117,7 @@ def _preload(app: Flask) -> None:
                 g._lang = lang
                 get_translations()
                 for q in loaded:
-                    entries(q, pages(q))
+                    nav_texts(q)
     for name in app.jinja_env.list_templates(filter_func=lambda name: name.endswith((".html", ".txt", ".xml"))):
         app.jinja_env.get_template(name)
     db.dispose(app)  # workers forked from here open their own connections

@@ -143,6 +143,35 @@ def test_open_comments_are_counted_in_the_navigation(app: Flask, client: FlaskCl
                     r'\s*<span class="status status-comments">2 open comments</span>', page[link:])
 
 
+def test_kept_texts_are_per_version_and_language_and_a_scope_only_leaves_pages_out(
+        app: Flask, client: FlaskClient, focal: Any) -> None:
+    """The navigation's texts are kept per questionnaire version and language (web.fill.navtexts),
+    for every page; a contributor's scope is applied per request, never kept."""
+    from web import catalog
+    from web.extensions import db
+    from web.fill.navtexts import NavTexts
+    from web.fill.pages import pages
+    from web.models import Response
+
+    response = start_response("KEN")
+    everything = nav_items(client.get(page_path(response.id, "p15_a")).get_data(as_text=True))
+    client.get(page_path(response.id, "p15_a") + "?lang=fr")
+    other = app.test_client()
+    login(other, add_user("contributor", "KEN", assign="chapter:III"))
+    scoped = other.get(page_path(response.id, "p15_a")).get_data(as_text=True)
+    assert "Assigned to you" in scoped
+    assert "p15_a" in nav_items(scoped) and 0 < len(nav_items(scoped)) < len(everything)
+    assert len(re.findall(r'<span class="side-nav-section">', scoped)) == 1  # only chapter III
+    again = nav_items(client.get(page_path(response.id, "p15_a")).get_data(as_text=True))
+    assert again == everything  # the focal point's list is whole again
+    with app.app_context():
+        q = catalog.questionnaire(db.session.get(Response, response.id).version)
+        kept = {key: value for key, value in q.index.cache.items() if key.startswith("navigation:")}
+    assert {"navigation:en", "navigation:fr"} <= set(kept)
+    assert all(isinstance(value, NavTexts) and len(value.entries) == len(pages(q).list)
+               for value in kept.values())
+
+
 # -- the form controls ------------------------------------------------------------------------------
 def test_attributes_are_written_as_wtforms_writes_them() -> None:
     from web.fill.widgets import html_params

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
@@ -19,13 +19,11 @@ from sqlalchemy import func, select
 
 import engine
 
-from ..content import group_title, text
 from ..db import db
-from ..i18n import current_language
 from ..models import Comment, Response
-from ..progress import STATUSES, Figure, Tracker
-from ..templating import status_label
-from .pages import Page, pages
+from ..progress import UNCOUNTED, Figure, Tracker
+from .navtexts import Entry, nav_texts
+from .pages import Page
 
 #: The status filter's choices (``comments``: pages with an open review comment).
 FILTERS = {
@@ -34,7 +32,8 @@ FILTERS = {
 }
 #: Longest search text read from a request.
 MAX_FIND = 100
-_SLOT = "page_id_slot"
+#: Stands for the page id in ``Navigation.link``.
+SLOT = "page_id_slot"
 
 
 @dataclass(frozen=True)
@@ -65,26 +64,38 @@ class Filters:
                                   ("find", self.find)) if v}
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
-    """A page in the navigation: its title, status and open comments."""
+    """A page in the navigation: its entry (titles, cached), status and open comments."""
 
-    page: Page
-    title: str
+    entry: Entry
     status: str
     comments: int = 0
-    url: str = ""  # the page's link, with the filters kept
-    label: str = ""  # the status, as the reader reads it
+
+    @property
+    def page(self) -> Page:
+        return self.entry.page
 
 
 @dataclass
 class _Group:
-    """A heading of the navigation: its figure, and whether it holds the current page."""
+    """A heading of the navigation: its title (escaped, cached), its figure (complete pages out of
+    counted ones), and whether it holds the current page."""
 
     id: str
-    title: str
-    figure: Figure = Figure(0, 0)
+    title_html: str
+    complete: int = 0
+    counted: int = 0
     current: bool = False
+
+    @property
+    def figure(self) -> Figure:
+        return Figure(self.complete, self.counted)
+
+    def count(self, status: str) -> None:
+        if status not in UNCOUNTED:
+            self.counted += 1
+            self.complete += status == "complete"
 
 
 @dataclass
@@ -112,10 +123,14 @@ class Navigation:
     levels: list[tuple[str, str]]
     chapters: list[tuple[str, str]]
     current: str | None = None  # the page shown, if any (its link is marked)
+    link: str = ""  # a page's link with the filters kept, ``SLOT`` in place of its id (not escaped)
 
 
 def open_comments(response: Response, layout: Any) -> dict[str, int]:
-    """Open review comments (threads, not replies) per page."""
+    """Open review comments (threads, not replies) per page. Counted by the database rather than read
+    with the page's own comments in one query (``web.fill._open_comments``): nothing bounds a
+    response's open threads (the secretariat's and every country review's experts open them, up to
+    5,000 characters each), so reading them all on every render could cost more than this count."""
     rows = db.session.execute(select(Comment.question_id, func.count()).where(
         Comment.response_id == response.id, Comment.status == "open", Comment.parent_id.is_(None),
         Comment.question_id.is_not(None)).group_by(Comment.question_id)).all()
@@ -127,107 +142,70 @@ def open_comments(response: Response, layout: Any) -> dict[str, int]:
     return out
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What the navigation shows of a page whatever the answers, in one language (cached)."""
-
-    page: Page
-    title: str
-    section_title: str
-    article_id: str
-    article_title: str
-    level: str  # the framework level's code, for the filter
-    search: str  # what the search reads, case-folded
-    refs: tuple[str, ...]  # the provisions (and article) it answers: "15", "15.a"
-
-
-def entries(q: engine.Questionnaire, layout: Any) -> list[Entry]:
-    """Every page's entry in the interface language (what does not depend on the answers is
-    computed once per questionnaire and language, then given the layout's own pages)."""
-    lang = current_language()
-    key = f"navigation:{lang}"
-    cached: dict[str, Entry] | None = q.index.cache.get(key)
-    if cached is None:
-        cached = q.index.cache[key] = _entries(q, pages(q))
-    return [entry if (entry := cached[page.id]).page is page else replace(entry, page=page) for page in layout.list]
-
-
-def _entries(q: engine.Questionnaire, layout: Any) -> dict[str, Entry]:
-    framework = q.framework
-    out = {}
-    articles: dict[str, str] = {}
-    for page in layout.list:
-        group = page.article
-        if group is not None and group.id not in articles:
-            articles[group.id] = group_title(q, group).text
-        article_title = articles[group.id] if group is not None else ""
-        refs = page.group.provisions
-        level = ""
-        if framework is not None and len(refs) == 1 and refs[0] in framework.provisions:
-            level = framework.provisions[refs[0]].level
-        title = group_title(q, page.group).text
-        out[page.id] = Entry(page, title, text(q, page.section.title).text, group.id if group is not None else "",
-                             article_title, level, f"{title} {article_title}".casefold(),
-                             refs + (group.provisions if group is not None else ()))
-    return out
-
-
 def build(q: engine.Questionnaire, tracker: Tracker, response: Response, current: Page | None,
           filters: Filters, scoped: bool) -> Navigation:
-    """The navigation for one response, as seen by one person, with ``current`` marked."""
-    framework = q.framework
+    """The navigation for one response, as seen by one person, with ``current`` marked.
+
+    What does not depend on the answers comes from ``web.fill.navtexts`` (kept per
+    version and language); here, per request, only what does: each page's status and open comments,
+    which pages are shown (in the layout and the person's scope, applicable, through the filters),
+    the headings they fall under, the figures and the current page."""
+    cached = nav_texts(q)
     comments = open_comments(response, tracker.pages)
-    in_scope = {page.id for page in tracker.in_scope}
-    # One link and one label worked out, then reused: the navigation lists every page (page ids are
-    # identifiers, [a-z0-9_-], so they need no quoting in a link).
-    values: dict[str, Any] = {"response_id": response.id, "page_id": _SLOT, **filters.args()}
-    link = url_for("fill.page", **values)
-    labels = {code: status_label(code) for code in STATUSES}
-    sections: list[Section] = []
-    matches = 0
-    by_article: dict[str, Article] = {}
+    statuses = tracker.statuses  # the pages of the layout (a review cycle's chapters: fewer)
+    in_scope = None if len(tracker.in_scope) == len(tracker.pages.list) else {p.id for p in tracker.in_scope}
+    here = current.id if current is not None else None
+    filtering = filters.active
     number = as_reference(filters.find) if filters.find else None
-    for entry in entries(q, tracker.pages):
-        page = entry.page
-        status = tracker.status(page)
-        if page.id not in in_scope or status == "not_applicable":
+    sections: list[Section] = []
+    by_group: dict[str, Article] = {}
+    chapters_in_scope: set[str] = set()
+    matches = position = count = 0
+    for entry in cached.entries:
+        page_id = entry.page_id
+        status = statuses.get(page_id)
+        if status is None or (in_scope is not None and page_id not in in_scope):
             continue
-        section = sections[-1] if sections and sections[-1].id == page.section.id else None
+        chapters_in_scope.add(entry.section_id)
+        if status == "not_applicable":
+            continue
+        count += 1
+        if page_id == here:
+            position = count
+        section = sections[-1] if sections and sections[-1].id == entry.section_id else None
         if section is None:
-            section = Section(page.section.id, entry.section_title)
+            section = Section(entry.section_id, entry.section_html)
             sections.append(section)
-        key = f"{page.section.id}/{entry.article_id}"
-        article = by_article.get(key)
+        section.count(status)  # the chapter's figure: every page in scope, whatever the filters
+        article = by_group.get(entry.group)
         if article is None:
-            article = by_article[key] = Article(entry.article_id, entry.article_title)
+            article = by_group[entry.group] = Article(entry.article_id, entry.article_html)
             section.articles.append(article)
-        item = Item(page, entry.title, status, comments.get(page.id, 0), link.replace(_SLOT, page.id, 1),
-                    labels[status])
-        if not _passes(entry, item, filters, number):
+        item = Item(entry, status, comments.get(page_id, 0))
+        if filtering and not _passes(item, filters, number):
             continue
         matches += 1
         article.items.append(item)
-        if current is not None and page.id == current.id:
+        article.count(status)
+        if page_id == here:
             article.current = section.current = True
     for section in sections:
         section.articles = [a for a in section.articles if a.items]
-        for article in section.articles:
-            article.figure = tracker.figure(i.page for i in article.items)
-        section.figure = tracker.figure(p for p in tracker.in_scope if p.section.id == section.id)
     sections = [s for s in sections if s.articles]
-    ordered = [p for p in tracker.in_scope if tracker.status(p) != "not_applicable"]
-    position = next((i + 1 for i, p in enumerate(ordered) if current is not None and p.id == current.id), 0)
-    levels = [(lv.code, text(q, lv.label).text) for lv in framework.levels] if framework is not None else []
-    chapters = [(s.id, text(q, s.title).text) for s in q.sections
-                if any(p.section.id == s.id for p in tracker.pages.list if p.id in in_scope)]
+    # One link worked out, then reused: the navigation lists every page (page ids are identifiers,
+    # [a-z0-9_-], so they need no quoting in a link).
+    values: dict[str, Any] = {"response_id": response.id, "page_id": SLOT, **filters.args()}
+    link = url_for("fill.page", **values)
     return Navigation(
-        sections, filters, tracker.figure(), scoped, tracker.figure(tracker.pages.list), position, len(ordered),
+        sections, filters, tracker.figure(), scoped, tracker.figure(tracker.pages.list), position, count,
         tracker.next_to_do(current, ("not_started", "in_progress")), tracker.next_to_do(current, ("has_errors",)),
-        matches, levels, chapters, current.id if current is not None else None)
+        matches, list(cached.levels), [c for c in cached.chapters if c[0] in chapters_in_scope],
+        here, link)
 
 
-def _passes(entry: Entry, item: Item, filters: Filters, number: str | None) -> bool:
+def _passes(item: Item, filters: Filters, number: str | None) -> bool:
     """Whether a page passes the filters (``number``: the searched text read as a reference, once)."""
+    entry = item.entry
     if filters.status == "comments":
         if not item.comments:
             return False
@@ -235,7 +213,7 @@ def _passes(entry: Entry, item: Item, filters: Filters, number: str | None) -> b
         return False
     if filters.level and entry.level != filters.level:
         return False
-    if filters.chapter and entry.page.section.id != filters.chapter:
+    if filters.chapter and entry.section_id != filters.chapter:
         return False
     if not filters.find:
         return True

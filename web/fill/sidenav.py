@@ -7,6 +7,10 @@ took a fifth of a page's time (attribute lookups, escaping, a translation and tw
 heading). The markup is the one the template wrote: the same elements, attributes, text and
 spacing between inline elements. Every text is escaped; a translated phrase is taken as Jinja takes
 it (markup, its values escaped).
+
+The titles and page ids come escaped from ``web.fill.navtexts`` (kept per questionnaire
+version and language); per request, each status and its label is escaped once, and the link once:
+a page's link is that link with the page's id in it.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from flask_babel import get_locale, get_translations
 from markupsafe import Markup, escape
 
 from ..progress import Figure
-from ..templating import whole_number
-from .navigation import Article, Item, Navigation, Section
+from ..templating import status_label, whole_number
+from .navigation import SLOT, Article, Item, Navigation, Section
 
 
 def pages_html(nav: Navigation) -> Markup:
@@ -33,7 +37,11 @@ class _Writer:
         self.counts: dict[Figure, str] = {}
         self.opened = nav.filters.active  # a search or a filter shows every heading unfolded
         self.out: list[str] = []
-        self.statuses: dict[str, tuple[Markup, Markup]] = {}  # status -> (code, label), escaped once
+        self.statuses: dict[str, tuple[str, str]] = {}  # status -> (code, label), escaped once
+        # a page's link: before its id, and after it (to the closing quote)
+        self.link_start, link_end = str(escape(nav.link)).split(SLOT, 1)
+        self.link_end = link_end + '"'
+        self.link_end_here = link_end + '" aria-current="page"'
 
     def html(self) -> Markup:
         self.out.append('<ul class="side-nav-sections">\n')
@@ -52,32 +60,35 @@ class _Writer:
 
     def section(self, section: Section) -> None:
         self.out.append(f'<li><details{" open" if section.current or self.opened else ""}>\n'
-                        f'<summary><span class="side-nav-section">{escape(section.title)}</span>\n'
+                        f'<summary><span class="side-nav-section">{section.title_html}</span>\n'
                         f'<span class="side-nav-count">{self.count(section.figure)}</span></summary>\n<ul>\n')
         for article in section.articles:
             self.article(article)
         self.out.append("</ul>\n</details></li>\n")
 
     def article(self, article: Article) -> None:
-        if article.title:  # pages directly in a chapter have no heading of their own
+        if article.title_html:  # pages directly in a chapter have no heading of their own
             self.out.append(f'<li><details{" open" if article.current or self.opened else ""}>\n'
-                            f"<summary><span>{escape(article.title)}</span> "
+                            f"<summary><span>{article.title_html}</span> "
                             f'<span class="side-nav-count">{self.count(article.figure)}</span></summary>\n<ul>\n')
         else:
             self.out.append("<li>\n<ul>\n")
         for item in article.items:
             self.out.append(self.item(item))
-        self.out.append("</ul>\n</details></li>\n" if article.title else "</ul>\n</li>\n")
+        self.out.append("</ul>\n</details></li>\n" if article.title_html else "</ul>\n</li>\n")
 
     def item(self, item: Item) -> str:
-        status, label = self.statuses.get(item.status) or self.statuses.setdefault(
-            item.status, (escape(item.status), escape(item.label)))
+        found = self.statuses.get(item.status)
+        if found is None:
+            found = self.statuses[item.status] = (str(escape(item.status)), str(escape(status_label(item.status))))
+        status, label = found
         comments = ""
         if item.comments:
             phrase = self.catalog.ungettext("%(num)d open comment", "%(num)d open comments", item.comments)
             comments = (f'\n<span class="status status-comments">'
                         f'{Markup(phrase) % {"num": item.comments}}</span>')  # noqa: S704 - a translation
-        here = ' aria-current="page"' if item.page.id == self.nav.current else ""
-        return (f'<li class="side-nav-page status-line-{status}">\n<a href="{escape(item.url)}"{here}>\n'
-                f'<span class="side-nav-page-title">{escape(item.title)}</span>\n'
+        entry = item.entry
+        end = self.link_end_here if entry.page_id == self.nav.current else self.link_end
+        return (f'<li class="side-nav-page status-line-{status}">\n<a href="{self.link_start}{entry.id_html}{end}>\n'
+                f'<span class="side-nav-page-title">{entry.title_html}</span>\n'
                 f'<span class="status status-{status}">{label}</span>{comments}\n</a>\n</li>\n')
