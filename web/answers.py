@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -284,14 +284,18 @@ def _value_at(row: Answer, version: int) -> Any:
         .order_by(AnswerRevision.id.desc())).first()
 
 
+#: Built once (every save runs it): SQLAlchemy then keeps its cache key with it.
+_SAVED_KEYS = select(AnswerRevision.question_id, AnswerRevision.save_key).where(
+    AnswerRevision.response_id == bindparam("response_id"),
+    AnswerRevision.save_key.in_(bindparam("keys", expanding=True)), AnswerRevision.source != "conflict")
+
+
 def _saved_keys(response_id: int, keys: list[str]) -> frozenset[tuple[str, str]]:
     """The (question, save key) pairs among ``keys`` already recorded: one query for a whole save."""
     found: set[tuple[str, str]] = set()
     unique = sorted(set(keys))
     for start in range(0, len(unique), 500):
-        rows = db.session.execute(select(AnswerRevision.question_id, AnswerRevision.save_key).where(
-            AnswerRevision.response_id == response_id, AnswerRevision.save_key.in_(unique[start:start + 500]),
-            AnswerRevision.source != "conflict"))
+        rows = db.session.execute(_SAVED_KEYS, {"response_id": response_id, "keys": unique[start:start + 500]})
         found.update((qid, key) for qid, key in rows if key is not None)
     return frozenset(found)
 

@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, request, session
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from ..db import WRITE_METHODS, db
@@ -54,6 +54,12 @@ def end_all(user: User, reason: str) -> None:
         .values(ended_at=utcnow(), ended_reason=reason))
 
 
+#: Built once (every request runs it): SQLAlchemy then keeps its cache key with it.
+_USER_WITH_SESSION = select(User, LoginSession).outerjoin(LoginSession, and_(
+    LoginSession.user_id == User.id, LoginSession.token_hash == bindparam("digest"))).where(
+    User.id == bindparam("user_id")).options(joinedload(User.assignments))
+
+
 def user_with_session(user_id: int) -> tuple[User | None, LoginSession | None]:
     """The user ``user_id`` (with their State and assignments) and the request's server session,
     read in one query (every request reads both): the session is None when the token is unknown
@@ -62,11 +68,7 @@ def user_with_session(user_id: int) -> tuple[User | None, LoginSession | None]:
     token = session.get(KEY)
     if not isinstance(token, str) or not token:
         return None, None
-    digest = _digest(token)
-    found = db.session.execute(
-        select(User, LoginSession).outerjoin(LoginSession, and_(
-            LoginSession.user_id == User.id, LoginSession.token_hash == digest))
-        .where(User.id == user_id).options(joinedload(User.assignments))).unique().first()
+    found = db.session.execute(_USER_WITH_SESSION, {"user_id": user_id, "digest": _digest(token)}).unique().first()
     if found is None:
         return None, None
     return found[0], found[1]

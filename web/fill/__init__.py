@@ -17,7 +17,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import engine
@@ -32,7 +32,7 @@ from ..db import db
 from ..faults import retry_safe
 from ..i18n import current_language
 from ..loaded import loaded
-from ..models import Answer, AnswerRevision, QuestionnaireVersion, Response
+from ..models import Answer, AnswerRevision, Comment, QuestionnaireVersion, Response
 from ..security import error_page, typed_values
 from . import forms, navigation
 from .messages import message, messages_for
@@ -158,7 +158,7 @@ def overview(response_id: int) -> str:
 
 def _workflow_panel(ctx: Context) -> dict[str, Any]:
     from .. import consent, versions, workflow
-    from ..models import Comment, Snapshot
+    from ..models import Snapshot
     from ..templating import CONSENT_LABELS
 
     response = ctx.response
@@ -513,13 +513,15 @@ def _render_page(ctx: Context, current: Page, form: Any, entries: list[forms.Ent
         may_comment=access.can_comment(current_user, ctx.response), filter_labels=navigation.FILTERS)
 
 
+#: Built once (every page runs it): SQLAlchemy then keeps its cache key with it.
+_PAGE_COMMENTS = select(Comment).where(
+    Comment.response_id == bindparam("response_id"), Comment.status == "open", Comment.parent_id.is_(None),
+    Comment.question_id.in_(bindparam("ids", expanding=True))).order_by(Comment.created_at, Comment.id)
+
+
 def _open_comments(ctx: Context, page: Page) -> dict[str, list[Any]]:
     """The open review comments on the page's questions (oldest first), shown beside their answers."""
-    from ..models import Comment
-
-    found = db.session.scalars(select(Comment).where(
-        Comment.response_id == ctx.response.id, Comment.status == "open", Comment.parent_id.is_(None),
-        Comment.question_id.in_(page.question_ids)).order_by(Comment.created_at, Comment.id)).all()
+    found = db.session.scalars(_PAGE_COMMENTS, {"response_id": ctx.response.id, "ids": list(page.question_ids)}).all()
     out: dict[str, list[Any]] = {}
     for comment in found:
         out.setdefault(comment.question_id or "", []).append(comment)

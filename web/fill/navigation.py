@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 import engine
 
@@ -126,14 +126,18 @@ class Navigation:
     link: str = ""  # a page's link with the filters kept, ``SLOT`` in place of its id (not escaped)
 
 
+#: Built once (every page runs it): SQLAlchemy then keeps its cache key with it.
+_OPEN_COMMENTS = select(Comment.question_id, func.count()).where(
+    Comment.response_id == bindparam("response_id"), Comment.status == "open", Comment.parent_id.is_(None),
+    Comment.question_id.is_not(None)).group_by(Comment.question_id)
+
+
 def open_comments(response: Response, layout: Any) -> dict[str, int]:
     """Open review comments (threads, not replies) per page. Counted by the database rather than read
     with the page's own comments in one query (``web.fill._open_comments``): nothing bounds a
     response's open threads (the secretariat's and every country review's experts open them, up to
     5,000 characters each), so reading them all on every render could cost more than this count."""
-    rows = db.session.execute(select(Comment.question_id, func.count()).where(
-        Comment.response_id == response.id, Comment.status == "open", Comment.parent_id.is_(None),
-        Comment.question_id.is_not(None)).group_by(Comment.question_id)).all()
+    rows = db.session.execute(_OPEN_COMMENTS, {"response_id": response.id}).all()
     out: dict[str, int] = {}
     for qid, count in rows:
         page = layout.of_question.get(qid)
