@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -254,11 +254,8 @@ def _apply(response: Response, rows: Rows, qid: str, change: Change, json_value:
         old_value = None
     else:
         old_value = row.value
-        done = session.execute(
-            update(Answer).where(Answer.id == row.id, Answer.version == change.base_version)
-            .values(value=json_value, version=Answer.version + 1, language=lang, updated_at=now,
-                    updated_by_id=user.id, carried_from=None)  # a changed answer is no longer "carried over"
-            .execution_options(synchronize_session=False))
+        done = session.execute(_UPDATE_ANSWER, {"row_id": row.id, "base": change.base_version, "value": json_value,
+                                                "lang": lang, "now": now, "user_id": user.id})
         if done.rowcount != 1:  # type: ignore[attr-defined]
             session.refresh(row)
             _conflict(response, qid, change, json_value, row, user, result)
@@ -268,10 +265,21 @@ def _apply(response: Response, rows: Rows, qid: str, change: Change, json_value:
         for name, written in (("value", json_value), ("version", change.base_version + 1), ("language", lang),
                               ("updated_at", now), ("updated_by_id", user.id), ("carried_from", None)):
             set_committed_value(row, name, written)
-    session.add(AnswerRevision(response_id=response.id, question_id=qid, version=row.version, old_value=old_value,
-                               new_value=json_value, language=lang, user_id=user.id, created_at=now, source=source,
-                               save_key=change.save_key, request_id=g.get("request_id")))
+    session.execute(_INSERT_REVISION, {
+        "response_id": response.id, "question_id": qid, "version": row.version, "old_value": old_value,
+        "new_value": json_value, "language": lang, "user_id": user.id, "created_at": now, "source": source,
+        "save_key": change.save_key, "request_id": g.get("request_id")})
     result.saved[qid] = row.version
+
+
+#: Built once (each changed answer runs them): SQLAlchemy then keeps their cache keys with them. The
+#: update requires the version the change was based on (optimistic locking: no row updated, a conflict).
+_UPDATE_ANSWER = (update(Answer).where(Answer.id == bindparam("row_id"), Answer.version == bindparam("base"))
+                  .values(value=bindparam("value"), version=Answer.version + 1, language=bindparam("lang"),
+                          updated_at=bindparam("now"), updated_by_id=bindparam("user_id"),
+                          carried_from=None)  # a changed answer is no longer "carried over"
+                  .execution_options(synchronize_session=False))
+_INSERT_REVISION = insert(AnswerRevision)
 
 
 def _value_at(row: Answer, version: int) -> Any:
