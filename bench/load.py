@@ -246,15 +246,20 @@ def _children(pid: int) -> list[int]:
 
 
 def gunicorn_shape(args: argparse.Namespace, app_dir: str, python: str, env: dict[str, str]) -> str:
-    """"2 workers x 1 thread": what the app's gunicorn runs (its ``web/gunicorn_conf.py`` under ``env``,
-    or what the command line sets)."""
-    workers, threads = args.workers, args.threads
-    if not (workers and threads) and (Path(app_dir) / "web" / "gunicorn_conf.py").exists():
-        read = subprocess.run([python, "-c", "import web.gunicorn_conf as c; print(c.workers, c.threads)"],
-                              cwd=app_dir, env=env, capture_output=True, text=True, check=True).stdout.split()
-        workers, threads = workers or int(read[0]), threads or int(read[1])
+    """"2 sync workers x 1 thread": what the app's gunicorn runs (its ``web/gunicorn_conf.py`` under
+    ``env``, with what the command line sets; gunicorn runs threaded workers for more than 1 thread)."""
+    workers, threads, kind = args.workers, args.threads, "gthread"
+    if (Path(app_dir) / "web" / "gunicorn_conf.py").exists():
+        code = "import web.gunicorn_conf as c; print(c.workers, c.threads, c.worker_class)"
+        read = subprocess.run([python, "-c", code], cwd=app_dir, env=env, capture_output=True, text=True,
+                              check=True).stdout.split()
+        workers, threads, kind = workers or int(read[0]), threads or int(read[1]), read[2]
     workers, threads = workers or 4, threads or 4
-    return f"{workers} workers x {threads} thread{'s' if threads > 1 else ''}"
+    if threads > 1:
+        kind = "gthread"
+    kind = dict(item.split("=", 1) for item in env.get("GUNICORN_CMD_ARGS", "").split() if "=" in item).get(
+        "--worker-class", kind)
+    return f"{workers} {kind} workers x {threads} thread{'s' if threads > 1 else ''}"
 
 
 def cpu_snapshot(server_pid: int) -> tuple[float, float, float]:

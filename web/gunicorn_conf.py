@@ -19,14 +19,18 @@ from typing import Any
 os.environ.setdefault("CHECKLIST_PRELOAD_QUESTIONNAIRES", "1")
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# One process per core, one request at a time each: measured with bench/load.py (50 clients, the
-# database on the same 2 cores), 2 workers x 1 thread served 85-97 requests/s where 4 x 4 served 64-65,
-# 3 x 1 75-77 and 2 x 2 77-79: threads of one process contend for its interpreter lock and every extra
-# process costs switches, so each request took more CPU. With the database on another machine,
-# requests wait longer on it: then more workers (WEB_CONCURRENCY) keep the cores busy.
+# One process per core, one request at a time each, and sync workers: measured with bench/load.py
+# (50 clients without pause, the database and the load generator on the same 2 cores; README, issue 16):
+# 2 workers x 1 thread served 85-97 requests/s where 4 x 4 threads served 64-65, 3 x 1 75-77 and 2 x 2
+# 77-79 (threads of one process contend for its interpreter lock, and every extra process costs
+# switches, so each request took more CPU); and sync workers, which take each request from the one
+# queue of connections, kept the slowest requests closer to the median than gthread's workers, each
+# of which serves the keep-alive connections it accepted (p95 480-520 ms against 530-550 at the same
+# throughput). With the database on another machine, requests wait longer on it: then raise
+# WEB_CONCURRENCY. WEB_THREADS above 1 runs threaded workers (gunicorn's gthread).
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1))
 threads = int(os.environ.get("WEB_THREADS", 1))
-worker_class = "gthread"
+worker_class = "gthread" if threads > 1 else "sync"
 preload_app = True
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))  # PDFs render in job workers, never in a request
 graceful_timeout = 30
