@@ -6,8 +6,9 @@ definition's fallback rule); this module is only about the interface catalogs in
 
 from __future__ import annotations
 
+from babel.support import NullTranslations
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from engine import RTL_LANGUAGES
@@ -44,6 +45,21 @@ def current_language() -> str:
     if cached is None:
         cached = g._lang = str(get_locale() or "en")
     return cached
+
+
+def catalog() -> NullTranslations:
+    """The interface catalog in the language in force (Flask-Babel's ``get_translations()``), looked
+    up once per request and locale: Flask-Babel's own lookup costs about 10 µs and a page of answers
+    makes about a hundred. The locale in force is asked each time (``force_locale`` changes it: a
+    mail in its recipient's language), and a different one looks the catalog up again."""
+    locale = get_locale()
+    kept = g.get("_catalog")
+    if kept is not None and kept[0] is locale:
+        found: NullTranslations = kept[1]
+        return found
+    found = get_translations()
+    g._catalog = (locale, found)
+    return found
 
 
 def is_rtl(lang: str | None = None) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 from babel import Locale, numbers
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_percent, get_locale, get_translations, gettext
+from flask_babel import format_date, format_datetime, format_percent, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 import engine
 
-from .i18n import current_language
+from .i18n import catalog, current_language
 
 STATUS_LABELS = {
     "not_started": _l("Not started"),
@@ -132,8 +132,9 @@ def template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> st
     context Jinja builds for each call of a context function in a loop (a copy of every variable):
     that made the ~150 calls of a page of answers a tenth of its time. The catalog is looked up at
     each call (not kept with the evaluation context: a macro module imported without context keeps
-    its own across requests, in whatever language it was first used)."""
-    found = get_translations().ugettext(string)
+    its own across requests, in whatever language it was first used): ``web.i18n.catalog`` keeps it
+    per request and locale."""
+    found = catalog().ugettext(string)
     return (Markup(found) if eval_ctx.autoescape else found) % variables  # noqa: S704 - as Jinja's i18n
 
 
@@ -141,7 +142,7 @@ def template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> st
 def template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
     """``ngettext()`` in templates (see :func:`template_gettext`)."""
     variables.setdefault("num", num)
-    found = get_translations().ungettext(singular, plural, num)
+    found = catalog().ungettext(singular, plural, num)
     return (Markup(found) if eval_ctx.autoescape else found) % variables  # noqa: S704 - as Jinja's i18n
 
 
