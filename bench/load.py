@@ -68,7 +68,9 @@ def setup(database_url: str, states: int, out: str) -> None:
     spec = importlib.util.spec_from_file_location("bench_scale", HERE / "scale.py")
     assert spec and spec.loader
     scale = importlib.util.module_from_spec(spec)
+    path = list(sys.path)
     spec.loader.exec_module(scale)
+    sys.path[:] = path  # bench/scale.py puts this checkout first: the app under test is imported from its own
     from sqlalchemy import insert, select
 
     from web import answers, catalog, create_app
