@@ -13,6 +13,7 @@ variables named below.
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -47,3 +48,11 @@ def when_ready(server: Any) -> None:
     warning = shared_state_warning(server.app.wsgi().config, server.cfg.workers)
     if warning:
         server.log.warning(warning)
+
+
+def pre_fork(server: Any, worker: Any) -> None:
+    """In the master, just before it forks a worker: what it holds now (the app, the questionnaires,
+    the compiled templates: some 250,000 objects) is moved out of the garbage collector's reach
+    (``gc.freeze``). A worker's collections then never walk them again, which took about 6 % of the
+    CPU of its requests, and do not write to the pages it shares with the master."""
+    gc.freeze()

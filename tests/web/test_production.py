@@ -225,3 +225,19 @@ def test_the_master_prepares_what_each_worker_would_otherwise_do_on_its_first_re
         assert {"fill/page.html", "fill/_side_nav.html", "base.html"} <= compiled
     finally:
         db_dispose(preloaded)
+
+
+def test_the_master_freezes_what_it_holds_before_each_fork() -> None:
+    """gunicorn calls ``pre_fork`` in the master before it starts a worker: what the master holds is
+    then out of the reach of the worker's garbage collections (``gc.freeze``)."""
+    import gc
+
+    from web import gunicorn_conf
+
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    try:
+        gunicorn_conf.pre_fork(None, None)
+        assert gc.get_freeze_count() > 10_000  # the modules and objects of this process
+    finally:
+        gc.unfreeze()
