@@ -14,8 +14,9 @@ The app under test can be another checkout (``--app-dir``, with its own ``--pyth
 ``--compare DIR`` runs a second checkout in the same session, interleaved (each level on one app,
 then on the other, which goes first at the next level), for before/after comparisons;
 ``--env KEY=VALUE`` passes settings (for example ``RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/12``).
-Each app uses a new PostgreSQL database, dropped at the end. Requests go to 127.0.0.1 only; every
-loop is bounded in time.
+Each app uses a new PostgreSQL database, dropped at the end, and first serves ``--warm-up`` seconds
+of 10 clients, not counted (a new database and new workers would make the first level pay for their
+caches). Requests go to 127.0.0.1 only; every loop is bounded in time.
 
     python bench/load.py [--clients 1,10,25,50] [--duration 20] [--workers N] [--threads N]
                          [--app-dir DIR --python DIR/.venv/bin/python] [--compare DIR] [--env KEY=VALUE ...]
@@ -350,6 +351,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", default="1,10,25,50")
     parser.add_argument("--duration", type=float, default=20, help="seconds per level")
+    parser.add_argument("--warm-up", type=float, default=5, help="seconds of 10 clients on each app first, not counted")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: each app's own setting)")
     parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: each app's own)")
     parser.add_argument("--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
@@ -424,6 +426,9 @@ def report(args: argparse.Namespace, web: Any, runs: list[Run], levels: list[int
         print(f"{run.label}: failed login, median: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timing.items()))
     print(f"{'app':14} {'clients':>7} {'operation':12} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}   "
           f"{'req/s':>6} {'acked writes':>12} {'lost':>5}")
+    if args.warm_up > 0:  # a new database and new workers: the first level would pay for their caches
+        for run in runs:
+            run_level(web, run.port, run.pid, run.people[:10], args.warm_up, args.seed - 1)
     for index, level in enumerate(levels):
         order = runs if index % 2 == 0 else runs[::-1]  # interleaved: each app goes first in turn
         for run in order:
