@@ -139,10 +139,6 @@ def _items(response_id: int) -> Table:
     return Table(load)
 
 
-def _totals(response_id: int, scope: str) -> Table:
-    return _scoped_totals(response_id, (scope,))[0]
-
-
 def _scoped_totals(response_id: int, scopes: tuple[str, ...]) -> list[Table]:
     """The stored totals of ``scopes``, one table each, read together: the keys one table is asked
     for are read for every scope in the same query (an update asks the same keys of each); the
