@@ -49,6 +49,8 @@ ROOT = HERE.parent
 PAGES = ("p5_1", "p5_4", "p6_1", "p8_1")  # mandatory provisions: "compliance" shows their follow-ups
 OPERATIONS = (("render page", 2), ("autosave", 2), ("page save", 1))
 SECRET = "bench-" + uuid.uuid4().hex
+#: Workers and threads of a checkout older than web/gunicorn_conf.py (the first production settings).
+FIRST_SETTINGS = (4, 4)
 
 
 def _bench_web() -> Any:
@@ -257,7 +259,7 @@ def gunicorn_shape(args: argparse.Namespace, app_dir: str, python: str, env: dic
         read = subprocess.run([python, "-c", code], cwd=app_dir, env=env, capture_output=True, text=True,
                               check=True).stdout.split()
         workers, threads, kind = workers or int(read[0]), threads or int(read[1]), read[2]
-    workers, threads = workers or 4, threads or 4
+    workers, threads = workers or FIRST_SETTINGS[0], threads or FIRST_SETTINGS[1]
     if threads > 1:
         kind = "gthread"
     kind = dict(item.split("=", 1) for item in env.get("GUNICORN_CMD_ARGS", "").split() if "=" in item).get(
@@ -289,7 +291,8 @@ def start_gunicorn(args: argparse.Namespace, web: Any, database_url: str, folder
     if (app_dir / "web" / "gunicorn_conf.py").exists():
         config = ["-c", "python:web.gunicorn_conf"]
     else:  # an older checkout: the first production settings on the command line
-        config = ["--worker-class", "gthread", "--preload", "--workers", "4", "--threads", "4"]
+        config = ["--worker-class", "gthread", "--preload", "--workers", str(FIRST_SETTINGS[0]),
+                  "--threads", str(FIRST_SETTINGS[1])]
     chosen = [*(["--workers", str(args.workers)] if args.workers else []),
               *(["--threads", str(args.threads)] if args.threads else [])]
     command = [python, "-m", "gunicorn", *config, "--bind", f"127.0.0.1:{port}", *chosen,

@@ -159,10 +159,11 @@ def assistance_responses(user: User) -> Select[Response]:
 
 
 def response(user: User, response_id: int, lock: bool = False) -> Response:
-    """The response ``response_id`` among those ``user`` may read (else 404). ``lock``: read under
-    the response's lock (``SELECT ... FOR UPDATE``), held to the end of the transaction, for a
+    """The response ``response_id`` among those ``user`` may read (else 404), read with the version
+    its stored evaluation holds for (``web.evaluations``), in the same statement. ``lock``: read
+    under the response's lock (``SELECT ... FOR UPDATE``), held to the end of the transaction, for a
     request that saves (``web.answers.hold`` then takes no second lock and nothing read after it
-    need be read again), with the version its stored evaluation holds for (``web.evaluations``)."""
+    need be read again)."""
     from . import evaluations
 
     # with what a page or a save reads next: for which version its evaluation is stored

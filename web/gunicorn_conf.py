@@ -53,6 +53,7 @@ def when_ready(server: Any) -> None:
 def pre_fork(server: Any, worker: Any) -> None:
     """In the master, just before it forks a worker: what it holds now (the app, the questionnaires,
     the compiled templates: some 250,000 objects) is moved out of the garbage collector's reach
-    (``gc.freeze``). A worker's collections then never walk them again, which took about 6 % of the
-    CPU of its requests, and do not write to the pages it shares with the master."""
+    (``gc.freeze``). A worker's collections then never walk them again (about 6 % of a request's CPU
+    in one process, alternating; within the noise of bench/load.py), and do not write to the memory
+    pages it shares with the master."""
     gc.freeze()

@@ -72,10 +72,6 @@ class Item:
     status: str
     comments: int = 0
 
-    @property
-    def page(self) -> Page:
-        return self.entry.page
-
 
 @dataclass
 class _Group:

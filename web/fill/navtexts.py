@@ -3,7 +3,7 @@ worked out once and kept (issue 16: the navigation lists every page, 269 for the
 on every page of answers, and used to work out and escape every title on each of them).
 
 **What is kept**: for every page of the version, in document order, its titles (its own, its
-chapter's, its article's) as text and as escaped HTML, its id as escaped HTML (for its link), what
+chapter's, its article's) as escaped HTML, its id as escaped HTML (for its link), what
 the filters read (level, search text, references) and the key that groups it under its chapter and
 article; and the titles of the chapters and of the framework's levels (the filters' choices).
 
@@ -28,20 +28,16 @@ import engine
 
 from ..content import group_title, text
 from ..i18n import current_language
-from .pages import Page, pages
+from .pages import pages
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     """What the navigation shows of a page whatever the answers, in one language (cached)."""
 
-    page: Page  # the page among every page of the version (``web.fill.pages.pages``)
     page_id: str
     section_id: str
-    title: str
-    section_title: str
     article_id: str
-    article_title: str
     level: str  # the framework level's code, for the filter
     search: str  # what the search reads, case-folded
     refs: tuple[str, ...]  # the provisions (and article) it answers: "15", "15.a"
@@ -57,7 +53,6 @@ class NavTexts:
     """Every page's entry in document order, and the filters' choices, in one language (cached)."""
 
     entries: tuple[Entry, ...]
-    by_id: dict[str, Entry]
     chapters: tuple[tuple[str, str], ...]  # (id, title) of every chapter
     levels: tuple[tuple[str, str], ...]  # (code, label) of the framework's levels of obligation
 
@@ -91,12 +86,11 @@ def _nav_texts(q: engine.Questionnaire) -> NavTexts:
         title = group_title(q, page.group).text
         article_id = group.id if group is not None else ""
         entries.append(Entry(
-            page=page, page_id=page.id, section_id=page.section.id, title=title, section_title=section_title,
-            article_id=article_id, article_title=article_title, level=level,
+            page_id=page.id, section_id=page.section.id, article_id=article_id, level=level,
             search=f"{title} {article_title}".casefold(),
             refs=refs + (group.provisions if group is not None else ()), group=f"{page.section.id}/{article_id}",
             id_html=str(escape(page.id)), title_html=str(escape(title)), section_html=str(escape(section_title)),
             article_html=str(escape(article_title))))
     chapters = tuple((s.id, text(q, s.title).text) for s in q.sections)
     levels = tuple((lv.code, text(q, lv.label).text) for lv in framework.levels) if framework is not None else ()
-    return NavTexts(tuple(entries), {entry.page_id: entry for entry in entries}, chapters, levels)
+    return NavTexts(tuple(entries), chapters, levels)

@@ -15,9 +15,10 @@ a page's link is that link with the page's id in it.
 
 from __future__ import annotations
 
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from ..i18n import catalog
 from ..progress import Figure
 from ..templating import status_label, whole_number
 from .navigation import SLOT, Article, Item, Navigation, Section
@@ -31,7 +32,7 @@ def pages_html(nav: Navigation) -> Markup:
 class _Writer:
     def __init__(self, nav: Navigation):
         self.nav = nav
-        self.catalog = get_translations()
+        self.catalog = catalog()
         self.locale = get_locale()
         self.phrase = self.catalog.ugettext("%(done)s of %(total)s")  # a translation: markup, as Jinja takes it
         self.counts: dict[Figure, str] = {}
