@@ -46,9 +46,34 @@ class LiveServer:
         return self.url + path
 
 
+def _closed_when_sent(app: Flask) -> Callable[..., Any]:
+    """The app, with each response body closed as soon as it is sent (or dropped).
+
+    Werkzeug's development server closes a body only after draining the socket, and a browser
+    that resets the connection there (a test ending while static files load) makes the drain
+    raise first: the static file stays open until the garbage collector finds it, and pytest
+    reports the ResourceWarning in whichever test runs then.
+    """
+
+    def wsgi(environ: dict[str, Any], respond: Callable[..., Any]) -> Iterator[bytes]:
+        body = app(environ, respond)
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from body
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+        return chunks()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[LiveServer]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_when_sent(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
