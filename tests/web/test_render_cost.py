@@ -19,6 +19,7 @@ from flask_babel import force_locale
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import widgets as wtforms_widgets
+from wtforms.fields import SelectFieldBase
 
 from tests.conftest import add_user, login, start_response
 from tests.web.test_fill import FILLED, QUESTIONNAIRE, autosave, page_path
@@ -216,11 +217,18 @@ def test_every_control_is_what_wtforms_writes(app: Flask) -> None:
                         assert field(**kwargs) == theirs(field, **{**(field.render_kw or {}), **kwargs}), field.name
                     seen.add(type(field.widget))
                 if hasattr(field, "option_widget") and not isinstance(field.widget, widgets.Select):
-                    for option in field:
-                        parent = type(option.widget).__mro__[1]()
-                        assert option(disabled=False) == parent(option, disabled=False), option.name
-                        assert Markup(f'<label for="{option.id}">{option.label.text}</label>') == option.label()
-                        seen.add(type(option.widget))
+                    ours = list(field)
+                    theirs = list(SelectFieldBase.__iter__(field))  # WTForms' own subfield per option
+                    assert ours and len(ours) == len(theirs) and all(isinstance(o, widgets.Option) for o in ours)
+                    if formdata is not None and field.name in posted:  # what was posted shows checked
+                        assert any(option.checked for option in ours), field.name
+                    for option, their in zip(ours, theirs, strict=True):
+                        for kwargs in ({}, {"disabled": False}, {"disabled": True}, {"class_": "x", "data_y": "z"}):
+                            assert option(**kwargs) == their(**kwargs), (field.name, kwargs)
+                            parent = type(their.widget).__mro__[1]()  # and WTForms' widget itself
+                            assert option(**kwargs) == parent(their, **{**(field.render_kw or {}), **kwargs})
+                        assert (option.id, option.label()) == (their.id, their.label())
+                        seen.add(type(their.widget))
             assert {widgets.TextInput, widgets.TextArea, widgets.URLInput, widgets.EmailInput, widgets.Select,
                     widgets.RadioInput, widgets.CheckboxInput} <= seen
 

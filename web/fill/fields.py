@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+import wtforms
 from flask_babel import gettext as _
 from wtforms import (
     EmailField,
     HiddenField,
-    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -32,7 +32,14 @@ from ..content import text
 from . import widgets
 
 
-class MultiCheckboxField(SelectMultipleField):
+class RadioField(widgets.Options, wtforms.RadioField):
+    """Radio buttons, each written by :class:`widgets.Option`."""
+
+
+class MultiCheckboxField(widgets.Options, SelectMultipleField):
+    """Check boxes, each written by :class:`widgets.Option`."""
+
+    input_type = "checkbox"
     widget = ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 
