@@ -418,7 +418,7 @@ class Run:
     def __init__(self, app_dir: str, port: int, people: list[dict[str, Any]], database_url: str):
         self.label = Path(app_dir).resolve().name
         self.port, self.people, self.database_url = port, people, database_url
-        self.throughput: dict[int, float] = {}
+        self.throughput: list[float] = []  # requests/s at each level, in the order of the ladder
         self.pid = 0
 
 
@@ -441,7 +441,7 @@ def report(args: argparse.Namespace, web: Any, runs: list[Run], levels: list[int
             acknowledged = [write for client in clients for write in client.acknowledged]
             missing, wrong = lost_writes(run.database_url, acknowledged)
             total = sum(len(c.times[name]) for c in clients for name, _w in OPERATIONS)
-            run.throughput[level] = total / wall
+            run.throughput.append(total / wall)
             for row, (name, _weight) in enumerate(OPERATIONS):
                 times = [t for c in clients for t in c.times[name]]
                 errors = sum(c.errors[name] for c in clients)
@@ -458,8 +458,8 @@ def report(args: argparse.Namespace, web: Any, runs: list[Run], levels: list[int
                 print(f"        error: {error[:150]}")
     if len(runs) == 2:
         first, second = runs
-        print(" ".join(f"{level} clients: {first.label} / {second.label} throughput "
-                       f"{first.throughput[level] / second.throughput[level]:.2f}x;" for level in levels))
+        print(" ".join(f"{level} clients: {first.label} / {second.label} throughput {mine / theirs:.2f}x;"
+                       for level, mine, theirs in zip(levels, first.throughput, second.throughput, strict=True)))
 
 
 if __name__ == "__main__":
