@@ -160,7 +160,8 @@ def save(response: Response, q: engine.Questionnaire, changes: Iterable[Change],
     evaluations.before_update(before, rows, parsed, {*read, *parsed})  # the changed rows with what they reach
     proposed = Overlay(current, {qid: value for qid, (_change, value) in parsed.items()})
     evaluation = before.update(proposed, parsed)
-    keys = _saved_keys(response.id, [change.save_key for change, _value in parsed.values() if change.save_key])
+    keys = _saved_keys(response.id, [(qid, change.save_key) for qid, (change, _value) in parsed.items()
+                                     if change.save_key])
     taken_back: dict[str, Any] = {}
     for qid, (change, value) in parsed.items():
         if visible_only and not evaluation.is_visible(qid) and value is not None:
@@ -292,19 +293,26 @@ def _value_at(row: Answer, version: int) -> Any:
         .order_by(AnswerRevision.id.desc())).first()
 
 
-#: Built once (every save runs it): SQLAlchemy then keeps its cache key with it.
+#: Built once (every save runs it): SQLAlchemy then keeps its cache key with it. It looks up response,
+#: questions and keys, the columns of the unique index ``one_per_save`` in its order: by key alone,
+#: the database read every revision of the response, or of the table, more with every save.
 _SAVED_KEYS = select(AnswerRevision.question_id, AnswerRevision.save_key).where(
     AnswerRevision.response_id == bindparam("response_id"),
+    AnswerRevision.question_id.in_(bindparam("questions", expanding=True)),
     AnswerRevision.save_key.in_(bindparam("keys", expanding=True)), AnswerRevision.source != "conflict")
 
 
-def _saved_keys(response_id: int, keys: list[str]) -> frozenset[tuple[str, str]]:
-    """The (question, save key) pairs among ``keys`` already recorded: one query for a whole save."""
+def _saved_keys(response_id: int, pairs: list[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    """The (question, save key) pairs among ``pairs`` already recorded: one query for a whole save
+    (a key may be a whole page save's, shared by its questions)."""
+    asked = set(pairs)
     found: set[tuple[str, str]] = set()
-    unique = sorted(set(keys))
+    unique = sorted(asked)
     for start in range(0, len(unique), 500):
-        rows = db.session.execute(_SAVED_KEYS, {"response_id": response_id, "keys": unique[start:start + 500]})
-        found.update((qid, key) for qid, key in rows if key is not None)
+        chunk = unique[start:start + 500]
+        rows = db.session.execute(_SAVED_KEYS, {"response_id": response_id, "questions": sorted({q for q, _k in chunk}),
+                                                "keys": sorted({k for _q, k in chunk})})
+        found.update(pair for pair in ((qid, key) for qid, key in rows) if pair in asked)
     return frozenset(found)
 
 

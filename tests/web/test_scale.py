@@ -241,3 +241,39 @@ def test_the_load_benchmark_reads_a_page_form_as_html_parser_does(client: FlaskC
     assert fast.fields == _Reference(page).fields
     assert ("p5_1.compliance", "partial") in fast.fields and ("p5_1.measures_summary", tricky) in fast.fields
     assert any(name == "csrf_token" for name, _value in fast.fields)
+
+
+def test_a_save_looks_up_its_keys_by_question_through_the_unique_index(app: Flask) -> None:
+    """Whether a change's save key was already recorded is looked up by response, question and key
+    (the columns of ``one_per_save``): by key alone the database read every revision of the response,
+    more with every save. Only the pairs asked for come back, though the query asks for every
+    question with every key."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from web import answers
+    from web.extensions import db
+    from web.models import AnswerRevision
+
+    with app.app_context():
+        rid = start_response("KEN").id
+        now = datetime.now(UTC)
+        db.session.execute(insert(AnswerRevision), [
+            {"response_id": rid, "question_id": f"q{i % 300}", "version": i // 300 + 1, "new_value": "x",
+             "source": "form", "save_key": f"k{i}", "created_at": now} for i in range(3000)])
+        db.session.commit()
+        found = answers._saved_keys(rid, [("q5", "k5"), ("q5", "k6"), ("q6", "k5"), ("q7", "k7"), ("q8", "none")])
+        assert found == {("q5", "k5"), ("q7", "k7")}
+        sql = str(answers._SAVED_KEYS.params(response_id=rid, questions=["q5", "q6"], keys=["k5", "k6"]).compile(
+            dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+        conn = db.session.connection()  # the session's own: SQLite's ANALYZE waits for no other
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("ANALYZE answer_revisions")
+            plan = " ".join(conn.exec_driver_sql("EXPLAIN " + sql).scalars())
+            assert "Index Scan using one_per_save" in plan and "question_id" in plan.split("Filter")[0], plan
+        else:
+            conn.exec_driver_sql("ANALYZE")
+            plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert "(response_id=? AND question_id=?" in plan, plan
+        db.session.rollback()
