@@ -29,10 +29,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import g
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Select, and_, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -293,26 +294,36 @@ def _value_at(row: Answer, version: int) -> Any:
         .order_by(AnswerRevision.id.desc())).first()
 
 
-#: Built once (every save runs it): SQLAlchemy then keeps its cache key with it. It looks up response,
-#: questions and keys, the columns of the unique index ``one_per_save`` in its order: by key alone,
-#: the database read every revision of the response, or of the table, more with every save.
-_SAVED_KEYS = select(AnswerRevision.question_id, AnswerRevision.save_key).where(
-    AnswerRevision.response_id == bindparam("response_id"),
-    AnswerRevision.question_id.in_(bindparam("questions", expanding=True)),
-    AnswerRevision.save_key.in_(bindparam("keys", expanding=True)), AnswerRevision.source != "conflict")
+#: Pairs looked up in one statement (two parameters each).
+_PAIRS_PER_QUERY = 100
+
+
+@lru_cache(maxsize=_PAIRS_PER_QUERY)
+def _saved_keys_query(pairs: int) -> Select[str, str | None]:
+    """The recorded revisions among ``pairs`` (question, save key) pairs of a response, each pair an
+    exact lookup in the unique index ``one_per_save`` (response, question, key). By key alone the
+    database read every revision of the response, or of the table, more with every save; with the
+    questions and keys as two lists, PostgreSQL 15 chose a sequential scan from about 50 pairs on.
+    Built once per number of pairs: SQLAlchemy then keeps its cache key with it."""
+    return select(AnswerRevision.question_id, AnswerRevision.save_key).where(
+        AnswerRevision.response_id == bindparam("response_id"),
+        or_(*(and_(AnswerRevision.question_id == bindparam(f"q{i}"), AnswerRevision.save_key == bindparam(f"k{i}"))
+              for i in range(pairs))),
+        AnswerRevision.source != "conflict")
 
 
 def _saved_keys(response_id: int, pairs: list[tuple[str, str]]) -> frozenset[tuple[str, str]]:
-    """The (question, save key) pairs among ``pairs`` already recorded: one query for a whole save
-    (a key may be a whole page save's, shared by its questions)."""
-    asked = set(pairs)
+    """The (question, save key) pairs among ``pairs`` already recorded (a key may be a whole page
+    save's, shared by its questions)."""
     found: set[tuple[str, str]] = set()
-    unique = sorted(asked)
-    for start in range(0, len(unique), 500):
-        chunk = unique[start:start + 500]
-        rows = db.session.execute(_SAVED_KEYS, {"response_id": response_id, "questions": sorted({q for q, _k in chunk}),
-                                                "keys": sorted({k for _q, k in chunk})})
-        found.update(pair for pair in ((qid, key) for qid, key in rows) if pair in asked)
+    unique = sorted(set(pairs))
+    for start in range(0, len(unique), _PAIRS_PER_QUERY):
+        chunk = unique[start:start + _PAIRS_PER_QUERY]
+        values: dict[str, Any] = {"response_id": response_id}
+        for i, (qid, key) in enumerate(chunk):
+            values[f"q{i}"], values[f"k{i}"] = qid, key
+        rows = db.session.execute(_saved_keys_query(len(chunk)), values)
+        found.update((qid, key) for qid, key in rows if key is not None)
     return frozenset(found)
 
 
