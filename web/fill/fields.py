@@ -39,7 +39,6 @@ class RadioField(widgets.Options, wtforms.RadioField):
 class MultiCheckboxField(widgets.Options, SelectMultipleField):
     """Check boxes, each written by :class:`widgets.Option`."""
 
-    input_type = "checkbox"
     widget = ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 

@@ -83,9 +83,9 @@ class Option:
     WTForms iterates a choice field by building, binding and processing a whole field per option
     (``SelectFieldBase.__iter__``): the options of a checklist provision page (6 fields, 32 options)
     took 0.50 ms of CPU that way, and take 0.24 ms here. An option holds what the template reads
-    (``id``, ``label.text``) and writes
-    the same ``<input>``: the field's ``render_kw`` under the call's attributes, ``checked`` when the
-    choice is selected, ``id``, ``type``, ``value`` and the field's ``name``.
+    (``id``, ``label.text``) and writes the same ``<input>``: the field's ``render_kw`` under the
+    call's attributes, ``checked`` when the choice is selected, ``id``, ``type`` (its field's option
+    widget's), ``value`` and the field's ``name``.
     """
 
     __slots__ = ("_field", "_type", "id", "label", "checked", "value")
@@ -111,11 +111,10 @@ class Options:
     """A choice field's iteration with :class:`Option` (for a field without validators: WTForms'
     own subfields would carry their flags, such as ``required``)."""
 
-    input_type = "radio"
-
     def __iter__(self) -> Any:
         if self.validators:  # type: ignore[attr-defined]
             yield from super().__iter__()  # type: ignore[misc]
             return
+        input_type = self.option_widget.input_type  # type: ignore[attr-defined]
         for index, choice in enumerate(self.iter_choices()):  # type: ignore[attr-defined]
-            yield Option(self, index, choice, self.input_type)
+            yield Option(self, index, choice, input_type)
